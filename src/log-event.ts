@@ -1,0 +1,73 @@
+/**
+ * The uniform log event that every reader produces and the query engine consumes.
+ *
+ * This module imports nothing from `node:` so that the query engine can run in
+ * a browser bundle or a notebook.
+ *
+ * @module
+ */
+
+/**
+ * What a record is. `kubernetes-audit` and `cloudtrail` are the two JSON record
+ * kinds with schemas; `authenticator` and `klog` are the EKS control-plane text
+ * lines; `json` is any other JSON object; `text` is an unparsed line.
+ */
+export type LogKind = 'kubernetes-audit' | 'cloudtrail' | 'authenticator' | 'klog' | 'json' | 'text';
+
+/**
+ * Where a record came from. Lines are 1-based, byte offsets 0-based and counted
+ * in the decompressed stream.
+ */
+export interface LogSource {
+  /** File path as given or found by the walk; `undefined` for in-memory input and stdin. */
+  readonly file?: string;
+  /** 1-based line number of the record's first line, where the format is line-based. */
+  readonly line?: number;
+  /** 0-based byte offset of the record in the (decompressed) input. */
+  readonly offset?: number;
+  /** 0-based index of the record within an array or envelope (`Records[i]`, `events[i]`). */
+  readonly index?: number;
+}
+
+/**
+ * One log event, shaped like a CloudWatch Logs event: the system fields the
+ * query language exposes as `@timestamp`, `@message`, `@logStream`, `@log` and
+ * `@ingestionTime`, plus the parsed record.
+ *
+ * Readers may compute `record` lazily (a getter that parses `message` on first
+ * access), so that the engine can reject events on the raw text first.
+ *
+ * @example
+ * ```ts
+ * const event: LogEvent = {
+ *   timestamp: Date.parse('2024-05-01T10:00:00Z'),
+ *   message: '{"kind":"Event","verb":"get"}',
+ *   logStream: 'kube-apiserver-audit-0123456789abcdef0123456789abcdef',
+ *   logGroup: '/aws/eks/prod/cluster',
+ *   kind: 'kubernetes-audit',
+ *   record: { kind: 'Event', verb: 'get' },
+ *   source: { file: 'audit.log', line: 1 },
+ * };
+ * ```
+ */
+export interface LogEvent {
+  /** `@timestamp`: epoch milliseconds (UTC). */
+  readonly timestamp: number;
+  /** `@message`: the record's JSON text, or the raw line. */
+  readonly message: string;
+  /** `@logStream`, from the envelope or export path, else inferred from the kind. */
+  readonly logStream?: string;
+  /** `@log`: the log group name (the service shows `account-id:log-group-name` where the account is known). */
+  readonly logGroup?: string;
+  /** `@ingestionTime`: epoch milliseconds, where the export carries it. */
+  readonly ingestionTime?: number;
+  /** What the record is. */
+  readonly kind: LogKind;
+  /**
+   * The parsed record: a JSON value for JSON kinds, a typed line object for
+   * `authenticator` and `klog`, and `undefined` for `text`.
+   */
+  readonly record?: unknown;
+  /** Where the record came from. */
+  readonly source: LogSource;
+}

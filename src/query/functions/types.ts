@@ -1,0 +1,88 @@
+/**
+ * The contract between the evaluator and the function library.
+ *
+ * Each function family file (`string.ts`, `numeric.ts`, `datetime.ts`,
+ * `ip.ts`, `json.ts`, `general.ts`, `aggregate.ts`) exports a readonly array
+ * of definitions; `registry.ts` merges them into one case-insensitive map.
+ *
+ * @module
+ */
+import type { UserRegex } from '../regex.js';
+import type { Period, Value } from '../value.js';
+
+/** What the evaluator passes for a compile-time constant argument that is not a plain value. */
+export type SpecialArg =
+  | Period
+  | { readonly kind: 'Regex'; readonly regex: UserRegex }
+  | { readonly kind: 'Star' };
+
+/** An evaluated argument. */
+export type Arg = Value | SpecialArg;
+
+/** Facts about the query run that some functions need. */
+export interface EvalContext {
+  /** Epoch ms of the query window start (`queryStartTime()`). */
+  readonly startTime: number;
+  /** Epoch ms of the query window end (`queryEndTime()`), inclusive. */
+  readonly endTime: number;
+  /** Epoch ms at which the query started (`now()` returns this in seconds). Passed in, never read from the clock in tests. */
+  readonly now: number;
+}
+
+/** The row-level facts an aggregate may use besides its arguments. */
+export interface AggregateRow {
+  /** `@timestamp` of the row (for `earliest` and `latest`), if it has one. */
+  readonly timestamp: number | undefined;
+}
+
+interface FunctionDefBase {
+  /** Canonical spelling, as documented (`strlen`, `count_distinct`, `sortsFirst`). Lookup ignores case. */
+  readonly name: string;
+  /** Fewest arguments accepted. */
+  readonly minArgs: number;
+  /** Most arguments accepted; `Infinity` for variadic functions. */
+  readonly maxArgs: number;
+  /**
+   * Indexes of arguments that must be compile-time constants (a literal, a
+   * period or a regex), e.g. the period of `bin` or the percent of `pct`.
+   */
+  readonly constantArgs?: readonly number[];
+  /** One-sentence description for docs and `--help`. */
+  readonly summary: string;
+  /** A runnable example: a query fragment and its result, e.g. `strlen("abc") => 3`. */
+  readonly example: string;
+}
+
+/** A scalar function: evaluated per row. */
+export interface ScalarFunctionDef extends FunctionDefBase {
+  readonly kind: 'scalar';
+  /** Evaluates the call. Must not throw on bad data: return `undefined` (missing) or `null` instead. */
+  readonly call: (args: readonly Arg[], ctx: EvalContext) => Value;
+}
+
+/**
+ * An aggregate's running state. States are mergeable so that partial
+ * aggregates from workers combine exactly.
+ */
+export interface Accumulator {
+  /** Adds one row's evaluated arguments. */
+  add(args: readonly Arg[], row: AggregateRow): void;
+  /** Folds another accumulator of the same function (and constant args) into this one. */
+  merge(other: Accumulator): void;
+  /** The aggregate's value for the rows added so far. */
+  result(): Value;
+  /** A structured-clone-able snapshot of the state, for moving between threads. */
+  snapshot(): unknown;
+}
+
+/** An aggregate function, usable in `stats`. */
+export interface AggregateFunctionDef extends FunctionDefBase {
+  readonly kind: 'aggregate';
+  /** Creates an empty accumulator; `constants` holds the values of `constantArgs`, by index. */
+  readonly create: (constants: readonly Arg[]) => Accumulator;
+  /** Rebuilds an accumulator from {@link Accumulator.snapshot}. */
+  readonly restore: (snapshot: unknown, constants: readonly Arg[]) => Accumulator;
+}
+
+/** Any function definition. */
+export type FunctionDef = ScalarFunctionDef | AggregateFunctionDef;
