@@ -1,0 +1,440 @@
+/**
+ * Value semantics shared by the evaluator and the function library:
+ * equality, ordering, truthiness, numeric coercion and the get-query-results
+ * string form.
+ *
+ * Decisions (also listed in `docs/functions.md`):
+ * - A *numeric string* is a string that spells a decimal number exactly:
+ *   optional `-` or `+`, digits with an optional fraction (or a leading-dot
+ *   fraction), an optional exponent. No surrounding whitespace, no hex, no
+ *   `NaN`/`Infinity`. `"401"`, `"01"`, `"-1.5"` and `"2e3"` are numeric;
+ *   `" 401"` and `"0xff"` are not.
+ * - Missing (`undefined`) and `null` are never equal to anything, not even
+ *   to each other (SQL-like); maps and lists are never equal to anything
+ *   ("Comparing map and list to any other fields result in false").
+ * - Ascending sort order: missing < `null` < non-numbers < numbers, so that
+ *   `sort x desc | limit n` (the common top-N query) lists values before
+ *   rows lacking the field.
+ *
+ * @module
+ */
+import type { Value, ValueList, ValueMap } from './value.js';
+
+const NUMERIC_STRING = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Tells whether a string spells a decimal number (see the module notes).
+ *
+ * @example
+ * ```ts
+ * isNumericString('401') //=> true
+ * isNumericString('4O1') //=> false
+ * ```
+ */
+export function isNumericString(s: string): boolean {
+  return s.length > 0 && s.length <= 400 && NUMERIC_STRING.test(s);
+}
+
+/** Tells whether a value is a map (a JSON object). */
+export function isValueMap(v: Value): v is ValueMap {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** Tells whether a value is a list (a JSON array). */
+export function isValueList(v: Value): v is ValueList {
+  return Array.isArray(v);
+}
+
+/**
+ * The number a value stands for in arithmetic and numeric aggregates:
+ * numbers as themselves, numeric strings parsed, booleans as 1/0,
+ * timestamps as epoch ms. Everything else (missing, null, other strings,
+ * maps, lists, NaN) is `undefined`.
+ *
+ * @example
+ * ```ts
+ * toNumberValue('12.5') //=> 12.5
+ * toNumberValue('abc') //=> undefined
+ * ```
+ */
+export function toNumberValue(v: Value): number | undefined {
+  if (typeof v === 'number') return Number.isNaN(v) ? undefined : v;
+  if (typeof v === 'string') return isNumericString(v) ? Number(v) : undefined;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v instanceof Date) {
+    const t = v.getTime();
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
+
+/** Numeric view of a value for comparisons: numbers, numeric strings and timestamps only (not booleans). */
+function comparableNumber(v: Value): number | undefined {
+  if (typeof v === 'boolean') return undefined;
+  return toNumberValue(v);
+}
+
+/**
+ * Equality as `=`, `==`, `!=` (negated by the evaluator) and `in` use it.
+ *
+ * A number and a string compare by value (`401` equals `"401"` and
+ * `"401.0"`); a timestamp compares as its epoch ms; a boolean equals
+ * `true`/`false`, the strings `"true"`/`"false"` and the numbers 1/0.
+ * Missing, `null`, maps and lists are never equal to anything.
+ *
+ * @example
+ * ```ts
+ * valuesEqual(401, '401') //=> true
+ * valuesEqual(undefined, undefined) //=> false
+ * ```
+ */
+export function valuesEqual(a: Value, b: Value): boolean {
+  if (a === undefined || a === null || b === undefined || b === null) return false;
+  if (typeof a === 'object' && !(a instanceof Date)) return false;
+  if (typeof b === 'object' && !(b instanceof Date)) return false;
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  if (typeof a === 'boolean' || typeof b === 'boolean') {
+    if (typeof a === 'boolean' && typeof b === 'boolean') return a === b;
+    const bool = (typeof a === 'boolean' ? a : b) as boolean;
+    const other = typeof a === 'boolean' ? b : a;
+    if (typeof other === 'string') return other === String(bool);
+    if (typeof other === 'number') return other === (bool ? 1 : 0);
+    return false;
+  }
+  const x = comparableNumber(a);
+  const y = comparableNumber(b);
+  return x !== undefined && y !== undefined && x === y;
+}
+
+/**
+ * Compares two strings by Unicode code point (not UTF-16 code unit).
+ *
+ * @example
+ * ```ts
+ * compareCodePoints('a', 'b') //=> -1
+ * ```
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    // Surrogates (U+D800–U+DFFF) stand for code points above U+FFFF: they sort after U+E000–U+FFFF.
+    const sa = ca >= 0xd800 && ca <= 0xdfff;
+    const sb = cb >= 0xd800 && cb <= 0xdfff;
+    if (sa !== sb) {
+      if (sa) return cb >= 0xe000 ? 1 : ca < cb ? -1 : 1;
+      return ca >= 0xe000 ? -1 : ca < cb ? -1 : 1;
+    }
+    return ca < cb ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/**
+ * Ordering comparison for `<`, `<=`, `>` and `>=`.
+ *
+ * Numeric when both sides are numbers, numeric strings or timestamps;
+ * `false < true` for two booleans; otherwise, when both sides are strings,
+ * numbers, booleans or timestamps, the get-query-results string forms are
+ * compared by code point. Returns `undefined` (the comparison is false) when
+ * either side is missing, `null`, a map or a list.
+ *
+ * @example
+ * ```ts
+ * compareOrdered('10', 2) //=> 1
+ * compareOrdered(undefined, 2) //=> undefined
+ * ```
+ */
+export function compareOrdered(a: Value, b: Value): number | undefined {
+  if (a === undefined || a === null || b === undefined || b === null) return undefined;
+  if (typeof a === 'object' && !(a instanceof Date)) return undefined;
+  if (typeof b === 'object' && !(b instanceof Date)) return undefined;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  const x = comparableNumber(a);
+  const y = comparableNumber(b);
+  if (x !== undefined && y !== undefined) return x === y ? 0 : x < y ? -1 : 1;
+  const sa = valueToResultString(a);
+  const sb = valueToResultString(b);
+  if (sa === undefined || sb === undefined) return undefined;
+  return compareCodePoints(sa, sb);
+}
+
+/**
+ * Truthiness for `filter`, `and`, `or`, `not`, `if` and `case`.
+ *
+ * Booleans as themselves; numbers are true unless 0 or NaN; strings are true
+ * unless empty, `"false"` (any case), or a numeric string equal to 0;
+ * timestamps are true; missing, `null`, maps and lists are false.
+ *
+ * @example
+ * ```ts
+ * isTruthy(1) //=> true
+ * isTruthy('false') //=> false
+ * ```
+ */
+export function isTruthy(v: Value): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0 && !Number.isNaN(v);
+  if (typeof v === 'string') {
+    if (v === '' || v.toLowerCase() === 'false') return false;
+    if (isNumericString(v)) return Number(v) !== 0;
+    return true;
+  }
+  if (v instanceof Date) return true;
+  return false;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/**
+ * Formats epoch ms as the service prints timestamps: `YYYY-MM-DD HH:MM:SS.mmm`
+ * in UTC. A non-finite or out-of-range input is printed as a number.
+ *
+ * @example
+ * ```ts
+ * formatTimestamp(1628061726518) //=> '2021-08-04 07:22:06.518'
+ * ```
+ */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return formatNumber(ms);
+  const y = d.getUTCFullYear();
+  const year = y < 0 ? `-${pad(-y, 6)}` : y > 9999 ? `+${pad(y, 6)}` : pad(y, 4);
+  return (
+    `${year}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ` +
+    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.` +
+    pad(d.getUTCMilliseconds(), 3)
+  );
+}
+
+/**
+ * Formats a number without exponent notation: integers as plain digits,
+ * fractions with the shortest digits that round-trip (`0.1`, `0.6666666666666666`,
+ * `0.0000001`); `-0` prints as `0`; NaN and infinities as `NaN`,
+ * `Infinity` and `-Infinity`.
+ *
+ * @example
+ * ```ts
+ * formatNumber(1e21) //=> '1000000000000000000000'
+ * formatNumber(1e-7) //=> '0.0000001'
+ * ```
+ */
+export function formatNumber(n: number): string {
+  if (Object.is(n, -0)) return '0';
+  const s = String(n);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const negative = s.startsWith('-');
+  const mantissa = s.slice(negative ? 1 : 0, e);
+  const exponent = Number(s.slice(e + 1));
+  const dot = mantissa.indexOf('.');
+  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+  const pointAt = (dot < 0 ? mantissa.length : dot) + exponent;
+  let out: string;
+  if (pointAt <= 0) out = `0.${'0'.repeat(-pointAt)}${digits}`;
+  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
+  else out = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  return negative ? `-${out}` : out;
+}
+
+function jsonText(v: Value): string {
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return JSON.stringify(valueToResultString(v) ?? null);
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
+  const map = v as ValueMap;
+  const parts: string[] = [];
+  for (const key of Object.keys(map)) {
+    const item = map[key];
+    if (item === undefined) continue;
+    parts.push(`${JSON.stringify(key)}:${jsonText(item)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/**
+ * Serialises a value as compact JSON (maps keep key order; timestamps become
+ * their result string; non-finite numbers become `null`).
+ *
+ * @example
+ * ```ts
+ * toJsonText({ a: [1, 'x'] }) //=> '{"a":[1,"x"]}'
+ * ```
+ */
+export function toJsonText(v: Value): string {
+  return jsonText(v);
+}
+
+/**
+ * The get-query-results string form of a value, or `undefined` when the cell
+ * has no value (missing or `null`: the service omits such cells from the row).
+ * Numbers print without exponent (see {@link formatNumber}), booleans as
+ * `true`/`false`, timestamps as `YYYY-MM-DD HH:MM:SS.mmm` UTC, maps and lists
+ * as compact JSON.
+ *
+ * @example
+ * ```ts
+ * valueToResultString(new Date(0)) //=> '1970-01-01 00:00:00.000'
+ * valueToResultString(2.5) //=> '2.5'
+ * ```
+ */
+export function valueToResultString(v: Value): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) {
+    const t = v.getTime();
+    return Number.isNaN(t) ? undefined : formatTimestamp(t);
+  }
+  return jsonText(v);
+}
+
+// ---------------------------------------------------------------------------
+// Sort order
+
+enum SortClass {
+  Missing = 0,
+  Null = 1,
+  NonNumber = 2,
+  Number = 3,
+}
+
+function sortClass(v: Value): SortClass {
+  if (v === undefined) return SortClass.Missing;
+  if (v === null) return SortClass.Null;
+  if (typeof v === 'number' || v instanceof Date) return SortClass.Number;
+  if (typeof v === 'string' && isNumericString(v)) return SortClass.Number;
+  return SortClass.NonNumber;
+}
+
+/** Tie-break rank between kinds whose sort keys are equal. */
+function kindRank(v: Value): number {
+  if (typeof v === 'number') return 0;
+  if (v instanceof Date) return 1;
+  if (typeof v === 'string') return 2;
+  if (typeof v === 'boolean') return 3;
+  if (Array.isArray(v)) return 4;
+  return 5;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+const LETTER = /\p{L}/u;
+
+function isLetterAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return true;
+  if (c < 0x80) return false;
+  const cp = s.codePointAt(i) ?? c;
+  return LETTER.test(String.fromCodePoint(cp));
+}
+
+/** Length in UTF-16 units of the character at `i`. */
+function charWidth(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+}
+
+/** Chunk kinds: 0 = digits, 1 = letters, 2 = one other character. */
+function nextChunk(s: string, i: number): { end: number; kind: 0 | 1 | 2 } {
+  if (isDigit(s.charCodeAt(i))) {
+    let j = i + 1;
+    while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+    return { end: j, kind: 0 };
+  }
+  if (isLetterAt(s, i)) {
+    let j = i + charWidth(s, i);
+    while (j < s.length && isLetterAt(s, j)) j += charWidth(s, j);
+    return { end: j, kind: 1 };
+  }
+  return { end: i + charWidth(s, i), kind: 2 };
+}
+
+/**
+ * The service's documented ordering of non-number strings: the strings are
+ * split into runs of digits, runs of letters and single other characters;
+ * digit runs compare by length, then by value; any other pair of chunks
+ * compares by code point; a string that runs out of chunks first sorts first.
+ *
+ * @example
+ * ```ts
+ * compareChunked('5A', '111A') //=> -1
+ * ```
+ */
+export function compareChunked(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = nextChunk(a, i);
+    const cb = nextChunk(b, j);
+    const sa = a.slice(i, ca.end);
+    const sb = b.slice(j, cb.end);
+    let c: number;
+    if (ca.kind === 0 && cb.kind === 0 && sa.length !== sb.length) c = sa.length < sb.length ? -1 : 1;
+    else c = compareCodePoints(sa, sb);
+    if (c !== 0) return c;
+    i = ca.end;
+    j = cb.end;
+  }
+  if (i < a.length) return 1;
+  if (j < b.length) return -1;
+  return 0;
+}
+
+function sortString(v: Value): string {
+  if (typeof v === 'string') return v;
+  return valueToResultString(v) ?? '';
+}
+
+/**
+ * The service's ascending sort order (descending is its exact reverse), made
+ * total over all values:
+ * 1. missing, then `null`, then non-numbers, then numbers (numbers, numeric
+ *    strings and timestamps);
+ * 2. non-numbers by {@link compareChunked} on their string form (booleans
+ *    as `true`/`false`, maps and lists as JSON);
+ * 3. numbers by value (NaN last), then by string form (`0 < 01 < 1`);
+ * 4. remaining ties by kind (number, timestamp, string, boolean, list, map).
+ *
+ * @example
+ * ```ts
+ * ['1', 'A', '#', '01'].sort(compareForSort) //=> ['#', 'A', '01', '1']
+ * ```
+ */
+export function compareForSort(a: Value, b: Value): number {
+  const ka = sortClass(a);
+  const kb = sortClass(b);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  if (ka === SortClass.Missing || ka === SortClass.Null) return 0;
+  if (ka === SortClass.Number) {
+    const x = toNumberValue(a) ?? Number.NaN;
+    const y = toNumberValue(b) ?? Number.NaN;
+    const nx = Number.isNaN(x);
+    const ny = Number.isNaN(y);
+    if (nx !== ny) return nx ? 1 : -1;
+    if (!nx && x !== y) return x < y ? -1 : 1;
+    const c = compareCodePoints(sortString(a), sortString(b));
+    if (c !== 0) return c;
+  } else {
+    const sa = sortString(a);
+    const sb = sortString(b);
+    const c = compareChunked(sa, sb);
+    if (c !== 0) return c;
+    const d = compareCodePoints(sa, sb);
+    if (d !== 0) return d;
+  }
+  const ra = kindRank(a);
+  const rb = kindRank(b);
+  return ra === rb ? 0 : ra < rb ? -1 : 1;
+}
