@@ -51,6 +51,23 @@ interface FunctionDefBase {
   readonly summary: string;
   /** A runnable example: a query fragment and its result, e.g. `strlen("abc") => 3`. */
   readonly example: string;
+  /** Documentation group (`numeric`, `general`, `string`, `datetime`, `ip`, `json`, `aggregate`). */
+  readonly family?: string;
+  /** What the function returns, for the docs (`number`, `string`, `boolean`, `timestamp`, `1/0`, …). */
+  readonly returns?: string;
+  /**
+   * Checks the compile-time constant arguments (same layout as `create`'s
+   * `constants`: values at the `constantArgs` indexes). Returns an error
+   * message for a bad constant (the evaluator reports it as a `QueryError`
+   * with code `invalid_argument`), or `undefined` when they are fine.
+   */
+  readonly validate?: (constants: readonly Arg[]) => string | undefined;
+  /**
+   * Set on `bin`: the evaluator appends the row's `@timestamp` (a `Date`, or
+   * `undefined`) as one extra trailing argument when calling it. The user
+   * writes `bin(5m)`; `call` receives `[period, timestamp]`.
+   */
+  readonly implicitTimestamp?: boolean;
 }
 
 /** A scalar function: evaluated per row. */
