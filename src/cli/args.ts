@@ -1,0 +1,113 @@
+/**
+ * Argument parsing with `node:util` `parseArgs`, driven by the help data so
+ * that every documented option is accepted and nothing else is.
+ *
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import type { CommandHelp } from './help.js';
+
+/** Parsed options: strings, booleans, and lists for `multiple` options. */
+export type ParsedOptions = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
+
+/** A parsed command line for one command. */
+export interface ParsedCommand {
+  readonly options: ParsedOptions;
+  readonly positionals: readonly string[];
+}
+
+/**
+ * Parses a command's arguments strictly: unknown options and missing values
+ * are usage errors. `-` is a positional (stdin).
+ *
+ * @throws {UsageError}
+ * @example
+ * ```ts
+ * parseCommand(findCommand('check')!, ['filter x']).positionals //=> ['filter x']
+ * ```
+ */
+export function parseCommand(help: CommandHelp, args: readonly string[]): ParsedCommand {
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const o of help.options) {
+    config[o.name] = {
+      type: o.type,
+      ...(o.short === undefined ? {} : { short: o.short }),
+      ...(o.multiple === true ? { multiple: true } : {}),
+    };
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: config,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { options: values as ParsedOptions, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError('bad_arguments', `${help.name}: ${firstLine(message)}`, help.name);
+  }
+}
+
+function firstLine(text: string): string {
+  const i = text.indexOf('\n');
+  return i === -1 ? text : text.slice(0, i);
+}
+
+/** Reads a string option. */
+export function stringOption(options: ParsedOptions, name: string): string | undefined {
+  const v = Object.hasOwn(options, name) ? options[name] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Reads a boolean option. */
+export function flag(options: ParsedOptions, name: string): boolean {
+  return Object.hasOwn(options, name) && options[name] === true;
+}
+
+/** Reads a repeatable option as a list. */
+export function listOption(options: ParsedOptions, name: string): readonly string[] {
+  const v = Object.hasOwn(options, name) ? options[name] : undefined;
+  if (Array.isArray(v)) return v;
+  return typeof v === 'string' ? [v] : [];
+}
+
+/**
+ * Reads a non-negative integer option.
+ *
+ * @throws {UsageError} `bad_number`
+ */
+export function integerOption(options: ParsedOptions, name: string, command: string): number | undefined {
+  const text = stringOption(options, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
+    throw new UsageError('bad_number', `--${name}: expected a whole number, got '${text}'`, command);
+  }
+  return n;
+}
+
+/**
+ * Reads an option restricted to a set of choices.
+ *
+ * @throws {UsageError} `bad_choice`
+ */
+export function choiceOption<T extends string>(
+  options: ParsedOptions,
+  name: string,
+  choices: readonly T[],
+  command: string,
+): T | undefined {
+  const text = stringOption(options, name);
+  if (text === undefined) return undefined;
+  const found = choices.find((c) => c === text);
+  if (found === undefined) {
+    throw new UsageError(
+      'bad_choice',
+      `--${name}: expected one of ${choices.join(', ')}, got '${text}'`,
+      command,
+    );
+  }
+  return found;
+}

@@ -1,0 +1,294 @@
+/**
+ * Help text for every command, kept as data: the same strings print for
+ * `kubetrail <command> --help` and make the command sections of `docs/cli.md`.
+ *
+ * @module
+ */
+
+/** One command-line option. */
+export interface OptionHelp {
+  readonly name: string;
+  readonly short?: string;
+  /** `string` options take a value, shown as `<value>` in help. */
+  readonly type: 'string' | 'boolean';
+  readonly value?: string;
+  readonly multiple?: boolean;
+  readonly description: string;
+}
+
+/** One command's help. */
+export interface CommandHelp {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: readonly string[];
+  readonly description: string;
+  readonly options: readonly OptionHelp[];
+  readonly examples: readonly { readonly command: string; readonly comment: string }[];
+}
+
+const FORMAT_OUT: OptionHelp = {
+  name: 'format',
+  short: 'f',
+  type: 'string',
+  value: 'table|json|ndjson|csv|insights',
+  description:
+    'Output format. Default: table when stdout is a terminal, ndjson when piped. insights prints GetQueryResults JSON.',
+};
+const FORMAT_TABLE_JSON: OptionHelp = {
+  name: 'format',
+  short: 'f',
+  type: 'string',
+  value: 'table|json',
+  description: 'Output format. Default: table.',
+};
+const START: OptionHelp = {
+  name: 'start',
+  type: 'string',
+  value: 'time',
+  description:
+    'Only events at or after this time: ISO (2024-05-01T10:00:00Z), epoch ms, or relative (-24h, -30m, -7d).',
+};
+const END: OptionHelp = {
+  name: 'end',
+  type: 'string',
+  value: 'time',
+  description: 'Only events at or before this time (same forms as --start).',
+};
+const NOW: OptionHelp = {
+  name: 'now',
+  type: 'string',
+  value: 'time',
+  description: 'The time that relative times and now() count from. Default: the wall clock.',
+};
+const LOG_STREAM: OptionHelp = {
+  name: 'log-stream',
+  type: 'string',
+  value: 'name',
+  description: 'Set @logStream for records whose file does not carry one.',
+};
+const LOG_GROUP: OptionHelp = {
+  name: 'log-group',
+  type: 'string',
+  value: 'name',
+  description: 'Set @log for records whose file does not carry one.',
+};
+const STRICT: OptionHelp = {
+  name: 'strict',
+  type: 'boolean',
+  description: 'Stop at the first bad record (exit 4) instead of skipping and counting it.',
+};
+const QUIET: OptionHelp = {
+  name: 'quiet',
+  short: 'q',
+  type: 'boolean',
+  description: 'No progress and no summary line on stderr. Errors are still printed.',
+};
+const WIDTH: OptionHelp = {
+  name: 'width',
+  type: 'string',
+  value: 'columns',
+  description:
+    'Table width; wider cells are cut with … and a note. Default: the terminal width, or 200 when not a terminal. 0 = no limit.',
+};
+const HELP: OptionHelp = { name: 'help', short: 'h', type: 'boolean', description: 'Show this help.' };
+
+/** Every command's help, in the order `kubetrail --help` lists them. */
+export const COMMANDS: readonly CommandHelp[] = [
+  {
+    name: 'query',
+    summary: 'Run a Logs Insights query over files, directories or stdin',
+    usage: [
+      "kubetrail query '<query>' <paths...> [options]",
+      'kubetrail query --query-file <file> <paths...> [options]',
+    ],
+    description:
+      'Reads every path (a file, a directory walked recursively, or - for stdin), detects each file format, and runs the query as CloudWatch Logs Insights would. When the query has stats ... by bin(...), or with --histogram, a histogram of the results over time is drawn on stdout (table format) with the numbers next to the bars.',
+    options: [
+      FORMAT_OUT,
+      START,
+      END,
+      NOW,
+      LOG_STREAM,
+      LOG_GROUP,
+      STRICT,
+      {
+        name: 'limit',
+        type: 'string',
+        value: 'n',
+        description: 'Cap on result rows (default 10000, as the service).',
+      },
+      {
+        name: 'query-file',
+        type: 'string',
+        value: 'file',
+        description: 'Read the query from a file instead of the first argument.',
+      },
+      {
+        name: 'histogram',
+        type: 'boolean',
+        description: 'Also draw matched events per time bin (like the console) above the results.',
+      },
+      { name: 'fail-on-empty', type: 'boolean', description: 'Exit 1 when the query matched nothing.' },
+      WIDTH,
+      QUIET,
+      HELP,
+    ],
+    examples: [
+      {
+        comment: 'Who changed a rolebinding?',
+        command:
+          'kubetrail query \'fields @timestamp, user.username, verb, objectRef.name | filter objectRef.resource="rolebindings" and verb in ["create", "update", "patch", "delete"]\' samples/',
+      },
+      {
+        comment: 'API-server 5xx errors, as CSV',
+        command:
+          "kubetrail query 'fields @timestamp, responseStatus.code, requestURI | filter responseStatus.code >= 500' samples/ --format csv",
+      },
+      {
+        comment: 'Requests per hour, drawn as a histogram',
+        command: "kubetrail query 'stats count(*) by bin(1h)' samples/",
+      },
+      {
+        comment: 'Last 24 hours only, from stdin',
+        command: 'zcat audit.log.gz | kubetrail query \'filter verb="delete"\' - --start -24h',
+      },
+    ],
+  },
+  {
+    name: 'check',
+    summary: 'Check a query for syntax errors without reading any logs',
+    usage: ["kubetrail check '<query>'", 'kubetrail check --query-file <file>'],
+    description:
+      'Parses and compiles the query. Prints "ok" and exits 0 when it is valid; otherwise prints each error with a code frame and a caret under the culprit, and exits 3.',
+    options: [
+      { name: 'query-file', type: 'string', value: 'file', description: 'Read the query from a file.' },
+      HELP,
+    ],
+    examples: [
+      {
+        comment: 'A valid query',
+        command: 'kubetrail check \'filter verb = "get" | stats count(*) by user.username\'',
+      },
+      { comment: 'An unknown function: exit 3 with a caret', command: "kubetrail check 'stats cuont(*)'" },
+    ],
+  },
+  {
+    name: 'formats',
+    summary: 'Show the detected format of each file, with record counts',
+    usage: ['kubetrail formats <paths...> [options]'],
+    description:
+      'Reads every file and reports what it was detected as, how many records it held, and how many records were skipped or invalid, by reason.',
+    options: [FORMAT_TABLE_JSON, WIDTH, QUIET, HELP],
+    examples: [{ comment: 'What is in this export?', command: 'kubetrail formats samples/' }],
+  },
+  {
+    name: 'schema',
+    summary: 'Print the JSON Schema of a record type',
+    usage: ['kubetrail schema audit|cloudtrail'],
+    description:
+      'Prints the JSON Schema (draft 2020-12) of a Kubernetes audit event (audit) or a CloudTrail record (cloudtrail).',
+    options: [HELP],
+    examples: [
+      {
+        comment: 'Validate records with another tool',
+        command: 'kubetrail schema audit > audit.schema.json',
+      },
+    ],
+  },
+];
+
+function optionLabel(o: OptionHelp): string {
+  const flag = o.short === undefined ? `    --${o.name}` : `-${o.short}, --${o.name}`;
+  return o.type === 'string' ? `${flag} <${o.value ?? 'value'}>` : flag;
+}
+
+/**
+ * Formats one command's help text.
+ *
+ * @example
+ * ```ts
+ * formatCommandHelp(COMMANDS[0]!).startsWith('kubetrail query') //=> true
+ * ```
+ */
+export function formatCommandHelp(help: CommandHelp): string {
+  const labels = help.options.map(optionLabel);
+  const width = labels.reduce((m, l) => Math.max(m, l.length), 0);
+  const lines = [
+    `kubetrail ${help.name}: ${help.summary}`,
+    '',
+    'Usage:',
+    ...help.usage.map((u) => `  ${u}`),
+    '',
+    ...wrap(help.description, 78),
+    '',
+    'Options:',
+    ...help.options.map((o, i) => `  ${(labels[i] ?? '').padEnd(width)}  ${o.description}`),
+    '',
+    'Examples:',
+    ...help.examples.flatMap((e) => [`  # ${e.comment}`, `  ${e.command}`]),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Exit codes as listed in the main help. */
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success
+  1  nothing matched under --fail-on-empty, or findings under --fail-on-findings
+  2  usage error (unknown command or option, bad argument)
+  3  query error (syntax, unknown function, bad regex)
+  4  input error (unreadable file, bad record under --strict, unknown format)
+  5  internal error (a bug; please report it)`;
+
+/**
+ * The top-level help: commands, global behaviour, exit codes.
+ *
+ * @example
+ * ```ts
+ * formatMainHelp().includes('Exit codes:') //=> true
+ * ```
+ */
+export function formatMainHelp(): string {
+  const width = COMMANDS.reduce((m, c) => Math.max(m, c.name.length), 0);
+  return `kubetrail: offline log forensics for Amazon EKS
+
+Usage:
+  kubetrail <command> [arguments] [options]
+  kubetrail <command> --help
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Paths may be files, directories (read recursively) or - for stdin. Gzip is
+detected from content. Results go to stdout; progress (on a terminal), the
+one-line run summary and errors go to stderr.
+
+${EXIT_CODES_HELP}
+`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line.length === 0 ? word : `${line} ${word}`;
+    }
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * Finds a command's help by name.
+ *
+ * @example
+ * ```ts
+ * findCommand('check')?.name //=> 'check'
+ * ```
+ */
+export function findCommand(name: string): CommandHelp | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,100 @@
+/**
+ * The human table format: box-drawn, every cell sanitised, numbers
+ * right-aligned, cells truncated to fit a width with a note saying so.
+ *
+ * @module
+ */
+import { isNumeric, valueToText } from '../format-value.js';
+import { displayWidth, escapeControl, truncateText } from '../sanitize.js';
+import { cell, type RowSet } from './types.js';
+
+/** Options for {@link renderTable}. */
+export interface TableOptions {
+  /** Maximum line width in columns; `0` means unlimited. */
+  readonly width: number;
+}
+
+const MIN_COLUMN = 4;
+
+/**
+ * Picks column widths so that the table fits `width`: columns narrower than a
+ * cap keep their natural width, the others share what is left.
+ */
+function fitWidths(natural: readonly number[], width: number): number[] {
+  const overhead = natural.length * 3 + 1;
+  const total = natural.reduce((a, b) => a + b, 0) + overhead;
+  if (width <= 0 || total <= width) return [...natural];
+  const budget = Math.max(width - overhead, natural.length * MIN_COLUMN);
+  const sorted = [...natural].sort((a, b) => a - b);
+  let remaining = budget;
+  let cap = MIN_COLUMN;
+  for (let i = 0; i < sorted.length; i++) {
+    const share = Math.floor(remaining / (sorted.length - i));
+    const w = sorted[i] ?? 0;
+    if (w <= share) {
+      remaining -= w;
+      continue;
+    }
+    cap = Math.max(share, MIN_COLUMN);
+    break;
+  }
+  return natural.map((w) => Math.min(w, cap));
+}
+
+/**
+ * Renders rows as a box-drawn table. Returns the text and how many cells were cut.
+ *
+ * @example
+ * ```ts
+ * renderTable({ fields: ['verb'], rows: [{ verb: 'get' }] }, { width: 80 }).text
+ * //=> '┌──────┐\n│ verb │\n├──────┤\n│ get  │\n└──────┘\n'
+ * ```
+ */
+export function renderTable(data: RowSet, options: TableOptions): { text: string; truncatedCells: number } {
+  const fields = data.fields;
+  if (fields.length === 0) return { text: '(no results)\n', truncatedCells: 0 };
+  const header = fields.map((f) => escapeControl(f));
+  const body = data.rows.map((row) =>
+    fields.map((f) => {
+      const value = cell(row, f);
+      return { text: escapeControl(valueToText(value)), right: isNumeric(value) };
+    }),
+  );
+  const natural = header.map((h, i) =>
+    body.reduce((max, r) => Math.max(max, displayWidth(r[i]?.text ?? '')), displayWidth(h)),
+  );
+  const widths = fitWidths(natural, options.width);
+  let truncatedCells = 0;
+  const fitCell = (text: string, i: number, right: boolean): string => {
+    const w = widths[i] ?? 0;
+    let shown = text;
+    if (displayWidth(text) > w) {
+      truncatedCells++;
+      shown = truncateText(text, w);
+    }
+    const padding = ' '.repeat(Math.max(0, w - displayWidth(shown)));
+    return right ? padding + shown : shown + padding;
+  };
+  const rule = (l: string, m: string, r: string): string =>
+    l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
+  const lines = [rule('┌', '┬', '┐')];
+  lines.push(`│ ${header.map((h, i) => fitCell(h, i, false)).join(' │ ')} │`);
+  lines.push(rule('├', '┼', '┤'));
+  for (const r of body) lines.push(`│ ${r.map((c, i) => fitCell(c.text, i, c.right)).join(' │ ')} │`);
+  lines.push(rule('└', '┴', '┘'));
+  return { text: lines.join('\n') + '\n', truncatedCells };
+}
+
+/**
+ * The note printed under a table whose cells were cut, or `''`.
+ *
+ * @example
+ * ```ts
+ * truncationNote(2, 80) //=> '(2 cells truncated to fit 80 columns; use --format json or --width 0 for full values)\n'
+ * ```
+ */
+export function truncationNote(truncatedCells: number, width: number): string {
+  if (truncatedCells === 0) return '';
+  const cells = truncatedCells === 1 ? '1 cell' : `${truncatedCells} cells`;
+  return `(${cells} truncated to fit ${width} columns; use --format json or --width 0 for full values)\n`;
+}
