@@ -1,0 +1,42 @@
+/**
+ * Errors of the detection layer.
+ *
+ * @module
+ */
+import { KubetrailError } from '../errors.js';
+
+/** Stable error codes thrown by `src/detect`, with what each means. */
+export const DETECT_ERROR_CODES = {
+  detection_parse_error: 'A detections file is not valid YAML or JSON text.',
+  invalid_detection:
+    'A detection does not match DetectionSchema (missing field, bad id, unknown severity or kind).',
+  duplicate_detection_id: 'Two detections in one set share an id.',
+  invalid_detection_query: "A detection's query failed to compile; the engine's QueryError is the cause.",
+  unknown_detection_id: 'A detection id asked for by name is not in the catalogue.',
+  invalid_investigation_option:
+    'An investigation option is out of range (a CIDR that does not parse, a negative window).',
+} as const;
+
+/** One of the codes in {@link DETECT_ERROR_CODES}. */
+export type DetectErrorCode = keyof typeof DETECT_ERROR_CODES;
+
+/**
+ * Thrown by the detection layer; `code` is one of {@link DETECT_ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   loadDetections('- id: x', { format: 'yaml' });
+ * } catch (e) {
+ *   if (e instanceof DetectError) console.error(e.code); // 'invalid_detection'
+ * }
+ * ```
+ */
+export class DetectError extends KubetrailError {
+  override readonly name: string = 'DetectError';
+  declare readonly code: DetectErrorCode;
+
+  constructor(code: DetectErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

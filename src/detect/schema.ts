@@ -1,0 +1,139 @@
+/**
+ * The zod schema of a detection, and the loader for user-supplied files.
+ *
+ * @module
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DetectError } from './errors.js';
+import type { Detection } from './types.js';
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;
+
+/** One query of a detection. */
+export const DetectionQuerySchema = z
+  .object({
+    query: z.string().min(1),
+    description: z.string().optional(),
+    verbatim: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * Validates one detection, built-in or user-supplied. Ids are lower-case,
+ * dot- and dash-separated; at least one query is required.
+ *
+ * @example
+ * ```ts
+ * DetectionSchema.parse({
+ *   id: 'my.exec', title: 'Exec', description: 'Exec into pods', severity: 'medium',
+ *   mitre: ['T1609'], tags: ['execution'], kind: 'kubernetes-audit',
+ *   queries: [{ query: 'filter objectRef.subresource = "exec"' }], source: 'local',
+ * });
+ * ```
+ */
+export const DetectionSchema = z
+  .object({
+    id: z.string().regex(ID_PATTERN, 'lower-case letters, digits, dots and dashes'),
+    title: z.string().min(1),
+    description: z.string().min(1),
+    severity: z.enum(['info', 'low', 'medium', 'high', 'critical']),
+    mitre: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/, 'an ATT&CK technique id such as T1609')),
+    tags: z.array(z.string().min(1)),
+    kind: z.enum(['kubernetes-audit', 'cloudtrail', 'authenticator']),
+    queries: z.array(DetectionQuerySchema).min(1),
+    source: z.string().min(1),
+    falcoRule: z.string().optional(),
+    pantherRule: z.string().optional(),
+    guardDutyFinding: z.string().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+/** Options of {@link loadDetections}. */
+export interface LoadDetectionsOptions {
+  /** The text's format. */
+  readonly format: 'yaml' | 'json';
+}
+
+/**
+ * Parses and validates detections from YAML or JSON text: either a list of
+ * detections or an object `{ detections: [...] }`. Throws `DetectError` with
+ * code `detection_parse_error`, `invalid_detection` or `duplicate_detection_id`.
+ *
+ * @example
+ * ```ts
+ * const mine = loadDetections(
+ *   `- id: my.kube-system-exec
+ *      title: Exec in kube-system
+ *      description: Someone ran a command in a kube-system pod.
+ *      severity: high
+ *      mitre: [T1609]
+ *      tags: [execution]
+ *      kind: kubernetes-audit
+ *      source: local
+ *      queries:
+ *        - query: filter objectRef.subresource = "exec" and objectRef.namespace = "kube-system"`,
+ *   { format: 'yaml' },
+ * );
+ * ```
+ */
+export function loadDetections(text: string, options: LoadDetectionsOptions): readonly Detection[] {
+  let data: unknown;
+  try {
+    data = options.format === 'json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+  } catch (cause) {
+    throw new DetectError('detection_parse_error', `cannot parse detections as ${options.format}`, { cause });
+  }
+  const list =
+    data !== null && typeof data === 'object' && !Array.isArray(data) && Object.hasOwn(data, 'detections')
+      ? (data as { detections: unknown }).detections
+      : data;
+  const parsed = z.array(DetectionSchema).safeParse(list);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join('.') : '';
+    throw new DetectError(
+      'invalid_detection',
+      `invalid detection${where ? ` at ${where}` : ''}: ${issue?.message ?? 'expected a list of detections'}`,
+      { cause: parsed.error },
+    );
+  }
+  const detections = parsed.data.map(fromParsed);
+  assertUniqueIds(detections);
+  return detections;
+}
+
+/** Throws `duplicate_detection_id` when two detections share an id. @internal */
+export function assertUniqueIds(detections: readonly Detection[]): void {
+  const seen = new Set<string>();
+  for (const d of detections) {
+    if (seen.has(d.id)) throw new DetectError('duplicate_detection_id', `duplicate detection id ${d.id}`);
+    seen.add(d.id);
+  }
+}
+
+function fromParsed(d: z.infer<typeof DetectionSchema>): Detection {
+  const out: {
+    -readonly [K in keyof Detection]: Detection[K];
+  } = {
+    id: d.id,
+    title: d.title,
+    description: d.description,
+    severity: d.severity,
+    mitre: d.mitre,
+    tags: d.tags,
+    kind: d.kind,
+    queries: d.queries.map((q) => ({
+      query: q.query,
+      ...(q.description === undefined ? {} : { description: q.description }),
+      ...(q.verbatim === undefined ? {} : { verbatim: q.verbatim }),
+    })),
+    source: d.source,
+  };
+  if (d.falcoRule !== undefined) out.falcoRule = d.falcoRule;
+  if (d.pantherRule !== undefined) out.pantherRule = d.pantherRule;
+  if (d.guardDutyFinding !== undefined) out.guardDutyFinding = d.guardDutyFinding;
+  if (d.enabled !== undefined) out.enabled = d.enabled;
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * Types of the detection catalogue: detections, findings and their options.
+ *
+ * @module
+ */
+import type { ResultRowLike } from './result-row.js';
+
+/** How bad a finding is, from `info` (context) to `critical` (act now). */
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+/** Every severity, least to most severe. */
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** The log kinds a detection can apply to. */
+export type DetectionKind = 'kubernetes-audit' | 'cloudtrail' | 'authenticator';
+
+/** Every detection kind. */
+export const DETECTION_KINDS: readonly DetectionKind[] = ['kubernetes-audit', 'cloudtrail', 'authenticator'];
+
+/** One Logs Insights query of a detection. */
+export interface DetectionQuery {
+  /** The query text in the Logs Insights language. */
+  readonly query: string;
+  /** What this query shows, when a detection has several. */
+  readonly description?: string;
+  /** `true` when the text is reproduced character for character from `Detection.source`. */
+  readonly verbatim?: boolean;
+}
+
+/**
+ * One detection: data that the engine runs. Built-ins live in
+ * `src/detect/catalogue/`; users add their own from YAML or JSON with
+ * {@link loadDetections}.
+ */
+export interface Detection {
+  /** Stable id, e.g. `falco.attach-exec-pod` or `eks-bp.aws-auth-modified`. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: Severity;
+  /** MITRE ATT&CK technique ids, e.g. `T1609`. */
+  readonly mitre: readonly string[];
+  readonly tags: readonly string[];
+  /** The log kind the queries run over; events of other kinds are not fed to them. */
+  readonly kind: DetectionKind;
+  readonly queries: readonly DetectionQuery[];
+  /** Where the detection comes from: a URL or `repo path@commit` and rule name. */
+  readonly source: string;
+  /** For Falco equivalents, the Falco rule name (as in the current rules file). */
+  readonly falcoRule?: string;
+  /** For Panther ports, the Panther RuleID. */
+  readonly pantherRule?: string;
+  /** For GuardDuty equivalents, the finding type. */
+  readonly guardDutyFinding?: string;
+  /**
+   * `false` for detections that match too broadly to run by default (Falco's
+   * disabled-by-default rules); they run only when asked for by id.
+   * @defaultValue true
+   */
+  readonly enabled?: boolean;
+}
+
+/** A detection the language cannot express, with the reason. */
+export interface InexpressibleRule {
+  /** The peer rule's name. */
+  readonly rule: string;
+  readonly source: string;
+  readonly reason: string;
+}
+
+/** Filter for {@link listDetections}. Every given criterion must hold. */
+export interface DetectionFilter {
+  /** Keep detections carrying at least one of these tags. */
+  readonly tags?: readonly string[];
+  /** Keep detections at exactly these severities (one or a list). */
+  readonly severity?: Severity | readonly Severity[];
+  /** Keep detections at or above this severity. */
+  readonly minSeverity?: Severity;
+  /** Keep detections of these kinds. */
+  readonly kind?: DetectionKind | readonly DetectionKind[];
+  /** Keep only these ids (disabled detections included when named here). */
+  readonly ids?: readonly string[];
+  /** Include disabled detections without naming them. @defaultValue false */
+  readonly includeDisabled?: boolean;
+}
+
+/** One detection's findings over the input. */
+export interface Finding {
+  readonly detectionId: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly mitre: readonly string[];
+  readonly kind: DetectionKind;
+  /** Result rows over all the detection's queries. */
+  readonly count: number;
+  /** Records the queries' filters matched, summed over queries (engine statistics). */
+  readonly recordsMatched: number;
+  /** Earliest timestamp seen in the result rows (epoch ms), if any row carries one. */
+  readonly firstSeen?: number;
+  /** Latest timestamp seen in the result rows (epoch ms). */
+  readonly lastSeen?: number;
+  /** Up to `sampleLimit` result rows, in result order. */
+  readonly samples: readonly ResultRowLike[];
+  /** Per query: rows and matched records. */
+  readonly queries: readonly {
+    readonly index: number;
+    readonly rows: number;
+    readonly recordsMatched: number;
+  }[];
+}
