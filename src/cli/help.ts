@@ -64,13 +64,13 @@ const LOG_STREAM: OptionHelp = {
   name: 'log-stream',
   type: 'string',
   value: 'name',
-  description: 'Set @logStream for records whose file does not carry one.',
+  description: 'Set @logStream on every record, overriding what the file or export path carries.',
 };
 const LOG_GROUP: OptionHelp = {
   name: 'log-group',
   type: 'string',
   value: 'name',
-  description: 'Set @log for records whose file does not carry one.',
+  description: 'Set @log on every record, overriding what the file or export path carries.',
 };
 const STRICT: OptionHelp = {
   name: 'strict',
@@ -91,6 +91,68 @@ const WIDTH: OptionHelp = {
     'Table width; wider cells are cut with … and a note. Default: the terminal width, or 200 when not a terminal. 0 = no limit.',
 };
 const HELP: OptionHelp = { name: 'help', short: 'h', type: 'boolean', description: 'Show this help.' };
+
+/** Help of the investigation commands (issue 6). */
+const DETECT: CommandHelp = {
+  name: 'detect',
+  summary: 'Run the detection catalogue over logs and report findings by severity',
+  usage: ['kubetrail detect <paths...> [options]', 'kubetrail detect --list [options]'],
+  description:
+    'Reads the logs once and runs every enabled detection (EKS best-practice queries, Falco and GuardDuty equivalents, CloudTrail and IRSA checks, plus your own from --rules). Findings are grouped by severity, most severe first, with the number of result rows and the first and last time seen.',
+  options: [
+    FORMAT_TABLE_JSON,
+    {
+      name: 'severity',
+      type: 'string',
+      value: 'info|low|medium|high|critical',
+      description: 'Only run detections at or above this severity.',
+    },
+    {
+      name: 'tag',
+      type: 'string',
+      value: 'tag',
+      multiple: true,
+      description: 'Only run detections with this tag (repeatable: any of).',
+    },
+    {
+      name: 'id',
+      type: 'string',
+      value: 'id',
+      multiple: true,
+      description: 'Only run this detection (repeatable); also runs disabled ones.',
+    },
+    {
+      name: 'rules',
+      type: 'string',
+      value: 'file',
+      description: 'Add your own detections from a YAML or JSON file (.json is read as JSON).',
+    },
+    { name: 'list', type: 'boolean', description: 'List the selected detections instead of running them.' },
+    { name: 'fail-on-findings', type: 'boolean', description: 'Exit 1 when any detection fired.' },
+    START,
+    END,
+    NOW,
+    STRICT,
+    WIDTH,
+    QUIET,
+    HELP,
+  ],
+  examples: [
+    {
+      comment: 'Everything the catalogue finds in the sample incident',
+      command: 'kubetrail detect samples/',
+    },
+    {
+      comment: 'High and critical only; fail a CI job when anything fires',
+      command: 'kubetrail detect logs/ --severity high --fail-on-findings',
+    },
+    {
+      comment: 'IRSA checks plus your own rules, as JSON',
+      command: 'kubetrail detect logs/ --tag irsa --rules my-rules.yaml --format json',
+    },
+    { comment: 'What would run?', command: 'kubetrail detect --list --severity critical' },
+  ],
+};
 
 /** Every command's help, in the order `kubetrail --help` lists them. */
 export const COMMANDS: readonly CommandHelp[] = [
@@ -195,6 +257,7 @@ export const COMMANDS: readonly CommandHelp[] = [
       },
     ],
   },
+  DETECT,
 ];
 
 function optionLabel(o: OptionHelp): string {
@@ -211,8 +274,6 @@ function optionLabel(o: OptionHelp): string {
  * ```
  */
 export function formatCommandHelp(help: CommandHelp): string {
-  const labels = help.options.map(optionLabel);
-  const width = labels.reduce((m, l) => Math.max(m, l.length), 0);
   const lines = [
     `kubetrail ${help.name}: ${help.summary}`,
     '',
@@ -222,7 +283,10 @@ export function formatCommandHelp(help: CommandHelp): string {
     ...wrap(help.description, 78),
     '',
     'Options:',
-    ...help.options.map((o, i) => `  ${(labels[i] ?? '').padEnd(width)}  ${o.description}`),
+    ...help.options.flatMap((o) => [
+      `  ${optionLabel(o)}`,
+      ...wrap(o.description, 72).map((l) => `        ${l}`),
+    ]),
     '',
     'Examples:',
     ...help.examples.flatMap((e) => [`  # ${e.comment}`, `  ${e.command}`]),
