@@ -1,0 +1,201 @@
+/**
+ * Turns decoded records and messages into {@link LogEvent}s: kind,
+ * `@timestamp`, `@logStream` and `@log`.
+ *
+ * @module
+ */
+import { basename } from 'node:path';
+import type { LogEvent, LogKind, LogSource } from '../log-event.js';
+import { classifyRecord } from '../schema/classify.js';
+import { parseAuthenticatorLine, parseKlogLine } from '../schema/eks-lines.js';
+import { parseIsoTimestamp, timeValueToMs } from './iso-timestamp.js';
+
+/** System fields known from an envelope (CloudWatch event, export path, …). */
+export interface Envelope {
+  readonly timestamp?: number;
+  readonly ingestionTime?: number;
+  readonly logStream?: string;
+  readonly logGroup?: string;
+}
+
+/** What the event builder needs to know about the current file. */
+export interface BuildContext {
+  readonly file: string | undefined;
+  /** Suffix for inferred stream names: the sanitised file name, or `stdin`/`input`. */
+  readonly streamSuffix: string;
+  readonly logStream: string | undefined;
+  readonly logGroup: string | undefined;
+  readonly klogYear: number | undefined;
+  /** The stream name found in the path (CloudWatch export trees), if any. */
+  readonly pathStream: string | undefined;
+  /** Counts events whose time is unknown. */
+  missingTime(): void;
+}
+
+type Obj = { readonly [key: string]: unknown };
+
+export function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function own(o: Obj, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** The stream-name suffix for a file: its base name with unusual characters replaced. */
+export function streamSuffixOf(file: string | undefined, fallback: string): string {
+  if (file === undefined) return fallback;
+  return basename(file).replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+function firstTime(o: Obj, keys: readonly string[]): number {
+  for (const k of keys) {
+    const v = own(o, k);
+    if (v !== undefined && v !== null) {
+      const t = timeValueToMs(v);
+      if (!Number.isNaN(t)) return t;
+    }
+  }
+  return Number.NaN;
+}
+
+const AUDIT_TIME_KEYS = ['requestReceivedTimestamp', 'stageTimestamp', 'timestamp'] as const;
+const CLOUDTRAIL_TIME_KEYS = ['eventTime', '@timestamp', 'p_event_time'] as const;
+const JSON_TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'eventTime', 'requestReceivedTimestamp'] as const;
+
+function cloudTrailStream(o: Obj): string {
+  const identity = own(o, 'userIdentity');
+  const account =
+    own(o, 'recipientAccountId') ?? (isObject(identity) ? own(identity, 'accountId') : undefined);
+  const region = own(o, 'awsRegion');
+  if (typeof account === 'string' && typeof region === 'string') return `${account}_CloudTrail_${region}`;
+  return 'CloudTrail';
+}
+
+function finish(
+  ctx: BuildContext,
+  kind: LogKind,
+  message: string,
+  record: unknown,
+  recordTime: number,
+  inferredStream: string | undefined,
+  env: Envelope,
+  source: LogSource,
+): LogEvent {
+  let timestamp = env.timestamp ?? recordTime;
+  if (Number.isNaN(timestamp)) {
+    timestamp = 0;
+    ctx.missingTime();
+  }
+  const logStream = ctx.logStream ?? env.logStream ?? inferredStream;
+  const logGroup = ctx.logGroup ?? env.logGroup;
+  const event: { -readonly [K in keyof LogEvent]: LogEvent[K] } = {
+    timestamp,
+    message,
+    kind,
+    record,
+    source,
+  };
+  if (logStream !== undefined) event.logStream = logStream;
+  if (logGroup !== undefined) event.logGroup = logGroup;
+  if (env.ingestionTime !== undefined) event.ingestionTime = env.ingestionTime;
+  return event;
+}
+
+/**
+ * Builds the event of one parsed JSON record. An EventBridge envelope is
+ * unwrapped to its `detail` (whose JSON becomes the message).
+ */
+export function jsonRecordEvent(
+  ctx: BuildContext,
+  message: string,
+  value: unknown,
+  env: Envelope,
+  source: LogSource,
+): LogEvent {
+  let text = message;
+  let record = value;
+  let envelopeTime = Number.NaN;
+  if (isObject(value) && typeof own(value, 'detail-type') === 'string' && isObject(own(value, 'detail'))) {
+    record = own(value, 'detail');
+    text = JSON.stringify(record);
+    envelopeTime = timeValueToMs(own(value, 'time'));
+  }
+  if (!isObject(record)) return finish(ctx, 'json', text, record, Number.NaN, undefined, env, source);
+  switch (classifyRecord(record)) {
+    case 'kubernetes-audit-event':
+      return finish(
+        ctx,
+        'kubernetes-audit',
+        text,
+        record,
+        firstTime(record, AUDIT_TIME_KEYS),
+        `kube-apiserver-audit-${ctx.streamSuffix}`,
+        env,
+        source,
+      );
+    case 'cloudtrail-record': {
+      let t = firstTime(record, CLOUDTRAIL_TIME_KEYS);
+      if (Number.isNaN(t)) t = envelopeTime;
+      return finish(ctx, 'cloudtrail', text, record, t, cloudTrailStream(record), env, source);
+    }
+    default:
+      return finish(ctx, 'json', text, record, firstTime(record, JSON_TIME_KEYS), undefined, env, source);
+  }
+}
+
+const SCHEDULER_FILES = new Set(['scheduler.go', 'schedule_one.go']);
+
+/**
+ * Builds the event of one text message: a CloudWatch event message or a raw
+ * line. JSON messages become JSON records; authenticator and klog lines are
+ * parsed with the schema line parsers; anything else is `text`.
+ */
+export function messageEvent(ctx: BuildContext, message: string, env: Envelope, source: LogSource): LogEvent {
+  const first = message.charCodeAt(0);
+  if (first === 123 || first === 91) {
+    let value: unknown;
+    let ok = false;
+    try {
+      value = JSON.parse(message);
+      ok = true;
+    } catch {
+      // not JSON after all: a text message that starts with a brace
+    }
+    if (ok) return jsonRecordEvent(ctx, message, value, env, source);
+  } else if (first === 116 && message.startsWith('time="')) {
+    const line = parseAuthenticatorLine(message);
+    if (line !== undefined) {
+      return finish(
+        ctx,
+        'authenticator',
+        message,
+        line,
+        line.timestamp ?? Number.NaN,
+        `authenticator-${ctx.streamSuffix}`,
+        env,
+        source,
+      );
+    }
+  } else if (first === 73 || first === 87 || first === 69 || first === 70) {
+    const options =
+      env.timestamp !== undefined
+        ? { referenceTime: env.timestamp }
+        : ctx.klogYear !== undefined
+          ? { year: ctx.klogYear }
+          : {};
+    const line = parseKlogLine(message, options);
+    if (line !== undefined) {
+      const stream = SCHEDULER_FILES.has(line.file) ? `kube-scheduler-${ctx.streamSuffix}` : undefined;
+      return finish(ctx, 'klog', message, line, line.timestamp ?? Number.NaN, stream, env, source);
+    }
+  }
+  return finish(ctx, 'text', message, undefined, Number.NaN, undefined, env, source);
+}
+
+/** Builds a `text` event whose time is the first token (legacy audit text lines). */
+export function legacyAuditEvent(ctx: BuildContext, message: string, source: LogSource): LogEvent {
+  const sp = message.indexOf(' ');
+  const t = sp > 0 ? parseIsoTimestamp(message.slice(0, sp)) : Number.NaN;
+  return finish(ctx, 'text', message, undefined, t, `kube-apiserver-audit-${ctx.streamSuffix}`, {}, source);
+}

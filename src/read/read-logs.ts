@@ -1,0 +1,290 @@
+/**
+ * `readLogs`: every input, every format, one stream of {@link LogEvent}s.
+ *
+ * @module
+ */
+import { basename, dirname } from 'node:path';
+import type { LogEvent, LogKind } from '../log-event.js';
+import { streamSuffixOf } from './build-event.js';
+import { createTableHandler } from './csv-records.js';
+import { gunzipChunks, isGzip, type PeekedChunks, peekChunks } from './decompress.js';
+import { DETECT_BYTES, detectDecompressed } from './detect-format.js';
+import { InputError } from './input-error.js';
+import { createJsonDocumentHandler, createNdjsonHandler, type FormatHandler } from './json-records.js';
+import { createLineRecordHandler, createTextOutputHandler } from './line-records.js';
+import type { LogFormat } from './log-format.js';
+import { DEFAULT_MAX_LINE_BYTES, type ReadLogsOptions } from './read-options.js';
+import { createSummary, type FileSummary, type ReadSummary, resetSummary } from './read-summary.js';
+import { createRecordSink, isRecorded, type RecordSink, recordRejection } from './record-sink.js';
+import { type ChunkSource, expandInputs, type LogInput } from './sources.js';
+
+/**
+ * The result of {@link readLogs}: an async iterable of events with a
+ * `summary` that is complete once the iteration ends (normally, by `break`
+ * or by an error). Iterating again reads the inputs again and resets the
+ * summary (streams and stdin can only be read once).
+ */
+export interface LogReader extends AsyncIterable<LogEvent> {
+  readonly summary: ReadSummary;
+}
+
+function createHandler(format: LogFormat, sink: RecordSink, startOffset: number): FormatHandler {
+  switch (format) {
+    case 'kubernetes-audit-ndjson':
+    case 'cloudtrail-ndjson':
+    case 'ndjson':
+      return createNdjsonHandler(sink, startOffset);
+    case 'cloudwatch-export':
+    case 'cloudwatch-tail':
+    case 'cloudwatch-tail-short':
+    case 'klog-lines':
+    case 'authenticator-lines':
+    case 'kubernetes-audit-legacy':
+    case 'text':
+      return createLineRecordHandler(sink, format, startOffset);
+    case 'cloudwatch-text-output':
+      return createTextOutputHandler(sink, startOffset);
+    case 'cloudtrail-console-csv':
+    case 'cloudtrail-lake-csv':
+    case 'insights-csv':
+    case 'insights-markdown':
+      return createTableHandler(sink, format, startOffset);
+    default:
+      return createJsonDocumentHandler(sink, startOffset);
+  }
+}
+
+async function* counted(
+  source: AsyncIterable<Uint8Array>,
+  add: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    add(chunk.length);
+    yield chunk;
+  }
+}
+
+async function* dropPrefix(source: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
+  let left = n;
+  for await (const chunk of source) {
+    if (left > 0) {
+      const cut = Math.min(left, chunk.length);
+      left -= cut;
+      if (cut === chunk.length) continue;
+      yield chunk.subarray(cut);
+    } else {
+      yield chunk;
+    }
+  }
+}
+
+function hasBom(b: Uint8Array): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
+/** The stream name an export-to-S3 path gives: the folder above `000000.gz`. */
+function exportPathStream(file: string | undefined): string | undefined {
+  if (file === undefined || !/^\d{6}(\.gz)?$/.test(basename(file))) return undefined;
+  const dir = basename(dirname(file));
+  return dir === '' || dir === '.' ? undefined : dir;
+}
+
+interface RunState {
+  readonly options: ReadLogsOptions;
+  readonly summary: ReadSummary;
+  readonly throwOnError: boolean;
+  readonly maxLineBytes: number;
+  readonly kinds: ReadonlySet<LogKind> | undefined;
+  sourceIndex: number;
+}
+
+function checkAbort(options: ReadLogsOptions): void {
+  const signal = options.signal;
+  if (signal?.aborted) throw new InputError('aborted', 'reading was aborted', {}, { cause: signal.reason });
+}
+
+function fault(state: RunState, fileSummary: FileSummary | undefined, error: unknown): void {
+  if (!(error instanceof InputError) || error.code === 'aborted') throw error;
+  recordRejection(state.summary, fileSummary, error);
+  if (state.throwOnError) throw error;
+}
+
+async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator<LogEvent> {
+  const { summary, options } = state;
+  const file = source.file;
+  const index = state.sourceIndex++;
+  const fileSummary: FileSummary = {
+    file,
+    format: 'unknown',
+    compression: 'none',
+    records: 0,
+    events: 0,
+    rejected: 0,
+    bytesRead: 0,
+    bytesDecompressed: 0,
+  };
+  summary.files.push(fileSummary);
+  const raw = counted(source.open(), (n) => {
+    summary.bytesRead += n;
+    fileSummary.bytesRead += n;
+  });
+  let chunks: AsyncGenerator<Uint8Array> | undefined;
+  let peek: PeekedChunks | undefined;
+  const out: LogEvent[] = [];
+  try {
+    peek = await peekChunks(raw, DETECT_BYTES);
+    for (let depth = 0; depth < 3 && isGzip(peek.head); depth++) {
+      fileSummary.compression = 'gzip';
+      const compressed = {
+        get bytes() {
+          return fileSummary.bytesRead;
+        },
+      };
+      const inner: PeekedChunks = peek;
+      peek = undefined;
+      peek = await peekChunks(gunzipChunks(inner.chunks, file, compressed), DETECT_BYTES);
+    }
+    chunks = counted(peek.chunks, (n) => {
+      summary.bytesDecompressed += n;
+      fileSummary.bytesDecompressed += n;
+    });
+    const bom = hasBom(peek.head);
+    if (bom) chunks = dropPrefix(chunks, 3);
+    const format = options.format ?? detectDecompressed(peek.head, file);
+    fileSummary.format = format;
+    if (format === 'empty') return;
+    if (format === 'unknown') {
+      if (source.discovered) {
+        summary.unknownFilesSkipped++;
+        fileSummary.skipped = 'unknown_format';
+        return;
+      }
+      throw new InputError(
+        'unknown_format',
+        'the content matches no supported format',
+        file === undefined ? {} : { file },
+      );
+    }
+    if (format === 'cloudtrail-digest') {
+      summary.digestFilesSkipped++;
+      fileSummary.skipped = 'digest';
+      return;
+    }
+    const sink = createRecordSink({
+      summary,
+      fileSummary,
+      out,
+      throwOnError: state.throwOnError,
+      maxLineBytes: state.maxLineBytes,
+      prefilter: options.prefilter,
+      kinds: state.kinds,
+      build: {
+        file,
+        streamSuffix: streamSuffixOf(file, index === 0 ? 'input' : `input-${index}`),
+        logStream: options.logStream,
+        logGroup: options.logGroup,
+        klogYear: options.klogYear,
+        pathStream: format === 'cloudwatch-export' ? exportPathStream(file) : undefined,
+      },
+    });
+    const handler = createHandler(format, sink, bom ? 3 : 0);
+    for await (const chunk of chunks) {
+      checkAbort(options);
+      let pending: unknown;
+      try {
+        handler.push(chunk);
+      } catch (e) {
+        pending = e;
+      }
+      for (const event of out) yield event;
+      out.length = 0;
+      if (pending !== undefined) throw pending;
+    }
+    let pending: unknown;
+    try {
+      handler.end();
+    } catch (e) {
+      pending = e;
+    }
+    for (const event of out) yield event;
+    out.length = 0;
+    if (pending !== undefined) throw pending;
+  } catch (e) {
+    if (!(e instanceof InputError) || e.code === 'aborted' || isRecorded(e)) throw e;
+    // a fault of the stream itself (unreadable file, damaged gzip, unknown format)
+    for (const event of out) yield event;
+    out.length = 0;
+    fault(state, fileSummary, e);
+  } finally {
+    // closes the file and any gunzip stream, also on break and on early return
+    await chunks?.return(undefined);
+    await peek?.chunks.return();
+    await raw.return(undefined);
+  }
+}
+
+async function* run(inputs: readonly LogInput[], state: RunState): AsyncGenerator<LogEvent> {
+  for (const input of inputs) {
+    checkAbort(state.options);
+    const it = expandInputs([input])[Symbol.asyncIterator]();
+    try {
+      while (true) {
+        let r: IteratorResult<ChunkSource>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          fault(state, undefined, e);
+          break;
+        }
+        if (r.done) break;
+        checkAbort(state.options);
+        yield* readSource(r.value, state);
+      }
+    } finally {
+      await it.return?.(undefined);
+    }
+  }
+}
+
+/**
+ * Reads logs from files, directories (recursively), globs, stdin (`'-'`),
+ * Buffers, Node streams, web streams or (async) iterables of chunks, in any
+ * supported format (detected from content, gzip or not), and yields one
+ * {@link LogEvent} per record.
+ *
+ * Memory stays bounded by the largest single record, whatever the file size.
+ * Breaking out of the loop closes files and gunzip streams. With
+ * `onError: 'throw'` (default) the first fault throws an {@link InputError}
+ * after every event read before it was yielded; with `'skip'` faults are
+ * counted and located in `reader.summary`.
+ *
+ * @example
+ * ```ts
+ * const reader = readLogs(['AWSLogs/', 'audit.log.gz'], { onError: 'skip' });
+ * for await (const event of reader) {
+ *   if (event.kind === 'kubernetes-audit') console.log(event.logStream, event.message);
+ * }
+ * console.log(reader.summary.eventsEmitted, reader.summary.rejectedByCode);
+ * ```
+ */
+export function readLogs(input: LogInput | readonly LogInput[], options: ReadLogsOptions = {}): LogReader {
+  const inputs: readonly LogInput[] = Array.isArray(input)
+    ? (input as readonly LogInput[])
+    : [input as LogInput];
+  const summary = createSummary();
+  return {
+    summary,
+    [Symbol.asyncIterator]() {
+      resetSummary(summary);
+      const state: RunState = {
+        options,
+        summary,
+        throwOnError: (options.onError ?? 'throw') === 'throw',
+        maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+        kinds: options.kinds === undefined ? undefined : new Set(options.kinds),
+        sourceIndex: 0,
+      };
+      return run(inputs, state)[Symbol.asyncIterator]();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Options of `readLogs`.
+ *
+ * @module
+ */
+import type { LogKind } from '../log-event.js';
+import type { LogFormat } from './log-format.js';
+
+/**
+ * A cheap test on the raw bytes of a candidate record, run before any
+ * decoding or `JSON.parse`. The bytes are exactly the UTF-8 bytes of what
+ * would become `@message`: an NDJSON line, one element of a `Records` (or
+ * `items`, or top-level) array, the message part of a CloudWatch export or
+ * text line, or the (JSON-unescaped) message of an envelope format. Return
+ * `false` only when the record cannot match.
+ *
+ * @example
+ * ```ts
+ * const needle = Buffer.from('rolebindings');
+ * const prefilter: RawPrefilter = {
+ *   test: (bytes, start, end) => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).includes(needle),
+ * };
+ * ```
+ */
+export interface RawPrefilter {
+  test(bytes: Uint8Array, start: number, end: number): boolean;
+}
+
+/** Options of `readLogs`. */
+export interface ReadLogsOptions {
+  /** `'throw'` (default): stop at the first fault; `'skip'`: count, locate and carry on. */
+  readonly onError?: 'throw' | 'skip';
+  /** Largest line or single JSON value kept, in bytes (default 64 MiB). */
+  readonly maxLineBytes?: number;
+  /** Force a format instead of detecting it from content. */
+  readonly format?: LogFormat;
+  /** `@logStream` for every event, overriding the envelope, path or inference. */
+  readonly logStream?: string;
+  /** `@log` for every event, overriding the envelope or path. */
+  readonly logGroup?: string;
+  /** Stops reading (the iteration throws an `aborted` InputError). */
+  readonly signal?: AbortSignal;
+  /** Keep only events of these kinds. */
+  readonly kinds?: readonly LogKind[];
+  /** Raw-bytes test run before decoding; see {@link RawPrefilter}. */
+  readonly prefilter?: RawPrefilter;
+  /** Year for raw klog lines that have no CloudWatch timestamp (klog headers carry none). */
+  readonly klogYear?: number;
+}
+
+/** Default `maxLineBytes`: 64 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;

@@ -1,0 +1,104 @@
+/**
+ * The accounting of one `readLogs` run.
+ *
+ * @module
+ */
+import type { InputErrorCode } from './input-error.js';
+import type { LogFormat } from './log-format.js';
+
+/** One rejected record or file, located. */
+export interface Rejection {
+  readonly code: InputErrorCode;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly byteOffset?: number;
+}
+
+/** Per-file accounting. */
+export interface FileSummary {
+  /** Path, or `undefined` for in-memory input and stdin. */
+  readonly file: string | undefined;
+  /** Detected (or forced) format. */
+  format: LogFormat;
+  /** Whether the file was gzip-compressed. */
+  compression: 'gzip' | 'none';
+  /** Candidate records seen in this file. */
+  records: number;
+  /** Events emitted from this file. */
+  events: number;
+  /** Records or faults rejected in this file. */
+  rejected: number;
+  /** Bytes read from the source (compressed size for gzip). */
+  bytesRead: number;
+  /** Bytes after decompression. */
+  bytesDecompressed: number;
+  /** Why the file was skipped, when it was (`digest`, `unknown_format`, `unreadable_file`, …). */
+  skipped?: string;
+}
+
+/**
+ * The summary of a read, complete once iteration ends. Counts are exact; the
+ * list of rejections keeps the first {@link MAX_KEPT_REJECTIONS} locations.
+ */
+export interface ReadSummary {
+  /** Candidate records seen: every line, array element or CSV row that could become an event. */
+  recordsRead: number;
+  /** Events yielded. */
+  eventsEmitted: number;
+  /** Records the `prefilter` rejected on their raw bytes (not decoded, not emitted). */
+  prefiltered: number;
+  /** Records dropped by the `kinds` filter. */
+  filteredByKind: number;
+  /** Records skipped on purpose: CloudWatch `CONTROL_MESSAGE`s, CSV header rows and the like are not counted; blank lines are not records. */
+  skipped: number;
+  /** Rejections (faults under `onError: 'skip'`) by code. Exact. */
+  rejectedByCode: Partial<Record<InputErrorCode, number>>;
+  /** Total rejections. */
+  rejected: number;
+  /** The first rejections, located. */
+  rejections: Rejection[];
+  /** True when more rejections happened than `rejections` keeps. */
+  rejectionsTruncated: boolean;
+  /** Events whose time could not be found (their `timestamp` is 0). */
+  eventsWithoutTimestamp: number;
+  /** Bytes read from the sources (compressed sizes for gzip). */
+  bytesRead: number;
+  /** Bytes after decompression. */
+  bytesDecompressed: number;
+  /** Files opened (sources read, including in-memory ones). */
+  files: FileSummary[];
+  /** CloudTrail digest files recognised and skipped. */
+  digestFilesSkipped: number;
+  /** Files found by a walk or glob whose format was not recognised (skipped, not errors). */
+  unknownFilesSkipped: number;
+}
+
+/** How many located rejections a summary keeps. */
+export const MAX_KEPT_REJECTIONS = 1000;
+
+/** Creates an empty summary. */
+export function createSummary(): ReadSummary {
+  return {
+    recordsRead: 0,
+    eventsEmitted: 0,
+    prefiltered: 0,
+    filteredByKind: 0,
+    skipped: 0,
+    rejectedByCode: Object.create(null) as Partial<Record<InputErrorCode, number>>,
+    rejected: 0,
+    rejections: [],
+    rejectionsTruncated: false,
+    eventsWithoutTimestamp: 0,
+    bytesRead: 0,
+    bytesDecompressed: 0,
+    files: [],
+    digestFilesSkipped: 0,
+    unknownFilesSkipped: 0,
+  };
+}
+
+/** Empties a summary in place (a reader iterated again starts over). */
+export function resetSummary(s: ReadSummary): void {
+  Object.assign(s, createSummary());
+}

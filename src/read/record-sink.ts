@@ -1,0 +1,159 @@
+/**
+ * The per-file sink the format handlers write to: candidate counting and the
+ * raw prefilter, UTF-8 decoding, the kinds filter, and the error policy.
+ *
+ * @module
+ */
+import { isUtf8 } from 'node:buffer';
+import type { LogEvent, LogKind } from '../log-event.js';
+import type { BuildContext } from './build-event.js';
+import { InputError, type InputErrorCode } from './input-error.js';
+import type { RawPrefilter } from './read-options.js';
+import { type FileSummary, MAX_KEPT_REJECTIONS, type ReadSummary } from './read-summary.js';
+
+/** Everything a format handler needs. */
+export interface RecordSink extends BuildContext {
+  readonly maxLineBytes: number;
+  /** Counts a candidate record and runs the prefilter on its raw bytes; `false` means drop it. */
+  candidate(bytes: Uint8Array, start: number, end: number): boolean;
+  /** Like {@link RecordSink.candidate} for a message that is already a string. */
+  candidateText(text: string): boolean;
+  /** Decodes UTF-8, rejecting invalid bytes (`invalid_utf8`); `undefined` when rejected. */
+  decode(bytes: Uint8Array, start: number, end: number, line?: number, offset?: number): string | undefined;
+  /** Emits an event (subject to the kinds filter). */
+  emit(event: LogEvent): void;
+  /** Records a fault: throws an InputError under `'throw'`, counts and locates it under `'skip'`. */
+  reject(code: InputErrorCode, message: string, line?: number, offset?: number, cause?: unknown): void;
+  /** Counts a candidate record without running the prefilter (a record about to be rejected). */
+  count(): void;
+  /** Takes back one candidate count (a line that turned out to be a container of records). */
+  uncount(): void;
+  /** Counts a record skipped on purpose. */
+  skipRecord(): void;
+  /** Counts a digest file (or digest document) skipped. */
+  digest(): void;
+}
+
+/** Settings of {@link createRecordSink}. */
+export interface RecordSinkSettings {
+  readonly summary: ReadSummary;
+  readonly fileSummary: FileSummary;
+  readonly out: LogEvent[];
+  readonly throwOnError: boolean;
+  readonly maxLineBytes: number;
+  readonly prefilter: RawPrefilter | undefined;
+  readonly kinds: ReadonlySet<LogKind> | undefined;
+  readonly build: Omit<BuildContext, 'missingTime'>;
+}
+
+const encoder = new TextEncoder();
+
+const recorded = new WeakSet<InputError>();
+
+/** Tells whether an error was already counted in a summary. */
+export function isRecorded(error: InputError): boolean {
+  return recorded.has(error);
+}
+
+/** Records a rejection in the summary (exact counts, capped location list). */
+export function recordRejection(
+  summary: ReadSummary,
+  fileSummary: FileSummary | undefined,
+  error: InputError,
+): void {
+  recorded.add(error);
+  summary.rejected++;
+  summary.rejectedByCode[error.code] = (summary.rejectedByCode[error.code] ?? 0) + 1;
+  if (fileSummary !== undefined) fileSummary.rejected++;
+  if (summary.rejections.length < MAX_KEPT_REJECTIONS) {
+    summary.rejections.push({
+      code: error.code,
+      message: error.message,
+      ...(error.file === undefined ? {} : { file: error.file }),
+      ...(error.line === undefined ? {} : { line: error.line }),
+      ...(error.byteOffset === undefined ? {} : { byteOffset: error.byteOffset }),
+    });
+  } else {
+    summary.rejectionsTruncated = true;
+  }
+}
+
+/** Creates the sink of one file. */
+export function createRecordSink(s: RecordSinkSettings): RecordSink {
+  const { summary, fileSummary, out, prefilter, kinds } = s;
+  const file = s.build.file;
+  const sink: RecordSink = {
+    ...s.build,
+    maxLineBytes: s.maxLineBytes,
+    missingTime() {
+      summary.eventsWithoutTimestamp++;
+    },
+    candidate(bytes, start, end) {
+      summary.recordsRead++;
+      fileSummary.records++;
+      if (prefilter !== undefined && !prefilter.test(bytes, start, end)) {
+        summary.prefiltered++;
+        return false;
+      }
+      return true;
+    },
+    candidateText(text) {
+      summary.recordsRead++;
+      fileSummary.records++;
+      if (prefilter !== undefined) {
+        const bytes = encoder.encode(text);
+        if (!prefilter.test(bytes, 0, bytes.length)) {
+          summary.prefiltered++;
+          return false;
+        }
+      }
+      return true;
+    },
+    decode(bytes, start, end, line, offset) {
+      const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+      if (!isUtf8(view)) {
+        sink.reject('invalid_utf8', 'the record is not valid UTF-8', line, offset);
+        return undefined;
+      }
+      return view.toString('utf8');
+    },
+    emit(event) {
+      if (kinds !== undefined && !kinds.has(event.kind)) {
+        summary.filteredByKind++;
+        return;
+      }
+      summary.eventsEmitted++;
+      fileSummary.events++;
+      out.push(event);
+    },
+    reject(code, message, line, offset, cause) {
+      const error = new InputError(
+        code,
+        message,
+        {
+          ...(file === undefined ? {} : { file }),
+          ...(line === undefined ? {} : { line }),
+          ...(offset === undefined ? {} : { byteOffset: offset }),
+        },
+        cause === undefined ? undefined : { cause },
+      );
+      recordRejection(summary, fileSummary, error);
+      if (s.throwOnError) throw error;
+    },
+    count() {
+      summary.recordsRead++;
+      fileSummary.records++;
+    },
+    uncount() {
+      summary.recordsRead--;
+      fileSummary.records--;
+    },
+    skipRecord() {
+      summary.skipped++;
+    },
+    digest() {
+      summary.digestFilesSkipped++;
+    },
+  };
+  return sink;
+}

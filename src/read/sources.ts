@@ -1,0 +1,193 @@
+/**
+ * Turns every accepted input shape into named byte-chunk sources: files,
+ * directories (walked recursively), globs, stdin, Buffers, Node streams,
+ * web streams and (async) iterables of chunks.
+ *
+ * @module
+ */
+import { open, opendir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { glob } from 'tinyglobby';
+import { InputError } from './input-error.js';
+
+/**
+ * One input accepted by `readLogs`: a path, `file:` URL, directory (walked
+ * recursively), glob, `'-'` for stdin, bytes, a Node `Readable`, a web
+ * `ReadableStream`, or an (async) iterable of `Uint8Array`/string chunks.
+ */
+export type LogInput =
+  | string
+  | URL
+  | Uint8Array
+  | NodeJS.ReadableStream
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>
+  | Iterable<Uint8Array | string>;
+
+/** A source of bytes with an optional file name. */
+export interface ChunkSource {
+  /** Path of a file; `undefined` for in-memory input and stdin. */
+  readonly file?: string;
+  /** True when the file was found by a directory walk or a glob (unknown formats are skipped, not errors). */
+  readonly discovered: boolean;
+  /** Opens the source; closing the iterator closes the file. */
+  open(): AsyncIterable<Uint8Array>;
+}
+
+const READ_CHUNK = 512 * 1024;
+const GLOB_CHARS = /[*?[\]{}]/;
+const encoder = new TextEncoder();
+
+function unreadable(file: string, e: unknown): InputError {
+  const reason = (e as { code?: unknown }).code ?? (e as Error).message;
+  return new InputError('unreadable_file', `cannot read ${file}: ${String(reason)}`, { file }, { cause: e });
+}
+
+/** Reads a file in fresh chunks; I/O errors become `unreadable_file`. */
+export async function* readFileChunks(file: string): AsyncGenerator<Uint8Array> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, 'r');
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  try {
+    while (true) {
+      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      let n: number;
+      try {
+        ({ bytesRead: n } = await handle.read(buf, 0, READ_CHUNK, null));
+      } catch (e) {
+        throw unreadable(file, e);
+      }
+      if (n === 0) return;
+      yield n === READ_CHUNK ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new InputError('bad_input', `unsupported chunk type: ${typeof chunk}`);
+}
+
+async function* iterateChunks(
+  source: AsyncIterable<unknown> | Iterable<unknown>,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) yield toBytes(chunk);
+}
+
+async function* iterateWebStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    while (true) {
+      const r = await reader.read();
+      if (r.done) return;
+      yield toBytes(r.value);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+async function* walkDirectory(dir: string): AsyncGenerator<string> {
+  let names: { name: string; isDir: boolean; isFile: boolean }[];
+  try {
+    const d = await opendir(dir);
+    names = [];
+    for await (const entry of d) {
+      names.push({ name: entry.name, isDir: entry.isDirectory(), isFile: entry.isFile() });
+    }
+  } catch (e) {
+    throw unreadable(dir, e);
+  }
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of names) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDir) yield* walkDirectory(path);
+    else if (entry.isFile) yield path;
+  }
+}
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+function isIterable(x: unknown): x is Iterable<unknown> {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Record<symbol, unknown>)[Symbol.iterator] === 'function'
+  );
+}
+
+function isWebStream(x: unknown): x is ReadableStream<Uint8Array> {
+  return (
+    typeof x === 'object' && x !== null && typeof (x as { getReader?: unknown }).getReader === 'function'
+  );
+}
+
+function fileSource(file: string, discovered: boolean): ChunkSource {
+  return { file, discovered, open: () => readFileChunks(file) };
+}
+
+async function* expandPath(path: string): AsyncGenerator<ChunkSource> {
+  let info: Awaited<ReturnType<typeof stat>> | undefined;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    if (!GLOB_CHARS.test(path)) throw unreadable(path, e);
+  }
+  if (info?.isDirectory()) {
+    for await (const file of walkDirectory(path)) yield fileSource(file, true);
+    return;
+  }
+  if (info !== undefined) {
+    yield fileSource(path, false);
+    return;
+  }
+  const matches = await glob(path, { onlyFiles: true, dot: false, expandDirectories: false });
+  if (matches.length === 0) throw new InputError('bad_input', `the glob ${path} matched no files`);
+  matches.sort();
+  for (const file of matches) yield fileSource(file, true);
+}
+
+/**
+ * Expands inputs into chunk sources lazily (a directory is walked as it is
+ * read).
+ */
+export async function* expandInputs(inputs: readonly LogInput[]): AsyncGenerator<ChunkSource> {
+  for (const input of inputs) {
+    if (typeof input === 'string') {
+      if (input === '-') yield { discovered: false, open: () => iterateChunks(process.stdin) };
+      else yield* expandPath(input);
+    } else if (input instanceof URL) {
+      if (input.protocol !== 'file:')
+        throw new InputError('bad_input', `only file: URLs are supported, got ${input.protocol}`);
+      yield* expandPath(fileURLToPath(input));
+    } else if (input instanceof Uint8Array) {
+      yield { discovered: false, open: () => iterateChunks([input]) };
+    } else if (input instanceof Readable || isAsyncIterable(input)) {
+      const it = input as AsyncIterable<unknown>;
+      yield { discovered: false, open: () => iterateChunks(it) };
+    } else if (isWebStream(input)) {
+      yield { discovered: false, open: () => iterateWebStream(input) };
+    } else if (isIterable(input)) {
+      yield { discovered: false, open: () => iterateChunks(input) };
+    } else {
+      throw new InputError('bad_input', `unsupported input: ${Object.prototype.toString.call(input)}`);
+    }
+  }
+}
