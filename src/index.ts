@@ -5,3 +5,25 @@
  */
 export { isKubetrailError, KubetrailError } from './errors.js';
 export type { LogEvent, LogKind, LogSource } from './log-event.js';
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  type DetectedFormat,
+  detectFileFormat,
+  detectFormat,
+  type FileSummary,
+  INPUT_ERROR_CODES,
+  InputError,
+  type InputErrorCode,
+  type InputErrorLocation,
+  LOG_FORMATS,
+  type LogFormat,
+  type LogInput,
+  type LogReader,
+  MAX_KEPT_REJECTIONS,
+  parseIsoTimestamp,
+  type RawPrefilter,
+  type ReadLogsOptions,
+  type ReadSummary,
+  type Rejection,
+  readLogs,
+} from './read/index.js';
