@@ -57,7 +57,16 @@ function looksLikeCloudTrailRecord(o: JsonObject): boolean {
   if (typeof own(o, 'eventVersion') === 'string') return true;
   if (typeof own(o, 'eventSource') === 'string' && typeof own(o, 'eventName') === 'string') return true;
   if (isPlainObject(own(o, 'insightDetails'))) return true;
-  return typeof own(o, 'eventTime') === 'string' && isPlainObject(own(o, 'userIdentity'));
+  if (isPlainObject(own(o, 'userIdentity')) && typeof own(o, 'eventTime') === 'string') return true;
+  // Partial records (SIEM rule tests, redacted excerpts): an eventName with one companion key.
+  return (
+    typeof own(o, 'eventName') === 'string' &&
+    (isPlainObject(own(o, 'userIdentity')) ||
+      typeof own(o, 'awsRegion') === 'string' ||
+      typeof own(o, 'sourceIPAddress') === 'string' ||
+      Object.hasOwn(o, 'requestParameters') ||
+      Object.hasOwn(o, 'responseElements'))
+  );
 }
 
 /**
@@ -68,7 +77,8 @@ function looksLikeCloudTrailRecord(o: JsonObject): boolean {
  * `kind: "EventList"` with an `items` array and an absent or `audit.k8s.io/*`
  * `apiVersion` → `kubernetes-audit-event-list`; CloudTrail keys
  * (`eventVersion`, or `eventSource`+`eventName`, or `insightDetails`, or
- * `eventTime`+`userIdentity`) → `cloudtrail-record`; an `auditID` string, or
+ * `eventTime`+`userIdentity`, or `eventName` with `userIdentity`/`awsRegion`/
+ * `sourceIPAddress`/`requestParameters`/`responseElements`) → `cloudtrail-record`; an `auditID` string, or
  * `kind: "Event"` with an audit-only key, with an absent or `audit.k8s.io/*`
  * `apiVersion` → `kubernetes-audit-event`; else `unknown`. Arrays and
  * primitives are `unknown` (iterate arrays yourself).
