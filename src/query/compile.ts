@@ -1,0 +1,1048 @@
+/**
+ * `compileQuery`: turns a query (text or AST) into a reusable
+ * {@link CompiledQuery} whose `stream`/`run` evaluate it over log events.
+ *
+ * Compile resolves everything once, before any input is read: function
+ * names and arity, constant arguments, regexes, parse globs, aggregate
+ * placement, the two-`stats` rule and the only-`limit`-after-`dedup` rule.
+ * It then lays out the plan (see {@link planCommands}):
+ *
+ * 1. Filters move ahead of `sort`, `limit` and `display` (and past `fields`,
+ *    `parse` and `unnest` that do not define what they read), and past a
+ *    `stats` when they read only fields that `stats` does not compute. So
+ *    `sort @timestamp desc | limit 100 | filter …` (the EKS Best Practices
+ *    queries) returns the newest 100 *matching* events of the whole input.
+ * 2. Without a `sort`, rows reach `limit`, `dedup` and the output newest
+ *    first (an implicit `sort @timestamp desc`), unless `order: 'input'`.
+ * 3. `sort` followed by `limit` keeps only the top K rows.
+ * 4. Without a `limit` command the output is capped at 10,000 rows (the
+ *    service's default), or at `options.limit`.
+ *
+ * @module
+ */
+
+import type { LogEvent } from '../log-event.js';
+import type {
+  Command,
+  Expr,
+  FieldRef,
+  FilterCommand,
+  FilterIndexCommand,
+  Item,
+  ParseCommand,
+  QueryAst,
+  SourceCommand,
+  StatsCommand,
+} from './ast.js';
+import { fieldRefName } from './ast.js';
+import { dedupStage } from './commands/dedup.js';
+import { type FieldItem, fieldsStage } from './commands/fields.js';
+import { filterStage } from './commands/filter.js';
+import { filterIndexStage } from './commands/filter-index.js';
+import { jsonStage } from './commands/json.js';
+import { limitStage } from './commands/limit.js';
+import {
+  csvExtractor,
+  type Extractor,
+  globExtractor,
+  globWildcards,
+  groupsExtractor,
+  logfmtExtractor,
+  parseStage,
+} from './commands/parse.js';
+import { type CompiledSortKey, sortStage } from './commands/sort.js';
+import { type CompiledStats, statsStage } from './commands/stats.js';
+import { unmaskStage } from './commands/unmask.js';
+import { unnestStage } from './commands/unnest.js';
+import { QueryError } from './errors.js';
+import {
+  type AggregateSlot,
+  compileError,
+  compileExpr,
+  compileRegexLit,
+  containsAggregate,
+  type Evaluator,
+  type ExprScope,
+  fieldRefsOf,
+  spanText,
+} from './evaluate.js';
+import type { EvalContext } from './functions/types.js';
+import { parseQuery } from './parser.js';
+import { buildChain, countMatched, type RunState, type Sink, type StageFactory } from './plan.js';
+import { computePrefilter, type Prefilter } from './prefilter.js';
+import { printQuery } from './print.js';
+import {
+  columnsOf,
+  makeResultRow,
+  type QueryResult,
+  type QueryStatistics,
+  type ResultRow,
+} from './results.js';
+import { compileFieldLookup, eventPointer, eventRow, type FieldLookupOptions, type Row } from './row.js';
+import type { Value } from './value.js';
+
+/** Options of {@link compileQuery}. */
+export interface CompileOptions {
+  /**
+   * Caps the number of result rows. Without it, a query with no `limit`
+   * command returns at most 10,000 rows (the service's default); with it,
+   * the cap applies whether or not the query has a `limit`.
+   * @defaultValue 10,000 when the query has no `limit` command
+   */
+  readonly limit?: number | undefined;
+  /** Inclusive start of the query window on `@timestamp`, epoch ms. @defaultValue no bound */
+  readonly startTime?: number | undefined;
+  /** Inclusive end of the query window on `@timestamp`, epoch ms. @defaultValue no bound */
+  readonly endTime?: number | undefined;
+  /** Epoch ms at which the query runs (`now()`). @defaultValue the wall clock when a run starts */
+  readonly now?: number | undefined;
+  /**
+   * Row order where the query has no `sort`: `'newest-first'` like the
+   * service (an implicit `sort @timestamp desc` before `limit`, `dedup` and
+   * the output), or `'input'` (input order; `limit` then stops reading early).
+   * @defaultValue 'newest-first'
+   */
+  readonly order?: 'newest-first' | 'input' | undefined;
+  /**
+   * Models the service's cap on discovered JSON fields (200): only the first
+   * N leaves of each record, in document order, are fields.
+   * @defaultValue undefined (no cap: every field of big audit events stays reachable)
+   */
+  readonly maxDiscoveredFields?: number | undefined;
+}
+
+/** Options of a run. */
+export interface RunOptions {
+  /** Cancels the run; the stream then throws a `QueryError` with code `query_cancelled`. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The result rows of a run as they are produced, with statistics that are final once iteration ends. */
+export interface QueryStream extends AsyncIterable<ResultRow> {
+  readonly statistics: QueryStatistics;
+}
+
+/** A compiled query, reusable across inputs. */
+export interface CompiledQuery {
+  readonly ast: QueryAst;
+  /** The event fields the query reads (flattened names, system fields included). */
+  readonly referencedFields: ReadonlySet<string>;
+  /**
+   * Literals that must occur in a record for it to reach the output (see
+   * {@link Prefilter}); empty `clauses` when nothing can be said.
+   */
+  readonly prefilter: Prefilter;
+  /** The window on `@timestamp` the query applies (inclusive), after `SOURCE START=/END=`. */
+  readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
+  /** Streams the result rows. */
+  stream(events: AsyncIterable<LogEvent> | Iterable<LogEvent>, options?: RunOptions): QueryStream;
+  /** Runs the query to the end. */
+  run(events: AsyncIterable<LogEvent> | Iterable<LogEvent>, options?: RunOptions): Promise<QueryResult>;
+}
+
+/** The default result cap of the service. */
+export const DEFAULT_LIMIT = 10_000;
+
+/** A step of the laid-out plan. @internal */
+export type PlanStep =
+  | { readonly kind: 'command'; readonly command: Command }
+  | { readonly kind: 'implicit-sort' }
+  | { readonly kind: 'match-point' }
+  | { readonly kind: 'cap'; readonly count: number };
+
+const IMPLICIT_SORT: PlanStep = { kind: 'implicit-sort' };
+
+function isFilter(c: Command): c is FilterCommand | FilterIndexCommand {
+  return c.kind === 'FilterCommand' || c.kind === 'FilterIndexCommand';
+}
+
+function filterReads(c: FilterCommand | FilterIndexCommand): string[] {
+  if (c.kind === 'FilterCommand') return fieldRefsOf(c.expr);
+  const out = [fieldRefName(c.field)];
+  for (const v of c.values) fieldRefsOf(v, out);
+  return out;
+}
+
+/** The name a `fields`/`display`/`stats` item defines. @internal */
+export function itemName(item: Item, text: string | undefined): string {
+  if (item.alias !== undefined) return item.alias.name;
+  return exprName(item.expr, text);
+}
+
+/** The column name of an un-aliased expression: a field's flattened name, else the expression's text as written. */
+export function exprName(expr: Expr, text: string | undefined): string {
+  if (expr.kind === 'FieldRef') return fieldRefName(expr);
+  return spanText(expr.span, text) ?? '';
+}
+
+function parseNames(c: ParseCommand): string[] {
+  switch (c.mode.kind) {
+    case 'ParseGlob':
+    case 'ParseCsv':
+      return c.mode.names.map((n) => n.name);
+    case 'ParseRegex':
+      return c.mode.names.length > 0 ? c.mode.names.map((n) => n.name) : groupNamesOf(c.mode.regex.pattern);
+    case 'ParseLogfmt':
+      return [c.mode.name.name];
+    default:
+      return [];
+  }
+}
+
+/** Named groups of a pattern, by a simple scan (exact names come from RE2 at compile). */
+function groupNamesOf(pattern: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 3 < pattern.length; i++) {
+    if (pattern[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (pattern.startsWith('(?<', i) || pattern.startsWith('(?P<', i)) {
+      const start = pattern.indexOf('<', i) + 1;
+      const end = pattern.indexOf('>', start);
+      if (end > start && pattern[start] !== '=' && pattern[start] !== '!')
+        out.push(pattern.slice(start, end));
+    }
+  }
+  return out;
+}
+
+/** Names a command defines on rows (for filter hoisting and reads analysis). */
+function definedNames(c: Command, text: string | undefined): string[] {
+  switch (c.kind) {
+    case 'FieldsCommand':
+      return c.items.map((i) => itemName(i, text));
+    case 'ParseCommand':
+      return parseNames(c);
+    case 'UnnestCommand':
+      return [c.into.name];
+    case 'JsonCommand':
+      return [c.alias.name];
+    default:
+      return [];
+  }
+}
+
+/** Stats output names that a filter cannot be moved past (computed columns). */
+function statsBlockingNames(c: StatsCommand, text: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const item of c.items) out.add(itemName(item, text));
+  for (const g of c.groups) {
+    const name = itemName(g, text);
+    // A plain field grouped under its own name commutes with a filter on it.
+    if (g.expr.kind === 'FieldRef' && fieldRefName(g.expr) === name) continue;
+    out.add(name);
+  }
+  return out;
+}
+
+function overlaps(reads: readonly string[], names: Iterable<string>): boolean {
+  const set = new Set(names);
+  if (set.size === 0) return false;
+  return reads.some((r) => {
+    if (set.has(r)) return true;
+    const parts = r.split('.');
+    for (let i = parts.length - 1; i >= 1; i--) if (set.has(parts.slice(0, i).join('.'))) return true;
+    return false;
+  });
+}
+
+/**
+ * Moves each filter ahead of the commands it commutes with (see the module
+ * notes). The relative order of filters is kept.
+ *
+ * @internal
+ */
+export function hoistFilters(commands: readonly Command[], text: string | undefined): Command[] {
+  const out: Command[] = [];
+  for (const c of commands) {
+    if (!isFilter(c)) {
+      out.push(c);
+      continue;
+    }
+    const reads = filterReads(c);
+    let at = out.length;
+    while (at > 0) {
+      const prev = out[at - 1] as Command;
+      let passes: boolean;
+      switch (prev.kind) {
+        case 'SortCommand':
+        case 'LimitCommand':
+        case 'DisplayCommand':
+        case 'UnmaskCommand':
+          passes = true;
+          break;
+        case 'FieldsCommand':
+        case 'ParseCommand':
+        case 'UnnestCommand':
+        case 'JsonCommand':
+          passes = !overlaps(reads, definedNames(prev, text));
+          break;
+        case 'StatsCommand':
+          passes = !overlaps(reads, statsBlockingNames(prev, text));
+          break;
+        default:
+          passes = false;
+      }
+      if (!passes) break;
+      at--;
+    }
+    out.splice(at, 0, c);
+  }
+  return out;
+}
+
+/**
+ * Validates the command sequence and lays out the plan steps.
+ *
+ * @internal
+ */
+export function planCommands(
+  commands: readonly Command[],
+  options: CompileOptions,
+  text: string | undefined,
+): PlanStep[] {
+  const scope = { text };
+  let statsCount = 0;
+  commands.forEach((c, i) => {
+    if (c.kind === 'PatternCommand' || c.kind === 'DiffCommand' || c.kind === 'AnomalyCommand') {
+      const word = c.kind === 'PatternCommand' ? 'pattern' : c.kind === 'DiffCommand' ? 'diff' : 'anomaly';
+      compileError(
+        'unsupported_command',
+        `${word} needs the service's machine-learning models and cannot run offline`,
+        c.span,
+        scope,
+        ['group similar messages with stats count(*) by a parse-extracted field instead'],
+      );
+    }
+    if (c.kind === 'SourceCommand' && i > 0) {
+      compileError('misplaced_source', 'SOURCE can only be the first command', c.span, scope);
+    }
+    if (c.kind === 'StatsCommand' && ++statsCount > 2) {
+      compileError('too_many_stats', 'a query can have at most two stats commands', c.span, scope);
+    }
+    if (dedupBefore(commands, i) && c.kind !== 'LimitCommand') {
+      compileError('command_after_dedup', 'only limit can follow dedup', c.span, scope);
+    }
+  });
+  const hoisted = hoistFilters(
+    commands.filter((c) => c.kind !== 'SourceCommand'),
+    text,
+  );
+  const steps: PlanStep[] = hoisted.map((command) => ({ kind: 'command', command }));
+  // Implicit newest-first order before the first limit/dedup (or the end) when nothing sorted.
+  if ((options.order ?? 'newest-first') === 'newest-first') {
+    let insertAt: number | undefined = steps.length;
+    for (let i = 0; i < steps.length; i++) {
+      const c = (steps[i] as { command: Command }).command;
+      if (c.kind === 'SortCommand' || c.kind === 'StatsCommand') {
+        insertAt = undefined;
+        break;
+      }
+      if ((c.kind === 'LimitCommand' && !c.any) || c.kind === 'DedupCommand') {
+        insertAt = i;
+        break;
+      }
+    }
+    if (insertAt !== undefined) steps.splice(insertAt, 0, IMPLICIT_SORT);
+  }
+  // The match point: before the first step that reorders, drops by count, or aggregates.
+  let matchAt = steps.length;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i] as PlanStep;
+    if (s.kind === 'implicit-sort') {
+      matchAt = i;
+      break;
+    }
+    if (s.kind !== 'command') continue;
+    const k = s.command.kind;
+    if (k === 'SortCommand' || k === 'LimitCommand' || k === 'DedupCommand' || k === 'StatsCommand') {
+      matchAt = i;
+      break;
+    }
+  }
+  steps.splice(matchAt, 0, { kind: 'match-point' });
+  const hasLimit = commands.some((c) => c.kind === 'LimitCommand');
+  if (options.limit !== undefined) steps.push({ kind: 'cap', count: options.limit });
+  else if (!hasLimit) steps.push({ kind: 'cap', count: DEFAULT_LIMIT });
+  return steps;
+}
+
+function dedupBefore(commands: readonly Command[], i: number): boolean {
+  for (let j = 0; j < i; j++) if (commands[j]?.kind === 'DedupCommand') return true;
+  return false;
+}
+
+/** The time window of a `SOURCE … START=… END=…` prefix. */
+function sourceWindow(
+  source: SourceCommand | undefined,
+  text: string | undefined,
+  now: number | undefined,
+): { start?: number; end?: number } {
+  if (source === undefined) return {};
+  const read = (lit: SourceCommand['start']): number | undefined => {
+    if (lit === undefined) return undefined;
+    if (lit.kind === 'NumberLit') return lit.value;
+    const iso = Date.parse(lit.value);
+    if (!Number.isNaN(iso)) return iso;
+    const rel = /^(-?\d{1,12})(ms|s|m|h|d)$/.exec(lit.value);
+    if (rel !== null && now !== undefined) {
+      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'ms'];
+      return now + Number(rel[1]) * unit;
+    }
+    return compileError(
+      'invalid_argument',
+      `cannot read "${lit.value}" as a time (epoch ms, an ISO timestamp, or -3600s relative to the now option)`,
+      lit.span,
+      { text },
+    );
+  };
+  const out: { start?: number; end?: number } = {};
+  const start = read(source.start);
+  const end = read(source.end);
+  if (start !== undefined) out.start = start;
+  if (end !== undefined) out.end = end;
+  return out;
+}
+
+/** Log-group selectors of SOURCE: exact names and name prefixes. */
+function sourceGroups(source: SourceCommand | undefined): ((group: string) => boolean) | undefined {
+  if (source === undefined) return undefined;
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const sel of source.selectors) {
+    if (sel.kind === 'StringLit') exact.add(sel.value);
+    else
+      for (const arg of sel.args)
+        if (arg.name.toLowerCase() === 'nameprefix') for (const v of arg.values) prefixes.push(v.value);
+  }
+  if (exact.size === 0 && prefixes.length === 0) return undefined;
+  return (group) => {
+    // The service's @log is "account-id:log-group-name": match the name part.
+    const colon = group.indexOf(':');
+    const name = colon >= 0 && /^\d{12}:/.test(group) ? group.slice(colon + 1) : group;
+    return exact.has(name) || prefixes.some((p) => name.startsWith(p));
+  };
+}
+
+interface Projection {
+  readonly columns: readonly { readonly name: string; readonly value: Evaluator }[];
+}
+
+interface CompileState {
+  readonly text: string | undefined;
+  readonly fieldOptions: FieldLookupOptions;
+  readonly defined: Set<string>;
+  readonly reads: Set<string>;
+  /** Names available after the last stats (undefined before any stats). */
+  available: Set<string> | undefined;
+  statsSeen: number;
+  /** Output columns so far (without display). */
+  columns: string[];
+  explicitColumns: boolean;
+}
+
+function scopeOf(state: CompileState, extra: Partial<ExprScope> = {}): ExprScope {
+  return {
+    text: state.text,
+    fieldOptions: state.fieldOptions,
+    defined: state.defined,
+    onFieldRead: (name) => {
+      if (state.available === undefined) state.reads.add(name);
+    },
+    ...(state.available === undefined ? {} : { columns: state.available }),
+    ...extra,
+  };
+}
+
+/** After stats, every field read must be a stats output or defined later. */
+function checkAvailable(expr: Expr, state: CompileState, what: string): void {
+  if (state.available === undefined) return;
+  const available = state.available;
+  const visit = (e: Expr): void => {
+    if (e.kind === 'FieldRef') {
+      const name = fieldRefName(e);
+      const parts = name.split('.');
+      let ok = available.has(name) || state.defined.has(name);
+      for (let i = parts.length - 1; i >= 1 && !ok; i--) {
+        const p = parts.slice(0, i).join('.');
+        ok = available.has(p) || state.defined.has(p);
+      }
+      if (!ok) {
+        compileError(
+          'unknown_field_after_stats',
+          `${what} reads "${name}", which the preceding stats does not produce`,
+          e.span,
+          { text: state.text },
+          [`fields available here: ${[...available].join(', ')}`],
+        );
+      }
+      return;
+    }
+    if (e.kind === 'CallExpr') {
+      const text = spanText(e.span, state.text);
+      if (text !== undefined && [...available].some((c) => squeezeEq(c, text))) return;
+      for (const a of e.args) visit(a);
+      return;
+    }
+    for (const child of childExprs(e)) visit(child);
+  };
+  visit(expr);
+}
+
+function squeezeEq(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
+  return norm(a) === norm(b);
+}
+
+function childExprs(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'BinaryExpr':
+      return [e.left, e.right];
+    case 'UnaryExpr':
+      return [e.operand];
+    case 'LikeExpr':
+    case 'RegexMatchExpr':
+      return [e.subject];
+    case 'InExpr':
+      return [e.subject, ...e.list.items];
+    case 'ListLit':
+      return [...e.items];
+    case 'AccessExpr':
+      return [e.object];
+    case 'CallExpr':
+      return [...e.args];
+    default:
+      return [];
+  }
+}
+
+function addColumns(state: CompileState, names: readonly string[]): void {
+  for (const n of names) if (!state.columns.includes(n)) state.columns.push(n);
+}
+
+function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
+  state.statsSeen++;
+  if (state.available !== undefined) {
+    // Second stats: it sees only what the first one produced.
+    for (const item of [...c.items, ...c.groups]) checkAvailable(item.expr, state, 'the second stats');
+    const needsTimestamp = [...c.items, ...c.groups].some((i) => fieldRefsOf(i.expr).includes('@timestamp'));
+    if (needsTimestamp && !state.available.has('@timestamp') && !state.defined.has('@timestamp')) {
+      compileError(
+        'unknown_field_after_stats',
+        'bin() in the second stats needs @timestamp: name a column @timestamp in the first stats (… by bin(1m) as @timestamp)',
+        c.span,
+        { text: state.text },
+      );
+    }
+  }
+  const groups = c.groups.map((g) => {
+    if (containsAggregate(g.expr)) {
+      compileError(
+        'aggregate_not_allowed',
+        'a stats group (by …) cannot contain an aggregate function',
+        g.span,
+        {
+          text: state.text,
+        },
+      );
+    }
+    return { name: itemName(g, state.text), value: compileExpr(g.expr, scopeOf(state)) };
+  });
+  const slots: AggregateSlot[] = [];
+  const slotValues: { current: readonly Value[] } = { current: [] };
+  const outputNames = new Set(groups.map((g) => g.name));
+  const items = c.items.map((item) => {
+    const name = itemName(item, state.text);
+    const hasAgg = containsAggregate(item.expr);
+    // Outside aggregate calls, an item may read only earlier items and groups.
+    const bare: string[] = [];
+    collectBareRefs(item.expr, bare);
+    const unknown = bare.filter((r) => !outputNames.has(r));
+    if (unknown.length > 0 || (!hasAgg && bare.length === 0)) {
+      compileError(
+        'aggregate_required',
+        unknown.length > 0
+          ? `"${unknown[0]}" in a stats item must be inside an aggregate function (or be an earlier alias)`
+          : 'a stats item needs an aggregate function such as count(*)',
+        item.span,
+        { text: state.text },
+      );
+    }
+    const itemScope = scopeOf(state, {
+      aggregates: { slots, slotValues },
+      defined: new Set([...state.defined, ...outputNames]),
+    });
+    const value = compileExpr(item.expr, { ...itemScope, columns: undefined });
+    outputNames.add(name);
+    return { name, value };
+  });
+  const tsLookup = compileFieldLookup('@timestamp', ['@timestamp'], state.fieldOptions);
+  const timestamp = (row: Row): number | undefined => {
+    if (row.event !== undefined && (row.defined === undefined || !row.defined.has('@timestamp'))) {
+      return row.event.timestamp;
+    }
+    const v = tsLookup(row);
+    if (v instanceof Date) return v.getTime();
+    return typeof v === 'number' ? v : undefined;
+  };
+  const columns = [...groups.map((g) => g.name), ...items.map((i) => i.name)];
+  state.available = new Set(columns);
+  state.defined.clear();
+  state.columns = [...columns];
+  state.explicitColumns = true;
+  return { groups, slots, items, slotValues, timestamp };
+}
+
+/** Field references outside aggregate calls. */
+function collectBareRefs(e: Expr, out: string[]): void {
+  if (e.kind === 'FieldRef') {
+    out.push(fieldRefName(e));
+    return;
+  }
+  if (e.kind === 'CallExpr' && containsAggregate(e) && !e.args.some(containsAggregate)) return;
+  for (const child of childExprs(e)) collectBareRefs(child, out);
+}
+
+function compileParse(c: ParseCommand, state: CompileState): StageFactory {
+  const scope = scopeOf(state);
+  const sourceRef: Expr =
+    c.field ??
+    ({
+      kind: 'FieldRef',
+      path: [{ kind: 'name', name: '@message' }],
+      text: '@message',
+      span: c.span,
+    } as FieldRef);
+  checkAvailable(sourceRef, state, 'parse');
+  const source = compileExpr(sourceRef, scope);
+  const mode = c.mode;
+  let names: string[];
+  let extract: Extractor;
+  switch (mode.kind) {
+    case 'ParseGlob': {
+      names = mode.names.map((n) => n.name);
+      const stars = globWildcards(mode.pattern);
+      if (stars !== names.length) {
+        compileError(
+          'parse_name_mismatch',
+          `the pattern has ${stars} * wildcard${stars === 1 ? '' : 's'} but ${names.length} name${names.length === 1 ? '' : 's'} after as`,
+          mode.span,
+          scope,
+        );
+      }
+      extract = globExtractor(mode.pattern, names);
+      break;
+    }
+    case 'ParseRegex': {
+      const re = compileRegexLit(mode.regex, scope);
+      names = mode.names.map((n) => n.name);
+      if (names.length === 0 && re.groupNames.length === 0) {
+        compileError(
+          'parse_name_mismatch',
+          'a parse regex needs named groups (?<name>…) or names after as',
+          mode.regex.span,
+          scope,
+        );
+      }
+      const groupCount = countGroups(mode.regex.pattern);
+      if (names.length > 0 && names.length > groupCount) {
+        compileError(
+          'parse_name_mismatch',
+          `the regex has ${groupCount} capture group${groupCount === 1 ? '' : 's'} but ${names.length} names after as`,
+          mode.span,
+          scope,
+        );
+      }
+      extract = groupsExtractor(re, names, mode.multi);
+      if (names.length === 0) names = [...re.groupNames];
+      break;
+    }
+    case 'ParseLogfmt':
+      names = [mode.name.name];
+      extract = logfmtExtractor(mode.name.name);
+      break;
+    case 'ParseCsv':
+      names = mode.names.map((n) => n.name);
+      extract = csvExtractor(names);
+      break;
+    default:
+      return mode satisfies never;
+  }
+  for (const n of names) state.defined.add(n);
+  if (state.available !== undefined) for (const n of names) state.available.add(n);
+  addColumns(state, names);
+  return parseStage(source, names, extract);
+}
+
+/** Counts capture groups of a pattern by a simple scan (escapes and classes skipped). */
+function countGroups(pattern: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === '(') {
+      if (pattern[i + 1] !== '?') n++;
+      else if (pattern[i + 2] === '<' || pattern[i + 2] === 'P') n++;
+    }
+  }
+  return n;
+}
+
+function compileItems(items: readonly Item[], state: CompileState, what: string): FieldItem[] {
+  const out: FieldItem[] = [];
+  for (const item of items) {
+    checkAvailable(item.expr, state, what);
+    const name = itemName(item, state.text);
+    const value = compileExpr(item.expr, scopeOf(state));
+    if (item.expr.kind === 'FieldRef' && name === fieldRefName(item.expr)) continue;
+    out.push({ name, value });
+  }
+  return out;
+}
+
+interface CompiledPlan {
+  readonly stages: readonly StageFactory[];
+  readonly projection: Projection;
+  readonly reads: ReadonlySet<string>;
+}
+
+function compileSteps(
+  steps: readonly PlanStep[],
+  options: CompileOptions,
+  text: string | undefined,
+): CompiledPlan {
+  const fieldOptions: FieldLookupOptions =
+    options.maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields: options.maxDiscoveredFields };
+  const state: CompileState = {
+    text,
+    fieldOptions,
+    defined: new Set(),
+    reads: new Set(),
+    available: undefined,
+    statsSeen: 0,
+    columns: [],
+    explicitColumns: false,
+  };
+  const stages: StageFactory[] = [];
+  let display: readonly Item[] | undefined;
+  const timestampKey: CompiledSortKey = {
+    value: compileFieldLookup('@timestamp', ['@timestamp'], fieldOptions),
+    descending: true,
+  };
+  // The limit that directly follows a sort (possibly through the match point) makes it a top-K sort.
+  const topKAfter = (i: number): number | undefined => {
+    let k: number | undefined;
+    for (let j = i + 1; j < steps.length; j++) {
+      const s = steps[j] as PlanStep;
+      if (s.kind === 'match-point') continue;
+      if (s.kind === 'cap') k = Math.min(k ?? s.count, s.count);
+      else if (s.kind === 'command' && s.command.kind === 'LimitCommand')
+        k = Math.min(k ?? s.command.count, s.command.count);
+      else break;
+    }
+    return k;
+  };
+  steps.forEach((step, i) => {
+    switch (step.kind) {
+      case 'match-point':
+        stages.push(countMatched);
+        return;
+      case 'cap':
+        stages.push(limitStage(step.count));
+        return;
+      case 'implicit-sort':
+        state.reads.add('@timestamp');
+        stages.push(sortStage([timestampKey], topKAfter(i)));
+        return;
+      default:
+        break;
+    }
+    const c = step.command;
+    switch (c.kind) {
+      case 'FilterCommand': {
+        checkAvailable(c.expr, state, 'filter');
+        stages.push(filterStage(compileExpr(c.expr, scopeOf(state))));
+        return;
+      }
+      case 'FilterIndexCommand': {
+        const scope = scopeOf(state);
+        checkAvailable(c.field, state, 'filterIndex');
+        const field = compileExpr(c.field, scope);
+        const values = c.values.map((v) => compileExpr(v, scope));
+        stages.push(filterIndexStage(field, values));
+        return;
+      }
+      case 'FieldsCommand': {
+        const items = compileItems(c.items, state, 'fields');
+        for (const item of c.items) {
+          const name = itemName(item, state.text);
+          state.defined.add(name);
+          state.available?.add(name);
+        }
+        addColumns(
+          state,
+          c.items.map((item) => itemName(item, state.text)),
+        );
+        if (!state.explicitColumns) state.explicitColumns = true;
+        if (items.length > 0) stages.push(fieldsStage(items));
+        return;
+      }
+      case 'DisplayCommand':
+        display = c.items;
+        return;
+      case 'StatsCommand':
+        stages.push(statsStage(compileStats(c, state)));
+        return;
+      case 'SortCommand': {
+        const scope = scopeOf(state);
+        const keys = c.keys.map((k) => {
+          checkAvailable(k.expr, state, 'sort');
+          return { value: compileExpr(k.expr, scope), descending: k.direction === 'desc' };
+        });
+        stages.push(sortStage(keys as CompiledSortKey[], topKAfter(i)));
+        return;
+      }
+      case 'LimitCommand':
+        stages.push(limitStage(c.count));
+        return;
+      case 'ParseCommand':
+        stages.push(compileParse(c, state));
+        return;
+      case 'JsonCommand': {
+        checkAvailable(c.field, state, 'json');
+        const field = compileExpr(c.field, scopeOf(state));
+        state.defined.add(c.alias.name);
+        state.available?.add(c.alias.name);
+        addColumns(state, [c.alias.name]);
+        stages.push(jsonStage(field, c.path, c.alias.name));
+        return;
+      }
+      case 'DedupCommand': {
+        const scope = scopeOf(state);
+        const fields = c.fields.map((f) => {
+          checkAvailable(f, state, 'dedup');
+          return compileExpr(f, scope);
+        });
+        stages.push(dedupStage(fields));
+        return;
+      }
+      case 'UnnestCommand': {
+        checkAvailable(c.expr, state, 'unnest');
+        const value = compileExpr(c.expr, scopeOf(state));
+        state.defined.add(c.into.name);
+        state.available?.add(c.into.name);
+        addColumns(state, [c.into.name]);
+        stages.push(unnestStage(value, c.into.name));
+        return;
+      }
+      case 'UnmaskCommand':
+        if (c.expr !== undefined) compileExpr(c.expr, scopeOf(state));
+        stages.push(unmaskStage);
+        return;
+      case 'PatternCommand':
+      case 'DiffCommand':
+      case 'AnomalyCommand':
+      case 'SourceCommand':
+        return;
+      default:
+        c satisfies never;
+    }
+  });
+  let columns: { name: string; value: Evaluator }[];
+  if (display !== undefined) {
+    // The last display wins; its items are evaluated on the final rows.
+    columns = display.map((item) => {
+      checkAvailable(item.expr, state, 'display');
+      return { name: itemName(item, state.text), value: compileExpr(item.expr, scopeOf(state)) };
+    });
+  } else {
+    const names = state.explicitColumns ? state.columns : ['@timestamp', '@message', ...state.columns];
+    if (!state.explicitColumns && state.available === undefined) {
+      state.reads.add('@timestamp');
+      state.reads.add('@message');
+    }
+    columns = names.map((name) => {
+      const lookup = compileFieldLookup(name, undefined, fieldOptions);
+      if (state.available === undefined && !state.defined.has(name)) state.reads.add(name);
+      return { name, value: (row: Row) => lookup(row) };
+    });
+  }
+  return { stages, projection: { columns }, reads: state.reads };
+}
+
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      if (c < 0x800) n += 1;
+      else if (c >= 0xd800 && c <= 0xdbff) {
+        n += 2; // a surrogate pair: 4 bytes for 2 units
+        i++;
+      } else n += 2;
+    }
+  }
+  return n;
+}
+
+function cancelled(text: string): QueryError {
+  return new QueryError({
+    code: 'query_cancelled',
+    message: 'the query was cancelled',
+    phase: 'run',
+    span: { start: 0, end: 0 },
+    source: text,
+  });
+}
+
+/**
+ * Compiles a query for running over log events.
+ *
+ * @param query - query text, or an AST from `parseQuery`
+ * @throws {QueryError} for syntax errors, unknown functions (`unknown_function`,
+ *   with a "did you mean" hint), wrong arity, invalid regexes, misplaced
+ *   aggregates, more than two `stats`, commands after `dedup`, fields read
+ *   after `stats` that it does not produce, and `pattern`/`diff`/`anomaly`
+ *   (`unsupported_command`).
+ * @example
+ * ```ts
+ * const q = compileQuery('filter verb = "delete" | stats count(*) by user.username');
+ * const { rows } = await q.run(events);
+ * ```
+ */
+export function compileQuery(query: string | QueryAst, options: CompileOptions = {}): CompiledQuery {
+  // An AST is printed and re-parsed so that spans and expression names refer to real text.
+  const text = typeof query === 'string' ? query : printQuery(query);
+  const ast = parseQuery(text);
+  const first = ast.commands[0];
+  const source = first?.kind === 'SourceCommand' ? first : undefined;
+  const steps = planCommands(ast.commands, options, text);
+  const plan = compileSteps(steps, options, text);
+  const win = sourceWindow(source, text, options.now);
+  const startTime = maxDefined(options.startTime, win.start);
+  const endTime = minDefined(options.endTime, win.end);
+  const groupFilter = sourceGroups(source);
+  const prefilter = computePrefilter(steps, text);
+  const referencedFields: ReadonlySet<string> = new Set(plan.reads);
+
+  const stream = (
+    events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+    runOptions: RunOptions = {},
+  ): QueryStream => {
+    const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
+    const signal = runOptions.signal;
+    const iterate = async function* (): AsyncGenerator<ResultRow> {
+      if (signal?.aborted) throw cancelled(text);
+      const now = options.now ?? Date.now();
+      const ctx: EvalContext = {
+        startTime: startTime ?? 0,
+        endTime: endTime ?? now,
+        now,
+      };
+      const runState: RunState = { ctx, matched: 0, nextOrdinal: 0 };
+      const out: ResultRow[] = [];
+      const tail: Sink = {
+        push(row) {
+          out.push(project(row, plan.projection, ctx));
+          return true;
+        },
+        end() {},
+      };
+      const head = buildChain(plan.stages, tail, runState);
+      let ordinal = 0;
+      let open = true;
+      const take = (event: LogEvent): void => {
+        const row = eventRow(event, ordinal++);
+        statistics.recordsScanned++;
+        statistics.bytesScanned += utf8Length(event.message);
+        const t = event.timestamp;
+        if (startTime !== undefined && !(t >= startTime)) return;
+        if (endTime !== undefined && !(t <= endTime)) return;
+        if (groupFilter !== undefined && event.logGroup !== undefined && !groupFilter(event.logGroup)) return;
+        open = head.push(row);
+        statistics.recordsMatched = runState.matched;
+      };
+      try {
+        if (isSyncIterable(events)) {
+          for (const event of events) {
+            if (signal?.aborted) throw cancelled(text);
+            take(event);
+            if (out.length > 0) yield* out.splice(0);
+            if (!open) break;
+          }
+        } else {
+          for await (const event of events) {
+            if (signal?.aborted) throw cancelled(text);
+            take(event);
+            if (out.length > 0) yield* out.splice(0);
+            if (!open) break;
+          }
+        }
+        if (signal?.aborted) throw cancelled(text);
+        head.end();
+        statistics.recordsMatched = runState.matched;
+        if (out.length > 0) yield* out.splice(0);
+      } finally {
+        statistics.recordsMatched = runState.matched;
+      }
+    };
+    const iterator = iterate();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      get statistics(): QueryStatistics {
+        return { ...statistics };
+      },
+    };
+  };
+
+  return {
+    ast,
+    referencedFields,
+    prefilter,
+    window: { startTime, endTime },
+    stream,
+    async run(events, runOptions) {
+      const s = stream(events, runOptions);
+      const rows: ResultRow[] = [];
+      for await (const row of s) rows.push(row);
+      return { rows, fields: columnsOf(rows), statistics: s.statistics };
+    },
+  };
+}
+
+function isSyncIterable(x: AsyncIterable<LogEvent> | Iterable<LogEvent>): x is Iterable<LogEvent> {
+  return typeof (x as Iterable<LogEvent>)[Symbol.iterator] === 'function' && !(Symbol.asyncIterator in x);
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+const PTR = '@ptr';
+
+function project(row: Row, projection: Projection, ctx: EvalContext): ResultRow {
+  const entries: [string, Value][] = [];
+  for (const column of projection.columns) entries.push([column.name, column.value(row, ctx)]);
+  if (row.event !== undefined && !projection.columns.some((c) => c.name === PTR)) {
+    entries.push([PTR, eventPointer(row.event, row.ordinal)]);
+  }
+  return makeResultRow(entries);
+}

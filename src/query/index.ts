@@ -1,0 +1,29 @@
+/**
+ * The query engine: parse, check, print, compile and run CloudWatch Logs
+ * Insights queries over log events, and shape the results.
+ *
+ * @module
+ */
+export type { Command, Expr, FieldRef, QueryAst, Span } from './ast.js';
+export {
+  type CompiledQuery,
+  type CompileOptions,
+  compileQuery,
+  DEFAULT_LIMIT,
+  type QueryStream,
+  type RunOptions,
+} from './compile.js';
+export { isQueryError, QUERY_ERROR_CODES, QueryError, type QueryErrorCode } from './errors.js';
+export { parseQuery } from './parser.js';
+export type { Prefilter, PrefilterTerm } from './prefilter.js';
+export { printQuery } from './print.js';
+export {
+  type InsightsResultField,
+  type InsightsResults,
+  type QueryResult,
+  type QueryStatistics,
+  type ResultRow,
+  toInsightsResults,
+} from './results.js';
+export { eventPointer } from './row.js';
+export type { Value } from './value.js';

@@ -1,0 +1,84 @@
+/**
+ * The executable plan of a compiled query: a chain of push-based stages.
+ *
+ * Each command compiles to a {@link StageFactory}; a run instantiates the
+ * factories into a chain of {@link Sink}s, pushes one {@link Row} per event
+ * into the head, and collects output rows at the tail. Streaming commands
+ * (`filter`, `fields`, `parse`, `unnest`, `limit`) pass rows straight on;
+ * `sort`, `stats` and `dedup` buffer (sort with a limit keeps only the top
+ * K, stats keeps one accumulator set per group) and flush on `end()`.
+ * A `push` that returns `false` tells upstream that no more rows are wanted,
+ * so a satisfied `limit` stops the reading of input.
+ *
+ * @module
+ */
+import type { EvalContext } from './functions/types.js';
+import type { Row } from './row.js';
+
+/**
+ * A stage instance that receives rows.
+ *
+ * @internal
+ */
+export interface Sink {
+  /** Takes one row. Returns `false` when no more rows are wanted. */
+  push(row: Row): boolean;
+  /** Signals the end of input: buffered rows are flushed downstream, then `end` is passed on. */
+  end(): void;
+}
+
+/**
+ * Per-run state shared by the stages of one run.
+ *
+ * @internal
+ */
+export interface RunState {
+  readonly ctx: EvalContext;
+  /** Rows counted as matched (see `QueryStatistics.recordsMatched`). */
+  matched: number;
+  /** Ordinal for rows a stage creates (stats output rows). */
+  nextOrdinal: number;
+}
+
+/**
+ * Builds a stage instance for one run, given the sink it feeds.
+ *
+ * @internal
+ */
+export type StageFactory = (next: Sink, state: RunState) => Sink;
+
+/**
+ * Chains stage factories in pipeline order in front of `tail`.
+ *
+ * @internal
+ */
+export function buildChain(stages: readonly StageFactory[], tail: Sink, state: RunState): Sink {
+  let sink = tail;
+  for (let i = stages.length - 1; i >= 0; i--) sink = (stages[i] as StageFactory)(sink, state);
+  return sink;
+}
+
+/**
+ * Pushes rows from a buffer into a sink until it refuses more, then ends it.
+ *
+ * @internal
+ */
+export function flushInto(rows: Iterable<Row>, next: Sink): void {
+  for (const row of rows) if (!next.push(row)) break;
+  next.end();
+}
+
+/**
+ * A stage that counts the rows passing it as matched.
+ *
+ * @internal
+ */
+export const countMatched: StageFactory = (next, state) => ({
+  push(row) {
+    state.matched++;
+    return next.push(row);
+  },
+  end() {
+    next.end();
+  },
+});

@@ -1,0 +1,99 @@
+/**
+ * Query results: the rows a query returns, its statistics, and the
+ * get-query-results JSON form (`toInsightsResults`).
+ *
+ * @module
+ */
+import { valueToResultString } from './semantics.js';
+import type { Value } from './value.js';
+
+/**
+ * One result row: a null-prototype object whose keys are in column order. A
+ * cell with no value is absent (rows are ragged, like the service's).
+ * Values keep their types (numbers stay numbers, `@timestamp` is a `Date`).
+ */
+export type ResultRow = Readonly<Record<string, Value>>;
+
+/** How much a query read and matched, as in the service's `statistics`. */
+export interface QueryStatistics {
+  /** Rows that passed every filter (before `stats`, `dedup` and the final `limit`). */
+  readonly recordsMatched: number;
+  /** Events read from the input, inside or outside the query's time window. */
+  readonly recordsScanned: number;
+  /** UTF-8 bytes of `@message` of the scanned events. */
+  readonly bytesScanned: number;
+}
+
+/** The rows of a finished query. */
+export interface QueryResult {
+  readonly rows: readonly ResultRow[];
+  /** Column names in order: the union over rows in order of first appearance. */
+  readonly fields: readonly string[];
+  readonly statistics: QueryStatistics;
+}
+
+/** One cell of get-query-results output. */
+export interface InsightsResultField {
+  readonly field: string;
+  readonly value: string;
+}
+
+/** The JSON the service's `GetQueryResults` returns for a completed query. */
+export interface InsightsResults {
+  readonly status: 'Complete';
+  readonly results: readonly (readonly InsightsResultField[])[];
+  readonly statistics: QueryStatistics;
+}
+
+/**
+ * Makes a result row from column names and values, leaving out cells with no
+ * value (missing or `null`).
+ *
+ * @internal
+ */
+export function makeResultRow(entries: Iterable<readonly [string, Value]>): ResultRow {
+  const row: Record<string, Value> = Object.create(null);
+  for (const [name, value] of entries) {
+    if (value === undefined || value === null) continue;
+    row[name] = value;
+  }
+  return row;
+}
+
+/**
+ * Lists column names in order of first appearance over rows.
+ *
+ * @internal
+ */
+export function columnsOf(rows: Iterable<ResultRow>): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
+  return [...seen];
+}
+
+/**
+ * Converts a query result to the service's get-query-results JSON: every
+ * value a string (timestamps as `YYYY-MM-DD HH:MM:SS.mmm` UTC, numbers
+ * without exponent, maps and lists as JSON), cells without a value left out.
+ *
+ * @example
+ * ```ts
+ * toInsightsResults({
+ *   rows: [{ '@timestamp': new Date(0), code: 503 }],
+ *   fields: ['@timestamp', 'code'],
+ *   statistics: { recordsMatched: 1, recordsScanned: 1, bytesScanned: 10 },
+ * }).results
+ * //=> [[{ field: '@timestamp', value: '1970-01-01 00:00:00.000' }, { field: 'code', value: '503' }]]
+ * ```
+ */
+export function toInsightsResults(result: QueryResult): InsightsResults {
+  const results = result.rows.map((row) => {
+    const cells: InsightsResultField[] = [];
+    for (const field of Object.keys(row)) {
+      const value = valueToResultString(row[field]);
+      if (value !== undefined) cells.push({ field, value });
+    }
+    return cells;
+  });
+  return { status: 'Complete', results, statistics: { ...result.statistics } };
+}

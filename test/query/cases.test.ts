@@ -1,0 +1,187 @@
+/**
+ * The conformance case runner: every `test/cases/**\/*.json` file is
+ * validated with a zod schema and every case in it becomes a test.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { isKubetrailError } from '../../src/errors.js';
+import type { LogEvent } from '../../src/log-event.js';
+import { compileQuery, toInsightsResults } from '../../src/query/index.js';
+
+const casesDir = fileURLToPath(new URL('../cases/', import.meta.url));
+
+const JsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonValue),
+    z.record(z.string(), JsonValue),
+  ]),
+);
+
+const Time = z.union([z.iso.datetime({ offset: true }), z.number().int()]);
+
+const CaseEvent = z
+  .object({
+    timestamp: Time,
+    record: z.record(z.string(), JsonValue).optional(),
+    message: z.string().optional(),
+    logStream: z.string().optional(),
+    logGroup: z.string().optional(),
+    ingestionTime: Time.optional(),
+    kind: z.enum(['json', 'kubernetes-audit', 'cloudtrail']).optional(),
+  })
+  .strict()
+  .refine((e) => e.record !== undefined || e.message !== undefined, {
+    message: 'an event needs a record or a message',
+  });
+
+const CaseOptions = z
+  .object({
+    startTime: z.number().optional(),
+    endTime: z.number().optional(),
+    limit: z.number().int().positive().optional(),
+    now: z.number().optional(),
+    order: z.enum(['newest-first', 'input']).optional(),
+    maxDiscoveredFields: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const ExpectRows = z
+  .object({
+    rows: z.array(z.record(z.string(), z.string())),
+    ordered: z.boolean().optional(),
+    fields: z.array(z.string()).optional(),
+    statistics: z
+      .object({
+        recordsMatched: z.number().optional(),
+        recordsScanned: z.number().optional(),
+        bytesScanned: z.number().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const ExpectError = z
+  .object({
+    error: z
+      .object({ code: z.string(), line: z.number().int().optional(), column: z.number().int().optional() })
+      .strict(),
+  })
+  .strict();
+
+const Case = z
+  .object({
+    name: z.string().min(1),
+    source: z.string().min(1),
+    query: z.string(),
+    events: z.array(CaseEvent).default([]),
+    options: CaseOptions.optional(),
+    expect: z.union([ExpectRows, ExpectError]),
+  })
+  .strict();
+
+const CaseFile = z.object({ cases: z.array(Case).min(1) }).strict();
+
+type CaseT = z.infer<typeof Case>;
+
+function listCaseFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return listCaseFiles(path);
+    return entry.name.endsWith('.json') ? [path] : [];
+  });
+}
+
+function toTime(t: string | number): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
+
+function toEvents(c: CaseT): LogEvent[] {
+  return c.events.map((e, i) => {
+    const base = {
+      timestamp: toTime(e.timestamp),
+      ...(e.logStream === undefined ? {} : { logStream: e.logStream }),
+      ...(e.logGroup === undefined ? {} : { logGroup: e.logGroup }),
+      ...(e.ingestionTime === undefined ? {} : { ingestionTime: toTime(e.ingestionTime) }),
+      source: { file: 'events', line: i + 1 },
+    };
+    if (e.record !== undefined) {
+      return {
+        ...base,
+        kind: e.kind ?? 'json',
+        message: e.message ?? JSON.stringify(e.record),
+        record: e.record,
+      };
+    }
+    return { ...base, kind: 'text', message: e.message ?? '' };
+  });
+}
+
+function compileOptions(c: CaseT) {
+  const o = c.options ?? {};
+  return { now: Date.parse('2024-01-01T00:00:00Z'), ...o };
+}
+
+type Cells = [string, string][];
+
+function rowCells(row: readonly { field: string; value: string }[], keepPtr: boolean): Cells {
+  return row.filter((cell) => keepPtr || cell.field !== '@ptr').map((cell) => [cell.field, cell.value]);
+}
+
+const files = listCaseFiles(casesDir).sort();
+
+test('there are conformance case files', () => {
+  expect(files.length).toBeGreaterThan(0);
+});
+
+for (const file of files) {
+  const name = relative(casesDir, file);
+  const parsed = CaseFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  describe(name, () => {
+    if (!parsed.success) {
+      test('is a valid case file', () => {
+        throw new Error(z.prettifyError(parsed.error));
+      });
+      return;
+    }
+    test.each(parsed.data.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const spec = c.expect;
+      if ('error' in spec) {
+        let thrown: unknown;
+        try {
+          const compiled = compileQuery(c.query, compileOptions(c));
+          await compiled.run(toEvents(c));
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown, 'the query should fail').toBeDefined();
+        if (!isKubetrailError(thrown)) throw thrown;
+        expect(thrown.code).toBe(spec.error.code);
+        const located = thrown as unknown as { line?: number; column?: number };
+        if (spec.error.line !== undefined) expect(located.line).toBe(spec.error.line);
+        if (spec.error.column !== undefined) expect(located.column).toBe(spec.error.column);
+        return;
+      }
+      const result = await compileQuery(c.query, compileOptions(c)).run(toEvents(c));
+      const insights = toInsightsResults(result);
+      const keepPtr = spec.rows.some((r) => Object.hasOwn(r, '@ptr'));
+      const actual = insights.results.map((row) => rowCells(row, keepPtr));
+      const expected: Cells[] = spec.rows.map((r) => Object.entries(r));
+      if (spec.ordered === false) {
+        const key = (cells: Cells) => JSON.stringify(cells);
+        expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
+      } else {
+        expect(actual).toEqual(expected);
+      }
+      if (spec.fields !== undefined) expect(result.fields).toEqual(spec.fields);
+      if (spec.statistics !== undefined) expect(result.statistics).toMatchObject(spec.statistics);
+    });
+  });
+}
