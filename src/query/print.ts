@@ -1,0 +1,273 @@
+/**
+ * Prints a {@link QueryAst} back to query text.
+ *
+ * The output is canonical: one command per line after the first, joined by
+ * `\n| `; lower-case keywords and command names (`filter` for `where`,
+ * `filterIndex`, `SOURCE`); double-quoted strings; single spaces around
+ * binary operators; parentheses only where precedence needs them. Field
+ * references, numbers and periods are printed as written (their `text`).
+ * `parseQuery(printQuery(ast))` equals `ast` except for spans.
+ *
+ * @module
+ */
+import { assertNever, type Command, type Expr, type Item, type PathSegment, type QueryAst } from './ast.js';
+import { BINARY_PRECEDENCE, PRECEDENCE, RESERVED_WORDS } from './tokens.js';
+
+/**
+ * Prints a query in canonical form.
+ *
+ * @example
+ * ```ts
+ * printQuery(parseQuery('FIELDS a | where (x>2)'))
+ * //=> 'fields a\n| filter x > 2'
+ * ```
+ */
+export function printQuery(ast: QueryAst): string {
+  return ast.commands.map(printCommand).join('\n| ');
+}
+
+/**
+ * Prints one command.
+ *
+ * @example
+ * ```ts
+ * printCommand(parseQuery('sort by a').commands[0]) //=> 'sort a'
+ * ```
+ */
+export function printCommand(cmd: Command): string {
+  switch (cmd.kind) {
+    case 'FieldsCommand':
+      return `fields ${printItems(cmd.items)}`;
+    case 'DisplayCommand':
+      return `display ${printItems(cmd.items)}`;
+    case 'FilterCommand':
+      return `filter ${printExpression(cmd.expr)}`;
+    case 'StatsCommand':
+      return `stats ${printItems(cmd.items)}${cmd.groups.length > 0 ? ` by ${printItems(cmd.groups)}` : ''}`;
+    case 'SortCommand':
+      return `sort ${cmd.keys
+        .map((key) => `${printExpression(key.expr)}${key.direction ? ` ${key.direction}` : ''}`)
+        .join(', ')}`;
+    case 'LimitCommand':
+      return `${cmd.keyword}${cmd.any ? ' any' : ''} ${cmd.count}`;
+    case 'ParseCommand': {
+      const field = cmd.field ? ` ${cmd.field.text}` : '';
+      const mode = cmd.mode;
+      switch (mode.kind) {
+        case 'ParseGlob':
+          return `parse${field} ${printString(mode.pattern)} as ${printNames(mode.names)}`;
+        case 'ParseRegex':
+          return `parse${field} /${mode.regex.pattern}/${mode.names.length > 0 ? ` as ${printNames(mode.names)}` : ''}${mode.multi ? ' multi' : ''}`;
+        case 'ParseLogfmt':
+          return `parse${field} logfmt as ${printName(mode.name.name)}`;
+        case 'ParseCsv':
+          return `parse${field} csv as ${printNames(mode.names)}`;
+        default:
+          return assertNever(mode);
+      }
+    }
+    case 'JsonCommand':
+      return `json field=${cmd.field.text} ${printString(cmd.path)} as ${printName(cmd.alias.name)}`;
+    case 'DedupCommand':
+      return `dedup ${cmd.fields.map((f) => f.text).join(', ')}`;
+    case 'UnnestCommand':
+      return `unnest ${printExpression(cmd.expr)} into ${printName(cmd.into.name)}`;
+    case 'FilterIndexCommand':
+      return cmd.operator === 'in'
+        ? `filterIndex ${cmd.field.text} in [${cmd.values.map((v) => printExpression(v)).join(', ')}]`
+        : `filterIndex ${cmd.field.text} = ${cmd.values.map((v) => printExpr(v, PRECEDENCE.additive)).join(', ')}`;
+    case 'UnmaskCommand':
+      return cmd.expr ? `unmask ${printExpression(cmd.expr)}` : 'unmask';
+    case 'PatternCommand':
+      return `pattern ${printExpression(cmd.expr)}`;
+    case 'DiffCommand':
+      return cmd.baseline ? `diff ${cmd.baseline}` : 'diff';
+    case 'AnomalyCommand':
+      return 'anomaly';
+    case 'SourceCommand': {
+      const selectors = cmd.selectors.map((s) =>
+        s.kind === 'StringLit'
+          ? printString(s.value)
+          : `logGroups(${s.args.map((a) => `${a.name}: [${a.values.map((v) => printString(v.value)).join(', ')}]`).join(', ')})`,
+      );
+      const bound = (word: string, v: typeof cmd.start): string =>
+        v === undefined ? '' : ` ${word}=${v.kind === 'StringLit' ? printString(v.value) : v.text}`;
+      return `SOURCE ${selectors.join(' ')}${bound('START', cmd.start)}${bound('END', cmd.end)}`;
+    }
+    default:
+      return assertNever(cmd);
+  }
+}
+
+function printItems(items: readonly Item[]): string {
+  return items
+    .map((item) => `${printExpression(item.expr)}${item.alias ? ` as ${printName(item.alias.name)}` : ''}`)
+    .join(', ');
+}
+
+function printNames(names: readonly { readonly name: string }[]): string {
+  return names.map((n) => printName(n.name)).join(', ');
+}
+
+/**
+ * Prints an expression with the fewest parentheses that keep its meaning.
+ * This is also the text that names an un-aliased column (`count(*)`).
+ *
+ * @example
+ * ```ts
+ * printExpression(parseQuery('filter (a+b)*c').commands[0].expr) //=> '(a + b) * c'
+ * ```
+ */
+export function printExpression(expr: Expr): string {
+  return printExpr(expr, 0);
+}
+
+function precedenceOf(expr: Expr): number {
+  switch (expr.kind) {
+    case 'BinaryExpr':
+      return BINARY_PRECEDENCE[expr.op];
+    case 'UnaryExpr':
+      return expr.op === 'not' ? PRECEDENCE.not : PRECEDENCE.negate;
+    case 'LikeExpr':
+    case 'InExpr':
+    case 'RegexMatchExpr':
+      return PRECEDENCE.comparison;
+    default:
+      return PRECEDENCE.postfix;
+  }
+}
+
+/** Prints `expr`, in parentheses when its precedence is below `min`. */
+function printExpr(expr: Expr, min: number): string {
+  const text = printBare(expr);
+  return precedenceOf(expr) < min ? `(${text})` : text;
+}
+
+function printBare(expr: Expr): string {
+  switch (expr.kind) {
+    case 'FieldRef':
+      return expr.text;
+    case 'StringLit':
+      return printString(expr.value);
+    case 'NumberLit':
+      return expr.text;
+    case 'BoolLit':
+      return expr.value ? 'true' : 'false';
+    case 'RegexLit':
+      return `/${expr.pattern}/`;
+    case 'PeriodLit':
+      return expr.text;
+    case 'ListLit':
+      return `[${expr.items.map((item) => printExpr(item, 0)).join(', ')}]`;
+    case 'BinaryExpr': {
+      const prec = BINARY_PRECEDENCE[expr.op];
+      const comparison = prec === PRECEDENCE.comparison;
+      const right = expr.op === '^';
+      // Left-associative: the right operand needs parentheses at equal precedence; `^` the other way round.
+      const leftMin = comparison || right ? prec + 1 : prec;
+      const rightMin = comparison || !right ? prec + 1 : prec;
+      return `${printExpr(expr.left, leftMin)} ${expr.op} ${printExpr(expr.right, rightMin)}`;
+    }
+    case 'UnaryExpr':
+      return expr.op === 'not'
+        ? `not ${printExpr(expr.operand, PRECEDENCE.not)}`
+        : `-${printExpr(expr.operand, PRECEDENCE.negate)}`;
+    case 'LikeExpr':
+      return `${printExpr(expr.subject, PRECEDENCE.comparison + 1)} ${expr.negated ? 'not like' : 'like'} ${printBare(expr.pattern)}`;
+    case 'RegexMatchExpr':
+      return `${printExpr(expr.subject, PRECEDENCE.comparison + 1)} =~ ${printBare(expr.pattern)}`;
+    case 'InExpr':
+      return `${printExpr(expr.subject, PRECEDENCE.comparison + 1)} ${expr.negated ? 'not in' : 'in'} ${printBare(expr.list)}`;
+    case 'CallExpr':
+      return `${expr.name}(${expr.star ? '*' : expr.args.map((a) => printExpr(a, 0)).join(', ')})`;
+    case 'AccessExpr': {
+      const object = expr.object.kind === 'CallExpr' ? printBare(expr.object) : `(${printBare(expr.object)})`;
+      return `${object}${formatPathTail(expr.path, true)}`;
+    }
+    default:
+      return assertNever(expr);
+  }
+}
+
+/**
+ * Quotes a string literal: double quotes; `"` becomes `\"`, and a backslash
+ * is doubled only where it would otherwise start an escape (before `\`,
+ * `"`, `'` or the closing quote).
+ *
+ * @example
+ * ```ts
+ * printString('say "hi" \\d') //=> '"say \\"hi\\" \\d"'
+ * ```
+ */
+export function printString(value: string): string {
+  return `"${escapeQuoted(value, '"')}"`;
+}
+
+function escapeQuoted(value: string, quote: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i] as string;
+    if (ch === quote) out += `\\${ch}`;
+    else if (ch === '\\') {
+      const next = value[i + 1];
+      out +=
+        next === undefined || next === '\\' || next === '"' || next === "'" || next === quote ? '\\\\' : '\\';
+    } else out += ch;
+  }
+  return out;
+}
+
+const PLAIN_HEAD = /^@*[A-Za-z_][A-Za-z0-9_]*$|^@+[A-Za-z0-9_]+$/;
+const PLAIN_SEGMENT = /^[A-Za-z0-9_]+$/;
+const AFTER_CALL_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$|^[0-9]+$/;
+
+/**
+ * Prints a name (an alias, a `parse` name, the first segment of a field):
+ * bare when it is a plain word that is not reserved, otherwise in backticks
+ * (with leading `@`s kept outside).
+ *
+ * @example
+ * ```ts
+ * printName('foo-bar') //=> '`foo-bar`'
+ * printName('@t') //=> '@t'
+ * printName('by') //=> '`by`'
+ * ```
+ */
+export function printName(name: string): string {
+  if (PLAIN_HEAD.test(name) && !RESERVED_WORDS.has(name.toLowerCase())) return name;
+  let ats = 0;
+  while (name[ats] === '@') ats++;
+  const rest = name.slice(ats);
+  if (ats > 0 && rest !== '' && rest[0] !== '@') return `${name.slice(0, ats)}\`${escapeQuoted(rest, '`')}\``;
+  return `\`${escapeQuoted(name, '`')}\``;
+}
+
+/**
+ * The canonical text of a field path (what `FieldRef.text` should hold for
+ * a node built by hand).
+ *
+ * @example
+ * ```ts
+ * formatFieldPath([{ kind: 'name', name: 'annotations' }, { kind: 'name', name: 'a.b/c' }])
+ * //=> 'annotations.`a.b/c`'
+ * ```
+ */
+export function formatFieldPath(path: readonly PathSegment[]): string {
+  const [head, ...tail] = path;
+  if (head === undefined || head.kind !== 'name') return formatPathTail(path);
+  return printName(head.name) + formatPathTail(tail);
+}
+
+function formatPathTail(path: readonly PathSegment[], afterCall = false): string {
+  let out = '';
+  path.forEach((segment, i) => {
+    if (segment.kind === 'index') out += `[${segment.index}]`;
+    else {
+      // Right after `)`, a segment that starts with a digit is scanned as a number: keep those all-digit.
+      const plain =
+        afterCall && i === 0 ? AFTER_CALL_SEGMENT.test(segment.name) : PLAIN_SEGMENT.test(segment.name);
+      out += plain ? `.${segment.name}` : `.\`${escapeQuoted(segment.name, '`')}\``;
+    }
+  });
+  return out;
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { QueryError } from '../../src/query/errors.js';
+import { parseQuery } from '../../src/query/parser.js';
+import { printQuery } from '../../src/query/print.js';
+import { stripSpans } from './support/strip-spans.js';
+
+interface Example {
+  readonly index: number;
+  readonly source: string;
+  readonly notes: readonly string[];
+  readonly query: string;
+}
+
+const file = new URL('../../../shared/reference/example-queries.txt', import.meta.url);
+
+/** Splits the reference file on `----` lines; `# source:` and `# note:` lines are metadata, other `#` lines are query comments. */
+function loadExamples(): Example[] {
+  const text = readFileSync(file, 'utf8');
+  const examples: Example[] = [];
+  for (const block of text.split(/^----[ \t]*$/m)) {
+    let source = '';
+    const notes: string[] = [];
+    const lines: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('# source:')) source = line.slice(9).trim();
+      else if (line.startsWith('# note:')) notes.push(line.slice(7).trim());
+      else lines.push(line);
+    }
+    const query = lines.join('\n').replace(/^\n+|\s+$/g, '');
+    if (query !== '') examples.push({ index: examples.length + 1, source, notes, query });
+  }
+  return examples;
+}
+
+const examples = loadExamples();
+
+/**
+ * The examples that do not parse, with the error they must produce. Both are
+ * marked in the file: one is "an unquoted URL literal ... may not be valid",
+ * the other is "the service-internal rewritten form" with snapshot
+ * placeholders (`<start-time>`) instead of numbers.
+ */
+const INVALID: ReadonlyMap<string, { code: string; line: number; column: number }> = new Map([
+  ['referrer= http://34.250.27.141/', { code: 'unexpected_token', line: 2, column: 41 }],
+  ['START=<start-time>000', { code: 'unexpected_token', line: 1, column: 35 }],
+]);
+
+const expectedError = (query: string) => [...INVALID].find(([needle]) => query.includes(needle))?.[1];
+
+test('the reference file holds 192 queries', () => {
+  expect(examples).toHaveLength(192);
+});
+
+test('every invalid marker matches exactly one query', () => {
+  for (const [needle] of INVALID) expect(examples.filter((e) => e.query.includes(needle))).toHaveLength(1);
+});
+
+describe.each(examples)('example $index', (example) => {
+  const error = expectedError(example.query);
+  if (error) {
+    test('fails with a precise error', () => {
+      let thrown: unknown;
+      try {
+        parseQuery(example.query);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(QueryError);
+      const q = thrown as QueryError;
+      expect({ code: q.code, line: q.line, column: q.column }).toEqual(error);
+    });
+    return;
+  }
+
+  test('parses', () => {
+    const ast = parseQuery(example.query);
+    expect(ast.commands.length).toBeGreaterThan(0);
+  });
+
+  test('printing is a fixpoint and preserves the tree', () => {
+    const ast = parseQuery(example.query);
+    const printed = printQuery(ast);
+    const reparsed = parseQuery(printed);
+    expect(stripSpans(reparsed)).toEqual(stripSpans(ast));
+    expect(printQuery(reparsed)).toBe(printed);
+  });
+});
