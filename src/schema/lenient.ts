@@ -105,7 +105,8 @@ export function relaxSchema(schema: z.ZodType): z.ZodType {
   if (schema instanceof z.ZodObject) {
     const shape: Record<string, z.ZodType> = {};
     for (const [key, value] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-      shape[key] = relaxSchema(unwrap(value)).optional();
+      const relaxed = relaxSchema(value);
+      shape[key] = relaxed instanceof z.ZodOptional ? relaxed : relaxed.optional();
     }
     return z.looseObject(shape);
   }
