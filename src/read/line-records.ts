@@ -223,7 +223,8 @@ export function createLineRecordHandler(
           if (blank) {
             pendingBlank++;
           } else {
-            for (let i = 0; i <= pendingBlank; i++) append(NEWLINE);
+            // (a header line with an empty message, as `aws logs tail --format json` writes, adds no newline)
+            if (pendingLen > 0) for (let i = 0; i <= pendingBlank; i++) append(NEWLINE);
             pendingBlank = 0;
             append(bytes.slice(start, end));
           }

@@ -144,9 +144,15 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
       peek = undefined;
       peek = await peekChunks(gunzipChunks(inner.chunks, file, compressed), DETECT_BYTES);
     }
+    // the head counts now (a skipped file is never iterated); the rest as it streams
+    let headLeft = peek.head.length;
+    summary.bytesDecompressed += headLeft;
+    fileSummary.bytesDecompressed += headLeft;
     chunks = counted(peek.chunks, (n) => {
-      summary.bytesDecompressed += n;
-      fileSummary.bytesDecompressed += n;
+      const add = Math.max(0, n - headLeft);
+      headLeft = Math.max(0, headLeft - n);
+      summary.bytesDecompressed += add;
+      fileSummary.bytesDecompressed += add;
     });
     const bom = hasBom(peek.head);
     if (bom) chunks = dropPrefix(chunks, 3);
