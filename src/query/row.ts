@@ -248,7 +248,9 @@ export function discoverFields(record: unknown, max: number): Set<string> {
  * name: backticked segments keep their dots) win over splitting on dots.
  */
 function partsOf(name: string, segments: readonly string[] | undefined): readonly string[] {
-  if (segments !== undefined && segments.length > 0) return segments;
+  // Lookup is by the flattened name: `a.b.c` finds {"a":{"b.c":…}} and `a.`b.c`` finds {"a":{"b":{"c":…}}}.
+  // Only names with bracket indexes (`users[1]`) need the parsed segments.
+  if (segments !== undefined && name.includes('[')) return segments;
   return name.split('.');
 }
 
