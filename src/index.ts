@@ -6,6 +6,30 @@
 export { isKubetrailError, KubetrailError } from './errors.js';
 export type { LogEvent, LogKind, LogSource } from './log-event.js';
 export {
+  type CompiledQuery,
+  type CompileOptions,
+  checkQuery,
+  compileQuery,
+  type InsightsResults,
+  isQueryError,
+  type Prefilter,
+  type PrefilterTerm,
+  parseQuery,
+  printQuery,
+  QUERY_ERROR_CODES,
+  type QueryAst,
+  type QueryDiagnostic,
+  QueryError,
+  type QueryErrorCode,
+  type QueryResult,
+  type QueryStatistics,
+  type QueryStream,
+  type ResultRow,
+  type RunOptions,
+  toInsightsResults,
+  type Value,
+} from './query/index.js';
+export {
   DEFAULT_MAX_LINE_BYTES,
   type DetectedFormat,
   detectFileFormat,
