@@ -5,6 +5,7 @@
  * @module
  */
 export type { Command, Expr, FieldRef, QueryAst, Span } from './ast.js';
+export { checkQuery, type QueryDiagnostic } from './check.js';
 export {
   type CompiledQuery,
   type CompileOptions,
