@@ -407,6 +407,9 @@ function sortString(v: Value): string {
  * 3. numbers by value (NaN last), then by string form (`0 < 01 < 1`);
  * 4. remaining ties by kind (number, timestamp, string, boolean, list, map).
  *
+ * Note: `Array.prototype.sort` moves `undefined` elements to the end without
+ * calling the comparator; sort rows (objects), not bare values.
+ *
  * @example
  * ```ts
  * ['1', 'A', '#', '01'].sort(compareForSort) //=> ['#', 'A', '01', '1']
