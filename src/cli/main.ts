@@ -1,13 +1,29 @@
 #!/usr/bin/env node
 /**
- * The `kubetrail` command.
+ * The `kubetrail` command: wires the real process to {@link runCli}.
  *
  * @module
  */
-const USAGE = `Usage: kubetrail <command> [options]
+import { runCli } from './run.js';
 
-Commands are added as the library grows; run \`kubetrail --help\` for the list.
-`;
+const controller = new AbortController();
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  controller.abort();
+});
 
-process.stdout.write(USAGE);
-process.exitCode = process.argv.length > 2 && !process.argv.includes('--help') ? 2 : 0;
+// `kubetrail … | head` closes stdout early: stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  now: Date.now,
+  signal: controller.signal,
+});
+process.exitCode = interrupted ? 130 : code;

@@ -1,0 +1,198 @@
+/**
+ * `kubetrail detect`: run the detection catalogue (and the user's own rules)
+ * over logs; findings grouped by severity with counts and first/last seen.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { BUILT_IN_DETECTIONS, listDetections } from '../../detect/catalogue/index.js';
+import { runDetectionsWith } from '../../detect/run-detections.js';
+import { loadDetections } from '../../detect/schema.js';
+import {
+  type Detection,
+  type DetectionFilter,
+  type Finding,
+  SEVERITIES,
+  type Severity,
+} from '../../detect/types.js';
+import { compileQuery } from '../../query/index.js';
+import { readLogs } from '../../read/index.js';
+import { choiceOption, flag, listOption, parseCommand, stringOption } from '../args.js';
+import { EXIT, UsageError } from '../errors.js';
+import { formatInsightsTime } from '../format-value.js';
+import { findCommand } from '../help.js';
+import { type CliIo, write } from '../io.js';
+import { createProgress } from '../progress.js';
+import { formatCount } from '../render/histogram.js';
+import { rowToJson } from '../render/json.js';
+import { renderTable, truncationNote } from '../render/table.js';
+import type { Row } from '../render/types.js';
+import { escapeJsonText } from '../sanitize.js';
+import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
+
+async function userDetections(file: string | undefined): Promise<readonly Detection[]> {
+  if (file === undefined) return [];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+    throw new UsageError(
+      'bad_rules_file',
+      `detect: cannot read --rules ${file}: ${String(reason)}`,
+      'detect',
+    );
+  }
+  return loadDetections(text, { format: file.endsWith('.json') ? 'json' : 'yaml' });
+}
+
+function detectionFilter(
+  severity: Severity | undefined,
+  tags: readonly string[],
+  ids: readonly string[],
+): DetectionFilter {
+  return {
+    ...(severity === undefined ? {} : { minSeverity: severity }),
+    ...(tags.length === 0 ? {} : { tags }),
+    ...(ids.length === 0 ? {} : { ids }),
+  };
+}
+
+/**
+ * Runs `kubetrail detect`. Resolves to the exit code (1 with findings under
+ * `--fail-on-findings`).
+ *
+ * @example
+ * ```ts
+ * await detectCommand(['samples/', '--severity', 'high'], io); //=> 0
+ * ```
+ */
+export async function detectCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const help = findCommand('detect');
+  if (help === undefined) throw new Error('detect help missing');
+  const { options, positionals } = parseCommand(help, args);
+  const format = choiceOption(options, 'format', ['table', 'json'] as const, 'detect') ?? 'table';
+  const severity = choiceOption(options, 'severity', SEVERITIES, 'detect');
+  const width = resolveWidth(options, io, 'detect');
+  const quiet = flag(options, 'quiet');
+  const own = await userDetections(stringOption(options, 'rules'));
+  const ids = listOption(options, 'id');
+  const detections = [...BUILT_IN_DETECTIONS, ...own];
+  const known = new Set(detections.map((d) => d.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw new UsageError('unknown_detection', `detect: no detection with id ${unknown.join(', ')}`, 'detect');
+  const filter = detectionFilter(severity, listOption(options, 'tag'), ids);
+
+  if (flag(options, 'list')) {
+    const selected = listDetections(filter, detections);
+    if (format === 'json') {
+      await write(io.stdout, escapeJsonText(JSON.stringify(selected, null, 2)) + '\n');
+    } else {
+      const rows: Row[] = selected.map((d) => ({
+        id: d.id,
+        severity: d.severity,
+        kind: d.kind,
+        mitre: d.mitre.join(' '),
+        title: d.title,
+      }));
+      const t = renderTable({ fields: ['id', 'severity', 'kind', 'mitre', 'title'], rows }, { width });
+      await write(
+        io.stdout,
+        t.text + truncationNote(t.truncatedCells, width) + `${selected.length} detections\n`,
+      );
+    }
+    return EXIT.ok;
+  }
+
+  const times = resolveTimes(options, io, 'detect');
+  const inputs = resolveInputs(positionals, io, 'detect');
+  await checkPaths(positionals);
+  const showProgress = io.stderr.isTTY === true && !quiet;
+  const sizes = showProgress ? await fileSizes(positionals) : undefined;
+  const progress = createProgress({
+    sink: io.stderr,
+    enabled: showProgress,
+    now: io.now,
+    ...(sizes === undefined ? {} : { fileSizes: sizes }),
+  });
+  const started = io.now();
+  const signal = io.signal === undefined ? {} : { signal: io.signal };
+  const reader = readLogs(inputs, { onError: flag(options, 'strict') ? 'throw' : 'skip', ...signal });
+  async function* tapped() {
+    for await (const event of reader) {
+      progress.tick(event);
+      yield event;
+    }
+  }
+  let findings: Finding[];
+  try {
+    findings = await runDetectionsWith(compileQuery, tapped(), {
+      detections,
+      filter,
+      now: times.now,
+      ...(times.startTime === undefined ? {} : { startTime: times.startTime }),
+      ...(times.endTime === undefined ? {} : { endTime: times.endTime }),
+      ...signal,
+    });
+  } finally {
+    progress.done();
+  }
+  const ran = listDetections(filter, detections).length;
+  if (format === 'json') {
+    const out = {
+      detectionsRun: ran,
+      findings: findings.map((f) => ({
+        ...f,
+        ...(f.firstSeen === undefined ? {} : { firstSeen: new Date(f.firstSeen).toISOString() }),
+        ...(f.lastSeen === undefined ? {} : { lastSeen: new Date(f.lastSeen).toISOString() }),
+        samples: f.samples.map((row) => rowToJson(row, Object.keys(row))),
+      })),
+    };
+    await write(io.stdout, escapeJsonText(JSON.stringify(out, null, 2)) + '\n');
+  } else {
+    await write(io.stdout, findingsTables(findings, ran, width));
+  }
+  if (!quiet) {
+    const s = reader.summary;
+    io.stderr.write(
+      `kubetrail: ${ran} detections run; ${formatCount(findings.length)} fired; ${formatCount(s.eventsEmitted)} events read, ` +
+        `${formatCount(s.rejected + s.skipped)} skipped in ${((io.now() - started) / 1000).toFixed(2)}s\n`,
+    );
+  }
+  return flag(options, 'fail-on-findings') && findings.length > 0 ? EXIT.empty : EXIT.ok;
+}
+
+function seen(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : formatInsightsTime(ms);
+}
+
+/** Findings as one table per severity, most severe first, after a count line. */
+export function findingsTables(findings: readonly Finding[], ran: number, width: number): string {
+  const bySeverity = [...SEVERITIES]
+    .reverse()
+    .map((s) => [s, findings.filter((f) => f.severity === s)] as const);
+  const counts = bySeverity.map(([s, list]) => `${list.length} ${s}`).join(', ');
+  let out = `${findings.length} of ${ran} detections fired: ${counts}\n`;
+  for (const [severity, list] of bySeverity) {
+    if (list.length === 0) continue;
+    const rows: Row[] = list.map((f) => {
+      const first = seen(f.firstSeen);
+      const last = seen(f.lastSeen);
+      return {
+        id: f.detectionId,
+        title: f.title,
+        rows: f.count,
+        ...(first === undefined ? {} : { 'first seen': first }),
+        ...(last === undefined ? {} : { 'last seen': last }),
+        mitre: f.mitre.join(' '),
+      };
+    });
+    const t = renderTable(
+      { fields: ['id', 'title', 'rows', 'first seen', 'last seen', 'mitre'], rows },
+      { width },
+    );
+    out += `\n${severity.toUpperCase()} (${list.length})\n${t.text}${truncationNote(t.truncatedCells, width)}`;
+  }
+  return out;
+}

@@ -1,0 +1,225 @@
+/**
+ * `kubetrail query`: run a Logs Insights query over files, directories or stdin.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import type { LogEvent } from '../../log-event.js';
+import { compileQuery, toInsightsResults } from '../../query/index.js';
+import type { QueryResult, ResultRow } from '../../query/results.js';
+import { mergeStatistics, type QueryLogsStatistics, toRawPrefilter } from '../../query-logs.js';
+import { readLogs } from '../../read/index.js';
+import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
+import { EXIT, UsageError } from '../errors.js';
+import { findCommand } from '../help.js';
+import { type CliIo, write } from '../io.js';
+import { createProgress } from '../progress.js';
+import { renderCsv } from '../render/csv.js';
+import { drawHistogram, type Histogram, histogramFromRows } from '../render/histogram.js';
+import { renderJson } from '../render/json.js';
+import { renderNdjsonRow } from '../render/ndjson.js';
+import { renderTable, truncationNote } from '../render/table.js';
+import { escapeJsonText } from '../sanitize.js';
+import { formatSummary } from '../summary.js';
+import { tee } from '../tee.js';
+import { histogramFromCounts, histogramQuery } from './histogram-pass.js';
+import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
+
+/** The output formats of `query`. */
+export const QUERY_FORMATS = ['table', 'json', 'ndjson', 'csv', 'insights'] as const;
+
+/** One of {@link QUERY_FORMATS}. */
+export type QueryFormat = (typeof QUERY_FORMATS)[number];
+
+async function* tap(
+  events: AsyncIterable<LogEvent>,
+  onEvent: (e: LogEvent) => void,
+): AsyncGenerator<LogEvent> {
+  for await (const event of events) {
+    onEvent(event);
+    yield event;
+  }
+}
+
+async function readQueryText(
+  positionals: readonly string[],
+  file: string | undefined,
+): Promise<[string, string[]]> {
+  if (file !== undefined) {
+    try {
+      return [await readFile(file, 'utf8'), [...positionals]];
+    } catch (error) {
+      const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+      throw new UsageError(
+        'bad_query_file',
+        `query: cannot read --query-file ${file}: ${String(reason)}`,
+        'query',
+      );
+    }
+  }
+  const [text, ...paths] = positionals;
+  if (text === undefined)
+    throw new UsageError(
+      'missing_query',
+      "query: give a query, e.g. kubetrail query 'fields @message' samples/",
+      'query',
+    );
+  return [text, paths];
+}
+
+/**
+ * Runs `kubetrail query`. Resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * await queryCommand(["stats count(*) by bin(1h)", 'samples/', '--format', 'json'], io); //=> 0
+ * ```
+ */
+export async function queryCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const help = findCommand('query');
+  if (help === undefined) throw new Error('query help missing');
+  const { options, positionals } = parseCommand(help, args);
+  const [text, paths] = await readQueryText(positionals, stringOption(options, 'query-file'));
+  const format: QueryFormat =
+    choiceOption(options, 'format', QUERY_FORMATS, 'query') ??
+    (io.stdout.isTTY === true ? 'table' : 'ndjson');
+  const times = resolveTimes(options, io, 'query');
+  const limit = integerOption(options, 'limit', 'query');
+  const width = resolveWidth(options, io, 'query');
+  const quiet = flag(options, 'quiet');
+  const inputs = resolveInputs(paths, io, 'query');
+  await checkPaths(paths);
+  const logStream = stringOption(options, 'log-stream');
+  const logGroup = stringOption(options, 'log-group');
+
+  const compileOptions = {
+    now: times.now,
+    ...(times.startTime === undefined ? {} : { startTime: times.startTime }),
+    ...(times.endTime === undefined ? {} : { endTime: times.endTime }),
+  };
+  const compiled = compileQuery(text, { ...compileOptions, ...(limit === undefined ? {} : { limit }) });
+  const hasStats = compiled.ast.commands.some((c) => c.kind === 'StatsCommand');
+  const histogramAsked = flag(options, 'histogram');
+  const countingQuery = histogramAsked
+    ? compileQuery(histogramQuery(compiled.ast), compileOptions)
+    : undefined;
+
+  const showProgress = io.stderr.isTTY === true && !quiet;
+  const sizes = showProgress ? await fileSizes(paths) : undefined;
+  const progress = createProgress({
+    sink: io.stderr,
+    enabled: showProgress,
+    now: io.now,
+    ...(sizes === undefined ? {} : { fileSizes: sizes }),
+  });
+  const started = io.now();
+  const signal = io.signal === undefined ? {} : { signal: io.signal };
+  const prefilter = toRawPrefilter(compiled.prefilter);
+  const reader = readLogs(inputs, {
+    onError: flag(options, 'strict') ? 'throw' : 'skip',
+    ...(prefilter === undefined ? {} : { prefilter }),
+    ...(logStream === undefined ? {} : { logStream }),
+    ...(logGroup === undefined ? {} : { logGroup }),
+    ...signal,
+  });
+  const events = tap(reader, (e) => progress.tick(e));
+  const [mainEvents, countEvents] = countingQuery === undefined ? [events] : tee(events, 2);
+  const stream = compiled.stream(mainEvents ?? events, signal);
+  const counting =
+    countingQuery === undefined || countEvents === undefined
+      ? undefined
+      : countingQuery.run(countEvents, signal);
+  counting?.catch(() => {});
+
+  const rows: ResultRow[] = [];
+  const fields: string[] = [];
+  const seen = new Set<string>();
+  try {
+    for await (const row of stream) {
+      rows.push(row);
+      for (const key of Object.keys(row)) {
+        if (!seen.has(key)) {
+          seen.add(key);
+          fields.push(key);
+        }
+      }
+      if (format === 'ndjson') {
+        progress.done();
+        await write(io.stdout, renderNdjsonRow(row, Object.keys(row)));
+      }
+    }
+  } finally {
+    progress.done();
+  }
+  const countResult = counting === undefined ? undefined : await counting;
+  const statistics = mergeStatistics(stream.statistics, reader.summary);
+  const result: QueryResult = { rows, fields, statistics };
+
+  let histogram: Histogram | undefined;
+  if (countResult !== undefined && !(hasStats && histogramFromRows(result) !== undefined)) {
+    histogram = histogramFromCounts(countResult.rows);
+  } else if (hasStats) {
+    histogram = histogramFromRows(result, histogramAsked);
+  }
+
+  await writeResult(format, result, statistics, histogram, histogramAsked, width, quiet, io);
+  if (!quiet) {
+    io.stderr.write(
+      formatSummary({
+        recordsScanned: statistics.recordsScanned,
+        recordsMatched: statistics.recordsMatched,
+        recordsSkipped: statistics.recordsSkipped,
+        bytesScanned: statistics.bytesScanned,
+        rows: rows.length,
+        elapsedMs: Math.max(0, io.now() - started),
+      }),
+    );
+  }
+  return flag(options, 'fail-on-empty') && rows.length === 0 ? EXIT.empty : EXIT.ok;
+}
+
+async function writeResult(
+  format: QueryFormat,
+  result: QueryResult,
+  statistics: QueryLogsStatistics,
+  histogram: Histogram | undefined,
+  histogramAsked: boolean,
+  width: number,
+  quiet: boolean,
+  io: CliIo,
+): Promise<void> {
+  switch (format) {
+    case 'table': {
+      if (histogram !== undefined) await write(io.stdout, drawHistogram(histogram, width) + '\n');
+      const { text, truncatedCells } = renderTable(withoutPointer(result), { width });
+      await write(io.stdout, text + truncationNote(truncatedCells, width));
+      return;
+    }
+    case 'ndjson':
+      break;
+    case 'json':
+      await write(io.stdout, renderJson(result));
+      break;
+    case 'csv':
+      await write(io.stdout, renderCsv(withoutPointer(result)));
+      break;
+    case 'insights': {
+      const { recordsMatched, recordsScanned, bytesScanned } = statistics;
+      const insights = toInsightsResults({
+        ...result,
+        statistics: { recordsMatched, recordsScanned, bytesScanned },
+      });
+      await write(io.stdout, escapeJsonText(JSON.stringify(insights, null, 2)) + '\n');
+      break;
+    }
+  }
+  // Machine formats keep stdout clean: an asked-for histogram goes to stderr.
+  if (histogram !== undefined && histogramAsked && !quiet) io.stderr.write(drawHistogram(histogram, width));
+}
+
+/** The console does not show `@ptr`; neither do the table and CSV (JSON formats keep it for pivots). */
+function withoutPointer(result: QueryResult): QueryResult {
+  return result.fields.includes('@ptr')
+    ? { ...result, fields: result.fields.filter((f) => f !== '@ptr') }
+    : result;
+}

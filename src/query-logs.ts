@@ -1,0 +1,223 @@
+/**
+ * The one-call API: read logs and run a Logs Insights query over them.
+ *
+ * `query` joins {@link readLogs} and {@link compileQuery} and merges their
+ * statistics, so that `recordsScanned` counts every record the reader read,
+ * including those its prefilter rejected before parsing, and the reader's
+ * skip counts travel with the result.
+ *
+ * @module
+ */
+import type { QueryAst } from './query/ast.js';
+import { compileQuery, type Prefilter } from './query/index.js';
+import type { QueryResult, QueryStatistics, ResultRow } from './query/results.js';
+import { type RawPrefilter, readLogs } from './read/index.js';
+import type { ReadSummary } from './read/read-summary.js';
+import type { LogInput } from './read/sources.js';
+
+/** Options of {@link query} and {@link queryStream}. */
+export interface QueryLogsOptions {
+  /** Inclusive window on `@timestamp`, epoch ms. */
+  readonly startTime?: number;
+  /** Inclusive window on `@timestamp`, epoch ms. */
+  readonly endTime?: number;
+  /** Row cap. @defaultValue 10000 */
+  readonly limit?: number;
+  /** Epoch ms for `now()`. @defaultValue the wall clock */
+  readonly now?: number;
+  /** `'throw'` stops at the first bad record; `'skip'` counts it and goes on. @defaultValue 'throw' (as readLogs) */
+  readonly onError?: 'throw' | 'skip';
+  /** `@logStream` for records whose input does not carry one. */
+  readonly logStream?: string;
+  /** `@log` for records whose input does not carry one. */
+  readonly logGroup?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Query statistics plus what the reader skipped. */
+export interface QueryLogsStatistics extends QueryStatistics {
+  /** Records the reader skipped as invalid or unusable (bad lines, digest files, …). */
+  readonly recordsSkipped: number;
+  /** Skipped records by reason code. */
+  readonly skippedByReason: Readonly<Record<string, number>>;
+}
+
+/** The result of {@link query}. */
+export interface QueryLogsResult extends QueryResult {
+  readonly statistics: QueryLogsStatistics;
+}
+
+/** The streaming result of {@link queryStream}: rows as they come, statistics at the end. */
+export interface QueryLogsStream extends AsyncIterable<ResultRow> {
+  /** Final once iteration has ended. */
+  readonly statistics: QueryLogsStatistics;
+}
+
+function asInputs(input: LogInput | readonly LogInput[]): LogInput[] {
+  return Array.isArray(input) ? [...(input as readonly LogInput[])] : [input as LogInput];
+}
+
+/**
+ * Runs a query over logs and yields rows as the engine produces them.
+ * The query is compiled before any input is read, so a bad query fails fast.
+ *
+ * @throws {QueryError} when the query does not compile.
+ * @throws {InputError} under `onError: 'throw'`, at the first bad record.
+ * @example
+ * ```ts
+ * const rows = queryStream('samples/', 'filter verb = "delete" | fields @timestamp, objectRef.name');
+ * for await (const row of rows) console.log(row);
+ * console.log(rows.statistics.recordsScanned);
+ * ```
+ */
+export function queryStream(
+  input: LogInput | readonly LogInput[],
+  text: string | QueryAst,
+  options: QueryLogsOptions = {},
+): QueryLogsStream {
+  const compiled = compileQuery(text, {
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
+    ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const prefilter = toRawPrefilter(compiled.prefilter);
+  const reader = readLogs(asInputs(input), {
+    onError: options.onError ?? 'throw',
+    ...(prefilter === undefined ? {} : { prefilter }),
+    ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
+    ...(options.logGroup === undefined ? {} : { logGroup: options.logGroup }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const stream = compiled.stream(reader, options.signal === undefined ? {} : { signal: options.signal });
+  let statistics: QueryLogsStatistics = {
+    recordsMatched: 0,
+    recordsScanned: 0,
+    bytesScanned: 0,
+    recordsSkipped: 0,
+    skippedByReason: {},
+  };
+  return {
+    get statistics() {
+      return statistics;
+    },
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* stream;
+      } finally {
+        statistics = mergeStatistics(stream.statistics, reader.summary);
+      }
+    },
+  };
+}
+
+/**
+ * Runs a query over logs and collects the result.
+ *
+ * @throws {QueryError} when the query does not compile.
+ * @throws {InputError} under `onError: 'throw'`, at the first bad record.
+ * @example
+ * ```ts
+ * const result = await query('samples/', 'stats count(*) by verb');
+ * result.rows //=> [{ verb: 'get', 'count(*)': 1234 }, …]
+ * ```
+ */
+export async function query(
+  input: LogInput | readonly LogInput[],
+  text: string | QueryAst,
+  options: QueryLogsOptions = {},
+): Promise<QueryLogsResult> {
+  const stream = queryStream(input, text, options);
+  const rows: ResultRow[] = [];
+  const seen = new Set<string>();
+  const fields: string[] = [];
+  for await (const row of stream) {
+    rows.push(row);
+    for (const key of Object.keys(row)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        fields.push(key);
+      }
+    }
+  }
+  return { rows, fields, statistics: stream.statistics };
+}
+
+/**
+ * Merges engine statistics with the reader's summary: `recordsScanned` adds
+ * the records the reader's prefilter rejected before decoding (the engine
+ * never saw them, but they were scanned); `bytesScanned` is the decompressed
+ * input the reader scanned, when it read any; skipped records are the
+ * reader's rejections and deliberate skips, by reason.
+ *
+ * @example
+ * ```ts
+ * mergeStatistics({ recordsMatched: 1, recordsScanned: 10, bytesScanned: 900 }, reader.summary)
+ * //=> { recordsMatched: 1, recordsScanned: 12, bytesScanned: 1024, recordsSkipped: 1, skippedByReason: { bad_json_line: 1 } }
+ * ```
+ */
+export function mergeStatistics(engine: QueryStatistics, summary: ReadSummary): QueryLogsStatistics {
+  const skippedByReason: Record<string, number> = Object.create(null);
+  for (const [code, n] of Object.entries(summary.rejectedByCode))
+    if (n !== undefined && n > 0) skippedByReason[code] = n;
+  if (summary.skipped > 0) skippedByReason.skipped = summary.skipped;
+  return {
+    recordsMatched: engine.recordsMatched,
+    recordsScanned: engine.recordsScanned + summary.prefiltered,
+    bytesScanned: summary.bytesDecompressed > 0 ? summary.bytesDecompressed : engine.bytesScanned,
+    recordsSkipped: summary.rejected + summary.skipped,
+    skippedByReason,
+  };
+}
+
+const BACKSLASH = 0x5c;
+const SPACE = 0x20;
+const OPEN_BRACE = 0x7b;
+/** Literals the raw bytes cannot be trusted to contain verbatim (JSON structure, quoting, whitespace). */
+const UNSAFE_LITERAL = /["\\\s:,{}[\]]|[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const encoder = new TextEncoder();
+
+/** Tells whether raw record bytes are JSON (`{…}`) or a CloudWatch export line carrying JSON (`<time> {…}`). */
+function isJsonRecord(bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && (bytes[i] === SPACE || bytes[i] === 0x09)) i++;
+  if (bytes[i] === OPEN_BRACE) return true;
+  const limit = Math.min(end, i + 40);
+  for (let j = i; j < limit; j++) if (bytes[j] === SPACE) return bytes[j + 1] === OPEN_BRACE;
+  return false;
+}
+
+function contains(haystack: Uint8Array, start: number, end: number, needle: Uint8Array): boolean {
+  return Buffer.from(haystack.buffer, haystack.byteOffset + start, end - start).indexOf(needle) !== -1;
+}
+
+/**
+ * Turns the engine's prefilter description into the reader's raw-bytes test.
+ * It only ever rejects a record it can prove cannot match: it accepts every
+ * record that is not JSON (text lines may carry derived fields), every record
+ * containing a backslash (a literal may be escaped), and ignores literals
+ * that JSON could spell differently. Returns `undefined` when nothing can be
+ * said.
+ *
+ * @example
+ * ```ts
+ * const raw = toRawPrefilter(compileQuery('filter verb = "delete"').prefilter);
+ * raw?.test(new TextEncoder().encode('{"verb":"get"}'), 0, 14) //=> false
+ * ```
+ */
+export function toRawPrefilter(prefilter: Prefilter): RawPrefilter | undefined {
+  const clauses: Uint8Array[][] = [];
+  for (const clause of prefilter.clauses) {
+    if (clause.some((term) => UNSAFE_LITERAL.test(term.text))) continue; // the clause could hold anyway
+    clauses.push(clause.map((term) => encoder.encode(term.text)));
+  }
+  if (clauses.length === 0) return undefined;
+  return {
+    test(bytes, start, end) {
+      if (!isJsonRecord(bytes, start, end) || contains(bytes, start, end, BACKSLASH_BYTES)) return true;
+      return clauses.every((needles) => needles.some((needle) => contains(bytes, start, end, needle)));
+    },
+  };
+}
+
+const BACKSLASH_BYTES = new Uint8Array([BACKSLASH]);
