@@ -3,6 +3,59 @@
  *
  * @module
  */
+
+export {
+  type Attribution,
+  type AttributionValue,
+  type AwsPrincipalSelector,
+  BUILT_IN_DETECTIONS,
+  buildTimeline,
+  computeInsights,
+  DETECT_ERROR_CODES,
+  DETECTION_KINDS,
+  DetectError,
+  type DetectErrorCode,
+  type Detection,
+  type DetectionCompiledQuery,
+  type DetectionCompiler,
+  type DetectionFilter,
+  type DetectionKind,
+  type DetectionQuery,
+  DetectionQuerySchema,
+  DetectionSchema,
+  type Finding,
+  INEXPRESSIBLE_RULES,
+  type InexpressibleRule,
+  type InsightEvent,
+  type InsightsOptions,
+  type InsightType,
+  type IrsaFinding,
+  type IrsaFindingType,
+  type IrsaOptions,
+  type IrsaReport,
+  investigateIrsa,
+  type KubernetesUserSelector,
+  type LoadDetectionsOptions,
+  listDetections,
+  loadDetections,
+  type PivotIdentity,
+  type PivotOptions,
+  type PivotResult,
+  pivotFromAwsPrincipal,
+  pivotFromKubernetesUser,
+  type RunDetectionsOptions,
+  runDetections,
+  runDetectionsWith,
+  SEVERITIES,
+  type ServiceAccountAssumption,
+  type SessionUse,
+  type Severity,
+  type TimelineEntry,
+  type TimelineOptions,
+  type TimelineSelector,
+  toServiceAccountAssumption,
+  toTimelineEntry,
+} from './detect/index.js';
 export { isKubetrailError, KubetrailError } from './errors.js';
 export type { LogEvent, LogKind, LogSource } from './log-event.js';
 export {
@@ -117,3 +170,11 @@ export {
   validateCloudTrailFile,
   validateCloudTrailRecord,
 } from './schema/index.js';
+export {
+  type QueryLogsOptions,
+  type QueryLogsResult,
+  type QueryLogsStatistics,
+  type QueryLogsStream,
+  query,
+  queryStream,
+} from './query-logs.js';
