@@ -209,7 +209,11 @@ export function createJsonScanner(options: JsonScannerOptions): JsonScanner {
       return;
     }
     if (elemPieces.length === 0) {
-      handlers.onElement(cKey, chunk, elemFrom, endIdx, elemLine, elemOffset, index);
+      if (endIdx - elemFrom > maxValueBytes) {
+        handlers.onError('line_too_long', elemLine, elemOffset);
+      } else {
+        handlers.onElement(cKey, chunk, elemFrom, endIdx, elemLine, elemOffset, index);
+      }
     } else {
       elemAppend(chunk.subarray(0, endIdx));
       if (!elemTooBig) {

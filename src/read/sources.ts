@@ -70,8 +70,13 @@ export async function* readFileChunks(file: string): AsyncGenerator<Uint8Array> 
   }
 }
 
+/** A Uint8Array (or Buffer), also from another realm. */
+function isBytes(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array || Object.prototype.toString.call(x) === '[object Uint8Array]';
+}
+
 function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
+  if (isBytes(chunk)) return chunk;
   if (typeof chunk === 'string') return encoder.encode(chunk);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   throw new InputError('bad_input', `unsupported chunk type: ${typeof chunk}`);
@@ -177,7 +182,7 @@ export async function* expandInputs(inputs: readonly LogInput[]): AsyncGenerator
       if (input.protocol !== 'file:')
         throw new InputError('bad_input', `only file: URLs are supported, got ${input.protocol}`);
       yield* expandPath(fileURLToPath(input));
-    } else if (input instanceof Uint8Array) {
+    } else if (isBytes(input)) {
       yield { discovered: false, open: () => iterateChunks([input]) };
     } else if (input instanceof Readable || isAsyncIterable(input)) {
       const it = input as AsyncIterable<unknown>;
