@@ -37,6 +37,7 @@ export {
   pivotFromKubernetesUser,
 } from './pivot.js';
 export type { ResultRowLike } from './result-row.js';
+export { runDetections } from './run.js';
 export {
   type DetectionCompiledQuery,
   type DetectionCompiler,
