@@ -8,6 +8,7 @@ import {
   zoneOffsetMinutes,
 } from '../../../src/query/functions/datetime.js';
 import { lookupFunction } from '../../../src/query/functions/registry.js';
+import type { Arg } from '../../../src/query/functions/types.js';
 import type { PeriodUnit, Value } from '../../../src/query/value.js';
 import { CTX, call, period, utc } from './helpers.js';
 
@@ -68,7 +69,7 @@ describe('floor and ceil', () => {
 });
 
 describe('datetime functions', () => {
-  test.each<[string, Value[], Value]>([
+  test.each<[string, Arg[], Value]>([
     ['datefloor', [new Date(T), period(1, 'h')], utc('2024-05-15T10:00:00Z')],
     ['dateceil', [new Date(T), period(1, 'h')], utc('2024-05-15T11:00:00Z')],
     ['datefloor', [T, period(1, 'd')], utc('2024-05-15T00:00:00Z')],

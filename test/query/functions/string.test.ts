@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import type { Arg } from '../../../src/query/functions/types.js';
 import { compileUserRegex } from '../../../src/query/regex.js';
 import type { Value } from '../../../src/query/value.js';
 import { call } from './helpers.js';
@@ -6,7 +7,7 @@ import { call } from './helpers.js';
 const regex = (source: string) => ({ kind: 'Regex', regex: compileUserRegex(source) }) as const;
 
 describe('string functions', () => {
-  test.each<[string, Value[], Value]>([
+  test.each<[string, Arg[], Value]>([
     // AWS function-table examples
     ['ltrim', ['xyZxyfooxyZ', 'xyZ'], 'fooxyZ'],
     ['rtrim', ['xyZfooxyxyZ', 'xyZ'], 'xyZfoo'],
