@@ -67,6 +67,7 @@ export const AUDIT_ANNOTATION_PREFIXES = Object.freeze({
 /** Anything with an optional annotations map (a strict or lenient audit event). */
 export interface HasAnnotations {
   readonly annotations?: Readonly<Record<string, unknown>> | undefined;
+  readonly [key: string]: unknown;
 }
 
 /**

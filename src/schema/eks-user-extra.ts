@@ -40,6 +40,7 @@ export interface EksUserExtra {
 /** Anything shaped like a UserInfo (strict or lenient). */
 export interface HasExtra {
   readonly extra?: Readonly<Record<string, unknown>> | undefined;
+  readonly [key: string]: unknown;
 }
 
 function first(extra: Readonly<Record<string, unknown>>, key: string): string | undefined {
