@@ -64,6 +64,7 @@ import {
   type Evaluator,
   type ExprScope,
   fieldRefsOf,
+  resolveCalls,
   spanText,
 } from './evaluate.js';
 import type { EvalContext } from './functions/types.js';
@@ -523,6 +524,7 @@ function addColumns(state: CompileState, names: readonly string[]): void {
 
 function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
   state.statsSeen++;
+  for (const item of [...c.items, ...c.groups]) resolveCalls(item.expr, { text: state.text });
   if (state.available !== undefined) {
     // Second stats: it sees only what the first one produced.
     for (const item of [...c.items, ...c.groups]) checkAvailable(item.expr, state, 'the second stats');

@@ -538,6 +538,44 @@ function compileAggregateCall(
 }
 
 /**
+ * Resolves every call in an expression (unknown names, arity), so that these
+ * errors win over placement errors.
+ *
+ * @internal
+ */
+export function resolveCalls(expr: Expr, scope: Pick<ExprScope, 'text'>): void {
+  if (expr.kind === 'CallExpr') resolveFunction(expr, scope, knownNames());
+  switch (expr.kind) {
+    case 'CallExpr':
+      for (const a of expr.args) resolveCalls(a, scope);
+      return;
+    case 'BinaryExpr':
+      resolveCalls(expr.left, scope);
+      resolveCalls(expr.right, scope);
+      return;
+    case 'UnaryExpr':
+      resolveCalls(expr.operand, scope);
+      return;
+    case 'LikeExpr':
+    case 'RegexMatchExpr':
+      resolveCalls(expr.subject, scope);
+      return;
+    case 'InExpr':
+      resolveCalls(expr.subject, scope);
+      for (const i of expr.list.items) resolveCalls(i, scope);
+      return;
+    case 'ListLit':
+      for (const i of expr.items) resolveCalls(i, scope);
+      return;
+    case 'AccessExpr':
+      resolveCalls(expr.object, scope);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
  * Tells whether an expression contains an aggregate call (resolving names in the registry).
  *
  * @internal
