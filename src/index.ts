@@ -83,6 +83,14 @@ export {
   type Value,
 } from './query/index.js';
 export {
+  type QueryLogsOptions,
+  type QueryLogsResult,
+  type QueryLogsStatistics,
+  type QueryLogsStream,
+  query,
+  queryStream,
+} from './query-logs.js';
+export {
   DEFAULT_MAX_LINE_BYTES,
   type DetectedFormat,
   detectFileFormat,
@@ -170,11 +178,3 @@ export {
   validateCloudTrailFile,
   validateCloudTrailRecord,
 } from './schema/index.js';
-export {
-  type QueryLogsOptions,
-  type QueryLogsResult,
-  type QueryLogsStatistics,
-  type QueryLogsStream,
-  query,
-  queryStream,
-} from './query-logs.js';
