@@ -281,6 +281,21 @@ export async function investigateIrsa(
   }
   if (cidrs !== undefined) {
     const outside = new Map<ServiceAccountAssumption, SessionUse[]>();
+    for (const a of assumptions) {
+      // The assumption call itself, when made from outside the allowed networks (a replayed token).
+      if (a.errorCode !== undefined || a.sourceIp === undefined || parseIpv4(a.sourceIp) === undefined)
+        continue;
+      if (cidrs.some((cidr) => ipv4InCidr(a.sourceIp!, cidr))) continue;
+      outside.set(a, [
+        {
+          timestamp: a.timestamp,
+          eventSource: a.mechanism === 'irsa' ? 'sts.amazonaws.com' : 'eks-auth.amazonaws.com',
+          eventName: a.mechanism === 'irsa' ? 'AssumeRoleWithWebIdentity' : 'AssumeRoleForPodIdentity',
+          sourceIp: a.sourceIp,
+          ...(a.accessKeyId === undefined ? {} : { accessKeyId: a.accessKeyId }),
+        },
+      ]);
+    }
     for (const c of calls) {
       const a =
         (c.accessKeyId === undefined ? undefined : byKey.get(c.accessKeyId)) ??

@@ -199,7 +199,7 @@ function activityRules(): Detection[] {
           tags: ['activity', a.label],
           query: lines(
             'fields @timestamp, user.username, verb, objectRef.resource, objectRef.namespace, objectRef.name, responseStatus.code',
-            `| filter ${KEVT} and verb = "${verb}" and objectRef.resource = "${a.resource}" and ${SUCCESS}${extra}`,
+            `| filter ${KEVT} and verb = "${verb}" and objectRef.resource = "${a.resource}" and not ispresent(objectRef.subresource) and ${SUCCESS}${extra}`,
           ),
         }),
       );
@@ -401,7 +401,7 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     tags: ['persistence', 'serviceaccounts', 'system-namespace'],
     query: lines(
       'fields @timestamp, user.username, objectRef.namespace, objectRef.name',
-      `| filter ${KEVT} and objectRef.resource = "serviceaccounts" and verb = "create" and objectRef.namespace in ["kube-system", "kube-public"] and ${SUCCESS}`,
+      `| filter ${KEVT} and objectRef.resource = "serviceaccounts" and not ispresent(objectRef.subresource) and verb = "create" and objectRef.namespace in ["kube-system", "kube-public"] and ${SUCCESS}`,
       `| filter objectRef.name not in ${quoted(KNOWN_KUBE_SYSTEM_SAS)}`,
     ),
   }),

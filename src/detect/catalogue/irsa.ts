@@ -77,8 +77,8 @@ export const IRSA_DETECTIONS: readonly Detection[] = [
     id: 'irsa.node-credentials-off-node',
     title: 'Node instance-role credentials used from several addresses',
     description:
-      'Instance-profile sessions (session name i-...) seen from more than one non-AWS source IP: node credentials stolen through IMDS and used elsewhere.',
-    severity: 'high',
+      'Instance-profile sessions (session name i-...) seen from more than one non-AWS source IP: node credentials stolen through IMDS and used elsewhere. Clusters with several NAT gateways see this legitimately; the IRSA investigation with allowedCidrs is the precise check.',
+    severity: 'medium',
     mitre: ['T1552.005', 'T1078.004'],
     tags: ['credential-access', 'nodes'],
     kind: 'cloudtrail',
