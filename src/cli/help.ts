@@ -154,6 +154,168 @@ const DETECT: CommandHelp = {
   ],
 };
 
+const INVESTIGATIONS: readonly CommandHelp[] = [
+  {
+    name: 'timeline',
+    summary:
+      'One time-ordered view of audit, authenticator and CloudTrail events for a principal, IP or namespace',
+    usage: [
+      'kubetrail timeline <paths...> (--principal <who> | --ip <address> | --namespace <ns>) [options]',
+    ],
+    description:
+      'Reads the logs once and merges the Kubernetes audit, authenticator and CloudTrail events that match every given selector into one list, oldest first: time, kind, actor, action, target, source IP and outcome. A principal may be a Kubernetes username, an IAM ARN, an access key id, a session name or a service account (system:serviceaccount:<ns>:<name>, also matched on its IRSA and Pod Identity calls).',
+    options: [
+      {
+        name: 'principal',
+        type: 'string',
+        value: 'who',
+        description: 'A Kubernetes username, IAM ARN, access key id, session name or service account.',
+      },
+      { name: 'ip', type: 'string', value: 'address', description: 'A source IP address.' },
+      { name: 'namespace', type: 'string', value: 'ns', description: 'A Kubernetes namespace.' },
+      {
+        name: 'format',
+        short: 'f',
+        type: 'string',
+        value: 'table|json|ndjson',
+        description: 'Output format. Default: table.',
+      },
+      { name: 'limit', type: 'string', value: 'n', description: 'Cap on entries (default 100000).' },
+      START,
+      END,
+      NOW,
+      STRICT,
+      WIDTH,
+      QUIET,
+      HELP,
+    ],
+    examples: [
+      {
+        comment: 'Everything the stolen kubeconfig did',
+        command: 'kubetrail timeline samples/ --principal ci-legacy',
+      },
+      {
+        comment: 'Everything from one address, in and out of the cluster',
+        command: 'kubetrail timeline samples/ --ip 203.0.113.45',
+      },
+    ],
+  },
+  {
+    name: 'insights',
+    summary: 'Offline CloudTrail Insights: unusual API call and error rates',
+    usage: ['kubetrail insights <paths...> [options]'],
+    description:
+      'Counts CloudTrail calls per minute for each (Region, event source, event name) and flags minutes whose call rate (write management calls) or error rate is at least --threshold times the trailing baseline average, as CloudTrail Insights does. Prints Insights-shaped Start and End events with baseline and insight averages and the top callers; the method is described in docs/detections.md.',
+    options: [
+      FORMAT_TABLE_JSON,
+      {
+        name: 'type',
+        type: 'string',
+        value: 'ApiCallRateInsight|ApiErrorRateInsight',
+        multiple: true,
+        description: 'Only this insight type (repeatable). Default: both.',
+      },
+      {
+        name: 'threshold',
+        type: 'string',
+        value: 'factor',
+        description: 'How many times the baseline a minute must reach (default 5).',
+      },
+      {
+        name: 'min-count',
+        type: 'string',
+        value: 'n',
+        description: 'Fewest calls in a minute to count as unusual (default 10).',
+      },
+      {
+        name: 'baseline-minutes',
+        type: 'string',
+        value: 'n',
+        description: 'Length of the trailing baseline in minutes (default 10080, a week).',
+      },
+      STRICT,
+      WIDTH,
+      QUIET,
+      HELP,
+    ],
+    examples: [
+      {
+        comment: 'Unusual API activity in the sample trail',
+        command: 'kubetrail insights samples/cloudtrail',
+      },
+      {
+        comment: 'Error-rate insights only, as CloudTrail-shaped JSON',
+        command: 'kubetrail insights trail/ --type ApiErrorRateInsight --format json',
+      },
+    ],
+  },
+  {
+    name: 'pivot',
+    summary: 'From a kubectl user to the same principal in CloudTrail, or back',
+    usage: [
+      'kubetrail pivot <paths...> --user <username> [options]',
+      'kubetrail pivot <paths...> (--access-key <id> | --arn <arn> | --role-arn <arn>) [--from aws] [options]',
+    ],
+    description:
+      'Joins Kubernetes audit events to CloudTrail records through the identity the EKS authenticator recorded (user.extra accessKeyId, arn, sessionName, principalId): "what else did this kubectl user do in AWS?" and "which kubectl requests did this AWS principal make?". Prints the identity learnt, then both sides as timelines.',
+    options: [
+      {
+        name: 'user',
+        type: 'string',
+        value: 'username',
+        description: 'A Kubernetes username (pivot from Kubernetes to AWS).',
+      },
+      {
+        name: 'session-name',
+        type: 'string',
+        value: 'name',
+        description: 'An assumed-role session name seen by the authenticator.',
+      },
+      { name: 'access-key', type: 'string', value: 'id', description: 'An AWS access key id.' },
+      {
+        name: 'arn',
+        type: 'string',
+        value: 'arn',
+        description: 'An IAM user, role or assumed-role session ARN.',
+      },
+      {
+        name: 'role-arn',
+        type: 'string',
+        value: 'arn',
+        description: 'An IAM role ARN (pivot from AWS to Kubernetes).',
+      },
+      {
+        name: 'principal-id',
+        type: 'string',
+        value: 'id',
+        description: 'An AWS principal id (AROA…:session).',
+      },
+      {
+        name: 'from',
+        type: 'string',
+        value: 'kubernetes|aws',
+        description:
+          'Which side the selector names. Default: kubernetes for --user/--session-name, else aws.',
+      },
+      FORMAT_TABLE_JSON,
+      STRICT,
+      WIDTH,
+      QUIET,
+      HELP,
+    ],
+    examples: [
+      {
+        comment: 'What else did the kubectl user do in AWS?',
+        command: 'kubetrail pivot samples/ --user ci-legacy',
+      },
+      {
+        comment: 'Which kubectl requests did this access key make?',
+        command: 'kubetrail pivot samples/ --access-key ASIAEXAMPLEKEY --from aws',
+      },
+    ],
+  },
+];
+
 /** Every command's help, in the order `kubetrail --help` lists them. */
 export const COMMANDS: readonly CommandHelp[] = [
   {
@@ -258,6 +420,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
   },
   DETECT,
+  ...INVESTIGATIONS,
 ];
 
 function optionLabel(o: OptionHelp): string {

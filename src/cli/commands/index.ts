@@ -7,8 +7,11 @@ import type { CliIo } from '../io.js';
 import { checkCommand } from './check.js';
 import { detectCommand } from './detect.js';
 import { formatsCommand } from './formats.js';
+import { insightsCommand } from './insights.js';
+import { pivotCommand } from './pivot.js';
 import { queryCommand } from './query.js';
 import { schemaCommand } from './schema.js';
+import { timelineCommand } from './timeline.js';
 
 /** Runs one command with its arguments and resolves to the exit code. */
 export type CommandHandler = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -20,4 +23,7 @@ export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   formats: formatsCommand,
   schema: schemaCommand,
   detect: detectCommand,
+  timeline: timelineCommand,
+  insights: insightsCommand,
+  pivot: pivotCommand,
 };

@@ -15,30 +15,32 @@ export interface TableOptions {
 }
 
 const MIN_COLUMN = 4;
+/** Columns up to this wide (timestamps, codes, verbs) are cut only when nothing else fits. */
+const KEEP_COLUMN = 24;
 
 /**
- * Picks column widths so that the table fits `width`: columns narrower than a
- * cap keep their natural width, the others share what is left.
+ * Picks column widths so that the table fits `width`: short columns keep
+ * their natural width, the widest ones are cut to a common cap.
  */
 function fitWidths(natural: readonly number[], width: number): number[] {
   const overhead = natural.length * 3 + 1;
   const total = natural.reduce((a, b) => a + b, 0) + overhead;
   if (width <= 0 || total <= width) return [...natural];
-  const budget = Math.max(width - overhead, natural.length * MIN_COLUMN);
-  const sorted = [...natural].sort((a, b) => a - b);
-  let remaining = budget;
-  let cap = MIN_COLUMN;
-  for (let i = 0; i < sorted.length; i++) {
-    const share = Math.floor(remaining / (sorted.length - i));
-    const w = sorted[i] ?? 0;
-    if (w <= share) {
-      remaining -= w;
-      continue;
-    }
-    cap = Math.max(share, MIN_COLUMN);
-    break;
+  const budget = width - overhead;
+  const floors = natural.map((w) => Math.min(w, KEEP_COLUMN));
+  const floorSum = floors.reduce((a, b) => a + b, 0);
+  const lowest = floorSum <= budget ? floors : natural.map((w) => Math.min(w, MIN_COLUMN));
+  const used = (cap: number): number =>
+    natural.reduce((sum, w, i) => sum + Math.max(lowest[i] ?? 0, Math.min(w, cap)), 0);
+  // The largest cap that fits, by binary search (used() grows with cap).
+  let lo = MIN_COLUMN;
+  let hi = Math.max(...natural);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (used(mid) <= budget) lo = mid;
+    else hi = mid - 1;
   }
-  return natural.map((w) => Math.min(w, cap));
+  return natural.map((w, i) => Math.max(lowest[i] ?? 0, Math.min(w, lo)));
 }
 
 /**

@@ -1,0 +1,127 @@
+/**
+ * `kubetrail pivot`: from a Kubernetes user to the same principal's AWS
+ * activity, or from an AWS principal to its kubectl requests.
+ *
+ * @module
+ */
+import {
+  type PivotIdentity,
+  type PivotResult,
+  pivotFromAwsPrincipal,
+  pivotFromKubernetesUser,
+  type TimelineEntry,
+  toTimelineEntry,
+} from '../../detect/index.js';
+import { choiceOption, parseCommand, stringOption } from '../args.js';
+import { EXIT, UsageError } from '../errors.js';
+import { findCommand } from '../help.js';
+import { type CliIo, write } from '../io.js';
+import { renderTable, truncationNote } from '../render/table.js';
+import type { Row } from '../render/types.js';
+import { escapeJsonText } from '../sanitize.js';
+import { openEvents } from './read-events.js';
+import { resolveWidth } from './shared.js';
+import { TIMELINE_FIELDS, timelineEntryJson, timelineRows } from './timeline.js';
+
+function entries(result: PivotResult, side: 'kubernetes' | 'aws'): TimelineEntry[] {
+  return result[side].flatMap((e) => {
+    const entry = toTimelineEntry(e);
+    return entry === undefined ? [] : [entry];
+  });
+}
+
+function identityRows(identity: PivotIdentity): Row[] {
+  const rows: Row[] = [];
+  const add = (what: string, values: readonly string[]): void => {
+    for (const v of values) rows.push({ identity: what, value: v });
+  };
+  add('kubernetes user', identity.usernames);
+  add('access key id', identity.accessKeyIds);
+  add('arn', identity.arns);
+  add('role arn', identity.roleArns);
+  add('session name', identity.sessionNames);
+  add('principal id', identity.principalIds);
+  return rows;
+}
+
+/**
+ * Runs `kubetrail pivot`. Resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * await pivotCommand(['samples/', '--user', 'ci-legacy'], io); //=> 0
+ * ```
+ */
+export async function pivotCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const help = findCommand('pivot');
+  if (help === undefined) throw new Error('pivot help missing');
+  const { options, positionals } = parseCommand(help, args);
+  const format = choiceOption(options, 'format', ['table', 'json'] as const, 'pivot') ?? 'table';
+  const width = resolveWidth(options, io, 'pivot');
+  const user = stringOption(options, 'user');
+  const accessKeyId = stringOption(options, 'access-key');
+  const arn = stringOption(options, 'arn');
+  const roleArn = stringOption(options, 'role-arn');
+  const sessionName = stringOption(options, 'session-name');
+  const principalId = stringOption(options, 'principal-id');
+  const given = [user, accessKeyId, arn, roleArn, sessionName, principalId].filter((v) => v !== undefined);
+  if (given.length === 0) {
+    throw new UsageError(
+      'missing_selector',
+      'pivot: give --user, --access-key, --arn, --role-arn, --session-name or --principal-id',
+      'pivot',
+    );
+  }
+  const from =
+    choiceOption(options, 'from', ['kubernetes', 'aws'] as const, 'pivot') ??
+    (user !== undefined || sessionName !== undefined ? 'kubernetes' : 'aws');
+  if (from === 'aws' && (user !== undefined || sessionName !== undefined)) {
+    throw new UsageError(
+      'bad_selector',
+      'pivot: --user and --session-name select Kubernetes users (--from kubernetes)',
+      'pivot',
+    );
+  }
+  if (from === 'kubernetes' && roleArn !== undefined) {
+    throw new UsageError('bad_selector', 'pivot: --role-arn selects an AWS principal (--from aws)', 'pivot');
+  }
+  const opened = await openEvents(positionals, options, io, 'pivot');
+  const common = {
+    ...(accessKeyId === undefined ? {} : { accessKeyId }),
+    ...(arn === undefined ? {} : { arn }),
+    ...(principalId === undefined ? {} : { principalId }),
+  };
+  const result =
+    from === 'kubernetes'
+      ? await pivotFromKubernetesUser(opened.events, {
+          ...common,
+          ...(user === undefined ? {} : { username: user }),
+          ...(sessionName === undefined ? {} : { sessionName }),
+        })
+      : await pivotFromAwsPrincipal(opened.events, {
+          ...common,
+          ...(roleArn === undefined ? {} : { roleArn }),
+        });
+  const k8s = entries(result, 'kubernetes');
+  const aws = entries(result, 'aws');
+  opened.finish(`${k8s.length} Kubernetes and ${aws.length} AWS events`);
+  if (format === 'json') {
+    const out = {
+      identity: result.identity,
+      kubernetes: k8s.map(timelineEntryJson),
+      aws: aws.map(timelineEntryJson),
+    };
+    await write(io.stdout, escapeJsonText(JSON.stringify(out, null, 2)) + '\n');
+    return EXIT.ok;
+  }
+  const id = renderTable({ fields: ['identity', 'value'], rows: identityRows(result.identity) }, { width });
+  const kt = renderTable({ fields: [...TIMELINE_FIELDS], rows: timelineRows(k8s) }, { width });
+  const at = renderTable({ fields: [...TIMELINE_FIELDS], rows: timelineRows(aws) }, { width });
+  await write(
+    io.stdout,
+    `Identity\n${id.text}${truncationNote(id.truncatedCells, width)}` +
+      `\nKubernetes (${k8s.length} events)\n${kt.text}${truncationNote(kt.truncatedCells, width)}` +
+      `\nAWS (${aws.length} events)\n${at.text}${truncationNote(at.truncatedCells, width)}`,
+  );
+  return EXIT.ok;
+}
