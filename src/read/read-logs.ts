@@ -109,7 +109,8 @@ function fault(state: RunState, fileSummary: FileSummary | undefined, error: unk
   if (state.throwOnError) throw error;
 }
 
-async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator<LogEvent> {
+/** Reads one source; yields events in batches (one per chunk) to keep per-event overhead low. */
+async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator<readonly LogEvent[]> {
   const { summary, options } = state;
   const file = source.file;
   const index = state.sourceIndex++;
@@ -202,8 +203,7 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
       } catch (e) {
         pending = e;
       }
-      for (const event of out) yield event;
-      out.length = 0;
+      if (out.length > 0) yield out.splice(0);
       if (pending !== undefined) throw pending;
     }
     let pending: unknown;
@@ -212,14 +212,12 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
     } catch (e) {
       pending = e;
     }
-    for (const event of out) yield event;
-    out.length = 0;
+    if (out.length > 0) yield out.splice(0);
     if (pending !== undefined) throw pending;
   } catch (e) {
     if (!(e instanceof InputError) || e.code === 'aborted' || isRecorded(e)) throw e;
     // a fault of the stream itself (unreadable file, damaged gzip, unknown format)
-    for (const event of out) yield event;
-    out.length = 0;
+    if (out.length > 0) yield out.splice(0);
     fault(state, fileSummary, e);
   } finally {
     // closes the file and any gunzip stream, also on break and on early return
@@ -244,7 +242,9 @@ async function* run(inputs: readonly LogInput[], state: RunState): AsyncGenerato
         }
         if (r.done) break;
         checkAbort(state.options);
-        yield* readSource(r.value, state);
+        for await (const batch of readSource(r.value, state)) {
+          for (const event of batch) yield event;
+        }
       }
     } finally {
       await it.return?.(undefined);
