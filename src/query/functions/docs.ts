@@ -1,0 +1,193 @@
+/**
+ * Renders `docs/functions.md` from the function registry, so the reference
+ * cannot drift from the code (a test compares the file with this output).
+ *
+ * @module
+ */
+import { FUNCTION_ERROR_CODES } from './aggregate.js';
+import { FUNCTIONS } from './registry.js';
+import type { FunctionDef } from './types.js';
+
+/** Argument signatures for the docs, by function name. */
+const SIGNATURES: Readonly<Record<string, string>> = {
+  abs: 'abs(a)',
+  ceil: 'ceil(a)',
+  floor: 'floor(a)',
+  log: 'log(a)',
+  sqrt: 'sqrt(a)',
+  greatest: 'greatest(a, ...nums)',
+  least: 'least(a, ...nums)',
+  round: 'round(a [, decimals])',
+  haversine: 'haversine(lat1, lon1, lat2, lon2)',
+  toNumber: 'toNumber(s)',
+  toInt: 'toInt(s)',
+  toLong: 'toLong(s)',
+  toDouble: 'toDouble(s)',
+  ispresent: 'ispresent(field)',
+  coalesce: 'coalesce(f1, ...fields)',
+  case: 'case(cond1, value1, [cond2, value2, ...] [, default])',
+  if: 'if(cond, whenTrue, whenFalse)',
+  isNumeric: 'isNumeric(field)',
+  messageSize: 'messageSize(field)',
+  queryStartTime: 'queryStartTime()',
+  queryEndTime: 'queryEndTime()',
+  queryTimeRange: 'queryTimeRange()',
+  isempty: 'isempty(s)',
+  isblank: 'isblank(s)',
+  concat: 'concat(s, ...strs)',
+  ltrim: 'ltrim(s [, chars])',
+  rtrim: 'rtrim(s [, chars])',
+  trim: 'trim(s [, chars])',
+  strlen: 'strlen(s)',
+  toupper: 'toupper(s)',
+  tolower: 'tolower(s)',
+  substr: 'substr(s, start [, length])',
+  replace: 'replace(s, search, replacement)',
+  regexReplace: 'regexReplace(s, pattern, replacement)',
+  strcontains: 'strcontains(s, search [, caseInsensitive])',
+  startsWith: 'startsWith(s, prefix)',
+  endsWith: 'endsWith(s, suffix)',
+  urlencode: 'urlencode(s)',
+  urldecode: 'urldecode(s)',
+  base64encode: 'base64encode(s)',
+  base64decode: 'base64decode(s)',
+  split: 'split(s, delimiter)',
+  hexToAscii: 'hexToAscii(hex)',
+  hexToDec: 'hexToDec(hex)',
+  decToHex: 'decToHex(n)',
+  unmask: 'unmask(s)',
+  bin: 'bin(period)',
+  datefloor: 'datefloor(timestamp, period)',
+  dateceil: 'dateceil(timestamp, period)',
+  fromMillis: 'fromMillis(ms)',
+  toMillis: 'toMillis(timestamp)',
+  now: 'now()',
+  parseDate: 'parseDate(s, javaPattern [, timeZone])',
+  formatDate: 'formatDate(timestamp, strftimeFormat [, timeZone])',
+  strftime: 'strftime(timestamp, strftimeFormat [, timeZone])',
+  isValidIp: 'isValidIp(s)',
+  isValidIpV4: 'isValidIpV4(s)',
+  isValidIpV6: 'isValidIpV6(s)',
+  isIpInSubnet: 'isIpInSubnet(ip, cidr)',
+  isIpv4InSubnet: 'isIpv4InSubnet(ip, cidr)',
+  isIpv6InSubnet: 'isIpv6InSubnet(ip, cidr)',
+  ipv4ToNumber: 'ipv4ToNumber(ip)',
+  isPrivateIP: 'isPrivateIP(ip)',
+  isPublicIP: 'isPublicIP(ip)',
+  isReservedIP: 'isReservedIP(ip)',
+  jsonParse: 'jsonParse(s)',
+  jsonStringify: 'jsonStringify(mapOrList)',
+  jsonArraySize: 'jsonArraySize(field)',
+  jsonArrayContains: 'jsonArrayContains(field, value)',
+  avg: 'avg(field)',
+  count: 'count() / count(*) / count(field)',
+  count_distinct: 'count_distinct(field)',
+  max: 'max(field)',
+  min: 'min(field)',
+  pct: 'pct(field, percent)',
+  stddev: 'stddev(field)',
+  sum: 'sum(field)',
+  earliest: 'earliest(field)',
+  latest: 'latest(field)',
+  sortsFirst: 'sortsFirst(field)',
+  sortsLast: 'sortsLast(field)',
+};
+
+const FAMILY_TITLES: readonly (readonly [string, string])[] = [
+  ['numeric', 'Numeric'],
+  ['general', 'General'],
+  ['string', 'String'],
+  ['datetime', 'Date and time'],
+  ['ip', 'IP address'],
+  ['json', 'JSON and structure types'],
+  ['aggregate', 'Aggregates (stats)'],
+];
+
+/**
+ * The signature shown in the docs for a function (`substr(s, start [, length])`).
+ *
+ * @example
+ * ```ts
+ * functionSignature('strlen') //=> 'strlen(s)'
+ * ```
+ */
+export function functionSignature(name: string): string | undefined {
+  return Object.hasOwn(SIGNATURES, name) ? SIGNATURES[name] : undefined;
+}
+
+function arity(f: FunctionDef): string {
+  if (f.maxArgs === Number.POSITIVE_INFINITY) return `${f.minArgs} or more`;
+  if (f.minArgs === f.maxArgs) return String(f.minArgs);
+  return `${f.minArgs}–${f.maxArgs}`;
+}
+
+const DECISIONS = `## Value semantics and decisions
+
+These rules live in \`src/query/semantics.ts\` and the function family files; the evaluator uses them for every operator.
+
+- **Numeric strings.** A string is numeric when it spells a decimal number exactly: optional sign, digits with an optional fraction, optional exponent (\`401\`, \`01\`, \`-1.5\`, \`2e3\`). No surrounding whitespace, no hex. Arithmetic and numeric aggregates coerce numeric strings (the docs' \`parse … | stats avg(…)\`), booleans (1/0) and timestamps (epoch ms); other values make the result missing.
+- **Equality** (\`=\`, \`==\`, \`!=\`, \`in\`). A number and a string compare by value (\`401\` equals \`"401"\` and \`"401.0"\`, as the EKS guide's \`responseStatus.code="401"\` needs). A timestamp compares as its epoch ms. A boolean equals \`true\`/\`false\`, \`"true"\`/\`"false"\` and 1/0. Missing fields and JSON nulls are never equal to anything, not even to each other; maps and lists are never equal to anything (the docs: "Comparing map and list to any other fields result in false").
+- **Ordering** (\`<\`, \`<=\`, \`>\`, \`>=\`). Numeric when both sides are numbers, numeric strings or timestamps; otherwise the result strings compare by code point. Missing, null, maps and lists make the comparison false.
+- **Sort order** (\`sort\`, \`sortsFirst\`, \`sortsLast\`, \`min\`/\`max\` over text). Ascending is: missing, then null, then non-numbers, then numbers (numbers, numeric strings, timestamps). Non-numbers split into runs of digits, runs of letters and single other characters; digit runs compare by length and then value, other chunks by code point (the documented example \`!:\`, \`#\`, \`*%04\`, \`0#\`, \`5A\`, \`111A\`, \`2345_\`, \`@\`, \`@_\`, \`A\`, \`A9876fghj\`, \`a12345hfh\`, \`0\`, \`01\`, \`1\`, \`2\`, \`3\` is a test). Numbers compare by value, then by text (\`0 < 01 < 1\`). Descending is the exact reverse, so \`sort x desc | limit n\` lists values before rows without \`x\`.
+- **Truthiness** (\`filter x\`, \`if\`, \`case\`). Booleans as themselves; numbers unless 0; strings unless empty, \`"false"\` or a numeric zero; timestamps true; missing, null, maps and lists false.
+- **Result strings.** Numbers print without exponent and with the shortest digits that round-trip (\`0.30000000000000004\`, \`1000000000000000000000\`, \`0.0000001\`); booleans \`true\`/\`false\`; timestamps \`YYYY-MM-DD HH:MM:SS.mmm\` UTC; maps and lists as compact JSON. Missing and null values have no string, so the cell is left out of the row.
+- **Bad data never throws.** A function given the wrong kind of value returns no value (predicates return 0/false). Maps and lists are null for string, number and date functions.
+- **Return types.** \`isempty\`, \`isblank\`, \`strcontains\`, \`startsWith\` and \`endsWith\` return 1/0; \`ispresent\`, \`isNumeric\`, the IP predicates and \`jsonArrayContains\` return \`true\`/\`false\`, as the function tables say.
+- **Periods.** \`bin\`, \`datefloor\` and \`dateceil\` cap the period as the service documents: more than 1000 \`ms\` becomes 1000, more than 60 \`s\` or \`m\` becomes 60, more than 24 \`h\` becomes 24 (\`bin(300s)\` buckets by 60 s; write \`bin(5m)\`). Buckets are in UTC: \`ms\`…\`d\` aligned to the Unix epoch (\`1d\` starts at midnight UTC), \`w\` starts on Monday 00:00 UTC, \`mo\`/\`q\`/\`y\` are calendar months, quarters and years (multiples count from year 0). \`dateceil\` of a boundary is the boundary. \`bin(p)\` is \`datefloor(@timestamp, p)\`: the evaluator appends the row's \`@timestamp\`.
+- **\`now()\`** is the query's start time in epoch seconds, from the \`now\` query option (the wall clock only when the option is omitted); it is the same for every row.
+- **\`parseDate\`** implements a subset of Java \`DateTimeFormatter\`: \`y u M L d D H k h K a m s S E X x Z V\` and quoted literals; the whole text must match; missing date parts default to 1970-01-01 and time parts to 0; without an offset in the text the time-zone argument (default UTC; IANA names and \`±hh:mm\` accepted) applies. Other pattern letters are a compile error (\`invalid_argument\`).
+- **\`formatDate\` / \`strftime\`** support \`%a %A %b %B %h %C %d %e %D %F %H %I %j %k %l %m %M %n %p %R %s %S %t %T %u %w %y %Y %z %Z %L %f %%\`; other directives are kept as written.
+- **Strings.** Lengths and offsets count Unicode code points. \`substr\` is 0-based and clamps its start to the string. \`trim\` and friends without a character set remove JavaScript whitespace (\`\\s\`). \`replace\` is literal and replaces every occurrence; an empty search string changes nothing. \`concat\` skips arguments without a value. \`urlencode\` follows Java's \`URLEncoder\` (space as \`+\`). \`regexReplace\` patterns run on RE2 (linear time), like every user regex.
+- **IP addresses.** IPv4 is strict dotted-quad (no leading zeros); IPv6 is RFC 4291 text without a zone. A CIDR may have host bits set. \`isPrivateIP\` covers RFC 1918 and \`fc00::/7\`; \`isReservedIP\` covers the other IANA special-purpose ranges (loopback, link-local, CGNAT, documentation, benchmarking, multicast, reserved, broadcast and their IPv6 counterparts); \`isPublicIP\` is valid and neither. IPv4-mapped IPv6 addresses are classified as their IPv4 address.
+- **Aggregates merge exactly.** Every accumulator can be snapshotted and merged, and merging partial results gives exactly the result of one pass, whatever the order. Sums are exact (an integer times a power of two) and rounded once, so \`sum\` and \`avg\` do not depend on row order.
+  - \`avg\`, \`sum\`, \`stddev\`, \`pct\` use the numeric values and skip the rest; with none they have no value.
+  - \`stddev\` is the **sample** standard deviation (n − 1); a single value has no value.
+  - \`pct(x, p)\` is the **nearest-rank** percentile without interpolation: the smallest value with at least p% of the values at or below it. It keeps one counter per distinct value.
+  - \`count_distinct\` is **exact** (the service approximates at very high cardinality) and keeps every distinct value; values are distinct by their result string.
+  - \`max\`/\`min\` compare numerically when the group has numeric values (non-numeric ones are then ignored), else by the sort order. Maps and lists are ignored.
+  - \`earliest\`/\`latest\` take the value from the row with the smallest/largest \`@timestamp\` among rows that have the field; timestamp ties go to the value that sorts first/last.
+`;
+
+/**
+ * Renders the function reference as Markdown.
+ *
+ * @example
+ * ```ts
+ * renderFunctionDocs().startsWith('# Functions') //=> true
+ * ```
+ */
+export function renderFunctionDocs(): string {
+  const lines: string[] = [
+    '# Functions',
+    '',
+    '<!-- Generated by scripts/generate-function-docs.ts from src/query/functions; do not edit by hand. -->',
+    '',
+    `kubetrail implements ${FUNCTIONS.length} functions of the CloudWatch Logs Insights query language: every function of the current documentation revision and the newest revision's additions. Function names are case-insensitive. Examples show a call and its result; a result in quotes is a string.`,
+    '',
+  ];
+  for (const [family, title] of FAMILY_TITLES) {
+    const members = FUNCTIONS.filter((f) => f.family === family);
+    if (members.length === 0) continue;
+    lines.push(`## ${title}`, '');
+    for (const f of members) {
+      lines.push(`### ${f.name}`, '');
+      lines.push(`\`${functionSignature(f.name) ?? `${f.name}(…)`}\` → ${f.returns ?? 'value'}`, '');
+      lines.push(f.summary, '');
+      const notes: string[] = [`arguments: ${arity(f)}`];
+      if (f.constantArgs !== undefined && f.constantArgs.length > 0) {
+        notes.push(
+          `constant argument${f.constantArgs.length > 1 ? 's' : ''}: ${f.constantArgs.map((i) => i + 1).join(', ')}`,
+        );
+      }
+      if (f.kind === 'aggregate') notes.push('aggregate: use in `stats`');
+      lines.push(`${notes.join('; ')}.`, '');
+      lines.push('```', f.example, '```', '');
+    }
+  }
+  lines.push(DECISIONS);
+  lines.push('## Error codes', '', '| Code | Meaning |', '|---|---|');
+  for (const [code, meaning] of Object.entries(FUNCTION_ERROR_CODES))
+    lines.push(`| \`${code}\` | ${meaning} |`);
+  lines.push('');
+  return lines.join('\n');
+}
