@@ -126,4 +126,9 @@ export {
   validateCloudTrailFile,
   validateCloudTrailRecord,
 } from './validate.js';
-export { SCHEMA_ERROR_CODES, type SchemaErrorCode, ValidationError } from './validation-error.js';
+export {
+  isValidationError,
+  SCHEMA_ERROR_CODES,
+  type SchemaErrorCode,
+  ValidationError,
+} from './validation-error.js';

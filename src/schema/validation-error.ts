@@ -6,7 +6,7 @@
  */
 
 import type { z } from 'zod';
-import { KubetrailError } from '../errors.js';
+import { isKubetrailError, KubetrailError } from '../errors.js';
 import { formatPath } from './lenient.js';
 
 /**
@@ -59,4 +59,16 @@ export class ValidationError extends KubetrailError {
     this.issues = issues;
     this.path = path;
   }
+}
+
+/**
+ * Tells whether a value is a {@link ValidationError}, across realms.
+ *
+ * @example
+ * ```ts
+ * isValidationError(new Error('x')); //=> false
+ * ```
+ */
+export function isValidationError(value: unknown): value is ValidationError {
+  return isKubetrailError(value) && value.code === 'invalid_record' && value.name === 'ValidationError';
 }

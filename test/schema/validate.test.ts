@@ -10,7 +10,7 @@ import {
   validateAuditEventList,
   validateCloudTrailRecord,
 } from '../../src/schema/validate.js';
-import { SCHEMA_ERROR_CODES, ValidationError } from '../../src/schema/validation-error.js';
+import { isValidationError, SCHEMA_ERROR_CODES, ValidationError } from '../../src/schema/validation-error.js';
 
 const auditEvent = () => ({
   kind: 'Event',
@@ -333,6 +333,8 @@ describe('throwing variants', () => {
     expect(caught).toBeInstanceOf(ValidationError);
     expect(caught).toBeInstanceOf(KubetrailError);
     expect(isKubetrailError(caught)).toBe(true);
+    expect(isValidationError(caught)).toBe(true);
+    expect(isValidationError(new KubetrailError('invalid_record', 'x'))).toBe(false);
     const error = caught as ValidationError;
     expect(error.code).toBe('invalid_record');
     expect(error.name).toBe('ValidationError');
