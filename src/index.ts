@@ -59,6 +59,20 @@ export {
 export { isKubetrailError, KubetrailError } from './errors.js';
 export type { LogEvent, LogKind, LogSource } from './log-event.js';
 export {
+  AGGREGATE_FUNCTIONS,
+  FUNCTION_ERROR_CODES,
+} from './query/functions/aggregate.js';
+export { FUNCTIONS, lookupFunction, suggestFunctionName } from './query/functions/registry.js';
+export type {
+  Accumulator,
+  AggregateFunctionDef,
+  AggregateRow,
+  Arg,
+  EvalContext,
+  FunctionDef,
+  ScalarFunctionDef,
+} from './query/functions/types.js';
+export {
   type CompiledQuery,
   type CompileOptions,
   checkQuery,
@@ -82,6 +96,16 @@ export {
   toInsightsResults,
   type Value,
 } from './query/index.js';
+export {
+  compareForSort,
+  compareOrdered,
+  formatNumber,
+  formatTimestamp,
+  isTruthy,
+  toNumberValue,
+  valuesEqual,
+  valueToResultString,
+} from './query/semantics.js';
 export {
   type QueryLogsOptions,
   type QueryLogsResult,
@@ -144,6 +168,7 @@ export {
   isCloudTrailFile,
   isCloudTrailRecord,
   isTruncated,
+  isValidationError,
   type KlogLine,
   type KlogParseOptions,
   type Lenient,
