@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { parseAuthenticatorLine, parseKlogLine } from '../../src/schema/eks-lines.js';
 
 const PROTO = '__proto__';
-
-import { parseAuthenticatorLine, parseKlogLine } from '../../src/schema/eks-lines.js';
 
 describe('parseAuthenticatorLine', () => {
   test('STS response', () => {
