@@ -151,9 +151,10 @@ export function isQueryError(value: unknown): value is QueryError {
 }
 
 /**
- * The closest candidates to a misspelt name (case-insensitive optimal string
- * alignment distance, at most 2 and at most a third of the name's length,
- * rounded up), best first, for "did you mean" hints.
+ * The closest candidates to a misspelt name, for "did you mean" hints: those
+ * at the smallest case-insensitive optimal-string-alignment distance, if that
+ * distance is at most 2 and at most a third of the name's length (rounded
+ * up); ties in alphabetical order.
  *
  * @example
  * ```ts
@@ -172,7 +173,11 @@ export function didYouMean(name: string, candidates: Iterable<string>, max = 3):
     if (distance <= limit) scored.push({ candidate, distance });
   }
   scored.sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate));
-  return scored.slice(0, max).map((s) => s.candidate);
+  const best = scored[0]?.distance;
+  return scored
+    .filter((s) => s.distance === best)
+    .slice(0, max)
+    .map((s) => s.candidate);
 }
 
 function editDistance(a: string, b: string): number {

@@ -839,8 +839,8 @@ function parsePostfix(p: State): Expr {
       const text = p.text.slice(tok.start, tok.end);
       if (tok.start !== p.prevEnd) fail(p, 'expected_name', expected(p, 'a field name right after "."'));
       if (tok.kind === 'Name' && tok.path !== undefined) path.push(...tok.path);
-      else if (tok.kind === 'Number' && /^[0-9]+(\.[0-9]+)?$/.test(text)) {
-        // `f(x).0.1` scans `0.1` as one number: split it back into two segments.
+      else if ((tok.kind === 'Number' || tok.kind === 'Period') && /^[0-9]+(\.[A-Za-z0-9_]+)?$/.test(text)) {
+        // `f(x).0.1` and `f(x).0.5m` scan as one number or period: split them back into segments.
         for (const part of text.split('.')) path.push({ kind: 'name', name: part });
       } else fail(p, 'expected_name', expected(p, 'a field name after "."'));
       advance(p);

@@ -260,14 +260,13 @@ export function formatFieldPath(path: readonly PathSegment[]): string {
 
 function formatPathTail(path: readonly PathSegment[], afterCall = false): string {
   let out = '';
-  path.forEach((segment, i) => {
+  for (const segment of path) {
     if (segment.kind === 'index') out += `[${segment.index}]`;
     else {
-      // Right after `)`, a segment that starts with a digit is scanned as a number: keep those all-digit.
-      const plain =
-        afterCall && i === 0 ? AFTER_CALL_SEGMENT.test(segment.name) : PLAIN_SEGMENT.test(segment.name);
+      // After `)`, `.0` is scanned as a number, so a segment that starts with a digit must be all digits.
+      const plain = afterCall ? AFTER_CALL_SEGMENT.test(segment.name) : PLAIN_SEGMENT.test(segment.name);
       out += plain ? `.${segment.name}` : `.\`${escapeQuoted(segment.name, '`')}\``;
     }
-  });
+  }
   return out;
 }
