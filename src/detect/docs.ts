@@ -16,6 +16,7 @@ const FAMILIES: readonly [string, string, (d: Detection) => boolean][] = [
   ['GuardDuty EKS audit-log behaviours', 'guardduty', (d) => d.id.startsWith('guardduty.')],
   ['Falco k8saudit rule equivalents', 'falco', (d) => d.id.startsWith('falco.')],
   ['CloudTrail', 'cloudtrail', (d) => d.id.startsWith('cloudtrail.')],
+  ['Panther rule ports', 'panther', (d) => d.id.startsWith('panther.')],
   ['IRSA and Pod Identity', 'irsa', (d) => d.id.startsWith('irsa.')],
   ['Authenticator', 'authenticator', (d) => d.id.startsWith('authenticator.')],
 ];

@@ -13,6 +13,7 @@ import { FALCO_DETECTIONS, FALCO_INEXPRESSIBLE } from './falco.js';
 import { GUARDDUTY_DETECTIONS } from './guardduty.js';
 import { IRSA_DETECTIONS } from './irsa.js';
 import { KUBERNETES_DETECTIONS } from './kubernetes.js';
+import { PANTHER_DETECTIONS } from './panther.js';
 
 /**
  * Every built-in detection, in catalogue order (EKS guide, project
@@ -29,6 +30,7 @@ export const BUILT_IN_DETECTIONS: readonly Detection[] = [
   ...GUARDDUTY_DETECTIONS,
   ...FALCO_DETECTIONS,
   ...CLOUDTRAIL_DETECTIONS,
+  ...PANTHER_DETECTIONS,
   ...IRSA_DETECTIONS,
   ...AUTHENTICATOR_DETECTIONS,
 ];
