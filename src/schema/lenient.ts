@@ -120,13 +120,41 @@ export function relaxSchema(schema: z.ZodType): z.ZodType {
   return schema;
 }
 
-function expectsKind(schema: z.ZodType): 'boolean' | 'number' | 'string' | 'other' {
+type Plan =
+  | { readonly kind: 'boolean' | 'number' | 'string' | 'skip' }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, z.ZodType])[] }
+  | { readonly kind: 'record'; readonly value: z.ZodType; readonly skip: boolean }
+  | { readonly kind: 'array'; readonly element: z.ZodType; readonly elementKind: Plan['kind'] };
+
+const plans = new WeakMap<z.ZodType, Plan>();
+
+/** What coercion does at a schema node, computed once per schema. */
+function planOf(schema: z.ZodType): Plan {
+  const cached = plans.get(schema);
+  if (cached) return cached;
   const inner = unwrap(schema);
-  if (inner instanceof z.ZodBoolean) return 'boolean';
-  if (inner instanceof z.ZodNumber) return 'number';
-  if (inner instanceof z.ZodString || inner instanceof z.ZodEnum) return 'string';
-  if (inner instanceof z.ZodLiteral && [...inner.values].every((v) => typeof v === 'string')) return 'string';
-  return 'other';
+  let plan: Plan;
+  if (inner instanceof z.ZodBoolean) plan = { kind: 'boolean' };
+  else if (inner instanceof z.ZodNumber) plan = { kind: 'number' };
+  else if (
+    inner instanceof z.ZodString ||
+    inner instanceof z.ZodEnum ||
+    (inner instanceof z.ZodLiteral && [...inner.values].every((v) => typeof v === 'string'))
+  ) {
+    plan = { kind: 'string' };
+  } else if (inner instanceof z.ZodObject) {
+    plan = { kind: 'object', entries: Object.entries(inner.shape as Record<string, z.ZodType>) };
+  } else if (inner instanceof z.ZodRecord) {
+    const value = inner.valueType as z.ZodType;
+    plan = { kind: 'record', value, skip: planOf(value).kind === 'skip' };
+  } else if (inner instanceof z.ZodArray) {
+    const element = inner.element as z.ZodType;
+    plan = { kind: 'array', element, elementKind: planOf(element).kind };
+  } else {
+    plan = { kind: 'skip' };
+  }
+  plans.set(schema, plan);
+  return plan;
 }
 
 function describe(value: unknown): string {
@@ -155,9 +183,33 @@ export function coerceTraps(
   path: readonly PropertyKey[],
   warnings: ValidationWarning[],
 ): unknown {
+  return coerceAt(
+    schema,
+    value,
+    path.length === 0 ? undefined : { parent: undefined, key: path, root: true },
+    warnings,
+  );
+}
+
+/** A path built lazily, as a parent chain, so that the common no-warning case allocates no arrays. */
+type PathNode =
+  | { readonly parent: PathNode; readonly key: PropertyKey | readonly PropertyKey[]; readonly root?: true }
+  | undefined;
+
+function materialize(node: PathNode): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (let n = node; n !== undefined; n = n.parent) {
+    if (n.root) out.unshift(...(n.key as readonly PropertyKey[]));
+    else out.unshift(n.key as PropertyKey);
+  }
+  return out;
+}
+
+function coerceAt(schema: z.ZodType, value: unknown, at: PathNode, warnings: ValidationWarning[]): unknown {
   if (value === undefined || value === null) return value;
-  const inner = unwrap(schema);
+  const plan = planOf(schema);
   const note = (to: string, result: unknown): unknown => {
+    const path = materialize(at);
     warnings.push({
       path,
       code: 'coerced',
@@ -165,7 +217,9 @@ export function coerceTraps(
     });
     return result;
   };
-  switch (expectsKind(inner)) {
+  switch (plan.kind) {
+    case 'skip':
+      return value;
     case 'boolean':
       if (typeof value === 'string') {
         const lower = value.trim().toLowerCase();
@@ -183,65 +237,62 @@ export function coerceTraps(
         return note('string', String(value));
       }
       return value;
-    default:
-      break;
-  }
-  if (inner instanceof z.ZodObject) {
-    if (!isPlainObject(value)) return value;
-    const shape = inner.shape as Record<string, z.ZodType>;
-    let out: Record<string, unknown> | undefined;
-    for (const key of Object.keys(shape)) {
-      if (!Object.hasOwn(value, key)) continue;
-      const before = value[key];
-      const after = coerceTraps(shape[key] as z.ZodType, before, [...path, key], warnings);
-      if (after !== before) {
-        out ??= copyObject(value);
-        setOwn(out, key, after);
+    case 'object': {
+      if (!isPlainObject(value)) return value;
+      let out: Record<string, unknown> | undefined;
+      for (const [key, child] of plan.entries) {
+        if (!Object.hasOwn(value, key)) continue;
+        const before = value[key];
+        const after = coerceAt(child, before, { parent: at, key }, warnings);
+        if (after !== before) {
+          out ??= copyObject(value);
+          setOwn(out, key, after);
+        }
       }
+      return out ?? value;
     }
-    return out ?? value;
-  }
-  if (inner instanceof z.ZodRecord) {
-    if (!isPlainObject(value)) return value;
-    let out: Record<string, unknown> | undefined;
-    for (const key of Object.keys(value)) {
-      const before = value[key];
-      const after = coerceTraps(inner.valueType as z.ZodType, before, [...path, key], warnings);
-      if (after !== before) {
-        out ??= copyObject(value);
-        setOwn(out, key, after);
+    case 'record': {
+      if (plan.skip || !isPlainObject(value)) return value;
+      let out: Record<string, unknown> | undefined;
+      for (const key of Object.keys(value)) {
+        const before = value[key];
+        const after = coerceAt(plan.value, before, { parent: at, key }, warnings);
+        if (after !== before) {
+          out ??= copyObject(value);
+          setOwn(out, key, after);
+        }
       }
+      return out ?? value;
     }
-    return out ?? value;
-  }
-  if (inner instanceof z.ZodArray) {
-    const element = inner.element as z.ZodType;
-    if (!Array.isArray(value)) {
-      const elementKind = expectsKind(element);
-      const fits =
-        (elementKind === 'string' && typeof value === 'string') ||
-        (elementKind === 'number' && typeof value === 'number') ||
-        (elementKind === 'other' && isPlainObject(value));
-      if (!fits) return value;
-      warnings.push({
-        path,
-        code: 'coerced',
-        message: `${formatPath(path)}: wrapped a single value in an array`,
-      });
-      return [coerceTraps(element, value, [...path, 0], warnings)];
-    }
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const before = value[i];
-      const after = coerceTraps(element, before, [...path, i], warnings);
-      if (after !== before) {
-        out ??= value.slice();
-        out[i] = after;
+    case 'array': {
+      const { element, elementKind } = plan;
+      if (!Array.isArray(value)) {
+        const fits =
+          (elementKind === 'string' && typeof value === 'string') ||
+          (elementKind === 'number' && typeof value === 'number') ||
+          ((elementKind === 'object' || elementKind === 'record') && isPlainObject(value));
+        if (!fits) return value;
+        const path = materialize(at);
+        warnings.push({
+          path,
+          code: 'coerced',
+          message: `${formatPath(path)}: wrapped a single value in an array`,
+        });
+        return [coerceAt(element, value, { parent: at, key: 0 }, warnings)];
       }
+      if (elementKind === 'skip') return value;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const before = value[i];
+        const after = coerceAt(element, before, { parent: at, key: i }, warnings);
+        if (after !== before) {
+          out ??= value.slice();
+          out[i] = after;
+        }
+      }
+      return out ?? value;
     }
-    return out ?? value;
   }
-  return value;
 }
 
 /**

@@ -105,14 +105,14 @@ function lenientCheck<T>(
   let current: unknown = prepare ? prepare(value, warnings) : value;
   current = coerceTraps(strict, current, [], warnings);
   const strictResult = strict.safeParse(current);
-  if (!strictResult.success) {
-    for (const issue of strictResult.error.issues) {
-      warnings.push({
-        path: issue.path,
-        code: issue.code,
-        message: `${formatPath(issue.path)}: ${issue.message}`,
-      });
-    }
+  // The relaxed schema accepts everything the strict one does: skip it.
+  if (strictResult.success) return { ok: true, value: current as T, warnings };
+  for (const issue of strictResult.error.issues) {
+    warnings.push({
+      path: issue.path,
+      code: issue.code,
+      message: `${formatPath(issue.path)}: ${issue.message}`,
+    });
   }
   for (let round = 0; round < MAX_QUARANTINE_ROUNDS; round++) {
     const result = relaxed.safeParse(current);
