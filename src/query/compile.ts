@@ -974,13 +974,30 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
         open = head.push(row);
         statistics.recordsMatched = runState.matched;
       };
+      // The per-event loop runs outside the generator (hot loops in generators optimise poorly).
+      const pumpSync = (it: Iterator<LogEvent>): boolean => {
+        for (;;) {
+          if (signal?.aborted) throw cancelled(text);
+          const next = it.next();
+          if (next.done === true) return true;
+          take(next.value);
+          if (!open) return true;
+          if (out.length > 0) return false;
+        }
+      };
       try {
         if (isSyncIterable(events)) {
-          for (const event of events) {
-            if (signal?.aborted) throw cancelled(text);
-            take(event);
-            if (out.length > 0) yield* out.splice(0);
-            if (!open) break;
+          const it = events[Symbol.iterator]();
+          let finished = false;
+          try {
+            for (;;) {
+              const stop = pumpSync(it);
+              if (out.length > 0) yield* out.splice(0);
+              if (stop) break;
+            }
+            finished = true;
+          } finally {
+            if (!finished || !open) it.return?.();
           }
         } else {
           for await (const event of events) {
