@@ -332,33 +332,26 @@ function isDigit(c: number): boolean {
 
 const LETTER = /\p{L}/u;
 
-function isLetterAt(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return true;
-  if (c < 0x80) return false;
-  const cp = s.codePointAt(i) ?? c;
+function isLetterCode(cp: number): boolean {
+  if ((cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)) return true;
+  if (cp < 0x80) return false;
   return LETTER.test(String.fromCodePoint(cp));
 }
 
-/** Length in UTF-16 units of the character at `i`. */
-function charWidth(s: string, i: number): number {
+/** The code point at `i` (a lone surrogate stands for itself). */
+function codePointAt(s: string, i: number): number {
   const c = s.charCodeAt(i);
-  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= s.length) return c;
+  const d = s.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff ? (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000 : c;
 }
 
-/** Chunk kinds: 0 = digits, 1 = letters, 2 = one other character. */
-function nextChunk(s: string, i: number): { end: number; kind: 0 | 1 | 2 } {
-  if (isDigit(s.charCodeAt(i))) {
-    let j = i + 1;
-    while (j < s.length && isDigit(s.charCodeAt(j))) j++;
-    return { end: j, kind: 0 };
-  }
-  if (isLetterAt(s, i)) {
-    let j = i + charWidth(s, i);
-    while (j < s.length && isLetterAt(s, j)) j += charWidth(s, j);
-    return { end: j, kind: 1 };
-  }
-  return { end: i + charWidth(s, i), kind: 2 };
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function sign(x: number, y: number): number {
+  return x < y ? -1 : 1;
 }
 
 /**
@@ -366,6 +359,7 @@ function nextChunk(s: string, i: number): { end: number; kind: 0 | 1 | 2 } {
  * split into runs of digits, runs of letters and single other characters;
  * digit runs compare by length, then by value; any other pair of chunks
  * compares by code point; a string that runs out of chunks first sorts first.
+ * Allocation-free: chunks are compared in place.
  *
  * @example
  * ```ts
@@ -373,19 +367,73 @@ function nextChunk(s: string, i: number): { end: number; kind: 0 | 1 | 2 } {
  * ```
  */
 export function compareChunked(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
+  // Skip the common prefix, backing up to the start of the letter/digit run it
+  // ends in: that position is a chunk boundary in both strings.
+  const n = Math.min(a.length, b.length);
+  let start = 0;
+  while (start < n && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  if (start === a.length && start === b.length) return 0;
+  if (start > 0 && isHighSurrogate(a.charCodeAt(start - 1))) start--;
+  while (start > 0) {
+    let c = a.charCodeAt(start - 1);
+    let width = 1;
+    if (c >= 0xdc00 && c <= 0xdfff && start >= 2 && isHighSurrogate(a.charCodeAt(start - 2))) {
+      c = (a.charCodeAt(start - 2) - 0xd800) * 0x400 + (c - 0xdc00) + 0x10000;
+      width = 2;
+    }
+    if (!isDigit(c) && !isLetterCode(c)) break;
+    start -= width;
+  }
+  let i = start;
+  let j = start;
   while (i < a.length && j < b.length) {
-    const ca = nextChunk(a, i);
-    const cb = nextChunk(b, j);
-    const sa = a.slice(i, ca.end);
-    const sb = b.slice(j, cb.end);
-    let c: number;
-    if (ca.kind === 0 && cb.kind === 0 && sa.length !== sb.length) c = sa.length < sb.length ? -1 : 1;
-    else c = compareCodePoints(sa, sb);
-    if (c !== 0) return c;
-    i = ca.end;
-    j = cb.end;
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    const da = isDigit(ca);
+    const db = isDigit(cb);
+    if (da && db) {
+      let ie = i + 1;
+      while (ie < a.length && isDigit(a.charCodeAt(ie))) ie++;
+      let je = j + 1;
+      while (je < b.length && isDigit(b.charCodeAt(je))) je++;
+      if (ie - i !== je - j) return sign(ie - i, je - j);
+      for (let k = 0; k < ie - i; k++) {
+        const x = a.charCodeAt(i + k);
+        const y = b.charCodeAt(j + k);
+        if (x !== y) return sign(x, y);
+      }
+      i = ie;
+      j = je;
+      continue;
+    }
+    const pa = codePointAt(a, i);
+    const pb = codePointAt(b, j);
+    if (da || db) return sign(pa, pb);
+    const la = isLetterCode(pa);
+    const lb = isLetterCode(pb);
+    if (la && lb) {
+      // Two letter runs: compare in place; a run that ends first is a prefix and sorts first.
+      let x = pa;
+      let y = pb;
+      for (;;) {
+        if (x !== y) return sign(x, y);
+        i += x > 0xffff ? 2 : 1;
+        j += y > 0xffff ? 2 : 1;
+        x = i < a.length ? codePointAt(a, i) : -1;
+        y = j < b.length ? codePointAt(b, j) : -1;
+        const moreA = x >= 0 && isLetterCode(x);
+        const moreB = y >= 0 && isLetterCode(y);
+        if (!moreA || !moreB) {
+          if (moreA) return 1;
+          if (moreB) return -1;
+          break;
+        }
+      }
+      continue;
+    }
+    if (pa !== pb) return sign(pa, pb);
+    i += pa > 0xffff ? 2 : 1;
+    j += pb > 0xffff ? 2 : 1;
   }
   if (i < a.length) return 1;
   if (j < b.length) return -1;
@@ -416,6 +464,8 @@ function sortString(v: Value): string {
  * ```
  */
 export function compareForSort(a: Value, b: Value): number {
+  if (typeof a === 'number' && typeof b === 'number' && a !== b && !Number.isNaN(a) && !Number.isNaN(b))
+    return a < b ? -1 : 1;
   const ka = sortClass(a);
   const kb = sortClass(b);
   if (ka !== kb) return ka < kb ? -1 : 1;

@@ -197,7 +197,52 @@ const valueArb: fc.Arbitrary<Value> = fc.oneof(
   fc.constantFrom<Value>({ a: 1 }, [1, 2], [], {}, '0', '00', '1.0', 'é', '😀', '\uffff', 'A9'),
 );
 
+/** A slow, obviously-correct chunker to check the in-place {@link compareChunked} against. */
+function referenceChunks(s: string): { text: string; digits: boolean }[] {
+  const out: { text: string; digits: boolean; letters: boolean }[] = [];
+  for (const ch of s) {
+    const digits = ch >= '0' && ch <= '9';
+    const letters = /\p{L}/u.test(ch);
+    const last = out[out.length - 1];
+    if (last && ((digits && last.digits) || (letters && last.letters))) last.text += ch;
+    else out.push({ text: ch, digits, letters });
+  }
+  return out;
+}
+
+function referenceCompare(a: string, b: string): number {
+  const ca = referenceChunks(a);
+  const cb = referenceChunks(b);
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+    const x = ca[i] as { text: string; digits: boolean };
+    const y = cb[i] as { text: string; digits: boolean };
+    if (x.digits && y.digits && x.text.length !== y.text.length)
+      return x.text.length < y.text.length ? -1 : 1;
+    const xs = [...x.text].map((c) => c.codePointAt(0) ?? 0);
+    const ys = [...y.text].map((c) => c.codePointAt(0) ?? 0);
+    for (let k = 0; k < Math.min(xs.length, ys.length); k++) {
+      if (xs[k] !== ys[k]) return (xs[k] ?? 0) < (ys[k] ?? 0) ? -1 : 1;
+    }
+    if (xs.length !== ys.length) return xs.length < ys.length ? -1 : 1;
+  }
+  return ca.length === cb.length ? 0 : ca.length < cb.length ? -1 : 1;
+}
+
 describe('properties', () => {
+  test('compareChunked agrees with a reference chunker', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.stringMatching(/^[0-9a-zA-Zé~!_ -]{0,8}$/),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(Math.sign(compareChunked(a, b))).toBe(referenceCompare(a, b));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   test('compareForSort is a total order', () => {
     fc.assert(
       fc.property(valueArb, valueArb, valueArb, (a, b, c) => {
