@@ -96,3 +96,19 @@ describe('string functions', () => {
     expect(call(name, ...args)).toEqual(expected);
   });
 });
+
+describe('hostile input', () => {
+  test('regexReplace runs in linear time on a catastrophic-backtracking pattern', () => {
+    const line = `${'a'.repeat(100_000)}!`;
+    expect(call('regexReplace', line, regex('(a+)+$'), 'x')).toBe(line);
+    expect(call('regexReplace', line, '(a|aa)+!', 'x')).toBe('x');
+  });
+
+  test('string functions handle a megabyte line', () => {
+    const line = 'ab'.repeat(500_000);
+    expect(call('strlen', line)).toBe(1_000_000);
+    expect(call('trim', line, 'ab')).toBe('');
+    expect((call('split', line, 'b') as string[]).length).toBe(500_001);
+    expect(call('replace', line, 'ab', '')).toBe('');
+  });
+});
