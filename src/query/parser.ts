@@ -18,7 +18,14 @@ import type { SourceText } from './source-text.js';
 export { COMMAND_NAMES } from './parse/commands.js';
 export { MAX_EXPRESSION_DEPTH } from './parse/state.js';
 
-/** The result of {@link parseQueryWithDiagnostics}. */
+/**
+ * The result of {@link parseQueryWithDiagnostics}.
+ *
+ * @example
+ * ```ts
+ * const { ast, errors } = parseQueryWithDiagnostics('fields a');
+ * ```
+ */
 export interface ParseResult {
   /** The tree, when there were no errors. */
   readonly ast: QueryAst | undefined;

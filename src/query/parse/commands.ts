@@ -38,7 +38,14 @@ import {
   stringLit,
 } from './state.js';
 
-/** The command names, as documented, for "did you mean" hints. */
+/**
+ * The command names, as documented, for "did you mean" hints.
+ *
+ * @example
+ * ```ts
+ * COMMAND_NAMES.includes('filterIndex') //=> true
+ * ```
+ */
 export const COMMAND_NAMES: readonly string[] = [
   'fields',
   'display',

@@ -15,6 +15,11 @@ import { RESERVED_WORDS, TOKEN_DESCRIPTIONS, type Token, type TokenKind } from '
  * How deep expressions may nest, counting parentheses, calls, prefix
  * operators and the length of operator chains. Keeps every recursive walk
  * of the tree (printing, compiling, evaluating) far from the stack limit.
+ *
+ * @example
+ * ```ts
+ * parseQuery(`filter ${'('.repeat(600)}a`) // throws QueryError nesting_too_deep
+ * ```
  */
 export const MAX_EXPRESSION_DEPTH = 500;
 
