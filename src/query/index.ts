@@ -7,6 +7,7 @@
 export type { Command, Expr, FieldRef, QueryAst, Span } from './ast.js';
 export { checkQuery, type QueryDiagnostic } from './check.js';
 export {
+  COMPILE_ERROR_CODES,
   type CompiledQuery,
   type CompileOptions,
   compileQuery,

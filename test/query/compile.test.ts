@@ -2,7 +2,13 @@ import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import type { LogEvent } from '../../src/log-event.js';
-import { compileQuery, QueryError, toInsightsResults } from '../../src/query/index.js';
+import {
+  COMPILE_ERROR_CODES,
+  compileQuery,
+  QUERY_ERROR_CODES,
+  QueryError,
+  toInsightsResults,
+} from '../../src/query/index.js';
 import { compareForSort } from '../../src/query/semantics.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
@@ -190,6 +196,10 @@ describe('safety', () => {
 });
 
 describe('errors before input', () => {
+  test('every compile error code is catalogued', () => {
+    for (const code of COMPILE_ERROR_CODES) expect(Object.hasOwn(QUERY_ERROR_CODES, code)).toBe(true);
+  });
+
   test.each([
     ['fields strln(@message)', 'unknown_function', ['did you mean strlen?']],
     ['stats coutn(*)', 'unknown_function', ['did you mean count?']],
