@@ -197,7 +197,11 @@ export function itemName(item: Item, text: string | undefined): string {
   return exprName(item.expr, text);
 }
 
-/** The column name of an un-aliased expression: a field's flattened name, else the expression's text as written. */
+/**
+ * The column name of an un-aliased expression: a field's flattened name, else the expression's text as written.
+ *
+ * @internal
+ */
 export function exprName(expr: Expr, text: string | undefined): string {
   if (expr.kind === 'FieldRef') return fieldRefName(expr);
   return spanText(expr.span, text) ?? '';

@@ -121,7 +121,11 @@ export function spanText(span: Span, text: string | undefined): string | undefin
   return text.slice(span.start, span.end).trim();
 }
 
-/** Removes whitespace outside quotes and backticks, for matching an expression to a column name. */
+/**
+ * Removes whitespace outside quotes and backticks, for matching an expression to a column name.
+ *
+ * @internal
+ */
 export function squeeze(s: string): string {
   let out = '';
   let quote = '';
