@@ -361,7 +361,8 @@ const VALUE_END: ReadonlySet<TokenKind> = new Set<TokenKind>([
 /**
  * Scans a whole query into tokens (ending with `EOF`), deciding regex versus
  * divide the way the parser usually does: `/` after a value (a non-keyword
- * name, a literal, `)` or `]`) divides, anywhere else it starts a regex. The
+ * name, a literal, `)` or `]`) divides, anywhere else (and after
+ * `parse <field>`) it starts a regex. The
  * parser itself decides from the grammar; this is for tools and tests.
  *
  * @example
@@ -374,18 +375,32 @@ export function tokenize(text: string): Token[] {
   const lexer = createLexer(text);
   const tokens: Token[] = [];
   let prev: Token | undefined;
+  let beforePrev: Token | undefined;
   for (;;) {
     let token = lexer.next();
-    if (token.kind === 'Slash' && !slashDivides(prev)) token = lexer.rescanRegex(token);
+    if (token.kind === 'Slash' && !slashDivides(prev, beforePrev)) token = lexer.rescanRegex(token);
     tokens.push(token);
     if (token.kind === 'EOF') return tokens;
+    beforePrev = prev;
     prev = token;
   }
 }
 
-/** Tells whether a `/` after `prev` is a divide sign (see {@link tokenize}). */
-export function slashDivides(prev: Token | undefined): boolean {
+/**
+ * Tells whether a `/` after `prev` (and `beforePrev`) is a divide sign (see
+ * {@link tokenize}). `parse <field> /re/` is the one place where a regex
+ * follows a name.
+ *
+ * @example
+ * ```ts
+ * slashDivides(tokenize('a')[0]) //=> true
+ * ```
+ */
+export function slashDivides(prev: Token | undefined, beforePrev?: Token): boolean {
   if (prev === undefined) return false;
-  if (prev.kind === 'Name') return prev.word === undefined || !RESERVED_WORDS.has(prev.word);
+  if (prev.kind === 'Name') {
+    if (beforePrev?.kind === 'Name' && beforePrev.word === 'parse') return false;
+    return prev.word === undefined || !RESERVED_WORDS.has(prev.word);
+  }
   return VALUE_END.has(prev.kind);
 }

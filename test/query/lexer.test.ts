@@ -232,6 +232,7 @@ describe('regexes', () => {
     ['(/a/)', ['LParen', 'Regex', 'RParen', 'EOF']],
     ['5m / 2', ['Period', 'Slash', 'Number', 'EOF']],
     ['"a" / 2', ['String', 'Slash', 'Number', 'EOF']],
+    ['parse @message /a|b/', ['Name', 'Name', 'Regex', 'EOF']],
   ])('tokenize decides regex or divide: %s', (text, expected) => {
     expect(kinds(text)).toEqual(expected);
   });

@@ -154,8 +154,10 @@ export function expectWord(p: State, word: string): void {
 /** Skips to the next `|` (or the end), reading regexes where a value is expected. */
 export function recover(p: State): void {
   let prev: Token | undefined;
+  let beforePrev: Token | undefined;
   while (p.tok.kind !== 'Pipe' && p.tok.kind !== 'EOF') {
-    if (p.tok.kind === 'Slash' && !slashDivides(prev)) rescanRegex(p);
+    if (p.tok.kind === 'Slash' && !slashDivides(prev, beforePrev)) rescanRegex(p);
+    beforePrev = prev;
     prev = p.tok;
     advance(p);
   }
