@@ -743,6 +743,21 @@ function compileItems(items: readonly Item[], state: CompileState, what: string)
   return out;
 }
 
+/** Commands that pass every row on exactly once (so a later limit bounds an earlier sort). */
+function isOneToOne(c: Command): boolean {
+  switch (c.kind) {
+    case 'FieldsCommand':
+    case 'DisplayCommand':
+    case 'UnmaskCommand':
+    case 'JsonCommand':
+      return true;
+    case 'ParseCommand':
+      return c.mode.kind !== 'ParseRegex' || !c.mode.multi;
+    default:
+      return false;
+  }
+}
+
 interface CompiledPlan {
   readonly stages: readonly StageFactory[];
   readonly projection: Projection;
@@ -774,6 +789,7 @@ function compileSteps(
   };
   // The limit that directly follows a sort (possibly through the match point) makes it a top-K sort.
   const topKAfter = (i: number): number | undefined => {
+    // The smallest limit reachable through steps that keep every row one-to-one.
     let k: number | undefined;
     for (let j = i + 1; j < steps.length; j++) {
       const s = steps[j] as PlanStep;
@@ -781,6 +797,7 @@ function compileSteps(
       if (s.kind === 'cap') k = Math.min(k ?? s.count, s.count);
       else if (s.kind === 'command' && s.command.kind === 'LimitCommand')
         k = Math.min(k ?? s.command.count, s.command.count);
+      else if (s.kind === 'command' && isOneToOne(s.command)) continue;
       else break;
     }
     return k;

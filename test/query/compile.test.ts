@@ -65,11 +65,14 @@ const eventsArb = fc
   );
 
 describe('properties', () => {
-  propTest.prop([eventsArb, fc.integer({ min: 1, max: 70 }), fc.boolean()])(
+  propTest.prop([eventsArb, fc.integer({ min: 1, max: 70 }), fc.boolean(), fc.boolean()])(
     'sort + limit K equals a full sort followed by taking K',
-    async (events, k, desc) => {
+    async (events, k, desc, limitLast) => {
       const dir = desc ? 'desc' : 'asc';
-      const top = await compileQuery(`sort v ${dir} | limit ${k} | fields i`).run(events);
+      const query = limitLast
+        ? `sort v ${dir} | fields i | limit ${k}`
+        : `sort v ${dir} | limit ${k} | fields i`;
+      const top = await compileQuery(query).run(events);
       const all = await compileQuery(`sort v ${dir} | fields i`).run(events);
       expect(top.rows).toEqual(all.rows.slice(0, k));
       // And the full sort agrees with compareForSort (stable on input order).
