@@ -234,15 +234,7 @@ export function createTableHandler(sink: RecordSink, format: LogFormat, startOff
   const splitter = createLineSplitter({
     maxLineBytes: sink.maxLineBytes,
     startOffset,
-    onTooLong(line, offset, length) {
-      sink.count();
-      sink.reject(
-        'line_too_long',
-        `line of ${length}+ bytes exceeds maxLineBytes ${sink.maxLineBytes}`,
-        line,
-        offset,
-      );
-    },
+    onTooLong: (line, offset, length) => sink.rejectTooLong(line, offset, length),
     onLine(bytes, start, end, line, offset) {
       const text = sink.decode(bytes, start, end, line, offset);
       if (text === undefined) {

@@ -211,15 +211,7 @@ export function createNdjsonHandler(sink: RecordSink, startOffset: number): Form
   return createLineSplitter({
     maxLineBytes: sink.maxLineBytes,
     startOffset,
-    onTooLong(line, offset, length) {
-      sink.count();
-      sink.reject(
-        'line_too_long',
-        `line of ${length}+ bytes exceeds maxLineBytes ${sink.maxLineBytes}`,
-        line,
-        offset,
-      );
-    },
+    onTooLong: (line, offset, length) => sink.rejectTooLong(line, offset, length),
     onLine(bytes, start, end, line, offset) {
       let s = start;
       while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;

@@ -193,15 +193,7 @@ export function createLineRecordHandler(
   const splitter = createLineSplitter({
     maxLineBytes: sink.maxLineBytes,
     startOffset,
-    onTooLong(line, offset, length) {
-      sink.count();
-      sink.reject(
-        'line_too_long',
-        `line of ${length}+ bytes exceeds maxLineBytes ${sink.maxLineBytes}`,
-        line,
-        offset,
-      );
-    },
+    onTooLong: (line, offset, length) => sink.rejectTooLong(line, offset, length),
     onLine(raw, rawStart, rawEnd, line, offset) {
       let bytes = raw;
       let start = rawStart;
@@ -267,15 +259,7 @@ export function createTextOutputHandler(sink: RecordSink, startOffset: number): 
   return createLineSplitter({
     maxLineBytes: sink.maxLineBytes,
     startOffset,
-    onTooLong(line, offset, length) {
-      sink.count();
-      sink.reject(
-        'line_too_long',
-        `line of ${length}+ bytes exceeds maxLineBytes ${sink.maxLineBytes}`,
-        line,
-        offset,
-      );
-    },
+    onTooLong: (line, offset, length) => sink.rejectTooLong(line, offset, length),
     onLine(bytes, start, end, line, offset) {
       if (end - start < 7 || utf8.decode(bytes.subarray(start, start + 7)) !== 'EVENTS\t') {
         if (end > start) sink.skipRecord();

@@ -24,6 +24,8 @@ export interface RecordSink extends BuildContext {
   emit(event: LogEvent): void;
   /** Records a fault: throws an InputError under `'throw'`, counts and locates it under `'skip'`. */
   reject(code: InputErrorCode, message: string, line?: number, offset?: number, cause?: unknown): void;
+  /** Counts a line longer than `maxLineBytes` as a record and rejects it (`line_too_long`). */
+  rejectTooLong(line: number, offset: number, length: number): void;
   /** Counts a candidate record without running the prefilter (a record about to be rejected). */
   count(): void;
   /** Takes back one candidate count (a line that turned out to be a container of records). */
@@ -139,6 +141,15 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
       );
       recordRejection(summary, fileSummary, error);
       if (s.throwOnError) throw error;
+    },
+    rejectTooLong(line, offset, length) {
+      sink.count();
+      sink.reject(
+        'line_too_long',
+        `line of ${length}+ bytes exceeds maxLineBytes ${s.maxLineBytes}`,
+        line,
+        offset,
+      );
     },
     count() {
       summary.recordsRead++;
