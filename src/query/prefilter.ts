@@ -5,10 +5,14 @@
  * It is computed from the filters that run before anything that counts,
  * reorders or aggregates rows (so skipping an event that fails it cannot
  * change which other events are kept), from `=`/`==`, `in`, `like "text"`
- * and `filterIndex` predicates on event fields. `and` adds clauses; `a or b`
+ * and `filterIndex` predicates on event fields, and from `like /re/` and
+ * `=~ /re/` when the regex is one plain literal without `(?i)` (a
+ * case-insensitive regex or `like` gives nothing: its literal may occur in
+ * any case). `and` adds clauses; `a or b`
  * gives one clause with the alternatives of both sides; `not` and anything
  * else give nothing. Numeric-looking literals are left out, because `"401"`
- * also equals the JSON number `401.0`.
+ * also equals the JSON number `401.0`; so are substring literals made only
+ * of characters a number prints with (`like "e+"` matches `1E+21`).
  *
  * The engine does not apply the prefilter itself: a reader may, before
  * parsing a line, as long as it accounts for JSON escaping (a record may
@@ -47,8 +51,24 @@ export interface Prefilter {
 
 type Clauses = PrefilterTerm[][];
 
-function termFor(field: string, text: string, defined: ReadonlySet<string>): PrefilterTerm | undefined {
+/**
+ * Characters `String(number)` can produce. A `like` literal made only of them
+ * could match a JSON number whose raw spelling differs (`1E+21` reads as
+ * `1e+21`, `1e400` as `Infinity`), so it gives no term.
+ */
+const NUMBER_TEXT = /^[0-9.eE+\-Infinity]+$/;
+
+/** A regex that is one plain literal (no metacharacters, no flags) matches exactly where the literal occurs. */
+const PLAIN_REGEX = /^[A-Za-z0-9_:/@%=,'<>!#&~-]+$/;
+
+function termFor(
+  field: string,
+  text: string,
+  defined: ReadonlySet<string>,
+  substring = false,
+): PrefilterTerm | undefined {
   if (text === '' || isNumericString(text)) return undefined;
+  if (substring && NUMBER_TEXT.test(text)) return undefined;
   const parts = field.split('.');
   for (let i = parts.length; i >= 1; i--) if (defined.has(parts.slice(0, i).join('.'))) return undefined;
   if (field === '@message') return { field, text, where: 'message' };
@@ -86,9 +106,16 @@ function clausesOf(expr: Expr, defined: ReadonlySet<string>): Clauses {
       }
       return terms.length === 0 ? [] : [terms];
     }
-    case 'LikeExpr': {
-      if (expr.negated || expr.subject.kind !== 'FieldRef' || expr.pattern.kind !== 'StringLit') return [];
-      const t = termFor(fieldRefName(expr.subject), expr.pattern.value, defined);
+    case 'LikeExpr':
+    case 'RegexMatchExpr': {
+      if (expr.kind === 'LikeExpr' && expr.negated) return [];
+      if (expr.subject.kind !== 'FieldRef') return [];
+      const p = expr.pattern;
+      let text: string;
+      if (p.kind === 'StringLit') text = p.value;
+      else if (p.kind === 'RegexLit' && !p.caseInsensitive && PLAIN_REGEX.test(p.pattern)) text = p.pattern;
+      else return [];
+      const t = termFor(fieldRefName(expr.subject), text, defined, true);
       return t === undefined ? [] : [[t]];
     }
     default:
