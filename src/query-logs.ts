@@ -32,6 +32,13 @@ export interface QueryLogsOptions {
   /** `@log` for records whose input does not carry one. */
   readonly logGroup?: string;
   readonly signal?: AbortSignal;
+  /**
+   * Skip records before parsing when their raw bytes lack a literal the
+   * query's filters require (see {@link toRawPrefilter}); `false` parses
+   * every record. Results are the same either way.
+   * @defaultValue true
+   */
+  readonly prefilter?: boolean;
 }
 
 /** Query statistics plus what the reader skipped. */
@@ -81,7 +88,7 @@ export function queryStream(
     ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const prefilter = toRawPrefilter(compiled.prefilter);
+  const prefilter = options.prefilter === false ? undefined : toRawPrefilter(compiled.prefilter);
   const reader = readLogs(asInputs(input), {
     onError: options.onError ?? 'throw',
     ...(prefilter === undefined ? {} : { prefilter }),
@@ -170,12 +177,15 @@ export function mergeStatistics(engine: QueryStatistics, summary: ReadSummary): 
   };
 }
 
-const BACKSLASH = 0x5c;
 const SPACE = 0x20;
 const OPEN_BRACE = 0x7b;
 /** Literals the raw bytes cannot be trusted to contain verbatim (JSON structure, quoting, whitespace). */
 const UNSAFE_LITERAL = /["\\\s:,{}[\]]|[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const encoder = new TextEncoder();
+/** `\u`: a JSON escape that can spell any character. */
+const ESCAPE_U = Buffer.from('\\u');
+/** `\/`: the JSON escape of `/`. */
+const ESCAPE_SLASH = Buffer.from('\\/');
 
 /** Tells whether raw record bytes are JSON (`{…}`) or a CloudWatch export line carrying JSON (`<time> {…}`). */
 function isJsonRecord(bytes: Uint8Array, start: number, end: number): boolean {
@@ -187,17 +197,22 @@ function isJsonRecord(bytes: Uint8Array, start: number, end: number): boolean {
   return false;
 }
 
-function contains(haystack: Uint8Array, start: number, end: number, needle: Uint8Array): boolean {
-  return Buffer.from(haystack.buffer, haystack.byteOffset + start, end - start).indexOf(needle) !== -1;
+interface RawClause {
+  readonly needles: readonly Buffer[];
+  /** Whether a needle contains `/` (which JSON may write as `\/`). */
+  readonly slash: boolean;
 }
 
 /**
  * Turns the engine's prefilter description into the reader's raw-bytes test.
  * It only ever rejects a record it can prove cannot match: it accepts every
- * record that is not JSON (text lines may carry derived fields), every record
- * containing a backslash (a literal may be escaped), and ignores literals
- * that JSON could spell differently. Returns `undefined` when nothing can be
- * said.
+ * record that is not JSON (text lines may carry derived fields) and ignores
+ * literals that JSON could spell differently (quotes, backslashes,
+ * whitespace, control characters). The literals it keeps can be hidden in
+ * raw JSON only by a `\uXXXX` escape, or by `\/` for a `/`; so a record
+ * that lacks a clause's literals is accepted anyway when it contains one of
+ * those escapes (`\"`, `\\` and `\n` cannot hide them). Returns `undefined`
+ * when nothing can be said.
  *
  * @example
  * ```ts
@@ -206,18 +221,33 @@ function contains(haystack: Uint8Array, start: number, end: number, needle: Uint
  * ```
  */
 export function toRawPrefilter(prefilter: Prefilter): RawPrefilter | undefined {
-  const clauses: Uint8Array[][] = [];
+  const clauses: RawClause[] = [];
   for (const clause of prefilter.clauses) {
     if (clause.some((term) => UNSAFE_LITERAL.test(term.text))) continue; // the clause could hold anyway
-    clauses.push(clause.map((term) => encoder.encode(term.text)));
+    clauses.push({
+      needles: clause.map((term) => Buffer.from(encoder.encode(term.text))),
+      slash: clause.some((term) => term.text.includes('/')),
+    });
   }
   if (clauses.length === 0) return undefined;
   return {
     test(bytes, start, end) {
-      if (!isJsonRecord(bytes, start, end) || contains(bytes, start, end, BACKSLASH_BYTES)) return true;
-      return clauses.every((needles) => needles.some((needle) => contains(bytes, start, end, needle)));
+      if (!isJsonRecord(bytes, start, end)) return true;
+      const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+      for (const clause of clauses) {
+        let found = false;
+        for (const needle of clause.needles) {
+          if (view.indexOf(needle) !== -1) {
+            found = true;
+            break;
+          }
+        }
+        if (!found) {
+          // an escape could spell the literal: let the exact predicate decide
+          return view.indexOf(ESCAPE_U) !== -1 || (clause.slash && view.indexOf(ESCAPE_SLASH) !== -1);
+        }
+      }
+      return true;
     },
   };
 }
-
-const BACKSLASH_BYTES = new Uint8Array([BACKSLASH]);
