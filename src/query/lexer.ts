@@ -294,6 +294,12 @@ export function createLexer(text: string): Lexer {
     return error(start, start + 1, 'unterminated_regex', 'regex has no closing "/"');
   };
 
+  const op = (kind: TokenKind, size: number): Token => {
+    const start = pos;
+    pos += size;
+    return { kind, start, end: pos };
+  };
+
   const next = (): Token => {
     skipTrivia();
     const start = pos;
@@ -308,10 +314,6 @@ export function createLexer(text: string): Lexer {
       return { kind: 'String', start, end: pos, value };
     }
     const two = at(pos + 1);
-    const op = (kind: TokenKind, size: number): Token => {
-      pos += size;
-      return { kind, start, end: pos };
-    };
     switch (c) {
       case Ch.Eq:
         return two === Ch.Eq ? op('EqEq', 2) : two === Ch.Tilde ? op('Match', 2) : op('Eq', 1);
