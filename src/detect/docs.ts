@@ -6,6 +6,7 @@
  * @internal
  */
 import { BUILT_IN_DETECTIONS, INEXPRESSIBLE_RULES } from './catalogue/index.js';
+import { PANTHER_NOT_PORTED, PANTHER_TEST_EXCEPTIONS } from './catalogue/panther-not-ported.js';
 import { DETECT_ERROR_CODES } from './errors.js';
 import type { Detection } from './types.js';
 import { SEVERITIES } from './types.js';
@@ -78,6 +79,21 @@ export function renderDetectionDocs(): string {
     'hostPath volumes, role rules, ConfigMap data) are regular expressions over `@message`, so they assume',
     'compact or conventionally spaced JSON; image allow-list exceptions check the first container only.',
     "Falco's regression traces replay against these equivalents in `test/detect/falco-traces.test.ts`.",
+    '',
+    '## Panther rules not ported',
+    '',
+    'Every Panther rule with rule-test events in the corpus is either ported above (its tests replay in',
+    '`test/detect/panther-tests.test.ts`) or listed here with the reason.',
+    '',
+    '| rule | reason |',
+    '| --- | --- |',
+    ...PANTHER_NOT_PORTED.map((r) => `| ${cell(r.rule)} | ${cell(r.reason)} |`),
+    '',
+    'Panther test cases that a port cannot reproduce from the event alone (the port gives the opposite answer):',
+    '',
+    '| rule | test | reason |',
+    '| --- | --- | --- |',
+    ...PANTHER_TEST_EXCEPTIONS.map((e) => `| ${cell(e.rule)} | ${cell(e.test)} | ${cell(e.reason)} |`),
     '',
     ...METHODS,
     '',

@@ -6,10 +6,10 @@
  * @module
  */
 import type { Detection } from '../types.js';
+import { PANTHER_KUBERNETES_DETECTIONS } from './panther-kubernetes.js';
 import { lines, PANTHER } from './sources.js';
 
-/** Panther rule ports. */
-export const PANTHER_DETECTIONS: readonly Detection[] = [
+const FIRST_PORTS: readonly Detection[] = [
   {
     id: 'panther.cloudtrail-stopped',
     title: 'CloudTrail stopped or deleted (successful)',
@@ -74,3 +74,14 @@ export const PANTHER_DETECTIONS: readonly Detection[] = [
     pantherRule: 'Kubernetes.Service.NodePort.Deployed',
   },
 ];
+
+/**
+ * Every Panther rule port: the first three above, then the Kubernetes/EKS and
+ * CloudTrail families.
+ *
+ * @example
+ * ```ts
+ * PANTHER_DETECTIONS.find((d) => d.pantherRule === 'Kubernetes.Pod.Host.PID')?.id; //=> 'panther.k8s-pod-host-pid'
+ * ```
+ */
+export const PANTHER_DETECTIONS: readonly Detection[] = [...FIRST_PORTS, ...PANTHER_KUBERNETES_DETECTIONS];
