@@ -38,7 +38,7 @@ export function parseCommand(help: CommandHelp, args: readonly string[]): Parsed
   }
   try {
     const { values, positionals } = parseArgs({
-      args: [...args],
+      args: joinNegativeValues(help, args),
       options: config,
       allowPositionals: true,
       strict: true,
@@ -48,6 +48,27 @@ export function parseCommand(help: CommandHelp, args: readonly string[]): Parsed
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError('bad_arguments', `${help.name}: ${firstLine(message)}`, help.name);
   }
+}
+
+/**
+ * Lets string options take values that start with a dash, as relative times
+ * do (`--start -24h` becomes `--start=-24h`); parseArgs would read `-24h` as
+ * an option otherwise.
+ */
+function joinNegativeValues(help: CommandHelp, args: readonly string[]): string[] {
+  const stringOptions = new Set(help.options.filter((o) => o.type === 'string').map((o) => `--${o.name}`));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    if (stringOptions.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function firstLine(text: string): string {

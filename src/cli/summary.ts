@@ -47,8 +47,9 @@ export function formatBytes(bytes: number): string {
  */
 export function formatSummary(s: RunSummary): string {
   const rows = s.rows === 1 ? '1 row' : `${formatCount(s.rows)} rows`;
+  const records = s.recordsScanned === 1 ? '1 record' : `${formatCount(s.recordsScanned)} records`;
   return (
-    `kubetrail: ${rows}; ${formatCount(s.recordsScanned)} records scanned (${formatBytes(s.bytesScanned)}), ` +
+    `kubetrail: ${rows}; ${records} scanned (${formatBytes(s.bytesScanned)}), ` +
     `${formatCount(s.recordsMatched)} matched, ${formatCount(s.recordsSkipped)} skipped in ${(s.elapsedMs / 1000).toFixed(2)}s\n`
   );
 }

@@ -24,3 +24,12 @@ test.each([
 test.each(['yesterday', '-24', '-h', '24h', '2024-13-45', ''])('rejects %j', (text) => {
   expect(() => parseTime(text, NOW, '--start')).toThrow(UsageError);
 });
+
+test('relative times can follow their option as a separate argument', async () => {
+  const { parseCommand } = await import('../../src/cli/args.js');
+  const { findCommand } = await import('../../src/cli/help.js');
+  const parsed = parseCommand(findCommand('query')!, ['q', 'p', '--start', '-24h', '--end', '-1h']);
+  expect(parsed.options.start).toBe('-24h');
+  expect(parsed.options.end).toBe('-1h');
+  expect(parsed.positionals).toEqual(['q', 'p']);
+});

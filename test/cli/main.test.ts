@@ -1,0 +1,282 @@
+// Golden tests: the built CLI on samples/, stdout and exit code per command
+// and output format. Update the files with `npx vitest run test/cli/golden.test.ts -u`
+// after an intended change, and review the diff.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { buildOnce, runBuiltCli } from './built-cli.js';
+
+beforeAll(() => {
+  buildOnce();
+});
+
+const NOW = ['--now', '2024-05-14T14:00:00Z'];
+const WIDE = ['--width', '160'];
+const ROLEBINDINGS =
+  'fields @timestamp, @message | sort @timestamp desc | limit 100 | filter objectRef.resource="rolebindings" and verb in ["create", "update", "patch", "delete"]';
+const FIVE_XX_SEED =
+  'fields @logStream, @timestamp, responseStatus.code, @message | filter @logStream like /^kube-apiserver-audit/ | filter responseStatus.code >= 500 | limit 50';
+const FIVE_XX =
+  'fields @timestamp, @logStream, responseStatus.code, verb, requestURI | filter responseStatus.code >= 500 | sort @timestamp asc';
+const LEGACY =
+  'filter user.username = "ci-legacy" | fields @timestamp, verb, objectRef.resource, objectRef.name, responseStatus.code | sort @timestamp asc';
+
+const cases: readonly { name: string; args: readonly string[]; code: number }[] = [
+  { name: 'help', args: ['--help'], code: 0 },
+  { name: 'query-help', args: ['query', '--help'], code: 0 },
+  {
+    name: 'query-table-rolebindings',
+    args: ['query', ROLEBINDINGS, 'samples', '--format', 'table', ...WIDE],
+    code: 0,
+  },
+  { name: 'query-ndjson-5xx-seed', args: ['query', FIVE_XX_SEED, 'samples'], code: 0 },
+  {
+    name: 'query-json-5xx',
+    args: ['query', FIVE_XX, 'samples/cloudwatch-export', '--format', 'json'],
+    code: 0,
+  },
+  {
+    name: 'query-csv-5xx',
+    args: ['query', FIVE_XX, 'samples/cloudwatch-export', '--format', 'csv'],
+    code: 0,
+  },
+  {
+    name: 'query-insights-5xx',
+    args: ['query', FIVE_XX, 'samples/cloudwatch-export', '--format', 'insights'],
+    code: 0,
+  },
+  {
+    name: 'query-table-bin-histogram',
+    args: [
+      'query',
+      'filter ispresent(verb) | stats count(*) as events by bin(1h)',
+      'samples/cloudwatch-export',
+      '-f',
+      'table',
+      ...WIDE,
+    ],
+    code: 0,
+  },
+  {
+    name: 'query-table-relative-window',
+    args: [
+      'query',
+      LEGACY,
+      'samples/cloudwatch-export',
+      '-f',
+      'table',
+      ...NOW,
+      '--start',
+      '-20m',
+      '--end',
+      '-10m',
+      ...WIDE,
+    ],
+    code: 0,
+  },
+  {
+    name: 'query-table-histogram-option',
+    args: [
+      'query',
+      'filter responseStatus.code in [401, 403] | fields @timestamp, user.username, sourceIPs.0, responseStatus.code | limit 5',
+      'samples/cloudwatch-export',
+      '--histogram',
+      '-f',
+      'table',
+      ...WIDE,
+    ],
+    code: 0,
+  },
+  { name: 'check-ok', args: ['check', 'filter verb = "get" | stats count(*) by user.username'], code: 0 },
+  {
+    name: 'formats-table',
+    args: ['formats', 'samples/edge-cases', 'samples/cloudwatch-export', ...WIDE],
+    code: 0,
+  },
+  { name: 'formats-json', args: ['formats', 'samples/edge-cases', '--format', 'json'], code: 0 },
+  { name: 'schema-audit', args: ['schema', 'audit'], code: 0 },
+  { name: 'schema-cloudtrail', args: ['schema', 'cloudtrail'], code: 0 },
+  { name: 'detect-table', args: ['detect', 'samples', '--severity', 'high', ...NOW, ...WIDE], code: 0 },
+  {
+    name: 'detect-json',
+    args: [
+      'detect',
+      'samples/cloudwatch-export',
+      '--id',
+      'kube.exec-into-pod',
+      '--id',
+      'kube.aws-auth-modified',
+      '--format',
+      'json',
+      ...NOW,
+    ],
+    code: 0,
+  },
+  { name: 'detect-list', args: ['detect', '--list', '--severity', 'critical', ...WIDE], code: 0 },
+  {
+    name: 'detect-fail-on-findings',
+    args: [
+      'detect',
+      'samples/cloudwatch-export',
+      '--id',
+      'kube.exec-into-pod',
+      '--fail-on-findings',
+      ...NOW,
+      ...WIDE,
+    ],
+    code: 1,
+  },
+  { name: 'timeline-table', args: ['timeline', 'samples', '--principal', 'ci-legacy', ...WIDE], code: 0 },
+  {
+    name: 'timeline-ndjson',
+    args: ['timeline', 'samples', '--ip', '203.0.113.45', '--format', 'ndjson'],
+    code: 0,
+  },
+  { name: 'pivot-json', args: ['pivot', 'samples', '--user', 'ci-legacy', '--format', 'json'], code: 0 },
+  { name: 'insights-table', args: ['insights', 'samples/cloudtrail', ...WIDE], code: 0 },
+];
+
+describe('golden: the built CLI on samples/', { timeout: 180_000 }, () => {
+  test.each(cases)('$name', async ({ name, args, code }) => {
+    const run = await runBuiltCli(args);
+    expect({ code: run.code, stderr: run.code === code ? '' : run.stderr }).toEqual({ code, stderr: '' });
+    await expect(run.stdout).toMatchFileSnapshot(`golden/${name}.txt`);
+  });
+
+  test('check: a query error prints a code frame with a caret on stderr and exits 3', async () => {
+    const run = await runBuiltCli(['check', 'filter verb = "get" | stats cuont(*)']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    await expect(run.stderr).toMatchFileSnapshot('golden/check-error.stderr.txt');
+  });
+
+  test('every query run ends with a one-line summary on stderr; --quiet removes it', async () => {
+    const loud = await runBuiltCli(['query', FIVE_XX, 'samples/cloudwatch-export', '-f', 'csv']);
+    expect(loud.stderr).toMatch(
+      /^kubetrail: 7 rows; [\d,]+ records scanned \([\d.]+ [kM]?B\), 7 matched, \d+ skipped in [\d.]+s\n$/,
+    );
+    const quiet = await runBuiltCli(['query', FIVE_XX, 'samples/cloudwatch-export', '-f', 'csv', '--quiet']);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(loud.stdout);
+  });
+});
+
+// Two audit events carrying attacker-controlled text: an ANSI escape sequence
+// (clear screen, red) and a spreadsheet formula.
+const HOSTILE = [
+  {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    auditID: 'a1',
+    stage: 'ResponseComplete',
+    verb: 'get',
+    requestURI: '/api/v1/namespaces/default/pods',
+    user: { username: '\u001b[2J\u001b[31mevil\u001b[0m' },
+    objectRef: { resource: 'pods', name: "=cmd|' /C calc'!A0" },
+    requestReceivedTimestamp: '2024-05-14T10:00:00.000000Z',
+    stageTimestamp: '2024-05-14T10:00:00.100000Z',
+  },
+  {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    auditID: 'a2',
+    stage: 'ResponseComplete',
+    verb: 'get',
+    requestURI: '/api/v1/namespaces/default/pods',
+    user: { username: 'csi\u009b31m\u0007bell' },
+    objectRef: { resource: 'pods', name: '+SUM(1,2)' },
+    requestReceivedTimestamp: '2024-05-14T10:00:01.000000Z',
+    stageTimestamp: '2024-05-14T10:00:01.100000Z',
+  },
+]
+  .map((e) => JSON.stringify(e))
+  .join('\n');
+const HOSTILE_QUERY = 'fields user.username, objectRef.name | sort @timestamp asc';
+// C0 and C1 controls and DEL, as a terminal would interpret them (CSV's CRLF line ends aside).
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
+
+describe('safe output of hostile log data', { timeout: 60_000 }, () => {
+  test('table: escape sequences print as visible text', async () => {
+    const run = await runBuiltCli(['query', HOSTILE_QUERY, '-', '--format', 'table', '--quiet'], HOSTILE);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(CONTROL);
+    expect(run.stdout).toContain('\\x1b[2J\\x1b[31mevil\\x1b[0m');
+    expect(run.stdout).toContain('csi\\x9b31m\\x07bell');
+  });
+
+  test('csv: formulas are neutralised, escapes visible, RFC 4180 quoting', async () => {
+    const run = await runBuiltCli(['query', HOSTILE_QUERY, '-', '--format', 'csv', '--quiet'], HOSTILE);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(CONTROL);
+    expect(run.stdout).toBe(
+      'user.username,objectRef.name\r\n' +
+        "\\x1b[2J\\x1b[31mevil\\x1b[0m,'=cmd|' /C calc'!A0\r\n" +
+        'csi\\x9b31m\\x07bell,"\'+SUM(1,2)"\r\n',
+    );
+  });
+
+  test.each(['json', 'ndjson', 'insights'])('%s: still valid JSON, nothing raw', async (format) => {
+    const run = await runBuiltCli(['query', HOSTILE_QUERY, '-', '--format', format, '--quiet'], HOSTILE);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(CONTROL);
+    const text = format === 'ndjson' ? `[${run.stdout.trim().split('\n').join(',')}]` : run.stdout;
+    expect(JSON.stringify(JSON.parse(text))).toContain('\\u001b[2J');
+  });
+
+  test('error messages escape what the user typed', async () => {
+    const run = await runBuiltCli(['bogus\u001b[2J']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(CONTROL);
+    expect(run.stderr).toContain('bogus\\x1b[2J');
+  });
+});
+
+describe('exit codes', { timeout: 60_000 }, () => {
+  const AUDIT = HOSTILE.split('\n')[0] ?? '';
+  test.each([
+    ['no command', [], 2],
+    ['unknown command', ['frobnicate'], 2],
+    ['unknown option', ['query', 'fields verb', '-', '--frobnicate'], 2],
+    ['missing query', ['query'], 2],
+    ['missing paths', ['query', 'fields verb'], 2],
+    ['bad --format', ['query', 'fields verb', '-', '--format', 'xml'], 2],
+    ['bad --start', ['query', 'fields verb', '-', '--start', 'yesterday'], 2],
+    ['bad --limit', ['query', 'fields verb', '-', '--limit', 'ten'], 2],
+    ['bad schema name', ['schema', 'pods'], 2],
+    ['query syntax error', ['query', 'fields verb | filter (', '-'], 3],
+    ['unknown function', ['query', 'stats cuont(*)', '-'], 3],
+    ['bad regex', ['query', 'filter verb like /(/', '-'], 3],
+    ['check: syntax error', ['check', 'fields verb |'], 3],
+    ['missing file', ['query', 'fields verb', 'samples/no-such-file.ndjson'], 4],
+    ['bad record under --strict', ['query', 'fields verb', '-', '--strict'], 4],
+    ['nothing matched under --fail-on-empty', ['query', 'filter verb = "delete"', '-', '--fail-on-empty'], 1],
+    ['matches under --fail-on-empty', ['query', 'filter verb = "get"', '-', '--fail-on-empty'], 0],
+    ['help', ['query', '--help'], 0],
+  ] as const)('%s -> exit %2$s', async (_, args, code) => {
+    const input = args.includes('--strict') ? `${AUDIT}\n{"kind":"Event", broken\n` : `${AUDIT}\n`;
+    const run = await runBuiltCli(args, input);
+    expect(run.code).toBe(code);
+    if (code >= 2) {
+      expect(run.stderr).toMatch(/\S/);
+      expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // never a stack trace
+    }
+  });
+
+  test('an input error names the file and the line', async () => {
+    const run = await runBuiltCli([
+      'query',
+      'fields verb',
+      'samples/edge-cases/truncated.ndjson.gz',
+      '--strict',
+    ]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(
+      /^kubetrail: input error \[truncated_gzip\]: .*samples\/edge-cases\/truncated\.ndjson\.gz/,
+    );
+  });
+
+  test('a query error prints a code frame with a caret', async () => {
+    const run = await runBuiltCli(['query', 'fields verb | filter (', '-'], `${AUDIT}\n`);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('^');
+    expect(run.stderr).toContain('fields verb | filter (');
+  });
+});
