@@ -251,7 +251,9 @@ describe('exit codes', { timeout: 60_000 }, () => {
     ['matches under --fail-on-empty', ['query', 'filter verb = "get"', '-', '--fail-on-empty'], 0],
     ['help', ['query', '--help'], 0],
   ] as const)('%s -> exit %2$s', async (_, args, code) => {
-    const input = (args as readonly string[]).includes('--strict') ? `${AUDIT}\n{"kind":"Event", broken\n` : `${AUDIT}\n`;
+    const input = (args as readonly string[]).includes('--strict')
+      ? `${AUDIT}\n{"kind":"Event", broken\n`
+      : `${AUDIT}\n`;
     const run = await runBuiltCli(args, input);
     expect(run.code).toBe(code);
     if (code >= 2) {
