@@ -137,7 +137,7 @@ export function compareCodePoints(a: string, b: string): number {
  * Ordering comparison for `<`, `<=`, `>` and `>=`.
  *
  * Numeric when both sides are numbers, numeric strings or timestamps;
- * `false < true` for two booleans; otherwise, when both sides are strings,
+ * `false < true` for two booleans, a boolean against a number as 1/0; otherwise, when both sides are strings,
  * numbers, booleans or timestamps, the get-query-results string forms are
  * compared by code point. Returns `undefined` (the comparison is false) when
  * either side is missing, `null`, a map or a list.
@@ -153,6 +153,9 @@ export function compareOrdered(a: Value, b: Value): number | undefined {
   if (typeof a === 'object' && !(a instanceof Date)) return undefined;
   if (typeof b === 'object' && !(b instanceof Date)) return undefined;
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  // A boolean against a number compares as 1/0, consistent with valuesEqual.
+  if (typeof a === 'boolean' && typeof b === 'number') return compareOrdered(a ? 1 : 0, b);
+  if (typeof a === 'number' && typeof b === 'boolean') return compareOrdered(a, b ? 1 : 0);
   const x = comparableNumber(a);
   const y = comparableNumber(b);
   if (x !== undefined && y !== undefined) return x === y ? 0 : x < y ? -1 : 1;

@@ -267,6 +267,15 @@ describe('properties', () => {
     );
   });
 
+  test('compareOrdered agrees with valuesEqual on comparable values', () => {
+    fc.assert(
+      fc.property(valueArb, valueArb, (a, b) => {
+        if (valuesEqual(a, b)) expect(compareOrdered(a, b)).toBe(0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test('valuesEqual is symmetric and compareOrdered antisymmetric', () => {
     fc.assert(
       fc.property(valueArb, valueArb, (a, b) => {
