@@ -408,6 +408,7 @@ const PATTERN_LETTERS = new Set([
   'x',
   'Z',
   'V',
+  'z',
   'D',
 ]);
 
@@ -512,7 +513,8 @@ function readOffset(s: string, pos: number, allowZ: boolean): [number, number] |
  * letters: `y`/`u` (year; `yy` = 2000–2099), `M`/`L` (month: `M`, `MM`, `MMM`
  * short name, `MMMM` full name), `d`, `D` (day of year), `H`, `k`, `h`, `K`,
  * `a`, `m`, `s`, `S…` (fraction), `E` (day name, checked loosely and
- * ignored), `X`/`x`/`Z` (offsets), `V` (zone id); quoted text `'T'` and
+ * ignored), `X`/`x`/`Z` (offsets), `V` (zone id), `z` (`UTC`, `GMT` or a zone id;
+ * abbreviations such as `PST` are ambiguous and give no value); quoted text `'T'` and
  * other characters are literals. The whole input must match. Without a zone
  * in the input the `tz` argument (default UTC) applies; missing date parts
  * default to 1970-01-01 and missing time parts to 0.
@@ -654,6 +656,17 @@ export function parseJavaDate(input: string, pattern: string, tz = 'UTC'): numbe
         if (!r) return undefined;
         offset = r[0];
         pos = r[1];
+        break;
+      }
+      case 'z': {
+        // Zone names: UTC/GMT/Z, or a zone id such as Europe/Paris. Abbreviations like PST are ambiguous: no value.
+        let end = pos;
+        while (end < input.length && /[A-Za-z0-9_/+-]/.test(input[end] ?? '')) end++;
+        const name = input.slice(pos, end);
+        if (/^(?:UTC|GMT|Z)$/i.test(name)) offset = 0;
+        else if (name.includes('/') && zoneOffsetMinutes(name, 0) !== undefined) zone = name;
+        else return undefined;
+        pos = end;
         break;
       }
       case 'V': {
@@ -829,7 +842,7 @@ export const DATETIME_FUNCTIONS: readonly ScalarFunctionDef[] = [
     constantArgs: [1],
     validate: validateJavaPattern,
     summary:
-      'parseDate(s, javaPattern [, timeZone]): parses with a Java DateTimeFormatter pattern (subset: y u M L d D H k h K a m s S E X x Z V and quoted literals) to epoch ms; no value when the text does not match.',
+      'parseDate(s, javaPattern [, timeZone]): parses with a Java DateTimeFormatter pattern (subset: y u M L d D H k h K a m s S E X x Z V z and quoted literals) to epoch ms; no value when the text does not match.',
     example: 'parseDate("2024-01-02 03:04:05", "yyyy-MM-dd HH:mm:ss") => 1704164645000',
     call: (args) => {
       const s = argString(args[0]);
