@@ -1,0 +1,322 @@
+/**
+ * `npm run bench`: generates deterministic data (cached in `bench-data/`),
+ * runs the fixed query set with kubetrail (the built `dist/`), jq and DuckDB
+ * (installed on demand; skipped if that fails) side by side, checks that every
+ * tool returns the same result, and prints MB/s, events/s, peak RSS and the
+ * ratios against jq and DuckDB, the goals met or not, and a memory check at a
+ * second size.
+ *
+ * Options: `--size 1GiB` (audit NDJSON size; `--size 64MiB` for a quick run),
+ * `--trail-size 200MB`, `--seed N`, `--second-size SIZE` (memory check;
+ * default a quarter of `--size`), `--only id,id`, `--no-jq`, `--no-duckdb`.
+ *
+ * @module
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import ts from 'typescript';
+import { type BenchData, ensureData, parseSize, sizeLabel } from './bench/data.js';
+import { type Measured, measure } from './bench/measure.js';
+import { BENCH_QUERIES, type BenchQuery } from './bench/queries.js';
+import { DEFAULT_SEED } from './samples/generate.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DATA = join(ROOT, 'bench-data');
+const MB = 1e6;
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1GiB' },
+    'trail-size': { type: 'string' },
+    'second-size': { type: 'string' },
+    seed: { type: 'string', default: String(DEFAULT_SEED) },
+    only: { type: 'string' },
+    'no-jq': { type: 'boolean', default: false },
+    'no-duckdb': { type: 'boolean', default: false },
+  },
+});
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Transpiles a runner to plain JavaScript, so that the measured child is node and the code under test only. */
+function buildRunner(name: string): string {
+  const dir = join(DATA, '.runners');
+  mkdirSync(dir, { recursive: true });
+  const source = readFileSync(join(import.meta.dirname, 'bench', `${name}.ts`), 'utf8');
+  const out = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(file, out.outputText);
+  return file;
+}
+
+/** Installs DuckDB's Node API under bench-data/.duckdb if needed; `undefined` when unavailable. */
+function duckdbModule(): string | undefined {
+  const prefix = join(DATA, '.duckdb');
+  const entry = join(prefix, 'node_modules', '@duckdb', 'node-api', 'lib', 'index.js');
+  if (!existsSync(entry)) {
+    log('installing @duckdb/node-api under bench-data/.duckdb (not a project dependency) …');
+    mkdirSync(prefix, { recursive: true });
+    const pkg = join(prefix, 'package.json');
+    if (!existsSync(pkg)) writeFileSync(pkg, '{"name":"kubetrail-bench-duckdb","private":true}\n');
+    const r = spawnSync('npm', ['install', '--no-save', '--prefix', prefix, '@duckdb/node-api'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 600_000,
+    });
+    if (r.status !== 0 || !existsSync(entry)) {
+      log('DuckDB could not be installed: skipping it');
+      return undefined;
+    }
+  }
+  return pathToFileURL(entry).href;
+}
+
+function hasJq(): boolean {
+  return spawnSync('jq', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** One measured tool run of a query. */
+interface Run {
+  readonly query: BenchQuery;
+  readonly tool: string;
+  readonly bytes: number;
+  readonly events: number;
+  readonly m: Measured;
+  readonly result: string | undefined;
+  readonly error: string | undefined;
+}
+
+function inputOf(q: BenchQuery, data: BenchData): { file: string; bytes: number; events: number } {
+  switch (q.input) {
+    case 'audit':
+      return { file: data.audit, bytes: data.auditBytes, events: data.auditEvents };
+    case 'auditGz':
+      return { file: data.auditGz, bytes: data.auditBytes, events: data.auditEvents };
+    default:
+      return { file: data.trail, bytes: data.trailBytes, events: data.trailEvents };
+  }
+}
+
+function safely(fn: () => string): { result?: string; error?: string } {
+  try {
+    return { result: fn() };
+  } catch (e) {
+    return { error: (e as Error).message.slice(0, 200) };
+  }
+}
+
+async function runKubetrail(
+  runner: string,
+  q: BenchQuery,
+  file: string,
+  workers: number,
+): Promise<{ m: Measured; result?: string; error?: string }> {
+  const spec = {
+    dist: pathToFileURL(join(ROOT, 'dist', 'index.js')).href,
+    files: [file],
+    query: q.kubetrail,
+    workers,
+  };
+  const m = await measure(process.execPath, [runner, JSON.stringify(spec)]);
+  if (m.exitCode !== 0) return { m, error: m.stderr.trim().split('\n').slice(-3).join(' ') };
+  return {
+    m,
+    ...safely(() =>
+      q.normalize.kubetrail((JSON.parse(m.stdout) as { rows: Record<string, unknown>[] }).rows),
+    ),
+  };
+}
+
+async function runJq(q: BenchQuery, file: string): Promise<{ m: Measured; result?: string; error?: string }> {
+  const m =
+    q.input === 'auditGz'
+      ? await measure('sh', ['-c', 'gzip -dc "$0" | jq "$@"', file, ...q.jq])
+      : await measure('jq', [...q.jq, file]);
+  if (m.exitCode !== 0) return { m, error: m.stderr.trim().slice(0, 200) };
+  return { m, ...safely(() => q.normalize.jq(m.stdout)) };
+}
+
+async function runDuckdb(
+  runner: string,
+  module: string,
+  q: BenchQuery,
+  file: string,
+): Promise<{ m: Measured; result?: string; error?: string }> {
+  const threads = Math.min(2, cpus().length);
+  const spec = { module, sql: q.duckdb.replaceAll('$FILE', file.replaceAll("'", "''")), threads };
+  const m = await measure(process.execPath, [runner, JSON.stringify(spec)]);
+  if (m.exitCode !== 0) return { m, error: m.stderr.trim().split('\n').slice(-3).join(' ') };
+  return {
+    m,
+    ...safely(() => q.normalize.duckdb((JSON.parse(m.stdout) as { rows: Record<string, unknown>[] }).rows)),
+  };
+}
+
+const fmt = (n: number | undefined, digits = 1): string =>
+  n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
+
+function machine(): string[] {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const jq = hasJq() ? execFileSync('jq', ['--version'], { encoding: 'utf8' }).trim() : 'not installed';
+  return [
+    `- nproc: ${cpus().length}; CPU: ${model}`,
+    `- Node ${process.version}; ${jq}`,
+    `- load average at start: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const size = parseSize(args.size);
+  const trailSize =
+    args['trail-size'] === undefined ? Math.min(200 * MB, size) : parseSize(args['trail-size']);
+  const secondSize =
+    args['second-size'] === undefined
+      ? Math.round(size / 4 / 1024 ** 2) * 1024 ** 2
+      : parseSize(args['second-size']);
+  const seed = Number(args.seed);
+  const only = args.only?.split(',');
+  const queries = BENCH_QUERIES.filter((q) => only === undefined || only.includes(q.id));
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run npm run build');
+  const data = await ensureData(DATA, seed, size, trailSize, log);
+  const kubetrailRunner = buildRunner('kubetrail-runner');
+  const duckRunner = buildRunner('duckdb-runner');
+  const duck = args['no-duckdb'] ? undefined : duckdbModule();
+  const jq = !args['no-jq'] && hasJq();
+  const lines: string[] = [
+    `## kubetrail benchmark (audit ${sizeLabel(size)}, CloudTrail ${sizeLabel(trailSize)}, seed ${seed})`,
+    '',
+  ];
+  lines.push(...machine(), '');
+  const runs: Run[] = [];
+  for (const q of queries) {
+    const input = inputOf(q, data);
+    const add = (tool: string, r: { m: Measured; result?: string; error?: string }): void => {
+      runs.push({
+        query: q,
+        tool,
+        bytes: input.bytes,
+        events: input.events,
+        m: r.m,
+        result: r.result,
+        error: r.error,
+      });
+      log(
+        `  ${q.id} · ${tool}: ${r.m.wallSeconds.toFixed(2)} s, ${fmt((r.m.peakRss ?? Number.NaN) / MB, 0)} MB${r.error ? ` ERROR ${r.error}` : ''}`,
+      );
+    };
+    log(`${q.id}: ${q.title}`);
+    for (const v of q.variants) add(v.label, await runKubetrail(kubetrailRunner, q, input.file, v.workers));
+    if (jq) add('jq', await runJq(q, input.file));
+    if (duck !== undefined) add('DuckDB', await runDuckdb(duckRunner, duck, q, input.file));
+  }
+  lines.push(
+    '| query | tool | wall s | CPU s | MB/s | events/s | peak RSS MB | × jq | × DuckDB | same result |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const r of runs) {
+    const peers = runs.filter((p) => p.query === r.query);
+    const jqRun = peers.find((p) => p.tool === 'jq');
+    const duckRun = peers.find((p) => p.tool === 'DuckDB');
+    const reference = peers.find((p) => p.result !== undefined)?.result;
+    const same = r.error !== undefined ? `error: ${r.error}` : r.result === reference ? 'yes' : 'NO';
+    const w = r.m.wallSeconds;
+    lines.push(
+      `| ${r.query.id} | ${r.tool} | ${fmt(w, 2)} | ${fmt(r.m.cpuSeconds, 2)} | ${fmt(r.bytes / MB / w, 0)} | ${fmt(r.events / w, 0)} | ${fmt((r.m.peakRss ?? Number.NaN) / MB, 0)} | ${r.tool === 'jq' || !jqRun ? '' : fmt(jqRun.m.wallSeconds / w, 2)} | ${r.tool === 'DuckDB' || !duckRun ? '' : fmt(duckRun.m.wallSeconds / w, 2)} | ${same} |`,
+    );
+  }
+  lines.push('', "× jq and × DuckDB: that tool's wall time divided by this row's (higher is faster).", '');
+  lines.push(...goals(runs));
+  lines.push('', ...(await memoryCheck(kubetrailRunner, queries, seed, secondSize, trailSize, runs)));
+  const text = `${lines.join('\n')}\n`;
+  process.stdout.write(text);
+  writeFileSync(join(DATA, `bench-${sizeLabel(size)}.md`), text);
+}
+
+function find(runs: readonly Run[], id: string, tool: string): Run | undefined {
+  return runs.find((r) => r.query.id === id && r.tool === tool);
+}
+
+function ratio(runs: readonly Run[], id: string, tool: string, against: string): number | undefined {
+  const a = find(runs, id, tool);
+  const b = find(runs, id, against);
+  return a && b ? b.m.wallSeconds / a.m.wallSeconds : undefined;
+}
+
+function goals(runs: readonly Run[]): string[] {
+  const out = ['| goal | measured | met |', '|---|---:|---|'];
+  const goal = (name: string, value: number | undefined, ok: (v: number) => boolean, unit = '×'): void => {
+    out.push(
+      `| ${name} | ${value === undefined ? 'not run' : `${fmt(value, 2)}${unit}`} | ${value === undefined ? '–' : ok(value) ? 'met' : 'NOT met'} |`,
+    );
+  };
+  goal('rolebindings ≥ 15× jq', ratio(runs, 'rolebindings', 'kubetrail', 'jq'), (v) => v >= 15);
+  goal('rolebindings ≥ 1.0× DuckDB', ratio(runs, 'rolebindings', 'kubetrail', 'DuckDB'), (v) => v >= 1);
+  goal('by user.username, one core ≥ 3× jq', ratio(runs, 'by-user', 'kubetrail', 'jq'), (v) => v >= 3);
+  goal(
+    'by user.username, 2 workers ≥ 4.5× jq',
+    ratio(runs, 'by-user', 'kubetrail 2 workers', 'jq'),
+    (v) => v >= 4.5,
+  );
+  goal('CloudTrail Records ≥ 2× jq', ratio(runs, 'cloudtrail', 'kubetrail', 'jq'), (v) => v >= 2);
+  const trail = find(runs, 'cloudtrail', 'kubetrail')?.m.peakRss;
+  goal('CloudTrail peak RSS < 256 MB', trail === undefined ? undefined : trail / MB, (v) => v < 256, ' MB');
+  const gz = find(runs, 'gz', 'kubetrail');
+  const plain = find(runs, 'by-user', 'kubetrail');
+  goal(
+    '.gz time ≤ 1.3× plain (same query)',
+    gz && plain ? gz.m.wallSeconds / plain.m.wallSeconds : undefined,
+    (v) => v <= 1.3,
+  );
+  const rss = runs
+    .filter((r) => r.tool.startsWith('kubetrail') && r.query.streaming)
+    .map((r) => r.m.peakRss ?? 0);
+  goal(
+    'every kubetrail query peak RSS < 256 MB (max)',
+    rss.length ? Math.max(...rss) / MB : undefined,
+    (v) => v < 256,
+    ' MB',
+  );
+  return out;
+}
+
+async function memoryCheck(
+  runner: string,
+  queries: readonly BenchQuery[],
+  seed: number,
+  secondSize: number,
+  trailSize: number,
+  runs: readonly Run[],
+): Promise<string[]> {
+  const small = await ensureData(DATA, seed, secondSize, trailSize, log);
+  const out = [
+    `Memory at two sizes (kubetrail peak RSS, audit ${sizeLabel(secondSize)} vs the full size):`,
+    '',
+    '| query | tool | RSS MB small | RSS MB full | growth |',
+    '|---|---|---:|---:|---:|',
+  ];
+  for (const q of queries.filter((x) => x.input !== 'trail')) {
+    for (const v of q.variants) {
+      const big = find(runs, q.id, v.label);
+      if (big?.m.peakRss === undefined) continue;
+      const r = await runKubetrail(runner, q, q.input === 'auditGz' ? small.auditGz : small.audit, v.workers);
+      const s = r.m.peakRss;
+      if (s === undefined) continue;
+      out.push(
+        `| ${q.id} | ${v.label} | ${fmt(s / MB, 0)} | ${fmt(big.m.peakRss / MB, 0)} | ${fmt(((big.m.peakRss - s) / s) * 100, 0)}% |`,
+      );
+    }
+  }
+  return out;
+}
+
+await main();

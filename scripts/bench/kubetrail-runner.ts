@@ -1,0 +1,27 @@
+/**
+ * Child process of the benchmark: runs one query with the built package
+ * (`dist/`, imported by the path given) and prints the rows as JSON. It is
+ * transpiled to plain JavaScript before the run, so the measured process is
+ * node plus kubetrail and nothing else.
+ *
+ * @module
+ */
+
+/** What the parent asks for. */
+export interface KubetrailSpec {
+  readonly dist: string;
+  readonly files: readonly string[];
+  readonly query: string;
+  readonly workers?: number;
+  readonly prefilter?: boolean;
+}
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as KubetrailSpec;
+const kubetrail = (await import(spec.dist)) as typeof import('../../src/index.js');
+const result = await kubetrail.query([...spec.files], spec.query, {
+  now: 0,
+  onError: 'skip',
+  ...(spec.workers === undefined ? {} : { workers: spec.workers }),
+  ...(spec.prefilter === undefined ? {} : { prefilter: spec.prefilter }),
+});
+process.stdout.write(JSON.stringify({ rows: result.rows, statistics: result.statistics }));
