@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { functionSignature, renderFunctionDocs } from '../../../src/query/functions/docs.js';
 import { FUNCTIONS, lookupFunction, suggestFunctionName } from '../../../src/query/functions/registry.js';
+import type { Arg } from '../../../src/query/functions/types.js';
+import { compileUserRegex } from '../../../src/query/regex.js';
+import { CTX } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -85,4 +89,62 @@ describe('docs and cases', () => {
       expect(queries.some((q) => call.test(q))).toBe(true);
     },
   );
+});
+
+const argArb: fc.Arbitrary<Arg> = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.boolean(),
+  fc.double(),
+  fc.integer(),
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom(
+    '0xff',
+    '10.0.0.1',
+    '2001:db8::/32',
+    '{"a":[1]}',
+    '[1,"2"]',
+    '2024-01-02',
+    'yyyy-MM-dd',
+    '%Y',
+    '__proto__',
+  ),
+  fc.integer({ min: -1e13, max: 1e13 }).map((n) => new Date(n)),
+  fc.constant(new Date(Number.NaN)),
+  fc.jsonValue({ maxDepth: 2 }).map((v) => v as Arg),
+  fc.constantFrom<Arg>(
+    { kind: 'Star' },
+    { kind: 'Period', amount: 5, unit: 'm' },
+    { kind: 'Period', amount: 0, unit: 'mo' },
+    { kind: 'Regex', regex: compileUserRegex('a+') },
+    { kind: 'Regex' } as unknown as Arg,
+    { __proto__: null, kind: 'Period' } as unknown as Arg,
+  ),
+);
+
+describe('functions never throw on bad data', () => {
+  test.each(FUNCTIONS.map((f) => [f.name]))('%s', (name) => {
+    const f = lookupFunction(name);
+    if (f === undefined) throw new Error(name);
+    const maxArgs = Math.min(f.maxArgs, f.minArgs + 3);
+    fc.assert(
+      fc.property(
+        fc.array(argArb, { minLength: f.minArgs, maxLength: maxArgs }),
+        fc.integer(),
+        (args, ts) => {
+          f.validate?.(args);
+          if (f.kind === 'scalar') {
+            f.call(f.implicitTimestamp ? [...args, new Date(ts)] : args, CTX);
+          } else {
+            const acc = f.create(args);
+            acc.add(args, { timestamp: ts });
+            acc.add(args, { timestamp: undefined });
+            acc.merge(f.restore(acc.snapshot(), args));
+            acc.result();
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
