@@ -35,12 +35,27 @@ export function isNumericString(s: string): boolean {
   return s.length > 0 && s.length <= 400 && NUMERIC_STRING.test(s);
 }
 
-/** Tells whether a value is a map (a JSON object). */
+/**
+ * Tells whether a value is a map (a JSON object).
+ *
+ * @example
+ * ```ts
+ * isValueMap({ a: 1 }) //=> true
+ * isValueMap(new Date(0)) //=> false
+ * ```
+ */
 export function isValueMap(v: Value): v is ValueMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** Tells whether a value is a list (a JSON array). */
+/**
+ * Tells whether a value is a list (a JSON array).
+ *
+ * @example
+ * ```ts
+ * isValueList([1, 2]) //=> true
+ * ```
+ */
 export function isValueList(v: Value): v is ValueList {
   return Array.isArray(v);
 }
