@@ -45,6 +45,18 @@ const THRESHOLDS: Readonly<Record<string, { copies: number; distinct?: readonly 
     copies: 15,
     distinct: [['objectRef', 'name'], ['objectRef', 'namespace'], ['requestURI']],
   },
+  'AWS.Console.RootLoginFailed': { copies: 5 },
+  'AWS.CloudTrail.PasswordSpraying': { copies: 10, distinct: [['userIdentity', 'userName']] },
+  'AWS.Unsuccessful.MFA.attempt': { copies: 2 },
+  'AWS.EC2.DownloadInstanceUserData': { copies: 10 },
+  'AWS.EC2.ManyPasswordReadAttempts': { copies: 30 },
+  'AWS.EC2.MultiInstanceConnect': { copies: 2, distinct: [['requestParameters', 'instanceId']] },
+  'AWS.CloudTrail.UnauthorizedAPICall': { copies: 20 },
+  'AWS.IAMUser.ReconAccessDenied': { copies: 15 },
+  'AWS.SecretsManager.RetrieveSecrets': { copies: 20 },
+  'AWS.SecretsManager.BatchRetrieveSecrets': { copies: 5 },
+  'AWS.SecretsManager.RetrieveSecretsMultiRegion': { copies: 5, distinct: [['awsRegion']] },
+  'AWS.S3.DeleteObject': { copies: 50 },
 };
 
 function toEvent(
@@ -82,6 +94,12 @@ function toEvent(
   };
 }
 
+/** A CSV cell without its quotes ("a, b" -> a, b; "" -> "). */
+const unquote = (cell: string): string =>
+  cell.length >= 2 && cell.startsWith('"') && cell.endsWith('"')
+    ? cell.slice(1, -1).replaceAll('""', '"')
+    : cell;
+
 const manifest = readFileSync(new URL('manifest.csv', corpus), 'utf8')
   .trim()
   .split('\n')
@@ -94,7 +112,7 @@ const manifest = readFileSync(new URL('manifest.csv', corpus), 'utf8')
       line: Number(cells[1]),
       source: cells[2]!,
       rule: cells[3]!,
-      name: cells.slice(4, -1).join(','),
+      name: unquote(cells.slice(4, -1).join(',')),
       expected: cells.at(-1) === 'True',
     };
   });

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Detection } from '../types.js';
+import { PANTHER_CLOUDTRAIL_DETECTIONS } from './panther-cloudtrail.js';
 import { PANTHER_KUBERNETES_DETECTIONS } from './panther-kubernetes.js';
 import { lines, PANTHER } from './sources.js';
 
@@ -84,4 +85,8 @@ const FIRST_PORTS: readonly Detection[] = [
  * PANTHER_DETECTIONS.find((d) => d.pantherRule === 'Kubernetes.Pod.Host.PID')?.id; //=> 'panther.k8s-pod-host-pid'
  * ```
  */
-export const PANTHER_DETECTIONS: readonly Detection[] = [...FIRST_PORTS, ...PANTHER_KUBERNETES_DETECTIONS];
+export const PANTHER_DETECTIONS: readonly Detection[] = [
+  ...FIRST_PORTS,
+  ...PANTHER_KUBERNETES_DETECTIONS,
+  ...PANTHER_CLOUDTRAIL_DETECTIONS,
+];
