@@ -23,6 +23,8 @@ export function buildOnce(): void {
         fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)),
         '-p',
         'tsconfig.build.json',
+        '--outDir',
+        OUT_DIR,
       ],
       {
         cwd: ROOT,
