@@ -12,7 +12,6 @@ export interface KubetrailSpec {
   readonly dist: string;
   readonly files: readonly string[];
   readonly query: string;
-  readonly workers?: number;
   readonly prefilter?: boolean;
 }
 
@@ -21,7 +20,6 @@ const kubetrail = (await import(spec.dist)) as typeof import('../../src/index.js
 const result = await kubetrail.query([...spec.files], spec.query, {
   now: 0,
   onError: 'skip',
-  ...(spec.workers === undefined ? {} : { workers: spec.workers }),
   ...(spec.prefilter === undefined ? {} : { prefilter: spec.prefilter }),
 });
 process.stdout.write(JSON.stringify({ rows: result.rows, statistics: result.statistics }));
