@@ -5,7 +5,15 @@
  */
 import { KubetrailError } from '../errors.js';
 
-/** Stable error codes thrown by `src/detect`, with what each means. */
+/**
+ * Stable error codes thrown by `src/detect`, with what each means.
+ *
+ * @example
+ * ```ts
+ * Object.keys(DETECT_ERROR_CODES).includes('unknown_detection_id'); //=> true
+ * DETECT_ERROR_CODES.duplicate_detection_id; //=> 'Two detections in one set share an id.'
+ * ```
+ */
 export const DETECT_ERROR_CODES = {
   detection_parse_error: 'A detections file is not valid YAML or JSON text.',
   invalid_detection:

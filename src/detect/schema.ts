@@ -10,7 +10,18 @@ import type { Detection } from './types.js';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;
 
-/** One query of a detection. */
+/**
+ * Validates one query of a detection: the Logs Insights text, an optional
+ * description, and whether it is quoted verbatim from its source. Unknown
+ * keys are rejected.
+ *
+ * @example
+ * ```ts
+ * DetectionQuerySchema.parse({ query: 'filter verb = "delete"', verbatim: false });
+ * //=> { query: 'filter verb = "delete"', verbatim: false }
+ * DetectionQuerySchema.safeParse({ query: '' }).success; //=> false
+ * ```
+ */
 export const DetectionQuerySchema = z
   .object({
     query: z.string().min(1),

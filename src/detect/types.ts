@@ -8,13 +8,29 @@ import type { ResultRowLike } from './result-row.js';
 /** How bad a finding is, from `info` (context) to `critical` (act now). */
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
-/** Every severity, least to most severe. */
+/**
+ * Every severity, least to most severe.
+ *
+ * @example
+ * ```ts
+ * SEVERITIES.indexOf('high') > SEVERITIES.indexOf('medium'); //=> true
+ * SEVERITIES.at(-1); //=> 'critical'
+ * ```
+ */
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
 /** The log kinds a detection can apply to. */
 export type DetectionKind = 'kubernetes-audit' | 'cloudtrail' | 'authenticator';
 
-/** Every detection kind. */
+/**
+ * Every detection kind.
+ *
+ * @example
+ * ```ts
+ * DETECTION_KINDS; //=> ['kubernetes-audit', 'cloudtrail', 'authenticator']
+ * listDetections({ kind: DETECTION_KINDS[1] }).every((d) => d.kind === 'cloudtrail'); //=> true
+ * ```
+ */
 export const DETECTION_KINDS: readonly DetectionKind[] = ['kubernetes-audit', 'cloudtrail', 'authenticator'];
 
 /** One Logs Insights query of a detection. */

@@ -7,6 +7,12 @@
 /**
  * Every format `detectFormat` can name. See `docs/formats.md` for an example
  * of each, how it is detected and where the system fields come from.
+ *
+ * @example
+ * ```ts
+ * LOG_FORMATS.includes('cloudtrail-records'); //=> true
+ * LOG_FORMATS.includes(detectFormat(new TextEncoder().encode('{"Records":[]}')).format); //=> true
+ * ```
  */
 export const LOG_FORMATS = [
   'kubernetes-audit-ndjson',

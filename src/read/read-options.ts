@@ -48,5 +48,14 @@ export interface ReadLogsOptions {
   readonly klogYear?: number;
 }
 
-/** Default `maxLineBytes`: 64 MiB. */
+/**
+ * Default `maxLineBytes`: 64 MiB. A longer line (or JSON value) is rejected
+ * with `line_too_long` instead of being buffered without bound.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MAX_LINE_BYTES; //=> 67108864
+ * readLogs('big.log', { maxLineBytes: 4 * DEFAULT_MAX_LINE_BYTES });
+ * ```
+ */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;

@@ -74,7 +74,16 @@ export interface ReadSummary {
   unknownFilesSkipped: number;
 }
 
-/** How many located rejections a summary keeps. */
+/**
+ * How many located rejections a summary keeps; later ones are still counted
+ * in `skipped` and `rejectedByReason`.
+ *
+ * @example
+ * ```ts
+ * MAX_KEPT_REJECTIONS; //=> 1000
+ * reader.summary().rejections.length <= MAX_KEPT_REJECTIONS; //=> true
+ * ```
+ */
 export const MAX_KEPT_REJECTIONS = 1000;
 
 /** Creates an empty summary. */

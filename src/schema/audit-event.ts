@@ -40,7 +40,11 @@ export const UserInfoSchema = z.looseObject({
   groups: z.array(z.string()).optional(),
   extra: z.record(z.string(), z.array(z.string())).optional(),
 });
-/** @see UserInfoSchema */
+/**
+ * The user an audit event attributes a request to (`user`, `impersonatedUser`), as parsed by `UserInfoSchema`.
+ *
+ * @see UserInfoSchema
+ */
 export type UserInfo = z.infer<typeof UserInfoSchema>;
 
 /**
@@ -63,7 +67,11 @@ export const ObjectReferenceSchema = z.looseObject({
   resourceVersion: z.string().optional(),
   subresource: z.string().optional(),
 });
-/** @see ObjectReferenceSchema */
+/**
+ * The object an audit event's request targeted (`objectRef`), as parsed by `ObjectReferenceSchema`.
+ *
+ * @see ObjectReferenceSchema
+ */
 export type ObjectReference = z.infer<typeof ObjectReferenceSchema>;
 
 /**
@@ -137,7 +145,11 @@ export const StatusSchema = z.looseObject({
   details: StatusDetailsSchema.optional(),
   code: z.number().int().optional(),
 });
-/** @see StatusSchema */
+/**
+ * The response status of an audit event (`responseStatus`, a `metav1.Status`), as parsed by `StatusSchema`.
+ *
+ * @see StatusSchema
+ */
 export type Status = z.infer<typeof StatusSchema>;
 
 /**
@@ -237,7 +249,11 @@ export const AuditEventSchema = z
       }
     }
   });
-/** @see AuditEventSchema */
+/**
+ * One Kubernetes audit event (`audit.k8s.io/v1`, tolerating `v1beta1`), as parsed by `AuditEventSchema`.
+ *
+ * @see AuditEventSchema
+ */
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 /**
@@ -254,5 +270,9 @@ export const AuditEventListSchema = z.looseObject({
   metadata: ListMetaSchema.optional(),
   items: z.array(AuditEventSchema),
 });
-/** @see AuditEventListSchema */
+/**
+ * A Kubernetes audit `EventList` (a webhook batch), as parsed by `AuditEventListSchema`.
+ *
+ * @see AuditEventListSchema
+ */
 export type AuditEventList = z.infer<typeof AuditEventListSchema>;

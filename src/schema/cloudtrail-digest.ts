@@ -53,5 +53,9 @@ export const CloudTrailDigestSchema = z.looseObject({
   previousDigestSignature: nullableString(),
   logFiles: z.array(CloudTrailDigestLogFileSchema),
 });
-/** @see CloudTrailDigestSchema */
+/**
+ * A CloudTrail digest file (recognised so that readers can skip it), as parsed by `CloudTrailDigestSchema`.
+ *
+ * @see CloudTrailDigestSchema
+ */
 export type CloudTrailDigest = z.infer<typeof CloudTrailDigestSchema>;

@@ -156,7 +156,11 @@ export const UserIdentitySchema = z.looseObject({
   credentialId: optionalString(),
   identityProvider: optionalString(),
 });
-/** @see UserIdentitySchema */
+/**
+ * The identity that made a CloudTrail request (`userIdentity`), as parsed by `UserIdentitySchema`.
+ *
+ * @see UserIdentitySchema
+ */
 export type UserIdentity = z.infer<typeof UserIdentitySchema>;
 
 /**
@@ -402,7 +406,11 @@ export const CloudTrailRecordSchema = CloudTrailRecordShapeSchema.superRefine((r
     }
   }
 });
-/** @see CloudTrailRecordSchema */
+/**
+ * One CloudTrail record (event versions 1.0 to 1.11, Insights events included), as parsed by `CloudTrailRecordSchema`.
+ *
+ * @see CloudTrailRecordSchema
+ */
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 
 /**
@@ -416,5 +424,9 @@ export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
 export const CloudTrailFileSchema = z.looseObject({
   Records: z.array(CloudTrailRecordSchema),
 });
-/** @see CloudTrailFileSchema */
+/**
+ * A CloudTrail log file envelope, `{"Records": [...]}`, as parsed by `CloudTrailFileSchema`.
+ *
+ * @see CloudTrailFileSchema
+ */
 export type CloudTrailFile = z.infer<typeof CloudTrailFileSchema>;
