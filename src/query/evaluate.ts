@@ -15,6 +15,7 @@
  * @module
  */
 import type {
+  BinaryOperator,
   CallExpr,
   Expr,
   FieldRef,
@@ -27,6 +28,7 @@ import type {
 } from './ast.js';
 import { fieldRefName } from './ast.js';
 import { didYouMean, QueryError, type QueryErrorCode } from './errors.js';
+import { arithmeticOperator, negate } from './functions/numeric.js';
 import { FUNCTIONS, lookupFunction } from './functions/registry.js';
 import type {
   AggregateFunctionDef,
@@ -43,7 +45,6 @@ import {
   isTruthy,
   isValueList,
   isValueMap,
-  toNumberValue,
   valuesEqual,
   valueToResultString,
 } from './semantics.js';
@@ -182,25 +183,6 @@ function matchText(v: Value): string | undefined {
   return valueToResultString(v);
 }
 
-function arith(op: string, a: number, b: number): number | undefined {
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      return b === 0 ? undefined : a / b;
-    case '%':
-      return b === 0 ? undefined : a % b;
-    default: {
-      const r = a ** b;
-      return Number.isFinite(r) ? r : undefined;
-    }
-  }
-}
-
 /**
  * Compiles an expression into a closure.
  *
@@ -245,10 +227,7 @@ export function compileExpr(expr: Expr, scope: ExprScope): Evaluator {
     case 'UnaryExpr': {
       const operand = compileExpr(expr.operand, scope);
       if (expr.op === 'not') return (row, ctx) => !isTruthy(operand(row, ctx));
-      return (row, ctx) => {
-        const n = toNumberValue(operand(row, ctx));
-        return n === undefined ? undefined : -n;
-      };
+      return (row, ctx) => negate(operand(row, ctx));
     }
     case 'BinaryExpr':
       return compileBinary(expr.op, compileExpr(expr.left, scope), compileExpr(expr.right, scope));
@@ -282,7 +261,7 @@ function compileFieldRef(ref: FieldRef, scope: ExprScope): Evaluator {
   return (row) => lookup(row);
 }
 
-function compileBinary(op: string, left: Evaluator, right: Evaluator): Evaluator {
+function compileBinary(op: BinaryOperator, left: Evaluator, right: Evaluator): Evaluator {
   switch (op) {
     case 'and':
       return (row, ctx) => isTruthy(left(row, ctx)) && isTruthy(right(row, ctx));
@@ -317,14 +296,11 @@ function compileBinary(op: string, left: Evaluator, right: Evaluator): Evaluator
         const c = compareOrdered(left(row, ctx), right(row, ctx));
         return c !== undefined && c >= 0;
       };
-    default:
-      return (row, ctx) => {
-        const a = toNumberValue(left(row, ctx));
-        if (a === undefined) return undefined;
-        const b = toNumberValue(right(row, ctx));
-        if (b === undefined) return undefined;
-        return arith(op, a, b);
-      };
+    default: {
+      // The one arithmetic implementation, shared with the function library.
+      const apply = arithmeticOperator(op);
+      return (row, ctx) => apply(left(row, ctx), right(row, ctx));
+    }
   }
 }
 

@@ -15,9 +15,55 @@ import type { Arg, ScalarFunctionDef } from './types.js';
 /** The binary arithmetic operators. */
 export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%' | '^';
 
+const ARITHMETIC: Readonly<Record<ArithmeticOperator, (x: number, y: number) => number>> = {
+  '+': (x, y) => x + y,
+  '-': (x, y) => x - y,
+  '*': (x, y) => x * y,
+  '/': (x, y) => x / y,
+  '%': (x, y) => x % y,
+  '^': (x, y) => x ** y,
+};
+
 /**
- * Applies an arithmetic operator. `%` keeps the sign of the dividend, `^` is
- * exponentiation. Missing or non-numeric operands, and non-finite results,
+ * The one implementation of an arithmetic operator, resolved once (the
+ * evaluator calls it when it compiles `a + b`, so nothing is looked up per
+ * row). Operands coerce with `toNumberValue` (numbers, numeric strings,
+ * booleans as 1/0, timestamps as epoch ms). A missing, `null` or
+ * non-numeric operand gives `undefined` (no value), and so does a result
+ * that is not finite: overflow (`1e308 * 10`), division or modulo by zero,
+ * `0 / 0`. `%` keeps the sign of the dividend, `^` is exponentiation.
+ *
+ * @example
+ * ```ts
+ * const add = arithmeticOperator('+');
+ * add('2', 3) //=> 5
+ * arithmeticOperator('*')(1e308, 10) //=> undefined
+ * ```
+ */
+export function arithmeticOperator(op: ArithmeticOperator): (a: Value, b: Value) => Value {
+  const f = ARITHMETIC[op];
+  return (a, b) => {
+    const x = toNumberValue(a);
+    if (x === undefined) return undefined;
+    const y = toNumberValue(b);
+    if (y === undefined) return undefined;
+    const r = f(x, y);
+    return Number.isFinite(r) ? r : undefined;
+  };
+}
+
+const OPERATORS: Readonly<Record<ArithmeticOperator, (a: Value, b: Value) => Value>> = {
+  '+': arithmeticOperator('+'),
+  '-': arithmeticOperator('-'),
+  '*': arithmeticOperator('*'),
+  '/': arithmeticOperator('/'),
+  '%': arithmeticOperator('%'),
+  '^': arithmeticOperator('^'),
+};
+
+/**
+ * Applies an arithmetic operator (see {@link arithmeticOperator}, which
+ * this calls). Missing or non-numeric operands, and non-finite results,
  * give `undefined` (no value).
  *
  * @example
@@ -25,34 +71,11 @@ export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%' | '^';
  * applyArithmetic('^', 2, 3) //=> 8
  * applyArithmetic('%', 10, 3) //=> 1
  * applyArithmetic('+', '2', 3) //=> 5
+ * applyArithmetic('/', 1, 0) //=> undefined
  * ```
  */
 export function applyArithmetic(op: ArithmeticOperator, a: Value, b: Value): Value {
-  const x = toNumberValue(a);
-  const y = toNumberValue(b);
-  if (x === undefined || y === undefined) return undefined;
-  let r: number;
-  switch (op) {
-    case '+':
-      r = x + y;
-      break;
-    case '-':
-      r = x - y;
-      break;
-    case '*':
-      r = x * y;
-      break;
-    case '/':
-      r = x / y;
-      break;
-    case '%':
-      r = x % y;
-      break;
-    case '^':
-      r = x ** y;
-      break;
-  }
-  return finite(r);
+  return OPERATORS[op](a, b);
 }
 
 /**

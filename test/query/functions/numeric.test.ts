@@ -1,10 +1,13 @@
 import { describe, expect, test } from 'vitest';
+import type { LogEvent } from '../../../src/log-event.js';
 import {
   type ArithmeticOperator,
   applyArithmetic,
+  arithmeticOperator,
   negate,
   roundHalfAwayFromZero,
 } from '../../../src/query/functions/numeric.js';
+import { compileQuery } from '../../../src/query/index.js';
 import type { Value } from '../../../src/query/value.js';
 import { call } from './helpers.js';
 
@@ -29,8 +32,37 @@ describe('arithmetic operators', () => {
     ['+', { a: 1 }, 1, undefined],
     ['+', [1], 1, undefined],
     ['^', 10, 400, undefined],
+    ['+', 1e308, 1e308, undefined],
+    ['*', -1e308, 10, undefined],
+    ['-', -1e308, 1e308, undefined],
+    ['/', 0, 0, undefined],
+    ['^', 0, -1, undefined],
+    ['+', '1e3', '-4', 996],
+    ['+', ' 5', 1, undefined],
   ])('%j %s %j = %j', (op, a, b, expected) => {
     expect(applyArithmetic(op, a, b)).toBe(expected);
+  });
+
+  test('the query operators give what applyArithmetic gives (one implementation)', async () => {
+    const samples: Value[] = [0, 1, -7, 2.5, 1e308, -1e308, '3', '1e3', ' 5', 'x', true, null, undefined];
+    const events: LogEvent[] = [];
+    for (const a of samples)
+      for (const b of samples) {
+        const record: Record<string, Value> = {};
+        if (a !== undefined) record.a = a;
+        if (b !== undefined) record.b = b;
+        events.push({ timestamp: 0, message: '', kind: 'json', record, source: { file: 'mem' } });
+      }
+    for (const op of ['+', '-', '*', '/', '%', '^'] as const) {
+      const { rows } = await compileQuery(`fields a ${op} b as r, -a as m`, {
+        order: 'input',
+        limit: 1000,
+      }).run(events);
+      const expected = samples.flatMap((a) => samples.map((b) => applyArithmetic(op, a, b)));
+      expect(rows.map((r) => r.r)).toEqual(expected);
+      expect(rows.map((r) => r.m)).toEqual(samples.flatMap((a) => samples.map(() => negate(a))));
+      expect(arithmeticOperator(op)(1e308, 1e308)).toBe(applyArithmetic(op, 1e308, 1e308));
+    }
   });
 
   test.each<[Value, Value]>([
