@@ -11,7 +11,7 @@ import { DetectError } from './errors.js';
 import type { ResultRowLike } from './result-row.js';
 import type { Detection, DetectionFilter, Finding } from './types.js';
 
-/** The part of a compiled query that detections use (the engine's `CompiledQuery`). */
+/** The part of a compiled query that detections use (the engine's `CompiledQuery`). @internal */
 export interface DetectionCompiledQuery {
   run(
     events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
@@ -22,13 +22,13 @@ export interface DetectionCompiledQuery {
   }>;
 }
 
-/** Compiles one query: the engine's `compileQuery`. */
+/** Compiles one query: the engine's `compileQuery`. @internal */
 export type DetectionCompiler = (
   query: string,
   options: { limit?: number; startTime?: number; endTime?: number; now?: number },
 ) => DetectionCompiledQuery;
 
-/** Options of {@link runDetectionsWith}. */
+/** Options of `runDetections`. */
 export interface RunDetectionsOptions {
   /** The detection set; the built-ins by default. */
   readonly detections?: readonly Detection[];
@@ -59,11 +59,14 @@ interface Planned {
  * Every query is compiled before any input is read (a bad query throws
  * `DetectError` `invalid_detection_query`); the input is then read once and
  * each event is fed to the queries of detections of its kind. Findings come
- * back most severe first, then by catalogue order.
+ * back most severe first, then by catalogue order. This is the seam that
+ * `runDetections` binds to the engine and tests drive with a stub compiler;
+ * it is not exported from the package.
  *
+ * @internal
  * @example
  * ```ts
- * import { compileQuery } from 'kubetrail';
+ * import { compileQuery } from '../query/index.js';
  * const findings = await runDetectionsWith(compileQuery, events, { filter: { minSeverity: 'high' } });
  * ```
  */

@@ -94,6 +94,15 @@ describe('public API documentation (src/index.ts)', () => {
     },
   );
 
+  test.each(exports.map((info) => [`${info.name} (${info.kind}, ${info.file})`, info] as const))(
+    '%s is not marked @internal',
+    (_, info) => {
+      expect(info.tags, `${info.name} is exported from src/index.ts but marked @internal`).not.toContain(
+        'internal',
+      );
+    },
+  );
+
   const callable = exports.filter((info) => info.kind !== 'type');
   test.each(callable.map((info) => [`${info.name} (${info.kind}, ${info.file})`, info] as const))(
     '%s has an @example',
