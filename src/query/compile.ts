@@ -17,6 +17,10 @@
  * 3. `sort` followed by `limit` keeps only the top K rows.
  * 4. Without a `limit` command the output is capped at 10,000 rows (the
  *    service's default), or at `options.limit`.
+ * 5. A `sort` (or the implicit newest-first order) directly followed by
+ *    `dedup` becomes one stage that keeps one row per distinct key.
+ * 6. Every buffering stage holds at most `options.maxBufferedRows` rows
+ *    (groups, keys) and throws `resource_limit` rather than drop any.
  *
  * @module
  */
@@ -24,6 +28,7 @@
 import type { LogEvent } from '../log-event.js';
 import type {
   Command,
+  DedupCommand,
   Expr,
   FieldRef,
   FilterCommand,
@@ -32,10 +37,11 @@ import type {
   ParseCommand,
   QueryAst,
   SourceCommand,
+  Span,
   StatsCommand,
 } from './ast.js';
 import { fieldRefName } from './ast.js';
-import { dedupStage } from './commands/dedup.js';
+import { dedupStage, sortedDedupStage } from './commands/dedup.js';
 import { type FieldItem, fieldsStage } from './commands/fields.js';
 import { filterStage } from './commands/filter.js';
 import { filterIndexStage } from './commands/filter-index.js';
@@ -69,7 +75,14 @@ import {
 } from './evaluate.js';
 import type { EvalContext } from './functions/types.js';
 import { parseQuery } from './parser.js';
-import { buildChain, countMatched, type RunState, type Sink, type StageFactory } from './plan.js';
+import {
+  type BufferLimit,
+  buildChain,
+  countMatched,
+  type RunState,
+  type Sink,
+  type StageFactory,
+} from './plan.js';
 import { computePrefilter, type Prefilter } from './prefilter.js';
 import { printQuery } from './print.js';
 import {
@@ -110,6 +123,17 @@ export interface CompileOptions {
    * @defaultValue undefined (no cap: every field of big audit events stays reachable)
    */
   readonly maxDiscoveredFields?: number | undefined;
+  /**
+   * The most rows one buffering stage may hold: a `sort` without a `limit`
+   * (or with a `limit` above this), the default newest-first order when the
+   * row cap is raised above this, `dedup` (distinct keys plus the rows kept
+   * because a field is missing), the groups of a `stats`, and the rows that
+   * `unnest` or `parse … multi` make from one row. Going over it stops the
+   * run with a `QueryError` of code `resource_limit` naming the stage; rows
+   * are never dropped silently. `Infinity` lifts the bound.
+   * @defaultValue 1,000,000 ({@link DEFAULT_MAX_BUFFERED_ROWS})
+   */
+  readonly maxBufferedRows?: number | undefined;
 }
 
 /** Options of a run. */
@@ -166,10 +190,22 @@ export const COMPILE_ERROR_CODES: readonly QueryErrorCode[] = Object.freeze([
   'misplaced_source',
   'parse_name_mismatch',
   'query_cancelled',
+  'resource_limit',
 ] as const);
 
 /** The default result cap of the service. */
 export const DEFAULT_LIMIT = 10_000;
+
+/**
+ * The default of `CompileOptions.maxBufferedRows`: the most rows, groups or
+ * keys one buffering stage may hold before a run fails with `resource_limit`.
+ *
+ * @example
+ * ```ts
+ * compileQuery('sort x', { maxBufferedRows: DEFAULT_MAX_BUFFERED_ROWS * 4 });
+ * ```
+ */
+export const DEFAULT_MAX_BUFFERED_ROWS = 1_000_000;
 
 /** A step of the laid-out plan. @internal */
 export type PlanStep =
@@ -463,6 +499,8 @@ interface Projection {
 
 interface CompileState {
   readonly text: string | undefined;
+  /** Makes the bound of a buffering stage (see `CompileOptions.maxBufferedRows`). */
+  readonly bound: (what: string, unit: string, span: Span, hints: readonly string[]) => BufferLimit;
   readonly fieldOptions: FieldLookupOptions;
   readonly defined: Set<string>;
   readonly reads: Set<string>;
@@ -705,7 +743,10 @@ function compileParse(c: ParseCommand, state: CompileState): StageFactory {
   for (const n of names) state.defined.add(n);
   if (state.available !== undefined) for (const n of names) state.available.add(n);
   addColumns(state, names);
-  return parseStage(source, names, extract);
+  const limit = state.bound('parse … multi', 'rows from one row', c.span, [
+    'use a regex that matches fewer times per line',
+  ]);
+  return parseStage(source, names, extract, limit);
 }
 
 /** Counts capture groups of a pattern by a simple scan (escapes and classes skipped). */
@@ -771,8 +812,23 @@ function compileSteps(
 ): CompiledPlan {
   const fieldOptions: FieldLookupOptions =
     options.maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields: options.maxDiscoveredFields };
+  const max = maxBufferedRowsOf(options, text);
+  const bound = (what: string, unit: string, span: Span, hints: readonly string[]): BufferLimit => ({
+    max,
+    exceeded: () => {
+      throw new QueryError({
+        code: 'resource_limit',
+        message: `${what} would hold more than ${max} ${unit}; raise the maxBufferedRows option to allow more`,
+        phase: 'run',
+        span,
+        source: text ?? '',
+        hints: [...hints, `maxBufferedRows is ${max} (default ${DEFAULT_MAX_BUFFERED_ROWS})`],
+      });
+    },
+  });
   const state: CompileState = {
     text,
+    bound,
     fieldOptions,
     defined: new Set(),
     reads: new Set(),
@@ -802,7 +858,10 @@ function compileSteps(
     }
     return k;
   };
+  // The index of a dedup step already compiled into the sort before it.
+  let fused = -1;
   steps.forEach((step, i) => {
+    if (i === fused) return;
     switch (step.kind) {
       case 'match-point':
         stages.push(countMatched);
@@ -810,10 +869,23 @@ function compileSteps(
       case 'cap':
         stages.push(limitStage(step.count));
         return;
-      case 'implicit-sort':
+      case 'implicit-sort': {
         state.reads.add('@timestamp');
-        stages.push(sortStage([timestampKey], topKAfter(i)));
+        const following = steps[i + 1];
+        if (following?.kind === 'command' && following.command.kind === 'DedupCommand') {
+          stages.push(compileSortedDedup([timestampKey], following.command, state));
+          fused = i + 1;
+          return;
+        }
+        const span =
+          following?.kind === 'command' ? following.command.span : { start: 0, end: text?.length ?? 0 };
+        const limit = state.bound('the default newest-first order', 'rows', span, [
+          "use limit any N, or the order: 'input' option, to keep input order without buffering",
+          'lower the limit option',
+        ]);
+        stages.push(sortStage([timestampKey], topKAfter(i), limit));
         return;
+      }
       default:
         break;
     }
@@ -850,16 +922,30 @@ function compileSteps(
       case 'DisplayCommand':
         display = c.items;
         return;
-      case 'StatsCommand':
-        stages.push(statsStage(compileStats(c, state)));
+      case 'StatsCommand': {
+        const limit = state.bound('stats', 'groups', c.span, [
+          'group by fewer or coarser values, such as a larger bin()',
+        ]);
+        stages.push(statsStage(compileStats(c, state), limit));
         return;
+      }
       case 'SortCommand': {
         const scope = scopeOf(state);
-        const keys = c.keys.map((k) => {
+        const keys = c.keys.map((k): CompiledSortKey => {
           checkAvailable(k.expr, state, 'sort');
           return { value: compileExpr(k.expr, scope), descending: k.direction === 'desc' };
         });
-        stages.push(sortStage(keys as CompiledSortKey[], topKAfter(i)));
+        const following = steps[i + 1];
+        if (following?.kind === 'command' && following.command.kind === 'DedupCommand') {
+          stages.push(compileSortedDedup(keys, following.command, state));
+          fused = i + 1;
+          return;
+        }
+        const limit = state.bound('sort', 'rows', c.span, [
+          'add a limit after the sort to keep only the top rows',
+          'narrow the input with filters or a time window',
+        ]);
+        stages.push(sortStage(keys, topKAfter(i), limit));
         return;
       }
       case 'LimitCommand':
@@ -878,12 +964,10 @@ function compileSteps(
         return;
       }
       case 'DedupCommand': {
-        const scope = scopeOf(state);
-        const fields = c.fields.map((f) => {
-          checkAvailable(f, state, 'dedup');
-          return compileExpr(f, scope);
-        });
-        stages.push(dedupStage(fields));
+        const limit = state.bound('dedup', 'distinct keys', c.span, [
+          'dedup by fewer or coarser fields, or narrow the input with filters',
+        ]);
+        stages.push(dedupStage(compileDedupFields(c, state), limit));
         return;
       }
       case 'UnnestCommand': {
@@ -892,7 +976,8 @@ function compileSteps(
         state.defined.add(c.into.name);
         state.available?.add(c.into.name);
         addColumns(state, [c.into.name]);
-        stages.push(unnestStage(value, c.into.name));
+        const limit = state.bound('unnest', 'rows from one row', c.span, []);
+        stages.push(unnestStage(value, c.into.name, limit));
         return;
       }
       case 'UnmaskCommand':
@@ -928,6 +1013,41 @@ function compileSteps(
     });
   }
   return { stages, projection: { columns }, reads: state.reads };
+}
+
+function compileDedupFields(c: DedupCommand, state: CompileState): Evaluator[] {
+  const scope = scopeOf(state);
+  return c.fields.map((f) => {
+    checkAvailable(f, state, 'dedup');
+    return compileExpr(f, scope);
+  });
+}
+
+/** A sort directly followed by dedup: one stage that keeps one row per distinct key. */
+function compileSortedDedup(
+  keys: readonly CompiledSortKey[],
+  c: DedupCommand,
+  state: CompileState,
+): StageFactory {
+  const limit = state.bound(
+    'dedup',
+    'rows (one per distinct key, plus the rows with a missing field)',
+    c.span,
+    ['dedup by fewer or coarser fields, or narrow the input with filters'],
+  );
+  return sortedDedupStage(keys, compileDedupFields(c, state), limit);
+}
+
+/** `options.maxBufferedRows`, checked: a whole number of at least 1, or `Infinity`. */
+function maxBufferedRowsOf(options: CompileOptions, text: string | undefined): number {
+  const max = options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS;
+  if (max === Number.POSITIVE_INFINITY || (Number.isSafeInteger(max) && max >= 1)) return max;
+  return compileError(
+    'invalid_argument',
+    `the maxBufferedRows option must be a whole number of at least 1 (or Infinity), not ${max}`,
+    { start: 0, end: 0 },
+    { text },
+  );
 }
 
 function utf8Length(s: string): number {

@@ -50,6 +50,8 @@ export const QUERY_ERROR_CODES = {
   unsupported_command: 'The command exists in the service but cannot run offline, or is not supported.',
   // run
   query_cancelled: 'The query was cancelled through its AbortSignal.',
+  resource_limit:
+    'A buffering stage (sort, dedup, the default newest-first order, stats groups, unnest or parse multi fan-out) would hold more rows than `CompileOptions.maxBufferedRows` allows; the run stops instead of dropping rows.',
 } as const satisfies Record<string, string>;
 
 /** A query error code; see {@link QUERY_ERROR_CODES}. */

@@ -8,7 +8,9 @@
  * `sort`, `stats` and `dedup` buffer (sort with a limit keeps only the top
  * K, stats keeps one accumulator set per group) and flush on `end()`.
  * A `push` that returns `false` tells upstream that no more rows are wanted,
- * so a satisfied `limit` stops the reading of input.
+ * so a satisfied `limit` stops the reading of input. Every buffering stage
+ * holds at most `maxBufferedRows` rows (groups, keys) and throws a
+ * `resource_limit` error rather than drop any (see {@link BufferLimit}).
  *
  * @module
  */
@@ -38,6 +40,19 @@ export interface RunState {
   matched: number;
   /** Ordinal for rows a stage creates (stats output rows). */
   nextOrdinal: number;
+}
+
+/**
+ * The bound on what one buffering stage may hold: sort entries, dedup keys
+ * and kept rows, stats groups, or the rows one row fans out into.
+ *
+ * @internal
+ */
+export interface BufferLimit {
+  /** The most rows (groups, keys) the stage may hold. */
+  readonly max: number;
+  /** Throws the stage's `resource_limit` error. */
+  readonly exceeded: () => never;
 }
 
 /**

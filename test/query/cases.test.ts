@@ -49,6 +49,7 @@ const CaseOptions = z
     now: z.number().optional(),
     order: z.enum(['newest-first', 'input']).optional(),
     maxDiscoveredFields: z.number().int().positive().optional(),
+    maxBufferedRows: z.number().int().positive().optional(),
   })
   .strict();
 

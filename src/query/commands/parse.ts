@@ -11,12 +11,13 @@
  * - `csv as a, b, c`: comma-separated values, double quotes as in RFC 4180.
  *
  * Parse never drops a row: a row that does not match keeps flowing with the
- * names set to missing. Streams.
+ * names set to missing. Streams; `multi` making more than `maxBufferedRows`
+ * rows from one row is a `resource_limit` error.
  *
  * @module
  */
 import type { Evaluator } from '../evaluate.js';
-import type { StageFactory } from '../plan.js';
+import type { BufferLimit, StageFactory } from '../plan.js';
 import type { UserRegex } from '../regex.js';
 import { compileUserRegex } from '../regex.js';
 import { copyRow, defineField, type Row } from '../row.js';
@@ -204,7 +205,12 @@ function textOf(v: Value): string | undefined {
  *
  * @internal
  */
-export function parseStage(source: Evaluator, names: readonly string[], extract: Extractor): StageFactory {
+export function parseStage(
+  source: Evaluator,
+  names: readonly string[],
+  extract: Extractor,
+  limit: BufferLimit,
+): StageFactory {
   const clear = (row: Row) => {
     for (const name of names) defineField(row, name, undefined);
   };
@@ -221,6 +227,7 @@ export function parseStage(source: Evaluator, names: readonly string[], extract:
         for (const [name, value] of matches[0] ?? []) defineField(row, name, value);
         return next.push(row);
       }
+      if (matches.length > limit.max) limit.exceeded();
       for (const match of matches) {
         const copy = copyRow(row);
         clear(copy);

@@ -3,11 +3,13 @@
  * (`compareForSort`: non-numbers before numbers, natural chunked order for
  * strings; descending is the exact reverse). Ties keep arrival order, so
  * the sort is stable. With a `limit` right after it, only the top K rows
- * are kept (a bounded binary heap), so memory is O(K).
+ * are kept (a bounded binary heap), so memory is O(K). Either way it holds
+ * at most `maxBufferedRows` rows and throws `resource_limit` beyond that.
  *
  * @module
  */
-import type { Sink, StageFactory } from '../plan.js';
+import type { EvalContext } from '../functions/types.js';
+import type { BufferLimit, Sink, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
 import { compareForSort } from '../semantics.js';
 import type { Value } from '../value.js';
@@ -18,11 +20,16 @@ import type { Value } from '../value.js';
  * @internal
  */
 export interface CompiledSortKey {
-  readonly value: (row: Row) => Value;
+  readonly value: (row: Row, ctx: EvalContext) => Value;
   readonly descending: boolean;
 }
 
-interface Entry {
+/**
+ * A buffered row with its sort keys and arrival number.
+ *
+ * @internal
+ */
+export interface SortEntry {
   readonly row: Row;
   readonly keys: readonly Value[];
   readonly seq: number;
@@ -34,7 +41,7 @@ interface Entry {
  *
  * @internal
  */
-function entryComparator(keys: readonly CompiledSortKey[]): (a: Entry, b: Entry) => number {
+export function entryComparator(keys: readonly CompiledSortKey[]): (a: SortEntry, b: SortEntry) => number {
   const desc = keys.map((k) => k.descending);
   return (a, b) => {
     for (let i = 0; i < desc.length; i++) {
@@ -53,7 +60,7 @@ function entryComparator(keys: readonly CompiledSortKey[]): (a: Entry, b: Entry)
 export function createTopK<T>(
   k: number,
   cmp: (a: T, b: T) => number,
-): { add(entry: T): void; sorted(): T[] } {
+): { add(entry: T): void; sorted(): T[]; readonly size: number } {
   const h: T[] = [];
   const swap = (i: number, j: number): void => {
     const t = h[i] as T;
@@ -95,26 +102,41 @@ export function createTopK<T>(
       down(0);
     },
     sorted: () => [...h].sort(cmp),
+    get size() {
+      return h.length;
+    },
   };
 }
 
 /**
  * The `sort` stage. With `topK`, only the first `topK` rows of the sorted
- * order are kept and passed on.
+ * order are kept and passed on. It holds at most `limit.max` rows.
  *
  * @internal
  */
-export function sortStage(keys: readonly CompiledSortKey[], topK?: number): StageFactory {
+export function sortStage(
+  keys: readonly CompiledSortKey[],
+  topK: number | undefined,
+  limit: BufferLimit,
+): StageFactory {
   const cmp = entryComparator(keys);
-  return (next: Sink): Sink => {
+  // A heap no bigger than the bound needs no check.
+  const checked = topK === undefined || topK > limit.max;
+  return (next: Sink, state): Sink => {
     let seq = 0;
-    const all: Entry[] = [];
+    const all: SortEntry[] = [];
     const heap = topK === undefined ? undefined : createTopK(topK, cmp);
+    const ctx = state.ctx;
     return {
       push(row) {
-        const entry: Entry = { row, keys: keys.map((k) => k.value(row)), seq: seq++ };
-        if (heap === undefined) all.push(entry);
-        else heap.add(entry);
+        const entry: SortEntry = { row, keys: keys.map((k) => k.value(row, ctx)), seq: seq++ };
+        if (heap === undefined) {
+          if (all.length >= limit.max) limit.exceeded();
+          all.push(entry);
+        } else {
+          if (checked && heap.size >= limit.max && heap.size < (topK as number)) limit.exceeded();
+          heap.add(entry);
+        }
         return true;
       },
       end() {

@@ -8,13 +8,14 @@
  * aliases of earlier items (`a - b as c`). Group values that print alike
  * (`401` and `"401"`) are one group; a missing group value is a group of its
  * own whose cell is absent. Groups come out in order of first appearance.
- * With no input rows there are no output rows, grouped or not.
+ * With no input rows there are no output rows, grouped or not. More than
+ * `maxBufferedRows` groups is a `resource_limit` error.
  *
  * @module
  */
 import type { AggregateSlot, Evaluator } from '../evaluate.js';
 import type { Accumulator } from '../functions/types.js';
-import type { StageFactory } from '../plan.js';
+import type { BufferLimit, StageFactory } from '../plan.js';
 import { defineField, fieldsRow, type Row } from '../row.js';
 import { valueToResultString } from '../semantics.js';
 import type { Value } from '../value.js';
@@ -55,7 +56,7 @@ export function groupKeyPart(v: Value): string {
  *
  * @internal
  */
-export function statsStage(stats: CompiledStats): StageFactory {
+export function statsStage(stats: CompiledStats, limit: BufferLimit): StageFactory {
   return (next, state) => {
     const groups = new Map<string, Group>();
     const ctx = state.ctx;
@@ -66,6 +67,7 @@ export function statsStage(stats: CompiledStats): StageFactory {
         for (const k of keys) key += groupKeyPart(k);
         let group = groups.get(key);
         if (group === undefined) {
+          if (groups.size >= limit.max) limit.exceeded();
           group = { keys, accumulators: stats.slots.map((s) => s.def.create(s.constants)) };
           groups.set(key, group);
         }
