@@ -70,7 +70,8 @@ outside addresses from 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24, VPC
 addresses from 10.0.0.0/16, control-plane addresses from 172.16.0.0/12, and
 access keys containing \`EXAMPLE\` or random. Record shapes follow the public
 Kubernetes audit API, the EKS and CloudTrail documentation and the
-aws-iam-authenticator source (see \`../shared/reference/schemas-and-formats.md\`).
+aws-iam-authenticator source, as summarised in [docs/schemas.md](../docs/schemas.md) and
+[docs/formats.md](../docs/formats.md).
 
 ## The cluster
 
