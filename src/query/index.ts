@@ -12,6 +12,7 @@ export {
   type CompileOptions,
   compileQuery,
   DEFAULT_LIMIT,
+  DEFAULT_MAX_BUFFERED_ROWS,
   type QueryStream,
   type RunOptions,
 } from './compile.js';
