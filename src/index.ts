@@ -74,6 +74,7 @@ export {
   type CompileOptions,
   checkQuery,
   compileQuery,
+  DEFAULT_MAX_BUFFERED_ROWS,
   type InsightsResults,
   isQueryError,
   type Prefilter,
