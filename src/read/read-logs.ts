@@ -9,6 +9,7 @@ import { streamSuffixOf } from './build-event.js';
 import { createTableHandler } from './csv-records.js';
 import { gunzipChunks, isGzip, type PeekedChunks, peekChunks } from './decompress.js';
 import { DETECT_BYTES, detectDecompressed } from './detect-format.js';
+import { readFileRange } from './file-range.js';
 import { InputError } from './input-error.js';
 import { createJsonDocumentHandler, createNdjsonHandler, type FormatHandler } from './json-records.js';
 import { createLineRecordHandler, createTextOutputHandler } from './line-records.js';
@@ -131,7 +132,10 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
     bytesDecompressed: 0,
   };
   summary.files.push(fileSummary);
-  const raw = counted(source.open(), (n) => {
+  // a byte range of a file (see ReadLogsOptions.range): its lines only, offsets stay file offsets
+  const ranged =
+    options.range !== undefined && file !== undefined ? readFileRange(file, options.range) : undefined;
+  const raw = counted(ranged?.chunks ?? source.open(), (n) => {
     summary.bytesRead += n;
     fileSummary.bytesRead += n;
   });
@@ -161,13 +165,14 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
       summary.bytesDecompressed += add;
       fileSummary.bytesDecompressed += add;
     });
-    const bom = hasBom(peek.head);
+    const base = ranged?.start() ?? 0;
+    const bom = base === 0 && hasBom(peek.head);
     if (bom) chunks = dropPrefix(chunks, 3);
     const format = options.format ?? detectDecompressed(peek.head, file);
     fileSummary.format = format;
     if (format === 'empty') return;
     if (format === 'unknown') {
-      if (source.discovered) {
+      if (source.discovered || options.skipUnknownFormats === true) {
         summary.unknownFilesSkipped++;
         fileSummary.skipped = 'unknown_format';
         return;
@@ -200,7 +205,7 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
         pathStream: format === 'cloudwatch-export' ? exportPathStream(file) : undefined,
       },
     });
-    const handler = createHandler(format, sink, bom ? 3 : 0);
+    const handler = createHandler(format, sink, base + (bom ? 3 : 0));
     for await (const chunk of chunks) {
       checkAbort(options);
       let pending: unknown;

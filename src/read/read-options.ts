@@ -44,6 +44,21 @@ export interface ReadLogsOptions {
   readonly kinds?: readonly LogKind[];
   /** Raw-bytes test run before decoding; see {@link RawPrefilter}. */
   readonly prefilter?: RawPrefilter;
+  /**
+   * Read only the lines of this byte range of each file input (not of
+   * in-memory input or stdin): from just after the first `\n` at or after
+   * `start` (from 0 when `start` is 0) through the first `\n` at or after
+   * `end`; ranges that meet (`[0, a)`, `[a, b)`, …) hold every line once.
+   * Pair it with `format`: a range's first bytes may not show the file's
+   * format. Byte offsets stay file offsets; line numbers count from the
+   * range's first line.
+   */
+  readonly range?: { readonly start: number; readonly end: number };
+  /**
+   * Skip, rather than fail on, files whose format is not recognised, as for
+   * files found by a directory walk or glob. @defaultValue false
+   */
+  readonly skipUnknownFormats?: boolean;
   /** Year for raw klog lines that have no CloudWatch timestamp (klog headers carry none). */
   readonly klogYear?: number;
 }
