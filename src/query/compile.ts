@@ -134,6 +134,14 @@ export interface CompileOptions {
    * @defaultValue 1,000,000 ({@link DEFAULT_MAX_BUFFERED_ROWS})
    */
   readonly maxBufferedRows?: number | undefined;
+  /**
+   * Builds the stage of the query's first `stats` in place of the default
+   * one: the seam where worker threads (`src/parallel`) collect partial
+   * aggregates and merge them.
+   *
+   * @internal
+   */
+  readonly firstStatsStage?: ((stats: CompiledStats, limit: BufferLimit) => StageFactory) | undefined;
 }
 
 /** Options of a run. */
@@ -926,7 +934,9 @@ function compileSteps(
         const limit = state.bound('stats', 'groups', c.span, [
           'group by fewer or coarser values, such as a larger bin()',
         ]);
-        stages.push(statsStage(compileStats(c, state), limit));
+        const compiled = compileStats(c, state);
+        const custom = state.statsSeen === 1 ? options.firstStatsStage : undefined;
+        stages.push(custom === undefined ? statsStage(compiled, limit) : custom(compiled, limit));
         return;
       }
       case 'SortCommand': {
