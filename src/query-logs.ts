@@ -8,9 +8,12 @@
  *
  * @module
  */
+import { parallelRunOf } from './parallel/parallel-run.js';
+import { queryParallel } from './parallel/query-parallel.js';
 import type { QueryAst } from './query/ast.js';
 import { compileQuery, type Prefilter } from './query/index.js';
 import type { QueryResult, QueryStatistics, ResultRow } from './query/results.js';
+import { type ChunkSearchPrefilter, createMultiSearch } from './read/chunk-search.js';
 import { type RawPrefilter, readLogs } from './read/index.js';
 import type { ReadSummary } from './read/read-summary.js';
 import type { LogInput } from './read/sources.js';
@@ -39,6 +42,17 @@ export interface QueryLogsOptions {
    * @defaultValue true
    */
   readonly prefilter?: boolean;
+  /**
+   * Worker threads for queries over files: `N` of 2 or more splits the
+   * files (and byte ranges of big plain NDJSON files) across N threads when
+   * the query's first `stats` can be computed per partition, and merges the
+   * partial aggregates exactly; `'auto'` uses every available core when the
+   * inputs total 64 MiB or more. Rows and statistics are the same as on one
+   * thread; queries that cannot be split run on one thread.
+   * See `docs/performance.md`.
+   * @defaultValue 1 (the calling thread)
+   */
+  readonly workers?: number | 'auto';
 }
 
 /** Query statistics plus what the reader skipped. */
@@ -81,6 +95,17 @@ export function queryStream(
   input: LogInput | readonly LogInput[],
   text: string | QueryAst,
   options: QueryLogsOptions = {},
+): QueryLogsStream {
+  const run = parallelRunOf(options.workers);
+  return run === undefined
+    ? queryStreamOneThread(input, text, options)
+    : queryParallel(input, text, options, run, queryStreamOneThread);
+}
+
+function queryStreamOneThread(
+  input: LogInput | readonly LogInput[],
+  text: string | QueryAst,
+  options: QueryLogsOptions,
 ): QueryLogsStream {
   const compiled = compileQuery(text, {
     ...(options.limit === undefined ? {} : { limit: options.limit }),
@@ -203,16 +228,28 @@ interface RawClause {
   readonly slash: boolean;
 }
 
+/** Shortest needle first is the most likely to occur: a clause with few, long needles is searched first. */
+function clauseOrder(a: RawClause, b: RawClause): number {
+  if (a.needles.length !== b.needles.length) return a.needles.length - b.needles.length;
+  const shortest = (c: RawClause): number => Math.min(...c.needles.map((n) => n.length));
+  return shortest(b) - shortest(a);
+}
+
 /**
  * Turns the engine's prefilter description into the reader's raw-bytes test.
  * It only ever rejects a record it can prove cannot match: it accepts every
  * record that is not JSON (text lines may carry derived fields) and ignores
  * literals that JSON could spell differently (quotes, backslashes,
  * whitespace, control characters). The literals it keeps can be hidden in
- * raw JSON only by a `\uXXXX` escape, or by `\/` for a `/`; so a record
- * that lacks a clause's literals is accepted anyway when it contains one of
- * those escapes (`\"`, `\\` and `\n` cannot hide them). Returns `undefined`
- * when nothing can be said.
+ * raw JSON only by a `\uXXXX` escape, or by `\/` for a `/`; so a record is
+ * rejected only when it has no `\u` and some clause has none of its
+ * literals (nor a `\/`, when a literal has a `/`). `\"`, `\\` and `\n`
+ * cannot hide them. Returns `undefined` when nothing can be said.
+ *
+ * The test it returns can also search a whole chunk for the clause most
+ * likely to be rare (fewest, longest literals) and its escapes, so that the
+ * NDJSON reader rejects the JSON lines before the next hit without testing
+ * them one by one (`query(…, { prefilter: false })` turns both off).
  *
  * @example
  * ```ts
@@ -230,10 +267,14 @@ export function toRawPrefilter(prefilter: Prefilter): RawPrefilter | undefined {
     });
   }
   if (clauses.length === 0) return undefined;
-  return {
+  clauses.sort(clauseOrder);
+  const lead = clauses[0] as RawClause;
+  const prefilterWithSearch: ChunkSearchPrefilter = {
     test(bytes, start, end) {
       if (!isJsonRecord(bytes, start, end)) return true;
       const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+      let uEscape: boolean | undefined;
+      let slashEscape: boolean | undefined;
       for (const clause of clauses) {
         let found = false;
         for (const needle of clause.needles) {
@@ -242,12 +283,20 @@ export function toRawPrefilter(prefilter: Prefilter): RawPrefilter | undefined {
             break;
           }
         }
-        if (!found) {
-          // an escape could spell the literal: let the exact predicate decide
-          return view.indexOf(ESCAPE_U) !== -1 || (clause.slash && view.indexOf(ESCAPE_SLASH) !== -1);
+        if (found) continue;
+        // an escape could spell the literal: let the exact predicate decide
+        uEscape ??= view.indexOf(ESCAPE_U) !== -1;
+        if (uEscape) return true;
+        if (clause.slash) {
+          slashEscape ??= view.indexOf(ESCAPE_SLASH) !== -1;
+          if (slashEscape) continue;
         }
+        return false;
       }
       return true;
     },
+    // a line without the lead clause's literals and escapes fails the test above
+    searchChunk: createMultiSearch([...lead.needles, ESCAPE_U, ...(lead.slash ? [ESCAPE_SLASH] : [])]),
   };
+  return prefilterWithSearch;
 }

@@ -208,40 +208,55 @@ export function handleDocument(sink: RecordSink, text: string, value: unknown, s
 
 /** The NDJSON fast path: one record per line, prefiltered on the line's bytes. */
 export function createNdjsonHandler(sink: RecordSink, startOffset: number): FormatHandler {
+  const searchChunk = sink.searchChunk;
+  const onLine = (bytes: Uint8Array, start: number, end: number, line: number, offset: number): void => {
+    let s = start;
+    while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;
+    if (s === end) return;
+    if (!sink.candidate(bytes, start, end)) return;
+    const text = sink.decode(bytes, start, end, line, offset);
+    if (text === undefined) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      sink.reject('bad_json_line', `invalid JSON: ${(e as Error).message}`, line, offset, e);
+      return;
+    }
+    const source = src(sink, line, offset);
+    if (isObject(value)) {
+      const cls = classifyRecord(value);
+      if (
+        cls === 'kubernetes-audit-event' ||
+        cls === 'cloudtrail-record' ||
+        (cls === 'unknown' && containerKey(value) === undefined)
+      ) {
+        sink.emit(jsonRecordEvent(sink, text, value, {}, source));
+        return;
+      }
+    }
+    // a container on one line: un-count the line, count its elements instead
+    sink.uncount();
+    handleDocument(sink, text, value, source);
+  };
   return createLineSplitter({
     maxLineBytes: sink.maxLineBytes,
     startOffset,
     onTooLong: (line, offset, length) => sink.rejectTooLong(line, offset, length),
-    onLine(bytes, start, end, line, offset) {
-      let s = start;
-      while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;
-      if (s === end) return;
-      if (!sink.candidate(bytes, start, end)) return;
-      const text = sink.decode(bytes, start, end, line, offset);
-      if (text === undefined) return;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        sink.reject('bad_json_line', `invalid JSON: ${(e as Error).message}`, line, offset, e);
-        return;
-      }
-      const source = src(sink, line, offset);
-      if (isObject(value)) {
-        const cls = classifyRecord(value);
-        if (
-          cls === 'kubernetes-audit-event' ||
-          cls === 'cloudtrail-record' ||
-          (cls === 'unknown' && containerKey(value) === undefined)
-        ) {
-          sink.emit(jsonRecordEvent(sink, text, value, {}, source));
-          return;
-        }
-      }
-      // a container on one line: un-count the line, count its elements instead
-      sink.uncount();
-      handleDocument(sink, text, value, source);
-    },
+    onLine,
+    // the prefilter searched the whole chunk: a JSON line before its next hit cannot pass
+    ...(searchChunk === undefined
+      ? {}
+      : {
+          search: (chunk: Uint8Array) => searchChunk(chunk, chunk.length),
+          onSkippable(bytes: Uint8Array, start: number, end: number, line: number, offset: number) {
+            let s = start;
+            while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;
+            if (s === end) return;
+            if (bytes[s] === 123) sink.prefilteredRecord();
+            else onLine(bytes, start, end, line, offset);
+          },
+        }),
   });
 }
 

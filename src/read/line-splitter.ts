@@ -32,6 +32,14 @@ export interface LineSplitterOptions {
   readonly startOffset?: number;
   readonly onLine: LineHandler;
   readonly onTooLong: LongLineHandler;
+  /**
+   * Chunk-level skipping: for each chunk, an optional search whose result for
+   * a line start is the position of the next possible hit. Whole lines of the
+   * chunk that end before it go to `onSkippable` instead of `onLine`.
+   */
+  readonly search?: (chunk: Uint8Array) => ((from: number) => number) | undefined;
+  /** Receives the lines `search` rules out (required with `search`). */
+  readonly onSkippable?: LineHandler;
 }
 
 const NL = 10;
@@ -66,7 +74,8 @@ function concat(pieces: readonly Uint8Array[], total: number): Uint8Array {
  * ```
  */
 export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
-  const { maxLineBytes, onLine, onTooLong } = options;
+  const { maxLineBytes, onLine, onTooLong, search } = options;
+  const onSkippable = options.onSkippable ?? onLine;
   let pieces: Uint8Array[] = [];
   let carried = 0;
   let discarding = false;
@@ -80,10 +89,19 @@ export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
     onLine(bytes, start, e, lineNo, lineOffset);
   }
 
+  function skip(bytes: Uint8Array, start: number, end: number): void {
+    let e = end;
+    if (e > start && bytes[e - 1] === CR) e--;
+    onSkippable(bytes, start, e, lineNo, lineOffset);
+  }
+
   return {
     push(chunk) {
       let pos = 0;
       const n = chunk.length;
+      const next = search?.(chunk);
+      // lines of this chunk that end before `hit` can be skipped; recomputed once passed
+      let hit = -1;
       while (pos < n) {
         const nl = chunk.indexOf(NL, pos);
         if (nl < 0) {
@@ -110,7 +128,9 @@ export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
           pieces = [];
           carried = 0;
         } else if (carried === 0) {
-          emit(chunk, pos, nl);
+          if (next !== undefined && hit < pos) hit = next(pos);
+          if (nl < hit) skip(chunk, pos, nl);
+          else emit(chunk, pos, nl);
         } else {
           pieces.push(chunk.subarray(pos, nl));
           const joined = concat(pieces, carried + len);

@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { LogEvent, LogKind } from '../log-event.js';
 import type { BuildContext } from './build-event.js';
+import { type ChunkSearch, canSearchChunks } from './chunk-search.js';
 import { InputError, type InputErrorCode } from './input-error.js';
 import type { RawPrefilter } from './read-options.js';
 import { type FileSummary, MAX_KEPT_REJECTIONS, type ReadSummary } from './read-summary.js';
@@ -16,6 +17,10 @@ export interface RecordSink extends BuildContext {
   readonly maxLineBytes: number;
   /** Counts a candidate record and runs the prefilter on its raw bytes; `false` means drop it. */
   candidate(bytes: Uint8Array, start: number, end: number): boolean;
+  /** The prefilter's chunk-level search, when it has one (see {@link ChunkSearch}). */
+  readonly searchChunk: ChunkSearch | undefined;
+  /** Counts a record that the chunk-level search ruled out (as `candidate` returning `false`). */
+  prefilteredRecord(): void;
   /** Like {@link RecordSink.candidate} for a message that is already a string. */
   candidateText(text: string): boolean;
   /** Decodes UTF-8, rejecting invalid bytes (`invalid_utf8`); `undefined` when rejected. */
@@ -87,6 +92,7 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
   const sink: RecordSink = {
     ...s.build,
     maxLineBytes: s.maxLineBytes,
+    searchChunk: canSearchChunks(prefilter) ? prefilter.searchChunk : undefined,
     missingTime() {
       summary.eventsWithoutTimestamp++;
     },
@@ -98,6 +104,11 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
         return false;
       }
       return true;
+    },
+    prefilteredRecord() {
+      summary.recordsRead++;
+      fileSummary.records++;
+      summary.prefiltered++;
     },
     candidateText(text) {
       summary.recordsRead++;
