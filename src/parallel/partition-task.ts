@@ -1,0 +1,64 @@
+/**
+ * What one partition's run is given and what it gives back: plain,
+ * structured-clone-able data, the same for a worker thread and for the
+ * in-process executor.
+ *
+ * @module
+ */
+import type { LogFormat } from '../read/log-format.js';
+import type { PartialGroups } from './partial-stats.js';
+
+/** One partition: a whole file, or the lines of a byte range of a plain NDJSON file. */
+export interface PartitionSource {
+  readonly file: string;
+  /** Found by a directory walk or glob: an unrecognised format is skipped, not an error. */
+  readonly discovered: boolean;
+  /** The byte range, for a piece of a plain file (see `ReadLogsOptions.range`). */
+  readonly range?: { readonly start: number; readonly end: number };
+  /** The format of the whole file, detected from its start (given with `range`). */
+  readonly format?: LogFormat;
+}
+
+/** The query settings every partition's run and the final run share. */
+export interface PartitionQuery {
+  readonly text: string;
+  /** Resolved once for all runs, so that `now()` and relative times agree. */
+  readonly now: number;
+  readonly limit?: number;
+  readonly startTime?: number;
+  readonly endTime?: number;
+  readonly maxBufferedRows?: number;
+  readonly onError: 'throw' | 'skip';
+  readonly logStream?: string;
+  readonly logGroup?: string;
+  readonly prefilter: boolean;
+}
+
+/** A partition's run. */
+export interface PartitionTask {
+  readonly query: PartitionQuery;
+  readonly source: PartitionSource;
+}
+
+/** The counts a partition reports; they add up over partitions. */
+export interface PartitionCounts {
+  readonly recordsMatched: number;
+  readonly recordsScanned: number;
+  readonly bytesScanned: number;
+  readonly prefiltered: number;
+  readonly bytesDecompressed: number;
+  readonly rejected: number;
+  readonly skipped: number;
+  readonly rejectedByCode: Readonly<Record<string, number>>;
+}
+
+/** What a partition's run gives back. */
+export interface PartitionResult {
+  readonly groups: PartialGroups;
+  readonly counts: PartitionCounts;
+}
+
+/** A partition's run, ended one way or the other. */
+export type PartitionOutcome =
+  | { readonly ok: true; readonly result: PartitionResult }
+  | { readonly ok: false; readonly error: string };
