@@ -10,8 +10,6 @@
  */
 import { parallelRunOf } from './parallel/parallel-run.js';
 import { queryParallel } from './parallel/query-parallel.js';
-import { parallelRunOf } from './parallel/parallel-run.js';
-import { queryParallel } from './parallel/query-parallel.js';
 import type { QueryAst } from './query/ast.js';
 import { compileQuery, type Prefilter } from './query/index.js';
 import type { QueryResult, QueryStatistics, ResultRow } from './query/results.js';
