@@ -45,7 +45,11 @@ function unreadable(file: string, e: unknown): InputError {
   return new InputError('unreadable_file', `cannot read ${file}: ${String(reason)}`, { file }, { cause: e });
 }
 
-/** Reads a file in fresh chunks; I/O errors become `unreadable_file`. */
+/**
+ * Reads a file in fresh chunks; I/O errors become `unreadable_file`. The
+ * next chunk is read while the consumer works on the current one, so the
+ * copy from the page cache overlaps the parsing.
+ */
 export async function* readFileChunks(file: string): AsyncGenerator<Uint8Array> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -53,19 +57,31 @@ export async function* readFileChunks(file: string): AsyncGenerator<Uint8Array> 
   } catch (e) {
     throw unreadable(file, e);
   }
+  const h = handle;
+  const readNext = async (): Promise<Uint8Array> => {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let n: number;
+    try {
+      ({ bytesRead: n } = await h.read(buf, 0, READ_CHUNK, null));
+    } catch (e) {
+      throw unreadable(file, e);
+    }
+    return n === READ_CHUNK ? buf : buf.subarray(0, n);
+  };
+  let ahead: Promise<Uint8Array> | undefined;
   try {
+    ahead = readNext();
     while (true) {
-      const buf = Buffer.allocUnsafe(READ_CHUNK);
-      let n: number;
-      try {
-        ({ bytesRead: n } = await handle.read(buf, 0, READ_CHUNK, null));
-      } catch (e) {
-        throw unreadable(file, e);
-      }
-      if (n === 0) return;
-      yield n === READ_CHUNK ? buf : buf.subarray(0, n);
+      const chunk = await ahead;
+      ahead = undefined;
+      if (chunk.length === 0) return;
+      ahead = readNext();
+      // a read the consumer never asks for is settled in `finally`; keep it from being unhandled meanwhile
+      ahead.catch(() => {});
+      yield chunk;
     }
   } finally {
+    if (ahead !== undefined) await ahead.catch(() => {});
     await handle.close();
   }
 }
