@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { LogEvent, LogKind, LogSource } from '../log-event.js';
-import { classifyRecord } from '../schema/classify.js';
+import { classifyRecord, type RecordClass } from '../schema/classify.js';
 import { parseAuthenticatorLine, parseKlogLine } from '../schema/eks-lines.js';
 import { parseIsoTimestamp, timeValueToMs } from './iso-timestamp.js';
 
@@ -104,7 +104,8 @@ function finish(
 
 /**
  * Builds the event of one parsed JSON record. An EventBridge envelope is
- * unwrapped to its `detail` (whose JSON becomes the message).
+ * unwrapped to its `detail` (whose JSON becomes the message). `valueClass`
+ * is `classifyRecord(value)` when the caller already knows it.
  */
 export function jsonRecordEvent(
   ctx: BuildContext,
@@ -112,6 +113,7 @@ export function jsonRecordEvent(
   value: unknown,
   env: Envelope,
   source: LogSource,
+  valueClass?: RecordClass,
 ): LogEvent {
   let text = message;
   let record = value;
@@ -122,7 +124,7 @@ export function jsonRecordEvent(
     envelopeTime = timeValueToMs(own(value, 'time'));
   }
   if (!isObject(record)) return finish(ctx, 'json', text, record, Number.NaN, undefined, env, source);
-  switch (classifyRecord(record)) {
+  switch (record === value && valueClass !== undefined ? valueClass : classifyRecord(record)) {
     case 'kubernetes-audit-event':
       return finish(
         ctx,

@@ -231,7 +231,7 @@ export function createNdjsonHandler(sink: RecordSink, startOffset: number): Form
         cls === 'cloudtrail-record' ||
         (cls === 'unknown' && containerKey(value) === undefined)
       ) {
-        sink.emit(jsonRecordEvent(sink, text, value, {}, source));
+        sink.emit(jsonRecordEvent(sink, text, value, {}, source, cls));
         return;
       }
     }
