@@ -352,6 +352,13 @@ export const COMMANDS: readonly CommandHelp[] = [
         type: 'boolean',
         description: 'Also draw matched events per time bin (like the console) above the results.',
       },
+      {
+        name: 'workers',
+        type: 'string',
+        value: 'n',
+        description:
+          'Worker threads (default 1). With 2 or more, a query whose first stats can be computed per part runs over files and byte ranges of big NDJSON files in parallel, with the same result; other queries, --histogram and stdin run on one thread. No progress line while the threads run.',
+      },
       { name: 'fail-on-empty', type: 'boolean', description: 'Exit 1 when the query matched nothing.' },
       WIDTH,
       QUIET,

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { LogEvent } from '../../log-event.js';
 import { compileQuery, toInsightsResults } from '../../query/index.js';
 import type { QueryResult, ResultRow } from '../../query/results.js';
-import { mergeStatistics, type QueryLogsStatistics, toRawPrefilter } from '../../query-logs.js';
+import { mergeStatistics, type QueryLogsStatistics, queryStream, toRawPrefilter } from '../../query-logs.js';
 import { readLogs } from '../../read/index.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -91,6 +91,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   await checkPaths(paths);
   const logStream = stringOption(options, 'log-stream');
   const logGroup = stringOption(options, 'log-group');
+  const workers = integerOption(options, 'workers', 'query') ?? 1;
 
   const compileOptions = {
     now: times.now,
@@ -124,7 +125,20 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   });
   const events = tap(reader, (e) => progress.tick(e));
   const [mainEvents, countEvents] = countingQuery === undefined ? [events] : tee(events, 2);
-  const stream = compiled.stream(mainEvents ?? events, signal);
+  // --workers: query() splits the work across threads (or runs on one thread when it cannot); no per-event progress
+  const parallel =
+    workers > 1 && countingQuery === undefined
+      ? queryStream(inputs, text, {
+          ...compileOptions,
+          ...(limit === undefined ? {} : { limit }),
+          onError: flag(options, 'strict') ? 'throw' : 'skip',
+          ...(logStream === undefined ? {} : { logStream }),
+          ...(logGroup === undefined ? {} : { logGroup }),
+          ...signal,
+          workers,
+        })
+      : undefined;
+  const stream = parallel ?? compiled.stream(mainEvents ?? events, signal);
   const counting =
     countingQuery === undefined || countEvents === undefined
       ? undefined
@@ -152,7 +166,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
     progress.done();
   }
   const countResult = counting === undefined ? undefined : await counting;
-  const statistics = mergeStatistics(stream.statistics, reader.summary);
+  const statistics = parallel?.statistics ?? mergeStatistics(stream.statistics, reader.summary);
   const result: QueryResult = { rows, fields, statistics };
 
   let histogram: Histogram | undefined;

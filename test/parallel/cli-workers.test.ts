@@ -1,0 +1,24 @@
+// `kubetrail query --workers 2` (the built CLI): the same output as one thread.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { buildOnce, runBuiltCli } from '../cli/built-cli.js';
+
+beforeAll(() => buildOnce(), 300_000);
+
+describe('query --workers', () => {
+  test.each([
+    'stats count(*) as n by verb | sort n desc, verb',
+    'filter verb = "get" | fields @timestamp, verb | limit 5',
+  ])('%s: same rows as one thread', async (text) => {
+    const args = ['query', text, 'samples/', '--format', 'json', '--now', '2024-06-01T00:00:00Z', '--quiet'];
+    const one = await runBuiltCli(args);
+    const two = await runBuiltCli([...args, '--workers', '2']);
+    expect(one.code).toBe(0);
+    expect(two).toEqual(one);
+  });
+
+  test('a bad value is a usage error', async () => {
+    const run = await runBuiltCli(['query', 'stats count(*)', 'samples/', '--workers', 'many']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/--workers/);
+  });
+});
