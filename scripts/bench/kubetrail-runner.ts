@@ -13,6 +13,8 @@ export interface KubetrailSpec {
   readonly files: readonly string[];
   readonly query: string;
   readonly prefilter?: boolean;
+  /** Worker threads (`query()`'s `workers` option); 1 runs on the main thread. */
+  readonly workers?: number;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as KubetrailSpec;
@@ -21,5 +23,6 @@ const result = await kubetrail.query([...spec.files], spec.query, {
   now: 0,
   onError: 'skip',
   ...(spec.prefilter === undefined ? {} : { prefilter: spec.prefilter }),
+  ...(spec.workers === undefined ? {} : { workers: spec.workers }),
 });
 process.stdout.write(JSON.stringify({ rows: result.rows, statistics: result.statistics }));

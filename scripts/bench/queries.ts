@@ -119,8 +119,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     title: 'stats count(*) by user.username',
     input: 'audit',
     kubetrail: 'stats count(*) by user.username',
-    // a 'kubetrail 2 workers' variant belongs here once query() runs stats on worker threads
-    variants: ONE,
+    variants: [...ONE, { label: 'kubetrail 2 workers', workers: 2 }],
     jq: ['-n', '-c', `reduce inputs as $e ({}; .[$e.user.username // ${JQ_MISSING}] += 1)`],
     duckdb: `SELECT user.username AS k, count(*) AS n FROM read_ndjson('$FILE', columns={user: 'STRUCT(username VARCHAR)'}) GROUP BY 1`,
     streaming: true,
