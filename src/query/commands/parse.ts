@@ -60,8 +60,48 @@ export function globWildcards(glob: string): number {
  * @internal
  */
 export function globExtractor(glob: string, names: readonly string[]): Extractor {
+  if (!SURROGATE.test(glob)) return globSearchExtractor(glob, names);
   const re = compileUserRegex(globToRegex(glob));
   return groupsExtractor(re, names, false);
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * The glob extractor without a regex: the same matches as {@link globToRegex}'s
+ * regex, found with `indexOf`. The leftmost match starts at the first
+ * occurrence of the first literal part (a later start sees a suffix of the
+ * text, so it cannot match where the first cannot); from there each lazy `*`
+ * ends at the first occurrence of the next part (the rest can match after a
+ * later occurrence only if it can after the first), and a final `*` takes the
+ * rest. Globs with surrogate code units keep the regex (it reads code points).
+ *
+ * @internal
+ */
+export function globSearchExtractor(glob: string, names: readonly string[]): Extractor {
+  const parts = glob.split('*');
+  const first = parts[0] as string;
+  const stars = parts.length - 1;
+  const greedyLast = stars > 0 && parts[stars] === '';
+  return (text) => {
+    let pos = text.indexOf(first);
+    if (pos < 0) return [];
+    pos += first.length;
+    const captures: string[] = [];
+    for (let i = 1; i <= stars; i++) {
+      if (i === stars && greedyLast) {
+        captures.push(text.slice(pos));
+        pos = text.length;
+        break;
+      }
+      const part = parts[i] as string;
+      const at = text.indexOf(part, pos);
+      if (at < 0) return [];
+      captures.push(text.slice(pos, at));
+      pos = at + part.length;
+    }
+    return [names.map((n, i) => [n, captures[i]] as [string, Value])];
+  };
 }
 
 /**
