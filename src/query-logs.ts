@@ -28,6 +28,8 @@ export interface QueryLogsOptions {
   readonly limit?: number;
   /** Epoch ms for `now()`. @defaultValue the wall clock */
   readonly now?: number;
+  /** Bound on rows any buffering stage may hold before `resource_limit`. @defaultValue 1000000 */
+  readonly maxBufferedRows?: number;
   /** `'throw'` stops at the first bad record; `'skip'` counts it and goes on. @defaultValue 'throw' (as readLogs) */
   readonly onError?: 'throw' | 'skip';
   /** `@logStream` for records whose input does not carry one. */
@@ -102,17 +104,37 @@ export function queryStream(
     : queryParallel(input, text, options, run, queryStreamOneThread);
 }
 
+/**
+ * The engine options among {@link QueryLogsOptions}.
+ *
+ * @example
+ * ```ts
+ * toCompileOptions({ limit: 5, onError: 'skip' }) //=> { limit: 5 }
+ * ```
+ * @internal
+ */
+export function toCompileOptions(options: QueryLogsOptions): {
+  limit?: number;
+  startTime?: number;
+  endTime?: number;
+  now?: number;
+  maxBufferedRows?: number;
+} {
+  return {
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+    ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
+    ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.maxBufferedRows === undefined ? {} : { maxBufferedRows: options.maxBufferedRows }),
+  };
+}
+
 function queryStreamOneThread(
   input: LogInput | readonly LogInput[],
   text: string | QueryAst,
   options: QueryLogsOptions,
 ): QueryLogsStream {
-  const compiled = compileQuery(text, {
-    ...(options.limit === undefined ? {} : { limit: options.limit }),
-    ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
-    ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
+  const compiled = compileQuery(text, toCompileOptions(options));
   const prefilter = options.prefilter === false ? undefined : toRawPrefilter(compiled.prefilter);
   const reader = readLogs(asInputs(input), {
     onError: options.onError ?? 'throw',

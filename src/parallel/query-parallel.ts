@@ -32,6 +32,7 @@ import {
   type QueryLogsOptions,
   type QueryLogsStatistics,
   type QueryLogsStream,
+  toCompileOptions,
 } from '../query-logs.js';
 import { createSummary } from '../read/read-summary.js';
 import type { LogInput } from '../read/sources.js';
@@ -128,12 +129,7 @@ export function queryParallel(
   ) => QueryLogsStream,
 ): QueryLogsStream {
   const queryText = typeof text === 'string' ? text : printQuery(text);
-  const compileOptions = {
-    ...(options.limit === undefined ? {} : { limit: options.limit }),
-    ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
-    ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-  };
+  const compileOptions = toCompileOptions(options);
   // compiled as on one thread, so that a bad query fails the same way, before anything is read
   const compiled = compileQuery(queryText, compileOptions);
   const inputs = Array.isArray(input) ? (input as readonly LogInput[]) : [input as LogInput];
@@ -181,12 +177,10 @@ export function queryParallel(
     }
     const query: PartitionQuery = {
       text: queryText,
-      now: options.now ?? Date.now(),
       onError: options.onError ?? 'throw',
       prefilter: options.prefilter !== false,
-      ...(options.limit === undefined ? {} : { limit: options.limit }),
-      ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
-      ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
+      ...toCompileOptions(options),
+      now: options.now ?? Date.now(),
       ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
       ...(options.logGroup === undefined ? {} : { logGroup: options.logGroup }),
     };
