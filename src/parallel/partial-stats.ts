@@ -15,11 +15,15 @@
  * @module
  */
 
-import { type CompiledStats, groupKeyPart } from '../query/commands/stats.js';
-import type { AggregateSlot } from '../query/evaluate.js';
+import {
+  type CompiledStats,
+  createGrouper,
+  emitGroups,
+  groupKey,
+  type StatsGroup,
+} from '../query/commands/stats.js';
 import type { Accumulator } from '../query/functions/types.js';
 import type { BufferLimit, StageFactory } from '../query/plan.js';
-import { defineField, fieldsRow } from '../query/row.js';
 import type { Value } from '../query/value.js';
 
 /** One group of a partition's first `stats`: its key values and one accumulator snapshot per aggregate call. */
@@ -30,17 +34,6 @@ export interface PartialGroup {
 
 /** A partition's groups, in order of first appearance. */
 export type PartialGroups = readonly PartialGroup[];
-
-interface Group {
-  readonly keys: readonly Value[];
-  readonly accumulators: Accumulator[];
-}
-
-function keyOf(keys: readonly Value[]): string {
-  let key = '';
-  for (const k of keys) key += groupKeyPart(k);
-  return key;
-}
 
 /**
  * The first-`stats` stage of a partition's run: groups rows as `stats`
@@ -57,28 +50,15 @@ export function partialStatsStage(
   collect: (groups: PartialGroups) => void,
 ): (stats: CompiledStats, limit: BufferLimit) => StageFactory {
   return (stats, limit) => (next, state) => {
-    const groups = new Map<string, Group>();
-    const ctx = state.ctx;
+    const grouper = createGrouper(stats, limit, state.ctx);
     return {
       push(row) {
-        const keys = stats.groups.map((g) => g.value(row, ctx));
-        const key = keyOf(keys);
-        let group = groups.get(key);
-        if (group === undefined) {
-          if (groups.size >= limit.max) limit.exceeded();
-          group = { keys, accumulators: stats.slots.map((s) => s.def.create(s.constants)) };
-          groups.set(key, group);
-        }
-        const aggRow = { timestamp: stats.timestamp(row) };
-        for (let i = 0; i < stats.slots.length; i++) {
-          const slot = stats.slots[i] as AggregateSlot;
-          (group.accumulators[i] as Accumulator).add(slot.args(row, ctx), aggRow);
-        }
+        grouper.add(row);
         return true;
       },
       end() {
         const out: PartialGroup[] = [];
-        for (const g of groups.values()) {
+        for (const g of grouper.groups.values()) {
           out.push({ keys: g.keys, snapshots: g.accumulators.map((a) => a.snapshot()) });
         }
         collect(out);
@@ -103,42 +83,28 @@ export function partialStatsStage(
 export function mergedStatsStage(
   partitions: readonly PartialGroups[],
 ): (stats: CompiledStats, limit: BufferLimit) => StageFactory {
-  return (stats, limit) => (next, state) => {
-    const ctx = state.ctx;
-    return {
-      push() {
-        return true;
-      },
-      end() {
-        const groups = new Map<string, Group>();
-        for (const partition of partitions) {
-          for (const part of partition) {
-            const key = keyOf(part.keys);
-            const group = groups.get(key);
-            if (group === undefined) {
-              if (groups.size >= limit.max) limit.exceeded();
-              groups.set(key, {
-                keys: part.keys,
-                accumulators: stats.slots.map((s, i) => s.def.restore(part.snapshots[i], s.constants)),
-              });
-            } else {
-              stats.slots.forEach((s, i) => {
-                (group.accumulators[i] as Accumulator).merge(s.def.restore(part.snapshots[i], s.constants));
-              });
-            }
+  return (stats, limit) => (next, state) => ({
+    push() {
+      return true;
+    },
+    end() {
+      const groups = new Map<string, StatsGroup>();
+      for (const partition of partitions) {
+        for (const part of partition) {
+          const key = groupKey(part.keys);
+          const restored = stats.slots.map((s, i) => s.def.restore(part.snapshots[i], s.constants));
+          const group = groups.get(key);
+          if (group === undefined) {
+            if (groups.size >= limit.max) limit.exceeded();
+            groups.set(key, { keys: part.keys, accumulators: restored });
+          } else {
+            restored.forEach((acc, i) => {
+              (group.accumulators[i] as Accumulator).merge(acc);
+            });
           }
         }
-        for (const group of groups.values()) {
-          const out = fieldsRow(new Map(), state.nextOrdinal++);
-          stats.groups.forEach((g, i) => {
-            defineField(out, g.name, group.keys[i]);
-          });
-          stats.slotValues.current = group.accumulators.map((a) => a.result());
-          for (const item of stats.items) defineField(out, item.name, item.value(out, ctx));
-          if (!next.push(out)) break;
-        }
-        next.end();
-      },
-    };
-  };
+      }
+      emitGroups(stats, groups.values(), next, state);
+    },
+  });
 }

@@ -15,7 +15,7 @@
  */
 import type { AggregateSlot, Evaluator } from '../evaluate.js';
 import type { Accumulator } from '../functions/types.js';
-import type { BufferLimit, StageFactory } from '../plan.js';
+import type { BufferLimit, RunState, Sink, StageFactory } from '../plan.js';
 import { defineField, fieldsRow, type Row } from '../row.js';
 import { valueToResultString } from '../semantics.js';
 import type { Value } from '../value.js';
@@ -35,7 +35,8 @@ export interface CompiledStats {
   readonly timestamp: (row: Row) => number | undefined;
 }
 
-interface Group {
+/** One group of a `stats`: its key values and one accumulator per aggregate call. @internal */
+export interface StatsGroup {
   readonly keys: readonly Value[];
   readonly accumulators: readonly Accumulator[];
 }
@@ -46,9 +47,67 @@ interface Group {
  *
  * @internal
  */
-export function groupKeyPart(v: Value): string {
+function groupKeyPart(v: Value): string {
   const s = valueToResultString(v);
   return s === undefined ? '\u0000' : `${s.length}:${s}`;
+}
+
+/** The map key of a group's key values. @internal */
+export function groupKey(keys: readonly Value[]): string {
+  let key = '';
+  for (const k of keys) key += groupKeyPart(k);
+  return key;
+}
+
+/**
+ * Groups rows as `stats` does: one accumulator set per distinct key tuple,
+ * in order of first appearance, bounded by `limit`.
+ *
+ * @internal
+ */
+export function createGrouper(
+  stats: CompiledStats,
+  limit: BufferLimit,
+  ctx: RunState['ctx'],
+): { readonly groups: Map<string, StatsGroup>; add(row: Row): void } {
+  const groups = new Map<string, StatsGroup>();
+  return {
+    groups,
+    add(row) {
+      const keys = stats.groups.map((g) => g.value(row, ctx));
+      const key = groupKey(keys);
+      let group = groups.get(key);
+      if (group === undefined) {
+        if (groups.size >= limit.max) limit.exceeded();
+        group = { keys, accumulators: stats.slots.map((s) => s.def.create(s.constants)) };
+        groups.set(key, group);
+      }
+      const aggRow = { timestamp: stats.timestamp(row) };
+      for (let i = 0; i < stats.slots.length; i++) {
+        const slot = stats.slots[i] as AggregateSlot;
+        (group.accumulators[i] as Accumulator).add(slot.args(row, ctx), aggRow);
+      }
+    },
+  };
+}
+
+/** Emits one row per group (group columns, then the items), then ends `next`. @internal */
+export function emitGroups(
+  stats: CompiledStats,
+  groups: Iterable<StatsGroup>,
+  next: Sink,
+  state: RunState,
+): void {
+  for (const group of groups) {
+    const out = fieldsRow(new Map(), state.nextOrdinal++);
+    stats.groups.forEach((g, i) => {
+      defineField(out, g.name, group.keys[i]);
+    });
+    stats.slotValues.current = group.accumulators.map((a) => a.result());
+    for (const item of stats.items) defineField(out, item.name, item.value(out, state.ctx));
+    if (!next.push(out)) break;
+  }
+  next.end();
 }
 
 /**
@@ -58,37 +117,14 @@ export function groupKeyPart(v: Value): string {
  */
 export function statsStage(stats: CompiledStats, limit: BufferLimit): StageFactory {
   return (next, state) => {
-    const groups = new Map<string, Group>();
-    const ctx = state.ctx;
+    const grouper = createGrouper(stats, limit, state.ctx);
     return {
       push(row) {
-        const keys = stats.groups.map((g) => g.value(row, ctx));
-        let key = '';
-        for (const k of keys) key += groupKeyPart(k);
-        let group = groups.get(key);
-        if (group === undefined) {
-          if (groups.size >= limit.max) limit.exceeded();
-          group = { keys, accumulators: stats.slots.map((s) => s.def.create(s.constants)) };
-          groups.set(key, group);
-        }
-        const aggRow = { timestamp: stats.timestamp(row) };
-        for (let i = 0; i < stats.slots.length; i++) {
-          const slot = stats.slots[i] as AggregateSlot;
-          (group.accumulators[i] as Accumulator).add(slot.args(row, ctx), aggRow);
-        }
+        grouper.add(row);
         return true;
       },
       end() {
-        for (const group of groups.values()) {
-          const out = fieldsRow(new Map(), state.nextOrdinal++);
-          stats.groups.forEach((g, i) => {
-            defineField(out, g.name, group.keys[i]);
-          });
-          stats.slotValues.current = group.accumulators.map((a) => a.result());
-          for (const item of stats.items) defineField(out, item.name, item.value(out, ctx));
-          if (!next.push(out)) break;
-        }
-        next.end();
+        emitGroups(stats, grouper.groups.values(), next, state);
       },
     };
   };
