@@ -54,6 +54,7 @@ export interface RecordSinkSettings {
 }
 
 const encoder = new TextEncoder();
+const REPLACEMENT = '\ufffd';
 
 const recorded = new WeakSet<InputError>();
 
@@ -123,12 +124,16 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
       return true;
     },
     decode(bytes, start, end, line, offset) {
-      const view = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
-      if (!isUtf8(view)) {
+      // Decoding replaces every invalid sequence with U+FFFD, so a text without one was valid UTF-8;
+      // only a text with one (a real U+FFFD, or damage) is validated.
+      const text = Buffer.isBuffer(bytes)
+        ? bytes.toString('utf8', start, end)
+        : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+      if (text.indexOf(REPLACEMENT) !== -1 && !isUtf8(bytes.subarray(start, end))) {
         sink.reject('invalid_utf8', 'the record is not valid UTF-8', line, offset);
         return undefined;
       }
-      return view.toString('utf8');
+      return text;
     },
     emit(event) {
       if (kinds !== undefined && !kinds.has(event.kind)) {
