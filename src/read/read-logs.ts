@@ -6,6 +6,7 @@
 import { basename, dirname } from 'node:path';
 import type { LogEvent, LogKind } from '../log-event.js';
 import { streamSuffixOf } from './build-event.js';
+import { canSearchChunks } from './chunk-search.js';
 import { createTableHandler } from './csv-records.js';
 import { gunzipChunks, isGzip, type PeekedChunks, peekChunks } from './decompress.js';
 import { DETECT_BYTES, detectDecompressed } from './detect-format.js';
@@ -17,7 +18,13 @@ import type { LogFormat } from './log-format.js';
 import { DEFAULT_MAX_LINE_BYTES, type ReadLogsOptions } from './read-options.js';
 import { createSummary, type FileSummary, type ReadSummary, resetSummary } from './read-summary.js';
 import { createRecordSink, isRecorded, type RecordSink, recordRejection } from './record-sink.js';
-import { type ChunkSource, expandInputs, type LogInput } from './sources.js';
+import {
+  type ChunkSource,
+  DEFAULT_READ_CHUNK,
+  expandInputs,
+  type LogInput,
+  SEARCH_READ_CHUNK,
+} from './sources.js';
 
 /**
  * The result of {@link readLogs}: an async iterable of events with a
@@ -135,10 +142,14 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
   // a byte range of a file (see ReadLogsOptions.range): its lines only, offsets stay file offsets
   const ranged =
     options.range !== undefined && file !== undefined ? readFileRange(file, options.range) : undefined;
-  const raw = counted(ranged?.chunks ?? source.open(), (n) => {
-    summary.bytesRead += n;
-    fileSummary.bytesRead += n;
-  });
+  const raw = counted(
+    ranged?.chunks ??
+      source.open(canSearchChunks(options.prefilter) ? SEARCH_READ_CHUNK : DEFAULT_READ_CHUNK),
+    (n) => {
+      summary.bytesRead += n;
+      fileSummary.bytesRead += n;
+    },
+  );
   let chunks: AsyncGenerator<Uint8Array> | undefined;
   let peek: PeekedChunks | undefined;
   const out: LogEvent[] = [];

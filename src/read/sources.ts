@@ -32,12 +32,25 @@ export interface ChunkSource {
   readonly file?: string;
   /** True when the file was found by a directory walk or a glob (unknown formats are skipped, not errors). */
   readonly discovered: boolean;
-  /** Opens the source; closing the iterator closes the file. */
-  open(): AsyncIterable<Uint8Array>;
+  /**
+   * Opens the source; closing the iterator closes the file. `maxChunkBytes`
+   * caps the size of a file read (default {@link DEFAULT_READ_CHUNK}).
+   */
+  open(maxChunkBytes?: number): AsyncIterable<Uint8Array>;
 }
 
-/** Largest read: big reads keep the per-chunk work (a syscall, a chunk search) rare on big files. */
-const READ_CHUNK = 2 * 1024 * 1024;
+/**
+ * Largest file read by default. Chunks are parsed a batch at a time, so a
+ * bigger chunk means more parsed records alive at once: 512 KiB keeps
+ * full-parse queries' heaps small.
+ */
+export const DEFAULT_READ_CHUNK = 512 * 1024;
+/**
+ * Largest file read when most records are rejected on their raw bytes
+ * (chunk search): few records are parsed, and fewer, bigger reads and chunk
+ * searches make the scan faster.
+ */
+export const SEARCH_READ_CHUNK = 2 * 1024 * 1024;
 /** First read: small files (CloudTrail trees hold thousands) don't pay for a 2 MiB buffer. */
 const FIRST_READ = 64 * 1024;
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -52,9 +65,12 @@ function unreadable(file: string, e: unknown): InputError {
  * Reads a file in fresh chunks; I/O errors become `unreadable_file`. The
  * next chunk is read while the consumer works on the current one, so the
  * copy from the page cache overlaps the parsing. Chunks start at 64 KiB and
- * double on every full read up to 2 MiB.
+ * double on every full read up to `maxChunkBytes`.
  */
-export async function* readFileChunks(file: string): AsyncGenerator<Uint8Array> {
+export async function* readFileChunks(
+  file: string,
+  maxChunkBytes: number = DEFAULT_READ_CHUNK,
+): AsyncGenerator<Uint8Array> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file, 'r');
@@ -62,7 +78,7 @@ export async function* readFileChunks(file: string): AsyncGenerator<Uint8Array> 
     throw unreadable(file, e);
   }
   const h = handle;
-  let size = FIRST_READ;
+  let size = Math.min(FIRST_READ, maxChunkBytes);
   const readNext = async (): Promise<Uint8Array> => {
     const want = size;
     const buf = Buffer.allocUnsafe(want);
@@ -73,7 +89,7 @@ export async function* readFileChunks(file: string): AsyncGenerator<Uint8Array> 
       throw unreadable(file, e);
     }
     if (n === want) {
-      size = Math.min(size * 2, READ_CHUNK); // a full read: the file goes on, read more at once
+      size = Math.min(size * 2, maxChunkBytes); // a full read: the file goes on, read more at once
       return buf;
     }
     return buf.subarray(0, n);
@@ -171,7 +187,7 @@ function isWebStream(x: unknown): x is ReadableStream<Uint8Array> {
 }
 
 function fileSource(file: string, discovered: boolean): ChunkSource {
-  return { file, discovered, open: () => readFileChunks(file) };
+  return { file, discovered, open: (maxChunkBytes) => readFileChunks(file, maxChunkBytes) };
 }
 
 async function* expandPath(path: string): AsyncGenerator<ChunkSource> {
