@@ -81,13 +81,17 @@ describe('the byte scanner cuts exactly what JSON.parse sees', () => {
     },
   );
 
-  test.prop([
-    fc.array(record, { maxLength: 8 }),
-    fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
-  ])('concatenated documents without a container come out whole and equal', (records, cuts) => {
+  test.prop(
+    [
+      fc.array(record, { maxLength: 8 }),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+    ],
+    { examples: [[[{ '': { '': -0 } }], []]] },
+  )('concatenated documents without a container come out whole and equal', (records, cuts) => {
     const text = records.map((r) => JSON.stringify({ x: r })).join('\n');
     const { documents, errors } = scan(chunked(new TextEncoder().encode(text), cuts));
     expect(errors).toBe(0);
-    expect(documents).toEqual(records.map((r) => ({ x: r })));
+    // compare with what JSON can hold (JSON.stringify writes -0 as 0)
+    expect(documents).toEqual(records.map((r) => JSON.parse(JSON.stringify({ x: r }))));
   });
 });
