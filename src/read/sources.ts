@@ -51,8 +51,8 @@ export const DEFAULT_READ_CHUNK = 512 * 1024;
  * searches make the scan faster.
  */
 export const SEARCH_READ_CHUNK = 2 * 1024 * 1024;
-/** First read: small files (CloudTrail trees hold thousands) don't pay for a 2 MiB buffer. */
-const FIRST_READ = 64 * 1024;
+/** First read: what format detection sees, as it always has (see docs/performance.md, Read sizes). */
+const FIRST_READ = 512 * 1024;
 const GLOB_CHARS = /[*?[\]{}]/;
 const encoder = new TextEncoder();
 
@@ -64,7 +64,7 @@ function unreadable(file: string, e: unknown): InputError {
 /**
  * Reads a file in fresh chunks; I/O errors become `unreadable_file`. The
  * next chunk is read while the consumer works on the current one, so the
- * copy from the page cache overlaps the parsing. Chunks start at 64 KiB and
+ * copy from the page cache overlaps the parsing. Chunks start at 512 KiB and
  * double on every full read up to `maxChunkBytes`.
  */
 export async function* readFileChunks(
