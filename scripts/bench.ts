@@ -37,8 +37,28 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-jq': { type: 'boolean', default: false },
     'no-duckdb': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+if (args.help) {
+  process.stdout.write(`Usage: npm run bench -- [options]
+
+Generates deterministic data in bench-data/ (cached) and runs the query set with
+kubetrail, jq and DuckDB side by side; see docs/performance.md.
+
+Options:
+  --size <size>          audit NDJSON size (default 1GiB; e.g. 64MiB for a quick run)
+  --trail-size <size>    CloudTrail Records file size (default 200 MB, or --size if smaller)
+  --second-size <size>   size of the memory-check run (default a quarter of --size)
+  --seed <n>             data seed
+  --only <ids>           comma-separated query ids (rolebindings, 5xx, by-user, sort-limit,
+                         parse-stats, cloudtrail, gz)
+  --no-jq, --no-duckdb   skip a comparison tool
+  -h, --help             this text
+`);
+  process.exit(0);
+}
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
