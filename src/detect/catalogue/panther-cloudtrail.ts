@@ -10,8 +10,9 @@
  *
  * @module
  */
-import type { Detection, Severity } from '../types.js';
-import { lines, PANTHER } from './sources.js';
+import type { Detection } from '../types.js';
+import { type PantherPort, pantherPorter } from './panther-port.js';
+import { lines } from './sources.js';
 
 /** Panther's success test: no errorCode and no errorMessage (empty counts as none). */
 const SUCCESS = 'isblank(errorCode) and isblank(errorMessage)';
@@ -26,38 +27,13 @@ const FIELDS =
 const HUMAN_CALLER =
   '(userIdentity.type in ["IAMUser", "FederatedUser"] or (userIdentity.type = "AssumedRole" and userIdentity.sessionContext.sessionIssuer.userName like /^AWSReservedSSO_/))';
 
-interface Port {
-  readonly id: string;
-  readonly rule: string;
-  readonly file: string;
-  readonly title: string;
-  readonly description: string;
-  readonly severity: Severity;
-  readonly mitre: readonly string[];
-  readonly tags: readonly string[];
-  readonly query: string;
-  readonly enabled?: boolean;
-}
-
-const port = (p: Port): Detection => ({
-  id: `panther.${p.id}`,
-  title: p.title,
-  description: p.description,
-  severity: p.severity,
-  mitre: p.mitre,
-  tags: ['panther', 'cloudtrail', ...p.tags],
-  kind: 'cloudtrail',
-  queries: [{ query: p.query }],
-  source: `${PANTHER} rules/aws_cloudtrail_rules/${p.file}`,
-  pantherRule: p.rule,
-  ...(p.enabled === undefined ? {} : { enabled: p.enabled }),
-});
+const port = pantherPorter('cloudtrail', 'cloudtrail', 'rules/aws_cloudtrail_rules/');
 
 const names = (list: readonly string[]): string => `[${list.map((n) => `"${n}"`).join(', ')}]`;
 
 /** A rule that is "one of these calls" (optionally on one service, optionally successful). */
 const calls = (
-  p: Omit<Port, 'query'> & {
+  p: Omit<PantherPort, 'query'> & {
     readonly names: readonly string[];
     readonly source?: string;
     readonly success?: boolean;

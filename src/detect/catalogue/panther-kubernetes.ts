@@ -14,8 +14,9 @@
  *
  * @module
  */
-import type { Detection, Severity } from '../types.js';
-import { lines, PANTHER } from './sources.js';
+import type { Detection } from '../types.js';
+import { pantherPorter } from './panther-port.js';
+import { lines } from './sources.js';
 
 /** The request failed: HTTP 4xx/5xx, or a gRPC error code. */
 const FAILED = '(responseStatus.code >= 400 or (responseStatus.code >= 1 and responseStatus.code <= 16))';
@@ -41,32 +42,7 @@ const ALL_SOURCE_IPS_PUBLIC = [0, 1, 2, 3]
   .map((i) => `not (isValidIp(sourceIPs.${i}) and not isPublicIP(sourceIPs.${i}))`)
   .join(' and ');
 
-interface Port {
-  readonly id: string;
-  readonly rule: string;
-  readonly file: string;
-  readonly title: string;
-  readonly description: string;
-  readonly severity: Severity;
-  readonly mitre: readonly string[];
-  readonly tags: readonly string[];
-  readonly query: string;
-  readonly enabled?: boolean;
-}
-
-const port = (p: Port): Detection => ({
-  id: `panther.${p.id}`,
-  title: p.title,
-  description: p.description,
-  severity: p.severity,
-  mitre: p.mitre,
-  tags: ['panther', 'kubernetes', ...p.tags],
-  kind: 'kubernetes-audit',
-  queries: [{ query: p.query }],
-  source: `${PANTHER} ${p.file}`,
-  pantherRule: p.rule,
-  ...(p.enabled === undefined ? {} : { enabled: p.enabled }),
-});
+const port = pantherPorter('kubernetes-audit', 'kubernetes', '');
 
 /** Panther Kubernetes and EKS audit rule ports. */
 export const PANTHER_KUBERNETES_DETECTIONS: readonly Detection[] = [
