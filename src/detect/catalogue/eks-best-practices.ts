@@ -67,7 +67,7 @@ export const EKS_BEST_PRACTICES_DETECTIONS: readonly Detection[] = [
     id: 'eks-bp.role-changes',
     title: 'Create, update, delete operations on Roles',
     description:
-      'Lists create, update, delete operations to Roles (among the 100 newest events, as the guide orders it).',
+      'Lists create, update, delete operations to Roles (the 100 newest matching events: the filter runs before the sort and limit the guide writes first).',
     severity: 'low',
     mitre: ['T1098.006'],
     tags: ['eks-best-practices', 'verbatim', 'rbac'],
@@ -78,7 +78,7 @@ export const EKS_BEST_PRACTICES_DETECTIONS: readonly Detection[] = [
   {
     id: 'eks-bp.rolebinding-changes',
     title: 'Create, update, delete operations on RoleBindings',
-    description: 'Lists create, update, delete operations to RoleBindings (among the 100 newest events).',
+    description: 'Lists create, update, delete operations to RoleBindings (the 100 newest matching events).',
     severity: 'low',
     mitre: ['T1098.006'],
     tags: ['eks-best-practices', 'verbatim', 'rbac'],
@@ -89,7 +89,7 @@ export const EKS_BEST_PRACTICES_DETECTIONS: readonly Detection[] = [
   {
     id: 'eks-bp.clusterrole-changes',
     title: 'Create, update, delete operations on ClusterRoles',
-    description: 'Lists create, update, delete operations to ClusterRoles (among the 100 newest events).',
+    description: 'Lists create, update, delete operations to ClusterRoles (the 100 newest matching events).',
     severity: 'low',
     mitre: ['T1098.006'],
     tags: ['eks-best-practices', 'verbatim', 'rbac'],
@@ -101,7 +101,7 @@ export const EKS_BEST_PRACTICES_DETECTIONS: readonly Detection[] = [
     id: 'eks-bp.clusterrolebinding-changes',
     title: 'Create, update, delete operations on ClusterRoleBindings',
     description:
-      'Lists create, update, delete operations to ClusterRoleBindings (among the 100 newest events).',
+      'Lists create, update, delete operations to ClusterRoleBindings (the 100 newest matching events).',
     severity: 'low',
     mitre: ['T1098.006'],
     tags: ['eks-best-practices', 'verbatim', 'rbac'],
