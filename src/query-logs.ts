@@ -12,7 +12,7 @@ import { parallelRunOf } from './parallel/parallel-run.js';
 import { queryParallel } from './parallel/query-parallel.js';
 import type { QueryAst } from './query/ast.js';
 import { compileQuery, type Prefilter } from './query/index.js';
-import type { QueryResult, QueryStatistics, ResultRow } from './query/results.js';
+import { columnsOf, type QueryResult, type QueryStatistics, type ResultRow } from './query/results.js';
 import { type ChunkSearchPrefilter, createMultiSearch } from './read/chunk-search.js';
 import { type RawPrefilter, readLogs } from './read/index.js';
 import type { ReadSummary } from './read/read-summary.js';
@@ -183,18 +183,8 @@ export async function query(
 ): Promise<QueryLogsResult> {
   const stream = queryStream(input, text, options);
   const rows: ResultRow[] = [];
-  const seen = new Set<string>();
-  const fields: string[] = [];
-  for await (const row of stream) {
-    rows.push(row);
-    for (const key of Object.keys(row)) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        fields.push(key);
-      }
-    }
-  }
-  return { rows, fields, statistics: stream.statistics };
+  for await (const row of stream) rows.push(row);
+  return { rows, fields: columnsOf(rows), statistics: stream.statistics };
 }
 
 /**
