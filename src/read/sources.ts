@@ -9,7 +9,6 @@ import { open, opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { glob } from 'tinyglobby';
 import { InputError } from './input-error.js';
 
 /**
@@ -205,6 +204,8 @@ async function* expandPath(path: string): AsyncGenerator<ChunkSource> {
     yield fileSource(path, false);
     return;
   }
+  // (loaded on first use: most inputs are plain paths)
+  const { glob } = await import('tinyglobby');
   const matches = await glob(path, { onlyFiles: true, dot: false, expandDirectories: false });
   if (matches.length === 0) throw new InputError('bad_input', `the glob ${path} matched no files`);
   matches.sort();
