@@ -70,4 +70,11 @@ export interface LogEvent {
   readonly record?: unknown;
   /** Where the record came from. */
   readonly source: LogSource;
+  /**
+   * The UTF-8 length of `message` in bytes, where the reader knows it without
+   * measuring (the raw record it decoded). The query engine's `bytesScanned`
+   * uses it instead of re-encoding the message; when set it must equal
+   * `Buffer.byteLength(message)`.
+   */
+  readonly messageBytes?: number;
 }

@@ -1163,7 +1163,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
       const take = (event: LogEvent): void => {
         const row = eventRow(event, ordinal++);
         statistics.recordsScanned++;
-        statistics.bytesScanned += utf8Length(event.message);
+        statistics.bytesScanned += event.messageBytes ?? utf8Length(event.message);
         const t = event.timestamp;
         if (startTime !== undefined && !(t >= startTime)) return;
         if (endTime !== undefined && !(t <= endTime)) return;

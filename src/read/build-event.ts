@@ -81,6 +81,7 @@ function finish(
   inferredStream: string | undefined,
   env: Envelope,
   source: LogSource,
+  messageBytes?: number,
 ): LogEvent {
   let timestamp = env.timestamp ?? recordTime;
   if (Number.isNaN(timestamp)) {
@@ -99,13 +100,15 @@ function finish(
   if (logStream !== undefined) event.logStream = logStream;
   if (logGroup !== undefined) event.logGroup = logGroup;
   if (env.ingestionTime !== undefined) event.ingestionTime = env.ingestionTime;
+  if (messageBytes !== undefined) event.messageBytes = messageBytes;
   return event;
 }
 
 /**
  * Builds the event of one parsed JSON record. An EventBridge envelope is
  * unwrapped to its `detail` (whose JSON becomes the message). `valueClass`
- * is `classifyRecord(value)` when the caller already knows it.
+ * is `classifyRecord(value)` when the caller already knows it; `messageBytes`
+ * is the UTF-8 length of `message` when the caller decoded it from raw bytes.
  */
 export function jsonRecordEvent(
   ctx: BuildContext,
@@ -114,16 +117,19 @@ export function jsonRecordEvent(
   env: Envelope,
   source: LogSource,
   valueClass?: RecordClass,
+  messageBytes?: number,
 ): LogEvent {
   let text = message;
+  let bytes = messageBytes;
   let record = value;
   let envelopeTime = Number.NaN;
   if (isObject(value) && typeof own(value, 'detail-type') === 'string' && isObject(own(value, 'detail'))) {
     record = own(value, 'detail');
     text = JSON.stringify(record);
+    bytes = undefined;
     envelopeTime = timeValueToMs(own(value, 'time'));
   }
-  if (!isObject(record)) return finish(ctx, 'json', text, record, Number.NaN, undefined, env, source);
+  if (!isObject(record)) return finish(ctx, 'json', text, record, Number.NaN, undefined, env, source, bytes);
   switch (record === value && valueClass !== undefined ? valueClass : classifyRecord(record)) {
     case 'kubernetes-audit-event':
       return finish(
@@ -135,14 +141,25 @@ export function jsonRecordEvent(
         `kube-apiserver-audit-${ctx.streamSuffix}`,
         env,
         source,
+        bytes,
       );
     case 'cloudtrail-record': {
       let t = firstTime(record, CLOUDTRAIL_TIME_KEYS);
       if (Number.isNaN(t)) t = envelopeTime;
-      return finish(ctx, 'cloudtrail', text, record, t, cloudTrailStream(record), env, source);
+      return finish(ctx, 'cloudtrail', text, record, t, cloudTrailStream(record), env, source, bytes);
     }
     default:
-      return finish(ctx, 'json', text, record, firstTime(record, JSON_TIME_KEYS), undefined, env, source);
+      return finish(
+        ctx,
+        'json',
+        text,
+        record,
+        firstTime(record, JSON_TIME_KEYS),
+        undefined,
+        env,
+        source,
+        bytes,
+      );
   }
 }
 

@@ -79,6 +79,7 @@ function handleElement(
   envelope: Obj | undefined,
   source: LogSource,
   counted: boolean,
+  textBytes?: number,
 ): void {
   switch (key) {
     case 'Events': {
@@ -142,7 +143,11 @@ function handleElement(
       break;
   }
   if (!counted && !sink.candidateText(text ?? JSON.stringify(value))) return;
-  sink.emit(jsonRecordEvent(sink, text ?? JSON.stringify(value), value, {}, source));
+  if (text === undefined) {
+    sink.emit(jsonRecordEvent(sink, JSON.stringify(value), value, {}, source));
+    return;
+  }
+  sink.emit(jsonRecordEvent(sink, text, value, {}, source, undefined, textBytes));
 }
 
 /** True when a parsed object is a record rather than a container of records. */
@@ -231,7 +236,7 @@ export function createNdjsonHandler(sink: RecordSink, startOffset: number): Form
         cls === 'cloudtrail-record' ||
         (cls === 'unknown' && containerKey(value) === undefined)
       ) {
-        sink.emit(jsonRecordEvent(sink, text, value, {}, source, cls));
+        sink.emit(jsonRecordEvent(sink, text, value, {}, source, cls, end - start));
         return;
       }
     }
@@ -329,7 +334,7 @@ export function createJsonDocumentHandler(sink: RecordSink, startOffset: number)
           sink.emit(event.timestamp === 0 && !Number.isNaN(t) ? { ...event, timestamp: t } : event);
           return;
         }
-        handleElement(sink, key, text, value, envelope, source, raw);
+        handleElement(sink, key, text, value, envelope, source, raw, end - start);
       },
       onDocument(bytes, start, end, line, offset) {
         envelope = undefined;
