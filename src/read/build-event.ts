@@ -168,9 +168,16 @@ const SCHEDULER_FILES = new Set(['scheduler.go', 'schedule_one.go']);
 /**
  * Builds the event of one text message: a CloudWatch event message or a raw
  * line. JSON messages become JSON records; authenticator and klog lines are
- * parsed with the schema line parsers; anything else is `text`.
+ * parsed with the schema line parsers; anything else is `text`. `messageBytes`
+ * is the message's UTF-8 length when it was decoded from raw bytes.
  */
-export function messageEvent(ctx: BuildContext, message: string, env: Envelope, source: LogSource): LogEvent {
+export function messageEvent(
+  ctx: BuildContext,
+  message: string,
+  env: Envelope,
+  source: LogSource,
+  messageBytes?: number,
+): LogEvent {
   const first = message.charCodeAt(0);
   if (first === 123 || first === 91) {
     let value: unknown;
@@ -181,7 +188,7 @@ export function messageEvent(ctx: BuildContext, message: string, env: Envelope, 
     } catch {
       // not JSON after all: a text message that starts with a brace
     }
-    if (ok) return jsonRecordEvent(ctx, message, value, env, source);
+    if (ok) return jsonRecordEvent(ctx, message, value, env, source, undefined, messageBytes);
   } else if (first === 116 && message.startsWith('time="')) {
     const line = parseAuthenticatorLine(message);
     if (line !== undefined) {
@@ -194,6 +201,7 @@ export function messageEvent(ctx: BuildContext, message: string, env: Envelope, 
         `authenticator-${ctx.streamSuffix}`,
         env,
         source,
+        messageBytes,
       );
     }
   } else if (first === 73 || first === 87 || first === 69 || first === 70) {
@@ -206,10 +214,20 @@ export function messageEvent(ctx: BuildContext, message: string, env: Envelope, 
     const line = parseKlogLine(message, options);
     if (line !== undefined) {
       const stream = SCHEDULER_FILES.has(line.file) ? `kube-scheduler-${ctx.streamSuffix}` : undefined;
-      return finish(ctx, 'klog', message, line, line.timestamp ?? Number.NaN, stream, env, source);
+      return finish(
+        ctx,
+        'klog',
+        message,
+        line,
+        line.timestamp ?? Number.NaN,
+        stream,
+        env,
+        source,
+        messageBytes,
+      );
     }
   }
-  return finish(ctx, 'text', message, undefined, Number.NaN, undefined, env, source);
+  return finish(ctx, 'text', message, undefined, Number.NaN, undefined, env, source, messageBytes);
 }
 
 /** Builds a `text` event whose time is the first token (legacy audit text lines). */

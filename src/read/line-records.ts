@@ -154,7 +154,7 @@ export function createLineRecordHandler(
       env.logStream === undefined && sink.pathStream !== undefined
         ? { ...env, logStream: sink.pathStream }
         : env;
-    sink.emit(messageEvent(sink, message, e, source));
+    sink.emit(messageEvent(sink, message, e, source, end - start));
   }
 
   function flush(): void {
