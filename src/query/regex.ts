@@ -5,6 +5,8 @@
  * `regexReplace`) is compiled here with RE2JS, an RE2 port whose matching time
  * is linear in the input, so no log line can make a query hang. RE2 syntax has
  * no backreferences and no lookaround; those are rejected at compile time.
+ * A pattern that is one plain literal (`lit`, `^lit`, `lit$`, `^lit$`) tests
+ * with the matching string method instead, which gives the same answer.
  *
  * @module
  */
@@ -88,10 +90,11 @@ export function compileUserRegex(pattern: string, options: { caseInsensitive?: b
     return { start: m.start(), end: m.end(), groups, named };
   };
 
+  const literal = options.caseInsensitive ? undefined : classifyLiteralRegex(pattern);
   return {
     source: pattern,
     groupNames,
-    test: (input) => re.test(input),
+    test: literal === undefined ? (input) => re.test(input) : literalTest(literal),
     exec,
     replaceAll(input, replacement) {
       let out = '';
@@ -107,6 +110,89 @@ export function compileUserRegex(pattern: string, options: { caseInsensitive?: b
       return out + input.slice(pos);
     },
   };
+}
+
+/**
+ * A regex that is one plain literal, optionally anchored, and the string test
+ * that matches exactly where RE2 would.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const lit: LiteralRegex = { literal: 'kube-apiserver-audit', kind: 'startsWith' }; // from /^kube-apiserver-audit/
+ * ```
+ */
+export interface LiteralRegex {
+  /** The text the pattern matches, with escapes resolved; never empty, never holds a surrogate. */
+  readonly literal: string;
+  /**
+   * `includes` for `lit`, `startsWith` for `^lit`, `endsWith` for `lit$`, `equals` for `^lit$`.
+   * Without the multi-line flag RE2's `^` is the start of the text and `$` the end of
+   * the text only (it does not match before a final `\n`, unlike Perl).
+   */
+  readonly kind: 'includes' | 'startsWith' | 'endsWith' | 'equals';
+}
+
+/** Characters that are special outside a class in RE2 syntax; unescaped, they end the fast path. */
+const REGEX_META = '\\.+*?()|[]{}^$';
+/** ASCII punctuation: RE2 reads `\` followed by one of these as the character itself. */
+const ASCII_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+
+/**
+ * Tells whether a case-sensitive user regex is a plain literal, optionally
+ * anchored: `lit`, `^lit`, `lit$` or `^lit$`, where `lit` is a non-empty run of
+ * characters that are not regex metacharacters, or escaped ASCII punctuation
+ * such as `\.` or `\/`. Returns `undefined` for anything else, including
+ * `(?i)`, escapes such as `\d`, `\b`, `\x41`, `\Q…\E` or `\n`, and any pattern
+ * holding a surrogate code unit (RE2JS reads UTF-16 by code point, so a
+ * surrogate half does not match like a substring). Apply it only when the regex
+ * is compiled without the case-insensitive flag.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * classifyLiteralRegex('^kube-apiserver-audit') //=> { literal: 'kube-apiserver-audit', kind: 'startsWith' }
+ * classifyLiteralRegex('\\.yaml$') //=> { literal: '.yaml', kind: 'endsWith' }
+ * classifyLiteralRegex('a.b') //=> undefined
+ * ```
+ */
+export function classifyLiteralRegex(pattern: string): LiteralRegex | undefined {
+  const start = pattern.startsWith('^') ? 1 : 0;
+  let literal = '';
+  let anchoredEnd = false;
+  for (let i = start; i < pattern.length; i++) {
+    const ch = pattern.charAt(i);
+    if (ch === '\\') {
+      const next = pattern.charAt(i + 1);
+      if (next === '' || !ASCII_PUNCTUATION.includes(next)) return undefined;
+      literal += next;
+      i++;
+    } else if (ch === '$' && i === pattern.length - 1) {
+      anchoredEnd = true;
+    } else if (REGEX_META.includes(ch)) {
+      return undefined;
+    } else {
+      const code = ch.charCodeAt(0);
+      if (code >= 0xd800 && code <= 0xdfff) return undefined;
+      literal += ch;
+    }
+  }
+  if (literal === '') return undefined;
+  const kind = start === 1 ? (anchoredEnd ? 'equals' : 'startsWith') : anchoredEnd ? 'endsWith' : 'includes';
+  return { literal, kind };
+}
+
+function literalTest({ literal, kind }: LiteralRegex): (input: string) => boolean {
+  switch (kind) {
+    case 'equals':
+      return (input) => input === literal;
+    case 'startsWith':
+      return (input) => input.startsWith(literal);
+    case 'endsWith':
+      return (input) => input.endsWith(literal);
+    case 'includes':
+      return (input) => input.includes(literal);
+  }
 }
 
 function expandReplacement(template: string, m: UserRegexMatch): string {
