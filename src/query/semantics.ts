@@ -326,14 +326,6 @@ enum SortClass {
   Number = 3,
 }
 
-function sortClass(v: Value): SortClass {
-  if (v === undefined) return SortClass.Missing;
-  if (v === null) return SortClass.Null;
-  if (typeof v === 'number' || v instanceof Date) return SortClass.Number;
-  if (typeof v === 'string' && isNumericString(v)) return SortClass.Number;
-  return SortClass.NonNumber;
-}
-
 /** Tie-break rank between kinds whose sort keys are equal. */
 function kindRank(v: Value): number {
   if (typeof v === 'number') return 0;
@@ -464,6 +456,112 @@ function sortString(v: Value): string {
 }
 
 /**
+ * A value classified once for {@link compareSortKeys}, so that a sort that
+ * compares each value many times (a heap, `Array.prototype.sort`) runs the
+ * numeric-string test and number parsing once per value, not per comparison.
+ * Build it with {@link sortKeyOf}; treat it as opaque.
+ *
+ * @example
+ * ```ts
+ * sortKeyOf('01').num //=> 1
+ * ```
+ *
+ * @internal
+ */
+export interface SortKey {
+  /** The value itself. */
+  readonly value: Value;
+  /** Its sort class: 0 missing, 1 `null`, 2 non-number, 3 number. */
+  readonly cls: number;
+  /** For the number class, the number (NaN when it has none); otherwise NaN. */
+  readonly num: number;
+  /**
+   * The string form: set for non-numbers and strings; for numbers and
+   * timestamps it is made on first use (only ties need it) and kept.
+   */
+  str: string | undefined;
+  /** Tie-break rank of the kind (see `kindRank`). */
+  readonly rank: number;
+}
+
+const MISSING_KEY: SortKey = { value: undefined, cls: SortClass.Missing, num: Number.NaN, str: '', rank: 5 };
+const NULL_KEY: SortKey = { value: null, cls: SortClass.Null, num: Number.NaN, str: '', rank: 5 };
+
+/**
+ * Classifies a value once for {@link compareSortKeys}.
+ *
+ * @example
+ * ```ts
+ * compareSortKeys(sortKeyOf('1e3'), sortKeyOf(999)) //=> 1
+ * ```
+ *
+ * @internal
+ */
+export function sortKeyOf(v: Value): SortKey {
+  if (v === undefined) return MISSING_KEY;
+  if (v === null) return NULL_KEY;
+  if (typeof v === 'string') {
+    if (isNumericString(v)) return { value: v, cls: SortClass.Number, num: Number(v), str: v, rank: 2 };
+    return { value: v, cls: SortClass.NonNumber, num: Number.NaN, str: v, rank: 2 };
+  }
+  if (typeof v === 'number') return { value: v, cls: SortClass.Number, num: v, str: undefined, rank: 0 };
+  if (v instanceof Date)
+    return { value: v, cls: SortClass.Number, num: v.getTime(), str: undefined, rank: 1 };
+  return { value: v, cls: SortClass.NonNumber, num: Number.NaN, str: sortString(v), rank: kindRank(v) };
+}
+
+/** The string form of a key, made and kept on first use. */
+function keyString(k: SortKey): string {
+  let s = k.str;
+  if (s === undefined) {
+    s = sortString(k.value);
+    k.str = s;
+  }
+  return s;
+}
+
+/**
+ * {@link compareForSort} on values classified by {@link sortKeyOf}:
+ * `compareSortKeys(sortKeyOf(a), sortKeyOf(b))` is exactly
+ * `compareForSort(a, b)`.
+ *
+ * @example
+ * ```ts
+ * compareSortKeys(sortKeyOf('01'), sortKeyOf('1')) //=> -1
+ * ```
+ *
+ * @internal
+ */
+export function compareSortKeys(a: SortKey, b: SortKey): number {
+  const ka = a.cls;
+  const kb = b.cls;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  if (ka === SortClass.Missing || ka === SortClass.Null) return 0;
+  if (ka === SortClass.Number) {
+    const x = a.num;
+    const y = b.num;
+    // Both false when either is NaN (or for 0 and -0).
+    if (x < y) return -1;
+    if (x > y) return 1;
+    const nx = Number.isNaN(x);
+    const ny = Number.isNaN(y);
+    if (nx !== ny) return nx ? 1 : -1;
+    const c = compareCodePoints(keyString(a), keyString(b));
+    if (c !== 0) return c;
+  } else {
+    const sa = a.str as string;
+    const sb = b.str as string;
+    const c = compareChunked(sa, sb);
+    if (c !== 0) return c;
+    const d = compareCodePoints(sa, sb);
+    if (d !== 0) return d;
+  }
+  const ra = a.rank;
+  const rb = b.rank;
+  return ra === rb ? 0 : ra < rb ? -1 : 1;
+}
+
+/**
  * The service's ascending sort order (descending is its exact reverse), made
  * total over all values:
  * 1. missing, then `null`, then non-numbers, then numbers (numbers, numeric
@@ -484,28 +582,5 @@ function sortString(v: Value): string {
 export function compareForSort(a: Value, b: Value): number {
   if (typeof a === 'number' && typeof b === 'number' && a !== b && !Number.isNaN(a) && !Number.isNaN(b))
     return a < b ? -1 : 1;
-  const ka = sortClass(a);
-  const kb = sortClass(b);
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  if (ka === SortClass.Missing || ka === SortClass.Null) return 0;
-  if (ka === SortClass.Number) {
-    const x = toNumberValue(a) ?? Number.NaN;
-    const y = toNumberValue(b) ?? Number.NaN;
-    const nx = Number.isNaN(x);
-    const ny = Number.isNaN(y);
-    if (nx !== ny) return nx ? 1 : -1;
-    if (!nx && x !== y) return x < y ? -1 : 1;
-    const c = compareCodePoints(sortString(a), sortString(b));
-    if (c !== 0) return c;
-  } else {
-    const sa = sortString(a);
-    const sb = sortString(b);
-    const c = compareChunked(sa, sb);
-    if (c !== 0) return c;
-    const d = compareCodePoints(sa, sb);
-    if (d !== 0) return d;
-  }
-  const ra = kindRank(a);
-  const rb = kindRank(b);
-  return ra === rb ? 0 : ra < rb ? -1 : 1;
+  return compareSortKeys(sortKeyOf(a), sortKeyOf(b));
 }

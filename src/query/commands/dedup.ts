@@ -26,7 +26,7 @@ import type { BufferLimit, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
 import { valueToResultString } from '../semantics.js';
 import type { Value } from '../value.js';
-import { type CompiledSortKey, entryComparator, type SortEntry } from './sort.js';
+import { type CompiledSortKey, entryComparator, type SortEntry, sortKeysOf } from './sort.js';
 
 /**
  * The identity of a value for dedup: its result string form, so that rows
@@ -97,7 +97,7 @@ export function sortedDedupStage(
     return {
       push(row) {
         const key = dedupKey(fields, row, ctx);
-        const entry: SortEntry = { row, keys: keys.map((k) => k.value(row, ctx)), seq: seq++ };
+        const entry: SortEntry = { row, keys: sortKeysOf(keys, row, ctx), seq: seq++ };
         if (key === undefined) {
           if (best.size + alwaysKept.length >= limit.max) limit.exceeded();
           alwaysKept.push(entry);

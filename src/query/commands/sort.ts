@@ -11,7 +11,7 @@
 import type { EvalContext } from '../functions/types.js';
 import type { BufferLimit, Sink, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
-import { compareForSort } from '../semantics.js';
+import { compareSortKeys, type SortKey, sortKeyOf } from '../semantics.js';
 import type { Value } from '../value.js';
 
 /**
@@ -25,69 +25,139 @@ export interface CompiledSortKey {
 }
 
 /**
- * A buffered row with its sort keys and arrival number.
+ * A buffered row with its sort keys (classified once, when the entry is
+ * made) and arrival number.
  *
  * @internal
  */
 export interface SortEntry {
   readonly row: Row;
-  readonly keys: readonly Value[];
+  readonly keys: readonly SortKey[];
   readonly seq: number;
+}
+
+/**
+ * The sort keys of a row, each classified once by `sortKeyOf`.
+ *
+ * @example
+ * ```ts
+ * sortKeysOf([{ value: (r) => r.defined?.get('n'), descending: false }], row, ctx)
+ * ```
+ *
+ * @internal
+ */
+export function sortKeysOf(keys: readonly CompiledSortKey[], row: Row, ctx: EvalContext): SortKey[] {
+  const out: SortKey[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = sortKeyOf((keys[i] as CompiledSortKey).value(row, ctx));
+  return out;
+}
+
+/**
+ * Makes the comparator of key lists for the given keys, without the
+ * arrival tie-break: `compareForSort` on each key in turn, reversed for
+ * descending keys.
+ *
+ * @example
+ * ```ts
+ * keyListComparator([{ value: (r) => r.defined?.get('n'), descending: true }])([sortKeyOf(1)], [sortKeyOf(2)]) //=> 1
+ * ```
+ *
+ * @internal
+ */
+export function keyListComparator(
+  keys: readonly CompiledSortKey[],
+): (a: readonly SortKey[], b: readonly SortKey[]) => number {
+  const desc = keys.map((k) => k.descending);
+  if (desc.length === 1) {
+    return desc[0]
+      ? (a, b) => compareSortKeys(b[0] as SortKey, a[0] as SortKey)
+      : (a, b) => compareSortKeys(a[0] as SortKey, b[0] as SortKey);
+  }
+  return (a, b) => {
+    for (let i = 0; i < desc.length; i++) {
+      const c = compareSortKeys(a[i] as SortKey, b[i] as SortKey);
+      if (c !== 0) return desc[i] ? -c : c;
+    }
+    return 0;
+  };
 }
 
 /**
  * Makes the comparator of sort entries for the given keys (stable: equal
  * keys compare by arrival).
  *
+ * @example
+ * ```ts
+ * [...entries].sort(entryComparator(keys))
+ * ```
+ *
  * @internal
  */
 export function entryComparator(keys: readonly CompiledSortKey[]): (a: SortEntry, b: SortEntry) => number {
-  const desc = keys.map((k) => k.descending);
-  return (a, b) => {
-    for (let i = 0; i < desc.length; i++) {
-      const c = compareForSort(a.keys[i], b.keys[i]);
-      if (c !== 0) return desc[i] ? -c : c;
-    }
-    return a.seq - b.seq;
-  };
+  const byKeys = keyListComparator(keys);
+  return (a, b) => byKeys(a.keys, b.keys) || a.seq - b.seq;
 }
 
 /**
- * Keeps the K smallest entries under `cmp` in a binary max-heap.
+ * Keeps the K smallest entries under `cmp` in a binary max-heap. Once it
+ * is full, `worst` is the entry a newcomer must beat (compare below it) to
+ * get in; `add` checks that with one comparison, and `replaceWorst` (only
+ * when full) takes a newcomer already known to beat it.
+ *
+ * @example
+ * ```ts
+ * const top = createTopK(2, (a: number, b: number) => a - b);
+ * for (const n of [5, 1, 4, 2]) top.add(n);
+ * top.sorted() //=> [1, 2]
+ * ```
  *
  * @internal
  */
 export function createTopK<T>(
   k: number,
   cmp: (a: T, b: T) => number,
-): { add(entry: T): void; sorted(): T[]; readonly size: number } {
+): {
+  add(entry: T): void;
+  replaceWorst(entry: T): void;
+  sorted(): T[];
+  readonly size: number;
+  readonly worst: T | undefined;
+} {
   const h: T[] = [];
-  const swap = (i: number, j: number): void => {
-    const t = h[i] as T;
-    h[i] = h[j] as T;
-    h[j] = t;
-  };
   const up = (start: number): void => {
+    const entry = h[start] as T;
     let i = start;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (cmp(h[i] as T, h[p] as T) <= 0) return;
-      swap(i, p);
+      const parent = h[p] as T;
+      if (cmp(entry, parent) <= 0) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = entry;
   };
-  const down = (start: number): void => {
-    let i = start;
+  // Sifts `entry` down from the root: the larger child moves up into the hole until `entry` is no smaller.
+  const downFromRoot = (entry: T): void => {
+    const n = h.length;
+    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let top = i;
-      if (l < h.length && cmp(h[l] as T, h[top] as T) > 0) top = l;
-      if (r < h.length && cmp(h[r] as T, h[top] as T) > 0) top = r;
-      if (top === i) return;
-      swap(i, top);
-      i = top;
+      let c = l;
+      let child = h[l] as T;
+      if (r < n) {
+        const right = h[r] as T;
+        if (cmp(right, child) > 0) {
+          c = r;
+          child = right;
+        }
+      }
+      if (cmp(child, entry) <= 0) break;
+      h[i] = child;
+      i = c;
     }
+    h[i] = entry;
   };
   return {
     add(entry) {
@@ -98,12 +168,15 @@ export function createTopK<T>(
         return;
       }
       if (cmp(entry, h[0] as T) >= 0) return;
-      h[0] = entry;
-      down(0);
+      downFromRoot(entry);
     },
+    replaceWorst: downFromRoot,
     sorted: () => [...h].sort(cmp),
     get size() {
       return h.length;
+    },
+    get worst() {
+      return k > 0 && h.length >= k ? h[0] : undefined;
     },
   };
 }
@@ -119,6 +192,7 @@ export function sortStage(
   topK: number | undefined,
   limit: BufferLimit,
 ): StageFactory {
+  const byKeys = keyListComparator(keys);
   const cmp = entryComparator(keys);
   // A heap no bigger than the bound needs no check.
   const checked = topK === undefined || topK > limit.max;
@@ -129,14 +203,21 @@ export function sortStage(
     const ctx = state.ctx;
     return {
       push(row) {
-        const entry: SortEntry = { row, keys: keys.map((k) => k.value(row, ctx)), seq: seq++ };
+        const rowKeys = sortKeysOf(keys, row, ctx);
+        const s = seq++;
         if (heap === undefined) {
           if (all.length >= limit.max) limit.exceeded();
-          all.push(entry);
-        } else {
-          if (checked && heap.size >= limit.max && heap.size < (topK as number)) limit.exceeded();
-          heap.add(entry);
+          all.push({ row, keys: rowKeys, seq: s });
+          return true;
         }
+        const worst = heap.worst;
+        if (worst !== undefined) {
+          // Full: one comparison decides; a later arrival loses ties, so only a strictly smaller key gets in.
+          if (byKeys(rowKeys, worst.keys) < 0) heap.replaceWorst({ row, keys: rowKeys, seq: s });
+          return true;
+        }
+        if (checked && heap.size >= limit.max && heap.size < (topK as number)) limit.exceeded();
+        heap.add({ row, keys: rowKeys, seq: s });
         return true;
       },
       end() {
