@@ -482,10 +482,44 @@ export interface SortKey {
   str: string | undefined;
   /** Tie-break rank of the kind (see `kindRank`). */
   readonly rank: number;
+  /**
+   * For non-numbers, the chunk shape of `str` (see `computeShape`), made on
+   * first use: its length, -1 when it has none, -2 before it is made …
+   */
+  shapeLength: number;
+  /** … and the character classes, 2 bits a character. */
+  shape0: number;
+  shape1: number;
+  shape2: number;
 }
 
-const MISSING_KEY: SortKey = { value: undefined, cls: SortClass.Missing, num: Number.NaN, str: '', rank: 5 };
-const NULL_KEY: SortKey = { value: null, cls: SortClass.Null, num: Number.NaN, str: '', rank: 5 };
+/** Strings longer than this get no shape: it is packed into three 32-bit words, 2 bits a character. */
+const MAX_SHAPE_LENGTH = 48;
+const UNSHAPED = -1;
+const NOT_YET = -2;
+
+const MISSING_KEY: SortKey = {
+  value: undefined,
+  cls: SortClass.Missing,
+  num: Number.NaN,
+  str: '',
+  rank: 5,
+  shapeLength: NOT_YET,
+  shape0: 0,
+  shape1: 0,
+  shape2: 0,
+};
+const NULL_KEY: SortKey = {
+  value: null,
+  cls: SortClass.Null,
+  num: Number.NaN,
+  str: '',
+  rank: 5,
+  shapeLength: NOT_YET,
+  shape0: 0,
+  shape1: 0,
+  shape2: 0,
+};
 
 /**
  * Classifies a value once for {@link compareSortKeys}.
@@ -501,13 +535,101 @@ export function sortKeyOf(v: Value): SortKey {
   if (v === undefined) return MISSING_KEY;
   if (v === null) return NULL_KEY;
   if (typeof v === 'string') {
-    if (isNumericString(v)) return { value: v, cls: SortClass.Number, num: Number(v), str: v, rank: 2 };
-    return { value: v, cls: SortClass.NonNumber, num: Number.NaN, str: v, rank: 2 };
+    if (isNumericString(v))
+      return {
+        value: v,
+        cls: SortClass.Number,
+        num: Number(v),
+        str: v,
+        rank: 2,
+        shapeLength: NOT_YET,
+        shape0: 0,
+        shape1: 0,
+        shape2: 0,
+      };
+    return {
+      value: v,
+      cls: SortClass.NonNumber,
+      num: Number.NaN,
+      str: v,
+      rank: 2,
+      shapeLength: NOT_YET,
+      shape0: 0,
+      shape1: 0,
+      shape2: 0,
+    };
   }
-  if (typeof v === 'number') return { value: v, cls: SortClass.Number, num: v, str: undefined, rank: 0 };
+  if (typeof v === 'number')
+    return {
+      value: v,
+      cls: SortClass.Number,
+      num: v,
+      str: undefined,
+      rank: 0,
+      shapeLength: NOT_YET,
+      shape0: 0,
+      shape1: 0,
+      shape2: 0,
+    };
   if (v instanceof Date)
-    return { value: v, cls: SortClass.Number, num: v.getTime(), str: undefined, rank: 1 };
-  return { value: v, cls: SortClass.NonNumber, num: Number.NaN, str: sortString(v), rank: kindRank(v) };
+    return {
+      value: v,
+      cls: SortClass.Number,
+      num: v.getTime(),
+      str: undefined,
+      rank: 1,
+      shapeLength: NOT_YET,
+      shape0: 0,
+      shape1: 0,
+      shape2: 0,
+    };
+  return {
+    value: v,
+    cls: SortClass.NonNumber,
+    num: Number.NaN,
+    str: sortString(v),
+    rank: kindRank(v),
+    shapeLength: NOT_YET,
+    shape0: 0,
+    shape1: 0,
+    shape2: 0,
+  };
+}
+
+/**
+ * Computes the chunk shape of a key's ASCII string: the class of every
+ * character (digit, letter, anything else) packed 2 bits a character, or
+ * none for a string with a non-ASCII character or longer than
+ * {@link MAX_SHAPE_LENGTH}. Two strings of the same shape have their
+ * {@link compareChunked} chunks at the same places and of the same lengths,
+ * so each chunk pair is decided by its first differing character: their
+ * chunked order is their plain code-unit order.
+ */
+function computeShape(k: SortKey): void {
+  const s = k.str as string;
+  k.shapeLength = UNSHAPED;
+  if (s.length > MAX_SHAPE_LENGTH) return;
+  const words = [0, 0, 0];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return;
+    const cls = isDigit(c) ? 1 : (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 2 : 3;
+    const w = i >> 4;
+    words[w] = ((words[w] as number) | (cls << ((i & 15) * 2))) >>> 0;
+  }
+  k.shape0 = words[0] as number;
+  k.shape1 = words[1] as number;
+  k.shape2 = words[2] as number;
+  k.shapeLength = s.length;
+}
+
+function sameShape(a: SortKey, b: SortKey): boolean {
+  if (a.shapeLength === NOT_YET) computeShape(a);
+  if (a.shapeLength === UNSHAPED) return false;
+  if (b.shapeLength === NOT_YET) computeShape(b);
+  return (
+    a.shapeLength === b.shapeLength && a.shape0 === b.shape0 && a.shape1 === b.shape1 && a.shape2 === b.shape2
+  );
 }
 
 /** The string form of a key, made and kept on first use. */
@@ -551,6 +673,10 @@ export function compareSortKeys(a: SortKey, b: SortKey): number {
   } else {
     const sa = a.str as string;
     const sb = b.str as string;
+    if (sa !== sb) {
+      // Same shape: the chunked order is the code-unit order (see shapeOf), which the engine compares natively.
+      if (sameShape(a, b)) return sa < sb ? -1 : 1;
+    }
     const c = compareChunked(sa, sb);
     if (c !== 0) return c;
     const d = compareCodePoints(sa, sb);

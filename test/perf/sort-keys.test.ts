@@ -222,6 +222,33 @@ describe('precomputed sort keys', () => {
     },
   );
 
+  // Pairs of strings with the same chunk shape (class per position), which take the code-unit shortcut.
+  const shapeChar = (cls: number) =>
+    cls === 0
+      ? fc.constantFrom(...'0123456789')
+      : cls === 1
+        ? fc.constantFrom(...'aAzZmQ')
+        : fc.constantFrom(...'-:.TZ_ /@!~{');
+  const samePair = fc
+    .array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 30 })
+    .chain((classes) => fc.tuple(fc.tuple(...classes.map(shapeChar)), fc.tuple(...classes.map(shapeChar))))
+    .map(([a, b]) => [a.join(''), b.join('')] as const);
+  test.prop([samePair], { numRuns: 3000 })(
+    'same-shape strings (timestamps, ids) order exactly as the reference',
+    ([a, b]) => {
+      const expected = Math.sign(referenceCompareForSort(a, b));
+      expect(Math.sign(compareSortKeys(sortKeyOf(a), sortKeyOf(b)))).toBe(expected);
+    },
+  );
+
+  test('ISO timestamps that differ in a digit order by time', () => {
+    const a = sortKeyOf('2024-05-14T13:48:02.123456Z');
+    const b = sortKeyOf('2024-05-14T13:48:10.000001Z');
+    expect(compareSortKeys(a, b)).toBe(-1);
+    expect(compareSortKeys(b, a)).toBe(1);
+    expect([a.shapeLength, a.shape0, a.shape1]).toEqual([b.shapeLength, b.shape0, b.shape1]);
+  });
+
   test('the TSDoc examples hold', () => {
     expect(['1', 'A', '#', '01'].sort(compareForSort)).toEqual(['#', 'A', '01', '1']);
     expect(sortKeyOf('01').num).toBe(1);
