@@ -3,19 +3,10 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DetectError } from './errors.js';
 import type { Detection } from './types.js';
-
-type YamlParse = typeof import('yaml').parse;
-let yamlParse: YamlParse | undefined;
-
-/** The `yaml` package is loaded on first use: most programs never read YAML, and loading it costs ~60 ms. */
-function parseYaml(text: string, options: { maxAliasCount: number }): unknown {
-  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
-  return yamlParse(text, options);
-}
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;
 
