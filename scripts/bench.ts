@@ -8,7 +8,9 @@
  *
  * Options: `--size 1GiB` (audit NDJSON size; `--size 64MiB` for a quick run),
  * `--trail-size 200MB`, `--seed N`, `--second-size SIZE` (memory check;
- * default a quarter of `--size`), `--only id,id`, `--no-jq`, `--no-duckdb`.
+ * default a quarter of `--size`), `--only id,id`, `--no-jq`, `--no-duckdb`,
+ * `--runs N` (rounds per query, default 3: every tool runs once per round,
+ * and the table shows each tool's median-time run).
  *
  * @module
  */
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-jq': { type: 'boolean', default: false },
     'no-duckdb': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -55,6 +58,8 @@ Options:
   --only <ids>           comma-separated query ids (rolebindings, 5xx, by-user, sort-limit,
                          parse-stats, cloudtrail, gz)
   --no-jq, --no-duckdb   skip a comparison tool
+  --runs <n>             rounds per query (default 3); each round runs every tool once,
+                         and each tool's run with the median wall time is reported
   -h, --help             this text
 `);
   process.exit(0);
@@ -212,6 +217,7 @@ async function main(): Promise<void> {
   const duckRunner = buildRunner('duckdb-runner');
   const duck = args['no-duckdb'] ? undefined : duckdbModule();
   const jq = !args['no-jq'] && hasJq();
+  const rounds = Math.max(1, Number.parseInt(args.runs, 10) || 1);
   const lines: string[] = [
     `## kubetrail benchmark (audit ${sizeLabel(size)}, CloudTrail ${sizeLabel(trailSize)}, seed ${seed})`,
     '',
@@ -235,9 +241,21 @@ async function main(): Promise<void> {
       );
     };
     log(`${q.id}: ${q.title}`);
-    for (const v of q.variants) add(v.label, await runKubetrail(kubetrailRunner, q, input.file, v.workers));
-    if (jq) add('jq', await runJq(q, input.file));
-    if (duck !== undefined) add('DuckDB', await runDuckdb(duckRunner, duck, q, input.file));
+    // Rounds interleave the tools, so that a slow spell of the machine hits them alike.
+    const byTool = new Map<string, Outcome[]>();
+    const keep = (tool: string, r: Outcome): void => {
+      const list = byTool.get(tool) ?? [];
+      byTool.set(tool, list);
+      list.push(r);
+      log(`    round ${list.length} · ${tool}: ${r.m.wallSeconds.toFixed(2)} s`);
+    };
+    for (let round = 0; round < rounds; round++) {
+      for (const v of q.variants)
+        keep(v.label, await runKubetrail(kubetrailRunner, q, input.file, v.workers));
+      if (jq) keep('jq', await runJq(q, input.file));
+      if (duck !== undefined) keep('DuckDB', await runDuckdb(duckRunner, duck, q, input.file));
+    }
+    for (const [tool, list] of byTool) add(tool, medianRun(list));
   }
   lines.push(
     '| query | tool | wall s | CPU s | MB/s | events/s | peak RSS MB | × jq | × DuckDB | same result |',
@@ -254,12 +272,41 @@ async function main(): Promise<void> {
       `| ${r.query.id} | ${r.tool} | ${fmt(w, 2)} | ${fmt(r.m.cpuSeconds, 2)} | ${fmt(r.bytes / MB / w, 0)} | ${fmt(r.events / w, 0)} | ${fmt((r.m.peakRss ?? Number.NaN) / MB, 0)} | ${r.tool === 'jq' || !jqRun ? '' : fmt(jqRun.m.wallSeconds / w, 2)} | ${r.tool === 'DuckDB' || !duckRun ? '' : fmt(duckRun.m.wallSeconds / w, 2)} | ${same} |`,
     );
   }
-  lines.push('', "× jq and × DuckDB: that tool's wall time divided by this row's (higher is faster).", '');
+  lines.push(
+    '',
+    "× jq and × DuckDB: that tool's wall time divided by this row's (higher is faster).",
+    `Each query ran ${rounds} round(s), every tool once per round; wall and CPU are each tool's median-time run, peak RSS the highest of its runs, and "same result" holds only if every run agreed.`,
+    '',
+  );
   lines.push(...goals(runs));
   lines.push('', ...(await memoryCheck(kubetrailRunner, queries, seed, secondSize, trailSize, runs)));
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
   writeFileSync(join(DATA, `bench-${sizeLabel(size)}.md`), text);
+}
+
+type Outcome = { m: Measured; result?: string; error?: string };
+
+/**
+ * A tool's reported run: the one with the median wall time, with the highest
+ * peak RSS of all runs, an error if any run failed, and a result only if every
+ * run gave the same one.
+ */
+function medianRun(list: readonly Outcome[]): Outcome {
+  const failed = list.find((r) => r.error !== undefined);
+  if (failed !== undefined) return failed;
+  const sorted = [...list].sort((a, b) => a.m.wallSeconds - b.m.wallSeconds);
+  const median = sorted[(sorted.length - 1) >> 1] as Outcome;
+  const rss = list.map((r) => r.m.peakRss).filter((x): x is number => x !== undefined);
+  const results = new Set(list.map((r) => r.result));
+  return {
+    m: { ...median.m, peakRss: rss.length === 0 ? undefined : Math.max(...rss) },
+    ...(results.size !== 1
+      ? { error: 'the runs gave different results' }
+      : median.result === undefined
+        ? {}
+        : { result: median.result }),
+  };
 }
 
 function find(runs: readonly Run[], id: string, tool: string): Run | undefined {
