@@ -47,8 +47,11 @@ export interface QueryLogsOptions {
   /**
    * Worker threads for queries over files: `N` of 2 or more splits the
    * files (and byte ranges of big plain NDJSON files) across N threads when
-   * the query's first `stats` can be computed per partition, and merges the
-   * partial aggregates exactly; `'auto'` uses every available core when the
+   * the query's first `stats` can be computed per partition (the partial
+   * aggregates are merged exactly), or when its first sort — or the default
+   * newest-first order — is bounded by a limit of at most 10,000 (each
+   * partition hands over its top K events and the query runs once more over
+   * them); `'auto'` uses every available core when the
    * inputs total 64 MiB or more. Rows and statistics are the same as on one
    * thread; queries that cannot be split run on one thread.
    * See `docs/performance.md`.

@@ -37,6 +37,7 @@ export interface BenchQuery {
 
 const MISSING = '\u0000missing';
 const ONE: readonly KubetrailVariant[] = [{ label: 'kubetrail', workers: 1 }];
+const TWO: readonly KubetrailVariant[] = [...ONE, { label: 'kubetrail 2 workers', workers: 2 }];
 
 function jqLines(stdout: string): unknown[] {
   return stdout
@@ -100,7 +101,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     input: 'audit',
     kubetrail:
       'fields @logStream, @timestamp, responseStatus.code, @message | filter @logStream like /^kube-apiserver-audit/ | filter responseStatus.code >= 500 | limit 50',
-    variants: ONE,
+    variants: TWO,
     jq: [
       '-n',
       '-c',
@@ -119,7 +120,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     title: 'stats count(*) by user.username',
     input: 'audit',
     kubetrail: 'stats count(*) by user.username',
-    variants: [...ONE, { label: 'kubetrail 2 workers', workers: 2 }],
+    variants: TWO,
     jq: ['-n', '-c', `reduce inputs as $e ({}; .[$e.user.username // ${JQ_MISSING}] += 1)`],
     duckdb: `SELECT user.username AS k, count(*) AS n FROM read_ndjson('$FILE', columns={user: 'STRUCT(username VARCHAR)'}) GROUP BY 1`,
     streaming: true,
@@ -134,7 +135,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     title: 'sort stageTimestamp desc | limit 100',
     input: 'audit',
     kubetrail: 'fields auditID, stageTimestamp | sort stageTimestamp desc | limit 100',
-    variants: ONE,
+    variants: TWO,
     jq: [
       '-n',
       '-c',

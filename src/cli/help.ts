@@ -357,7 +357,7 @@ export const COMMANDS: readonly CommandHelp[] = [
         type: 'string',
         value: 'n',
         description:
-          'Worker threads (default 1). With 2 or more, a query whose first stats can be computed per part runs over files and byte ranges of big NDJSON files in parallel, with the same result; other queries, --histogram and stdin run on one thread. No progress line while the threads run.',
+          'Worker threads (default 1). With 2 or more, a query whose first stats, or first sort (or newest-first order) bounded by a limit, can be computed per part runs over files and byte ranges of big NDJSON files in parallel, with the same result; other queries, --histogram and stdin run on one thread. No progress line while the threads run.',
       },
       { name: 'fail-on-empty', type: 'boolean', description: 'Exit 1 when the query matched nothing.' },
       WIDTH,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LogEvent } from '../log-event.js';
 import type { LogFormat } from '../read/log-format.js';
 import type { PartialGroups } from './partial-stats.js';
 
@@ -32,6 +33,8 @@ export interface PartitionQuery {
   readonly logStream?: string;
   readonly logGroup?: string;
   readonly prefilter: boolean;
+  /** How the query is split (see `SplitPlan`): partial `stats`, or top-K candidates. */
+  readonly split: 'stats' | 'top-k';
 }
 
 /** A partition's run. */
@@ -54,7 +57,16 @@ export interface PartitionCounts {
 
 /** What a partition's run gives back. */
 export interface PartitionResult {
+  /** The first `stats`' groups (split `stats`; empty otherwise). */
   readonly groups: PartialGroups;
+  /** The partition's top-K candidate events, in input order (split `top-k`). */
+  readonly events?: readonly LogEvent[];
+  /**
+   * Lines in the partition's byte range (split `top-k`, a range that is not
+   * the file's last): the events' line numbers count from the range's first
+   * line, and the caller adds the lines of the ranges before.
+   */
+  readonly lines?: number;
   readonly counts: PartitionCounts;
 }
 

@@ -1,11 +1,11 @@
 /**
- * Which queries can run partitioned: those whose first `stats` sees only
- * rows that per-row stages made from single events.
+ * Which queries can run partitioned: those whose first `stats`, or first
+ * top-K sort, sees only rows that per-row stages made from single events.
  *
  * @module
  */
 import type { Command, QueryAst } from '../query/ast.js';
-import { type CompiledQuery, type CompileOptions, planCommands } from '../query/compile.js';
+import { type CompiledQuery, type CompileOptions, planCommands, topKAfter } from '../query/compile.js';
 import { parseQuery } from '../query/parser.js';
 import { printQuery } from '../query/print.js';
 
@@ -22,15 +22,81 @@ const PER_ROW: ReadonlySet<Command['kind']> = new Set([
 ]);
 
 /**
+ * The largest K of a top-K sort that is split across partitions: each
+ * partition hands over up to K events, so the hand-over stays bounded.
+ */
+export const MAX_SPLIT_TOP_K = 10_000;
+
+/**
+ * How a query runs across partitions:
+ * - `stats`: every step before the first `stats` is per-row; partitions
+ *   return accumulator snapshots of that `stats`, merged exactly;
+ * - `top-k`: every step before the first sort (a `sort`, or the implicit
+ *   newest-first order) is per-row, and a limit of at most
+ *   {@link MAX_SPLIT_TOP_K} bounds that sort; partitions return their own
+ *   top K events (a global top-K event is in its partition's top K), and the
+ *   whole query runs once more over those candidates, in input order;
+ * - `none`: one thread, for the reason given.
+ * A query that reads `@ptr` is never split.
+ */
+export type SplitPlan =
+  | { readonly kind: 'stats' }
+  | { readonly kind: 'top-k'; readonly k: number }
+  | { readonly kind: 'none'; readonly reason: string };
+
+/**
+ * Decides how a query runs across partitions (see {@link SplitPlan}).
+ *
+ * @example
+ * ```ts
+ * splitPlanOf('stats count(*) by verb', {}, compiled) //=> { kind: 'stats' }
+ * splitPlanOf('filter verb = "delete" | sort @timestamp desc | limit 20', {}, compiled) //=> { kind: 'top-k', k: 20 }
+ * ```
+ */
+export function splitPlanOf(
+  query: string | QueryAst,
+  options: CompileOptions,
+  compiled: CompiledQuery,
+): SplitPlan {
+  const text = typeof query === 'string' ? query : printQuery(query);
+  if (compiled.referencedFields.has('@ptr')) return { kind: 'none', reason: 'the query reads @ptr' };
+  const steps = planCommands(parseQuery(text).commands, options, text);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as (typeof steps)[number];
+    if (step.kind === 'match-point') continue;
+    if (step.kind === 'cap') return { kind: 'none', reason: 'no stats and no sort' };
+    const isSort =
+      step.kind === 'implicit-sort' || (step.kind === 'command' && step.command.kind === 'SortCommand');
+    if (isSort) {
+      const next = steps[i + 1];
+      const what = step.kind === 'implicit-sort' ? 'the newest-first order' : 'sort';
+      if (next?.kind === 'command' && next.command.kind === 'DedupCommand')
+        return { kind: 'none', reason: `${what} followed by dedup` };
+      const k = topKAfter(steps, i);
+      if (k === undefined) return { kind: 'none', reason: `${what} without a limit after it` };
+      if (k > MAX_SPLIT_TOP_K)
+        return { kind: 'none', reason: `${what} with a limit above ${MAX_SPLIT_TOP_K}` };
+      return { kind: 'top-k', k };
+    }
+    if (step.kind !== 'command') return { kind: 'none', reason: 'an unsplittable step' };
+    if (step.command.kind === 'StatsCommand') return { kind: 'stats' };
+    if (!PER_ROW.has(step.command.kind))
+      return {
+        kind: 'none',
+        reason: `${step.command.kind.replace(/Command$/, '').toLowerCase()} before the first stats or sort`,
+      };
+  }
+  return { kind: 'none', reason: 'no stats and no sort' };
+}
+
+/**
  * Tells why a query cannot be split across partitions, or `undefined` when
- * it can: the plan (after filter hoisting) has a `stats`, every step before
- * the first `stats` is per-row, and the query does not read `@ptr` (whose
- * line numbers count from a byte range's first line).
+ * it can (see {@link splitPlanOf}).
  *
  * @example
  * ```ts
  * whyNotSplittable('stats count(*) by verb', {}, compiled) //=> undefined
- * whyNotSplittable('sort @timestamp | limit 5 | stats count(*)', {}, compiled) //=> 'limit before the first stats'
+ * whyNotSplittable('sort verb | stats count(*)', {}, compiled) //=> 'sort without a limit after it'
  * ```
  */
 export function whyNotSplittable(
@@ -38,17 +104,6 @@ export function whyNotSplittable(
   options: CompileOptions,
   compiled: CompiledQuery,
 ): string | undefined {
-  const text = typeof query === 'string' ? query : printQuery(query);
-  const steps = planCommands(parseQuery(text).commands, options, text);
-  if (compiled.referencedFields.has('@ptr')) return 'the query reads @ptr';
-  if (!steps.some((s) => s.kind === 'command' && s.command.kind === 'StatsCommand')) return 'no stats';
-  for (const step of steps) {
-    if (step.kind === 'match-point') continue;
-    if (step.kind !== 'command')
-      return `${step.kind === 'implicit-sort' ? 'the newest-first order' : step.kind} before the first stats`;
-    if (step.command.kind === 'StatsCommand') return undefined;
-    if (!PER_ROW.has(step.command.kind))
-      return `${step.command.kind.replace(/Command$/, '').toLowerCase()} before the first stats`;
-  }
-  return 'no stats';
+  const plan = splitPlanOf(query, options, compiled);
+  return plan.kind === 'none' ? plan.reason : undefined;
 }

@@ -1,18 +1,25 @@
 /**
  * A query over files, run across partitions (worker threads), with the
- * first `stats` merged exactly.
+ * same rows and statistics as one thread.
  *
  * 1. The query is compiled on the calling thread first, so a bad query
- *    fails as it does on one thread; then {@link whyNotSplittable} decides
- *    whether it can be split at all.
+ *    fails as it does on one thread; then {@link splitPlanOf} decides
+ *    whether and how it is split.
  * 2. The inputs are cut into partitions ({@link planPartitions}): whole
  *    files, and line-aligned byte ranges of big plain NDJSON files.
- * 3. Each partition runs the steps before the first `stats` and that
- *    `stats`' grouping, and hands back the groups as accumulator snapshots
- *    plus its counts ({@link runPartition}).
- * 4. The calling thread merges the groups in partition order
- *    ({@link mergedStatsStage}) and runs the rest of the plan as one thread
- *    does; counts add up.
+ * 3. Each partition runs the per-row steps before the split point and hands
+ *    back, with its counts ({@link runPartition}):
+ *    - split `stats`: the first `stats`' groups as accumulator snapshots;
+ *    - split `top-k`: the events of its top K rows under the first sort (a
+ *      global top-K row is in its partition's top K), in input order, and
+ *      the number of lines of its byte range.
+ * 4. The calling thread finishes:
+ *    - `stats`: merges the groups in partition order ({@link mergedStatsStage})
+ *      and runs the rest of the plan as one thread does;
+ *    - `top-k`: runs the whole query over the candidates in input order, their
+ *      line numbers made file line numbers, so sort ties, `@ptr` and every
+ *      later step see what one thread sees.
+ *    The counts add up.
  *
  * Whenever this path cannot promise the one-thread result — a query that
  * cannot be split, inputs that are not file paths, fewer than two
@@ -23,6 +30,7 @@
  *
  * @module
  */
+import type { LogEvent } from '../log-event.js';
 import type { QueryAst } from '../query/ast.js';
 import { compileQuery } from '../query/compile.js';
 import { printQuery } from '../query/print.js';
@@ -38,9 +46,9 @@ import { createSummary } from '../read/read-summary.js';
 import type { LogInput } from '../read/sources.js';
 import type { PartitionExecutor } from './executor.js';
 import { mergedStatsStage } from './partial-stats.js';
-import type { PartitionCounts, PartitionQuery, PartitionResult } from './partition-task.js';
+import type { PartitionCounts, PartitionQuery, PartitionResult, PartitionSource } from './partition-task.js';
 import { planPartitions } from './partitions.js';
-import { whyNotSplittable } from './plan-split.js';
+import { splitPlanOf } from './plan-split.js';
 import { compileOptionsOf } from './run-partition.js';
 
 /** How to run a query across partitions. */
@@ -84,6 +92,34 @@ function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
     skipped,
     rejectedByCode: Object.fromEntries(rejectedByCode),
   };
+}
+
+/**
+ * The partitions' candidate events in input order, with the line numbers of
+ * byte-range events made file line numbers (a range numbers its lines from 1;
+ * the lines of the file's earlier ranges are added).
+ */
+function candidatesInOrder(
+  partitions: readonly PartitionSource[],
+  results: readonly PartitionResult[],
+): LogEvent[] {
+  const out: LogEvent[] = [];
+  let base = 0;
+  results.forEach((r, i) => {
+    const p = partitions[i] as PartitionSource;
+    // a file's ranges come one after another, from offset 0
+    if (p.range === undefined || p.range.start <= 0) base = 0;
+    for (const e of r.events ?? []) {
+      const line = e.source.line;
+      out.push(
+        p.range === undefined || line === undefined || base === 0
+          ? e
+          : { ...e, source: { ...e.source, line: line + base } },
+      );
+    }
+    base += r.lines ?? 0;
+  });
+  return out;
 }
 
 function statisticsOf(counts: PartitionCounts): QueryLogsStatistics {
@@ -136,12 +172,12 @@ export function queryParallel(
   const paths = inputs.every((i) => typeof i === 'string' && i !== '-')
     ? (inputs as readonly string[])
     : undefined;
-  const notSplittable =
+  const split =
     paths === undefined
-      ? 'inputs that are not file paths'
-      : whyNotSplittable(queryText, compileOptions, compiled);
-  if (notSplittable !== undefined) {
-    run.onFallback?.(notSplittable);
+      ? { kind: 'none' as const, reason: 'inputs that are not file paths' }
+      : splitPlanOf(queryText, compileOptions, compiled);
+  if (split.kind === 'none') {
+    run.onFallback?.(split.reason);
     return oneThread(input, text, options);
   }
   let statistics: QueryLogsStatistics = {
@@ -179,6 +215,7 @@ export function queryParallel(
       text: queryText,
       onError: options.onError ?? 'throw',
       prefilter: options.prefilter !== false,
+      split: split.kind,
       ...toCompileOptions(options),
       now: options.now ?? Date.now(),
       ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
@@ -197,11 +234,18 @@ export function queryParallel(
       results.push(outcome.result);
     }
     const counts = sumCounts(results);
-    const final = compileQuery(queryText, {
-      ...compileOptionsOf(query),
-      firstStatsStage: mergedStatsStage(results.map((r) => r.groups)),
-    });
-    const stream = final.stream([], options.signal === undefined ? {} : { signal: options.signal });
+    const runOptions = options.signal === undefined ? {} : { signal: options.signal };
+    const stream =
+      split.kind === 'stats'
+        ? compileQuery(queryText, {
+            ...compileOptionsOf(query),
+            firstStatsStage: mergedStatsStage(results.map((r) => r.groups)),
+          }).stream([], runOptions)
+        : // the whole query once more, over the partitions' top-K candidates in input order
+          compileQuery(queryText, compileOptionsOf(query)).stream(
+            candidatesInOrder(plan.partitions, results),
+            runOptions,
+          );
     try {
       yield* stream;
     } finally {

@@ -1,12 +1,19 @@
 /**
- * Runs one partition: the query's steps up to its first `stats` over the
- * partition's events, keeping that `stats`' groups as accumulator snapshots.
- * The same function runs in a worker thread and in the in-process executor.
+ * Runs one partition: the query's per-row steps over the partition's events,
+ * up to the split point, keeping the first `stats`' groups as accumulator
+ * snapshots (split `stats`) or the events of the first sort's top K rows
+ * (split `top-k`). The same function runs in a worker thread and in the
+ * in-process executor.
  *
  * @module
  */
+import type { LogEvent } from '../log-event.js';
+import { sortStage } from '../query/commands/sort.js';
 import { compileQuery } from '../query/compile.js';
+import type { Sink, StageFactory } from '../query/plan.js';
+import type { Row } from '../query/row.js';
 import { toRawPrefilter } from '../query-logs.js';
+import { type ByteRange, readFileRange } from '../read/file-range.js';
 import { readLogs } from '../read/read-logs.js';
 import type { ReadLogsOptions } from '../read/read-options.js';
 import { type PartialGroups, partialStatsStage } from './partial-stats.js';
@@ -48,11 +55,32 @@ export function compileOptionsOf(q: PartitionQuery): {
 export async function runPartition(task: PartitionTask): Promise<PartitionResult> {
   const { query: q, source } = task;
   let groups: PartialGroups = [];
+  let candidates: Row[] = [];
   const compiled = compileQuery(q.text, {
     ...compileOptionsOf(q),
-    firstStatsStage: partialStatsStage((g) => {
-      groups = g;
-    }),
+    ...(q.split === 'stats'
+      ? {
+          firstStatsStage: partialStatsStage((g) => {
+            groups = g;
+          }),
+        }
+      : {
+          firstSortStage: (keys, topK, limit): StageFactory => {
+            // the sort keeps the partition's top K; they are handed over instead of passed on
+            const sort = sortStage(keys, topK, limit);
+            return (_next, state) =>
+              sort(
+                {
+                  push(row) {
+                    candidates.push(row);
+                    return true;
+                  },
+                  end() {},
+                } satisfies Sink,
+                state,
+              );
+          },
+        }),
   });
   const prefilter = q.prefilter ? toRawPrefilter(compiled.prefilter) : undefined;
   const options: ReadLogsOptions = {
@@ -67,15 +95,31 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
   const reader = readLogs([source.file], options);
   const stream = compiled.stream(reader);
   for await (const _ of stream) {
-    // the first stats emits nothing here, so neither does anything after it
+    // the first stats (or first sort) hands its rows over instead of passing them on, so nothing comes out
   }
   const engine = stream.statistics;
   const summary = reader.summary;
+  let events: LogEvent[] | undefined;
+  if (q.split === 'top-k') {
+    // in input order, each event once (unnest and parse … multi make several rows of one event)
+    candidates = candidates.sort((a, b) => a.ordinal - b.ordinal);
+    events = [];
+    for (const row of candidates) {
+      const event = row.event as LogEvent;
+      if (events[events.length - 1] !== event) events.push(event);
+    }
+  }
+  const lines =
+    q.split === 'top-k' && source.range !== undefined
+      ? await countLines(source.file, source.range)
+      : undefined;
   const rejectedByCode: Record<string, number> = {};
   for (const [code, n] of Object.entries(summary.rejectedByCode))
     if (n !== undefined) rejectedByCode[code] = n;
   return {
     groups,
+    ...(events === undefined ? {} : { events }),
+    ...(lines === undefined ? {} : { lines }),
     counts: {
       recordsMatched: engine.recordsMatched,
       recordsScanned: engine.recordsScanned,
@@ -87,4 +131,13 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
       rejectedByCode,
     },
   };
+}
+
+/** The number of lines (newlines) in a line-aligned byte range of a file, as the range reader numbers them. */
+async function countLines(file: string, range: ByteRange): Promise<number> {
+  let n = 0;
+  for await (const chunk of readFileRange(file, range).chunks) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  }
+  return n;
 }

@@ -142,6 +142,18 @@ export interface CompileOptions {
    * @internal
    */
   readonly firstStatsStage?: ((stats: CompiledStats, limit: BufferLimit) => StageFactory) | undefined;
+  /**
+   * Builds the stage of the query's first sort (`sort`, or the implicit
+   * newest-first order; not one fused with a following `dedup`) in place of
+   * the default one: the seam where worker threads collect each partition's
+   * top-K candidates. Gets the sort's keys, its K (see {@link topKAfter})
+   * and its buffer bound.
+   *
+   * @internal
+   */
+  readonly firstSortStage?:
+    | ((keys: readonly CompiledSortKey[], topK: number | undefined, limit: BufferLimit) => StageFactory)
+    | undefined;
 }
 
 /** Options of a run. */
@@ -792,6 +804,32 @@ function compileItems(items: readonly Item[], state: CompileState, what: string)
   return out;
 }
 
+/**
+ * The K of a top-K sort: the smallest limit reachable from the sort at plan
+ * step `i` through steps that keep every row one-to-one (the match point,
+ * `fields`, single-match `parse`, …), or `undefined` when no limit bounds it.
+ *
+ * @example
+ * ```ts
+ * const steps = planCommands(parseQuery('sort x | fields y | limit 5').commands, {}, undefined);
+ * topKAfter(steps, steps.findIndex((s) => s.kind === 'command' && s.command.kind === 'SortCommand')); //=> 5
+ * ```
+ * @internal
+ */
+export function topKAfter(steps: readonly PlanStep[], i: number): number | undefined {
+  let k: number | undefined;
+  for (let j = i + 1; j < steps.length; j++) {
+    const s = steps[j] as PlanStep;
+    if (s.kind === 'match-point') continue;
+    if (s.kind === 'cap') k = Math.min(k ?? s.count, s.count);
+    else if (s.kind === 'command' && s.command.kind === 'LimitCommand')
+      k = Math.min(k ?? s.command.count, s.command.count);
+    else if (s.kind === 'command' && isOneToOne(s.command)) continue;
+    else break;
+  }
+  return k;
+}
+
 /** Commands that pass every row on exactly once (so a later limit bounds an earlier sort). */
 function isOneToOne(c: Command): boolean {
   switch (c.kind) {
@@ -851,20 +889,10 @@ function compileSteps(
     value: compileFieldLookup('@timestamp', ['@timestamp'], fieldOptions),
     descending: true,
   };
-  // The limit that directly follows a sort (possibly through the match point) makes it a top-K sort.
-  const topKAfter = (i: number): number | undefined => {
-    // The smallest limit reachable through steps that keep every row one-to-one.
-    let k: number | undefined;
-    for (let j = i + 1; j < steps.length; j++) {
-      const s = steps[j] as PlanStep;
-      if (s.kind === 'match-point') continue;
-      if (s.kind === 'cap') k = Math.min(k ?? s.count, s.count);
-      else if (s.kind === 'command' && s.command.kind === 'LimitCommand')
-        k = Math.min(k ?? s.command.count, s.command.count);
-      else if (s.kind === 'command' && isOneToOne(s.command)) continue;
-      else break;
-    }
-    return k;
+  let sorts = 0;
+  const sortOf = (keys: readonly CompiledSortKey[], i: number, limit: BufferLimit): StageFactory => {
+    const custom = sorts++ === 0 ? options.firstSortStage : undefined;
+    return (custom ?? sortStage)(keys, topKAfter(steps, i), limit);
   };
   // The index of a dedup step already compiled into the sort before it.
   let fused = -1;
@@ -881,6 +909,7 @@ function compileSteps(
         state.reads.add('@timestamp');
         const following = steps[i + 1];
         if (following?.kind === 'command' && following.command.kind === 'DedupCommand') {
+          sorts++; // (a sort fused with dedup is a sort too: the seam is for the first one only)
           stages.push(compileSortedDedup([timestampKey], following.command, state));
           fused = i + 1;
           return;
@@ -891,7 +920,7 @@ function compileSteps(
           "use limit any N, or the order: 'input' option, to keep input order without buffering",
           'lower the limit option',
         ]);
-        stages.push(sortStage([timestampKey], topKAfter(i), limit));
+        stages.push(sortOf([timestampKey], i, limit));
         return;
       }
       default:
@@ -947,6 +976,7 @@ function compileSteps(
         });
         const following = steps[i + 1];
         if (following?.kind === 'command' && following.command.kind === 'DedupCommand') {
+          sorts++;
           stages.push(compileSortedDedup(keys, following.command, state));
           fused = i + 1;
           return;
@@ -955,7 +985,7 @@ function compileSteps(
           'add a limit after the sort to keep only the top rows',
           'narrow the input with filters or a time window',
         ]);
-        stages.push(sortStage(keys, topKAfter(i), limit));
+        stages.push(sortOf(keys, i, limit));
         return;
       }
       case 'LimitCommand':
