@@ -28,6 +28,13 @@ const PER_ROW: ReadonlySet<Command['kind']> = new Set([
 export const MAX_SPLIT_TOP_K = 10_000;
 
 /**
+ * The most candidate events a split top-K query may hand over in all
+ * (K × partitions): beyond it the query runs on one thread, so that memory
+ * stays near the one-thread run's.
+ */
+export const MAX_TOP_K_CANDIDATES = 20_000;
+
+/**
  * How a query runs across partitions:
  * - `stats`: every step before the first `stats` is per-row; partitions
  *   return accumulator snapshots of that `stats`, merged exactly;

@@ -48,7 +48,7 @@ import type { PartitionExecutor } from './executor.js';
 import { mergedStatsStage } from './partial-stats.js';
 import type { PartitionCounts, PartitionQuery, PartitionResult, PartitionSource } from './partition-task.js';
 import { planPartitions } from './partitions.js';
-import { splitPlanOf } from './plan-split.js';
+import { MAX_TOP_K_CANDIDATES, splitPlanOf } from './plan-split.js';
 import { compileOptionsOf } from './run-partition.js';
 
 /** How to run a query across partitions. */
@@ -209,6 +209,12 @@ export function queryParallel(
     }
     if (plan.partitions.length < 2 || plan.totalBytes < (run.minTotalBytes ?? 0)) {
       yield* fallback('the input is too small to split');
+      return;
+    }
+    if (split.kind === 'top-k' && split.k * plan.partitions.length > MAX_TOP_K_CANDIDATES) {
+      yield* fallback(
+        `too many candidates to hand over (limit ${split.k} × ${plan.partitions.length} parts)`,
+      );
       return;
     }
     const query: PartitionQuery = {
