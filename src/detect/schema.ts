@@ -3,10 +3,32 @@
  *
  * @module
  */
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DetectError } from './errors.js';
 import type { Detection } from './types.js';
+
+type YamlParse = typeof import('yaml').parse;
+let yamlParse: YamlParse | undefined;
+
+/**
+ * Parses YAML with the `yaml` package, loaded on first use: most programs
+ * never read YAML, and loading it was a quarter of the time to import
+ * kubetrail. It is loaded through Node's `process.getBuiltinModule`, so this
+ * layer imports nothing from `node:`; where there is no Node (a browser
+ * bundle), YAML detections fail with `detection_parse_error` and JSON ones work.
+ */
+function parseYaml(text: string, options: { maxAliasCount: number }): unknown {
+  if (yamlParse === undefined) {
+    const nodeModule = (
+      globalThis as {
+        process?: { getBuiltinModule?: (id: 'module') => typeof import('node:module') | undefined };
+      }
+    ).process?.getBuiltinModule?.('module');
+    if (nodeModule === undefined) throw new Error('YAML detections need Node.js 20.16 or later; use JSON');
+    yamlParse = (nodeModule.createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  }
+  return yamlParse(text, options);
+}
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;
 
