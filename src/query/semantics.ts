@@ -498,28 +498,12 @@ const MAX_SHAPE_LENGTH = 48;
 const UNSHAPED = -1;
 const NOT_YET = -2;
 
-const MISSING_KEY: SortKey = {
-  value: undefined,
-  cls: SortClass.Missing,
-  num: Number.NaN,
-  str: '',
-  rank: 5,
-  shapeLength: NOT_YET,
-  shape0: 0,
-  shape1: 0,
-  shape2: 0,
-};
-const NULL_KEY: SortKey = {
-  value: null,
-  cls: SortClass.Null,
-  num: Number.NaN,
-  str: '',
-  rank: 5,
-  shapeLength: NOT_YET,
-  shape0: 0,
-  shape1: 0,
-  shape2: 0,
-};
+function makeKey(value: Value, cls: SortClass, num: number, str: string | undefined, rank: number): SortKey {
+  return { value, cls, num, str, rank, shapeLength: NOT_YET, shape0: 0, shape1: 0, shape2: 0 };
+}
+
+const MISSING_KEY: SortKey = makeKey(undefined, SortClass.Missing, Number.NaN, '', 5);
+const NULL_KEY: SortKey = makeKey(null, SortClass.Null, Number.NaN, '', 5);
 
 /**
  * Classifies a value once for {@link compareSortKeys}.
@@ -535,65 +519,12 @@ export function sortKeyOf(v: Value): SortKey {
   if (v === undefined) return MISSING_KEY;
   if (v === null) return NULL_KEY;
   if (typeof v === 'string') {
-    if (isNumericString(v))
-      return {
-        value: v,
-        cls: SortClass.Number,
-        num: Number(v),
-        str: v,
-        rank: 2,
-        shapeLength: NOT_YET,
-        shape0: 0,
-        shape1: 0,
-        shape2: 0,
-      };
-    return {
-      value: v,
-      cls: SortClass.NonNumber,
-      num: Number.NaN,
-      str: v,
-      rank: 2,
-      shapeLength: NOT_YET,
-      shape0: 0,
-      shape1: 0,
-      shape2: 0,
-    };
+    if (isNumericString(v)) return makeKey(v, SortClass.Number, Number(v), v, 2);
+    return makeKey(v, SortClass.NonNumber, Number.NaN, v, 2);
   }
-  if (typeof v === 'number')
-    return {
-      value: v,
-      cls: SortClass.Number,
-      num: v,
-      str: undefined,
-      rank: 0,
-      shapeLength: NOT_YET,
-      shape0: 0,
-      shape1: 0,
-      shape2: 0,
-    };
-  if (v instanceof Date)
-    return {
-      value: v,
-      cls: SortClass.Number,
-      num: v.getTime(),
-      str: undefined,
-      rank: 1,
-      shapeLength: NOT_YET,
-      shape0: 0,
-      shape1: 0,
-      shape2: 0,
-    };
-  return {
-    value: v,
-    cls: SortClass.NonNumber,
-    num: Number.NaN,
-    str: sortString(v),
-    rank: kindRank(v),
-    shapeLength: NOT_YET,
-    shape0: 0,
-    shape1: 0,
-    shape2: 0,
-  };
+  if (typeof v === 'number') return makeKey(v, SortClass.Number, v, undefined, 0);
+  if (v instanceof Date) return makeKey(v, SortClass.Number, v.getTime(), undefined, 1);
+  return makeKey(v, SortClass.NonNumber, Number.NaN, sortString(v), kindRank(v));
 }
 
 /**

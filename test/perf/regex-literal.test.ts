@@ -3,19 +3,12 @@ import { RE2JS } from 're2js';
 import { describe, expect, it, vi } from 'vitest';
 import { classifyLiteralRegex, compileUserRegex } from '../../src/query/regex.js';
 
+/** Characters that are literals in a pattern and in any input. */
+const PLAIN_TOKENS = ['a', 'b', 'A', '-', ' ', '/', 'é', '中', '😀', '\n', '\uFFFD'];
+
 /** Pattern pieces: plain, multi-byte, astral, newline, metacharacters bare and escaped, escapes that are not literals. */
 const PATTERN_TOKENS = [
-  'a',
-  'b',
-  'A',
-  '-',
-  ' ',
-  '/',
-  'é',
-  '中',
-  '😀',
-  '\n',
-  '\uFFFD',
+  ...PLAIN_TOKENS,
   '\uD83D', // lone high surrogate
   '\uDE00', // lone low surrogate
   '.',
@@ -63,26 +56,7 @@ const PATTERN_TOKENS = [
 ];
 
 /** Pieces that are literals on their own, so that the fast path is exercised often. */
-const LITERAL_TOKENS = [
-  'a',
-  'b',
-  'A',
-  '-',
-  ' ',
-  '/',
-  'é',
-  '中',
-  '😀',
-  '\n',
-  '\uFFFD',
-  '\\.',
-  '\\/',
-  '\\-',
-  '\\$',
-  '\\^',
-  '\\\\',
-  '\\_',
-];
+const LITERAL_TOKENS = [...PLAIN_TOKENS, '\\.', '\\/', '\\-', '\\$', '\\^', '\\\\', '\\_'];
 
 const anchored = (tokens: readonly string[], maxLength: number) =>
   fc
