@@ -49,9 +49,10 @@ export interface QueryLogsOptions {
    * files (and byte ranges of big plain NDJSON files) across N threads when
    * the query's first `stats` can be computed per partition (the partial
    * aggregates are merged exactly), or when its first sort — or the default
-   * newest-first order — is bounded by a limit of at most 10,000 (each
-   * partition hands over its top K events and the query runs once more over
-   * them); `'auto'` uses every available core when the
+   * newest-first order — is bounded by a limit (each partition hands over
+   * its top K events and the query runs once more over them; not for queries
+   * the raw prefilter narrows, nor beyond 5,000 candidates in all);
+   * `'auto'` uses every available core when the
    * inputs total 64 MiB or more. Rows and statistics are the same as on one
    * thread; queries that cannot be split run on one thread.
    * See `docs/performance.md`.

@@ -29,10 +29,11 @@ export const MAX_SPLIT_TOP_K = 10_000;
 
 /**
  * The most candidate events a split top-K query may hand over in all
- * (K × partitions): beyond it the query runs on one thread, so that memory
- * stays near the one-thread run's.
+ * (K × partitions). Beyond it the inputs are planned again with one byte
+ * range per thread, and if that is still too many the query runs on one
+ * thread, so that memory stays near the one-thread run's.
  */
-export const MAX_TOP_K_CANDIDATES = 20_000;
+export const MAX_TOP_K_CANDIDATES = 5_000;
 
 /**
  * How a query runs across partitions:

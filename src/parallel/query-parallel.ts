@@ -41,7 +41,9 @@ import {
   type QueryLogsStatistics,
   type QueryLogsStream,
   toCompileOptions,
+  toRawPrefilter,
 } from '../query-logs.js';
+import { canSearchChunks } from '../read/chunk-search.js';
 import { createSummary } from '../read/read-summary.js';
 import type { LogInput } from '../read/sources.js';
 import type { PartitionExecutor } from './executor.js';
@@ -180,6 +182,16 @@ export function queryParallel(
     run.onFallback?.(split.reason);
     return oneThread(input, text, options);
   }
+  if (
+    split.kind === 'top-k' &&
+    options.prefilter !== false &&
+    canSearchChunks(toRawPrefilter(compiled.prefilter))
+  ) {
+    // The raw prefilter skips most lines unread, so the scan runs at the speed of the copy from the page
+    // cache; threads would add their start-up and the candidates' hand-over (measured: docs/performance.md).
+    run.onFallback?.('the raw prefilter narrows the scan');
+    return oneThread(input, text, options);
+  }
   let statistics: QueryLogsStatistics = {
     recordsMatched: 0,
     recordsScanned: 0,
@@ -203,6 +215,17 @@ export function queryParallel(
         workers: run.executor.concurrency,
         ...(run.rangeBytes === undefined ? {} : { rangeBytes: run.rangeBytes }),
       });
+      if (
+        split.kind === 'top-k' &&
+        run.rangeBytes === undefined &&
+        split.k * plan.partitions.length > MAX_TOP_K_CANDIDATES
+      ) {
+        // A large K hands over fewer candidates with fewer, bigger ranges: one per thread.
+        plan = await planPartitions(paths ?? [], {
+          workers: run.executor.concurrency,
+          rangeBytes: Math.max(1, Math.ceil(plan.totalBytes / run.executor.concurrency)),
+        });
+      }
     } catch {
       yield* fallback('the inputs could not be listed');
       return;

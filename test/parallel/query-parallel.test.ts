@@ -238,7 +238,9 @@ describe('partitioned runs equal one thread', () => {
       const { one, many, fallbacks } = await both(files, text, options, rangeBytes);
       expect(many).toEqual(one);
       for (const r of fallbacks)
-        expect(r).toMatch(/the input is too small to split|without a limit|too many candidates/);
+        expect(r).toMatch(
+          /the input is too small to split|without a limit|too many candidates|narrows the scan/,
+        );
     },
   );
 
@@ -253,8 +255,11 @@ describe('partitioned runs equal one thread', () => {
     ['dedup verb | limit 3', 'followed by dedup'],
     ['limit 50 | stats count(*) by verb', 'no fallback'],
     ['fields verb, @ptr | stats count(*) by @ptr', '@ptr'],
-    ['filter verb = "get" | fields auditID', 'too many candidates'],
-    ['filter verb = "get" | fields auditID | limit 7', 'no fallback'],
+    ['filter verb = "get" | fields auditID', 'narrows the scan'],
+    ['filter verb != "get" | fields auditID', 'too many candidates'],
+    ['filter verb = "get" | fields auditID | limit 7', 'narrows the scan'],
+    ['filter verb != "get" | fields auditID | limit 7', 'no fallback'],
+    ['fields auditID, verb | limit 100', 'no fallback'],
     ['sort verb | stats count(*) by verb', 'without a limit'],
     ['limit 20000 | fields auditID', 'above 10000'],
     ['fields @ptr | limit 5', '@ptr'],
