@@ -41,16 +41,17 @@ function fixAuditEvent([event, full]: [Json, Json]): Json {
 
 function fixCloudTrail([record, full]: [Json, Json]): Json {
   const out = { ...record };
-  const insight = out.eventType === 'AwsCloudTrailInsight' || out.eventCategory === 'Insight';
-  if (insight && out.insightDetails === undefined) out.insightDetails = full.insightDetails;
-  if (!insight) {
-    for (const key of CLOUDTRAIL_REQUIRED_UNLESS_INSIGHT) if (out[key] === undefined) out[key] = full[key];
-  }
+  // Version-required fields first: they include eventType and eventCategory, which decide "Insights event".
   const version = parseEventVersion(String(out.eventVersion));
   if (version?.[0] === 1) {
     for (const [minor, key] of CLOUDTRAIL_REQUIRED_SINCE) {
       if (version[1] >= minor && out[key] === undefined) out[key] = full[key];
     }
+  }
+  const insight = out.eventType === 'AwsCloudTrailInsight' || out.eventCategory === 'Insight';
+  if (insight && out.insightDetails === undefined) out.insightDetails = full.insightDetails;
+  if (!insight) {
+    for (const key of CLOUDTRAIL_REQUIRED_UNLESS_INSIGHT) if (out[key] === undefined) out[key] = full[key];
   }
   return out;
 }
