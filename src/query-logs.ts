@@ -109,6 +109,19 @@ export function queryStream(
 }
 
 /**
+ * The statistics of a query stream before it has run.
+ *
+ * @example
+ * ```ts
+ * emptyStatistics().recordsScanned //=> 0
+ * ```
+ * @internal
+ */
+export function emptyStatistics(): QueryLogsStatistics {
+  return { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0, recordsSkipped: 0, skippedByReason: {} };
+}
+
+/**
  * The engine options among {@link QueryLogsOptions}.
  *
  * @example
@@ -148,13 +161,7 @@ function queryStreamOneThread(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const stream = compiled.stream(reader, options.signal === undefined ? {} : { signal: options.signal });
-  let statistics: QueryLogsStatistics = {
-    recordsMatched: 0,
-    recordsScanned: 0,
-    bytesScanned: 0,
-    recordsSkipped: 0,
-    skippedByReason: {},
-  };
+  let statistics = emptyStatistics();
   return {
     get statistics() {
       return statistics;

@@ -36,6 +36,7 @@ import { compileQuery } from '../query/compile.js';
 import { printQuery } from '../query/print.js';
 import type { ResultRow } from '../query/results.js';
 import {
+  emptyStatistics,
   mergeStatistics,
   type QueryLogsOptions,
   type QueryLogsStatistics,
@@ -192,13 +193,7 @@ export function queryParallel(
     run.onFallback?.('the raw prefilter narrows the scan');
     return oneThread(input, text, options);
   }
-  let statistics: QueryLogsStatistics = {
-    recordsMatched: 0,
-    recordsScanned: 0,
-    bytesScanned: 0,
-    recordsSkipped: 0,
-    skippedByReason: {},
-  };
+  let statistics = emptyStatistics();
   const fallback = async function* (reason: string): AsyncGenerator<ResultRow> {
     run.onFallback?.(reason);
     const stream = oneThread(input, text, options);

@@ -540,17 +540,21 @@ function computeShape(k: SortKey): void {
   const s = k.str as string;
   k.shapeLength = UNSHAPED;
   if (s.length > MAX_SHAPE_LENGTH) return;
-  const words = [0, 0, 0];
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) return;
-    const cls = isDigit(c) ? 1 : (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 2 : 3;
-    const w = i >> 4;
-    words[w] = ((words[w] as number) | (cls << ((i & 15) * 2))) >>> 0;
+    const bits =
+      (isDigit(c) ? 1 : (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 2 : 3) << ((i & 15) * 2);
+    if (i < 16) w0 |= bits;
+    else if (i < 32) w1 |= bits;
+    else w2 |= bits;
   }
-  k.shape0 = words[0] as number;
-  k.shape1 = words[1] as number;
-  k.shape2 = words[2] as number;
+  k.shape0 = w0;
+  k.shape1 = w1;
+  k.shape2 = w2;
   k.shapeLength = s.length;
 }
 
