@@ -13,9 +13,11 @@ const MAIN = `${OUT_DIR}cli/main.js`;
 
 let built = false;
 
-/** Builds dist/ once per test process with the project's build config. */
-export function buildOnce(): void {
-  if (built) return;
+/**
+ * Compiles the sources with the project's build config (tsc, unbundled) into
+ * `outDir`, and checks that `expected` (a path inside it) was produced.
+ */
+export function compileInto(outDir: string, expected: string): void {
   try {
     execFileSync(
       process.execPath,
@@ -24,17 +26,20 @@ export function buildOnce(): void {
         '-p',
         'tsconfig.build.json',
         '--outDir',
-        OUT_DIR,
+        outDir,
       ],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-      },
+      { cwd: ROOT, stdio: 'pipe' },
     );
   } catch {
     // tsc emits even when some file has a type error; `npm test` type-checks separately.
   }
-  if (!existsSync(MAIN)) throw new Error('the build did not produce dist/cli/main.js');
+  if (!existsSync(`${outDir}${expected}`)) throw new Error(`the build did not produce ${expected}`);
+}
+
+/** Builds dist/ once per test process with the project's build config. */
+export function buildOnce(): void {
+  if (built) return;
+  compileInto(OUT_DIR, 'cli/main.js');
   built = true;
 }
 

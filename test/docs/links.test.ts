@@ -19,8 +19,8 @@ const pages = [
     .map((name) => `docs/${name}`),
 ].filter((page) => existsSync(`${root}${page}`));
 
-/** The page's lines outside fenced code blocks, with inline code blanked out. */
-function proseLines(text: string): string[] {
+/** The page's lines, with the lines of fenced code blocks (fences included) blanked out. */
+function linesOutsideFences(text: string): string[] {
   const out: string[] = [];
   let fence: string | undefined;
   for (const line of text.split('\n')) {
@@ -31,9 +31,14 @@ function proseLines(text: string): string[] {
       out.push('');
       continue;
     }
-    out.push(fence === undefined ? blankInlineCode(line) : '');
+    out.push(fence === undefined ? line : '');
   }
   return out;
+}
+
+/** The page's lines outside fenced code blocks, with inline code blanked out. */
+function proseLines(text: string): string[] {
+  return linesOutsideFences(text).map(blankInlineCode);
 }
 
 /** Replaces `code` spans with spaces so that their text is not read as links. */
@@ -60,16 +65,7 @@ function anchorsOf(page: string): ReadonlySet<string> {
   if (cached !== undefined) return cached;
   const anchors = new Set<string>();
   const counts = new Map<string, number>();
-  const text = readFileSync(page, 'utf8');
-  let fence: string | undefined;
-  for (const line of text.split('\n')) {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker !== undefined) {
-      if (fence === undefined) fence = marker;
-      else if (marker.startsWith(fence)) fence = undefined;
-      continue;
-    }
-    if (fence !== undefined) continue;
+  for (const line of linesOutsideFences(readFileSync(page, 'utf8'))) {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
     if (heading !== undefined) {
       const slug = slugify(heading);

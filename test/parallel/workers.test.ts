@@ -8,14 +8,13 @@
  * the exactness over generated queries and partitionings is covered with
  * the in-process executor in `query-parallel.test.ts`.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compileInto } from '../cli/built-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = fileURLToPath(
   new URL('../../node_modules/.cache/kubetrail-parallel-test/dist/', import.meta.url),
 );
@@ -32,23 +31,7 @@ const NOW = Date.UTC(2024, 0, 1);
 const files: string[] = [];
 
 beforeAll(async () => {
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        OUT,
-      ],
-      { cwd: ROOT, stdio: 'pipe' },
-    );
-  } catch {
-    // tsc emits even when some file has a type error; `npm test` type-checks separately.
-  }
-  if (!existsSync(join(OUT, 'parallel', 'worker.js')))
-    throw new Error('the build did not produce parallel/worker.js');
+  compileInto(OUT, 'parallel/worker.js');
   api = (await import(pathToFileURL(join(OUT, 'index.js')).href)) as Api;
   parallel = (await import(pathToFileURL(join(OUT, 'parallel', 'query-parallel.js')).href)) as Parallel;
   executors = (await import(pathToFileURL(join(OUT, 'parallel', 'executor.js')).href)) as Executors;

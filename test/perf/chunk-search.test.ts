@@ -5,6 +5,7 @@ import { compileQuery } from '../../src/query/index.js';
 import { query, toRawPrefilter } from '../../src/query-logs.js';
 import { canSearchChunks, createMultiSearch } from '../../src/read/chunk-search.js';
 import { type RawPrefilter, type ReadSummary, readLogs } from '../../src/read/index.js';
+import { asAsync, cut } from '../read/cut-chunks.js';
 
 // Values that hit, nearly hit, or hide a literal behind an escape.
 const VALUES = [
@@ -58,27 +59,11 @@ const QUERIES = [
   'filter verb = "get"',
 ];
 
-function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
-  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const p of sorted) {
-    out.push(bytes.subarray(at, p));
-    at = p;
-  }
-  out.push(bytes.subarray(at));
-  return out;
-}
-
-async function* chunksOf(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
-  for (const c of chunks) yield c;
-}
-
 async function read(
   chunks: readonly Uint8Array[],
   prefilter: RawPrefilter,
 ): Promise<{ events: LogEvent[]; summary: ReadSummary }> {
-  const reader = readLogs(chunksOf(chunks), { format: 'ndjson', onError: 'skip', prefilter, logStream: 's' });
+  const reader = readLogs(asAsync(chunks), { format: 'ndjson', onError: 'skip', prefilter, logStream: 's' });
   const events: LogEvent[] = [];
   for await (const e of reader) events.push(e);
   return { events, summary: reader.summary };

@@ -7,6 +7,7 @@ import {
   QUERY_ERROR_CODES,
   QueryError,
 } from '../../src/query/index.js';
+import { asyncSource } from './tracked-source.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 
@@ -137,31 +138,13 @@ describe('maxBufferedRows: every buffering stage is bounded, and going over it i
   });
 
   test('the source is closed when a stage goes over the bound', async () => {
-    const input = distinct(10);
-    let read = 0;
-    let returned = false;
-    const source: AsyncIterable<LogEvent> = {
-      [Symbol.asyncIterator]() {
-        let i = 0;
-        return {
-          async next() {
-            if (i >= input.length) return { done: true, value: undefined };
-            read++;
-            return { done: false, value: input[i++] as LogEvent };
-          },
-          async return() {
-            returned = true;
-            return { done: true, value: undefined };
-          },
-        };
-      },
-    };
+    const { source, seen } = asyncSource(distinct(10));
     await expect(
       compileQuery('stats count(*) by k', { maxBufferedRows: 3 }).run(source),
     ).rejects.toMatchObject({
       code: 'resource_limit',
     });
-    expect(read).toBe(4);
-    expect(returned).toBe(true);
+    expect(seen.read).toBe(4);
+    expect(seen.returned).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import {
   toInsightsResults,
 } from '../../src/query/index.js';
 import { compareForSort } from '../../src/query/semantics.js';
+import { asyncSource } from './tracked-source.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 
@@ -22,28 +23,6 @@ function event(i: number, record: Record<string, unknown>, extra: Partial<LogEve
     source: { file: 'mem', line: i + 1 },
     ...extra,
   };
-}
-
-/** An input that records how far it was read and whether it was closed early. */
-function tracked(events: readonly LogEvent[]) {
-  const seen = { read: 0, returned: false };
-  const iterable: AsyncIterable<LogEvent> = {
-    [Symbol.asyncIterator]() {
-      let i = 0;
-      return {
-        async next() {
-          if (i >= events.length) return { done: true, value: undefined };
-          seen.read++;
-          return { done: false, value: events[i++] as LogEvent };
-        },
-        async return() {
-          seen.returned = true;
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
-  return { iterable, seen };
 }
 
 const values = fc.oneof(
@@ -115,7 +94,7 @@ describe('streaming', () => {
   const many = Array.from({ length: 1000 }, (_, i) => event(i, { i, ok: i % 2 === 0 }));
 
   test('limit any stops reading input and closes the source', async () => {
-    const { iterable, seen } = tracked(many);
+    const { source: iterable, seen } = asyncSource(many);
     const result = await compileQuery('filter ok | limit any 5 | fields i').run(iterable);
     // The first 5 matches found, then shown newest first.
     expect(result.rows.map((r) => r.i)).toEqual([8, 6, 4, 2, 0]);
@@ -125,14 +104,14 @@ describe('streaming', () => {
   });
 
   test('with order "input" a plain limit stops reading too', async () => {
-    const { iterable, seen } = tracked(many);
+    const { source: iterable, seen } = asyncSource(many);
     await compileQuery('limit 3', { order: 'input' }).run(iterable);
     expect(seen.read).toBe(3);
     expect(seen.returned).toBe(true);
   });
 
   test('a consumer that stops early closes the source', async () => {
-    const { iterable, seen } = tracked(many);
+    const { source: iterable, seen } = asyncSource(many);
     const stream = compileQuery('fields i', { order: 'input' }).stream(iterable);
     for await (const row of stream) {
       if (row.i === 10) break;

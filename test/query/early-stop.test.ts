@@ -2,6 +2,7 @@ import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { type CompileOptions, compileQuery } from '../../src/query/index.js';
+import { asyncSource, type Seen, syncSource } from './tracked-source.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 
@@ -16,55 +17,6 @@ function makeEvents(flags: readonly boolean[]): LogEvent[] {
       source: { file: 'mem', line: i + 1 },
     };
   });
-}
-
-interface Seen {
-  read: number;
-  returned: boolean;
-}
-
-/** An async source that counts what was read and whether `return()` was called. */
-function asyncSource(events: readonly LogEvent[]): { source: AsyncIterable<LogEvent>; seen: Seen } {
-  const seen: Seen = { read: 0, returned: false };
-  const source: AsyncIterable<LogEvent> = {
-    [Symbol.asyncIterator]() {
-      let i = 0;
-      return {
-        async next() {
-          if (i >= events.length) return { done: true, value: undefined };
-          seen.read++;
-          return { done: false, value: events[i++] as LogEvent };
-        },
-        async return() {
-          seen.returned = true;
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
-  return { source, seen };
-}
-
-/** The same as a synchronous iterable. */
-function syncSource(events: readonly LogEvent[]): { source: Iterable<LogEvent>; seen: Seen } {
-  const seen: Seen = { read: 0, returned: false };
-  const source: Iterable<LogEvent> = {
-    [Symbol.iterator]() {
-      let i = 0;
-      return {
-        next() {
-          if (i >= events.length) return { done: true, value: undefined };
-          seen.read++;
-          return { done: false, value: events[i++] as LogEvent };
-        },
-        return() {
-          seen.returned = true;
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
-  return { source, seen };
 }
 
 /** A source with `batches()`, as `readLogs` has; `read` counts events handed over. */

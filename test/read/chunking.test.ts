@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { type ReadLogsOptions, readLogs } from '../../src/read/index.js';
+import { asAsync, cut } from './cut-chunks.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
 
@@ -16,23 +17,6 @@ async function collect(
   const events: LogEvent[] = [];
   for await (const e of readLogs(input, { klogYear: 2024, ...options })) events.push(e);
   return events;
-}
-
-/** Cuts bytes at the given (sorted, deduplicated) points. */
-function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
-  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const p of sorted) {
-    out.push(bytes.subarray(at, p));
-    at = p;
-  }
-  out.push(bytes.subarray(at));
-  return out;
-}
-
-async function* asAsync(chunks: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
-  for (const c of chunks) yield c;
 }
 
 const text = fc.string({ unit: 'grapheme', maxLength: 12 });
