@@ -1,18 +1,21 @@
 /**
- * Writes the committed sample incident (`samples/`), deterministically.
+ * Writes the committed sample incident (`samples/`) and the readers' edge-case
+ * fixtures (`test/fixtures/edge-cases/`), deterministically.
  *
- * Usage: `npx tsx scripts/generate-samples.ts [--out samples] [--seed N]`
+ * Usage: `npx tsx scripts/generate-samples.ts [--out samples] [--edge-cases-out test/fixtures/edge-cases] [--seed N]`
  *
  * @module
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildSampleTree, DEFAULT_SEED } from './samples/generate.js';
+import { buildSampleTree, DEFAULT_SEED, EDGE_CASES_DIR } from './samples/generate.js';
+import { edgeCaseFiles } from './samples/edge-cases.js';
 
 const { values } = parseArgs({
   options: {
     out: { type: 'string', default: 'samples' },
+    'edge-cases-out': { type: 'string', default: EDGE_CASES_DIR },
     seed: { type: 'string', default: String(DEFAULT_SEED) },
   },
 });
@@ -37,3 +40,12 @@ for (const [path, data] of files) {
   bytes += data.length;
 }
 process.stdout.write(`wrote ${files.size} files, ${bytes} bytes under ${out}/ (seed ${seed})\n`);
+
+const edgeOut = values['edge-cases-out'];
+mkdirSync(edgeOut, { recursive: true });
+// SOURCE.md is hand-written; every other file there is the generator's.
+for (const name of readdirSync(edgeOut))
+  if (name !== 'SOURCE.md') rmSync(join(edgeOut, name), { force: true });
+const edges = edgeCaseFiles();
+for (const [path, data] of edges) writeFileSync(join(edgeOut, path), data);
+process.stdout.write(`wrote ${edges.length} edge-case files under ${edgeOut}/\n`);

@@ -92,7 +92,7 @@ function asInputs(input: LogInput | readonly LogInput[]): LogInput[] {
  * @throws {InputError} under `onError: 'throw'`, at the first bad record.
  * @example
  * ```ts
- * const rows = queryStream('samples/', 'filter verb = "delete" | fields @timestamp, objectRef.name');
+ * const rows = queryStream('samples/incident/', 'filter verb = "delete" | fields @timestamp, objectRef.name');
  * for await (const row of rows) console.log(row);
  * console.log(rows.statistics.recordsScanned);
  * ```
@@ -183,7 +183,7 @@ function queryStreamOneThread(
  * @throws {InputError} under `onError: 'throw'`, at the first bad record.
  * @example
  * ```ts
- * const result = await query('samples/', 'stats count(*) by verb');
+ * const result = await query('samples/incident/', 'stats count(*) by verb');
  * result.rows //=> [{ verb: 'get', 'count(*)': 1234 }, …]
  * ```
  */

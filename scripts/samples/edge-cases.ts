@@ -62,7 +62,7 @@ const RECORD = JSON.stringify({
 });
 
 /**
- * The edge-case files, relative to `samples/edge-cases/`.
+ * The edge-case files, relative to `test/fixtures/edge-cases/`.
  *
  * @example
  * ```ts

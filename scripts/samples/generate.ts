@@ -9,7 +9,6 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { GroundTruthStep } from './attack.js';
 import type { IamPrincipal, TimedAudit } from './audit.js';
 import type { TimedRecord } from './cloudtrail.js';
-import { edgeCaseFiles } from './edge-cases.js';
 import { authenticatorGranted, klog, structured, type TextLine } from './eks-lines.js';
 import { createRng } from './prng.js';
 import { renderReadme } from './readme.js';
@@ -141,12 +140,20 @@ export interface SampleTree {
 /** Sizes of the committed sample. */
 export const SAMPLE_SIZE = { auditDraws: 4200, trailDraws: 2300 } as const;
 
-/** Root folders inside `samples/`. */
+/**
+ * Root folders inside `samples/`. The incident's logs live under `incident/`
+ * alone, so a query over `samples/incident/` reads only evidence: the ground
+ * truth and the README sit beside it, and the readers' edge cases are test
+ * fixtures (`test/fixtures/edge-cases/`, {@link EDGE_CASES_DIR}).
+ */
 export const SAMPLE_ROOTS = {
-  export: 'cloudwatch-export',
-  cloudtrail: 'cloudtrail',
-  edgeCases: 'edge-cases',
+  incident: 'incident',
+  export: 'incident/cloudwatch-export',
+  cloudtrail: 'incident/cloudtrail',
 } as const;
+
+/** Where the readers' edge-case files are written, relative to the repository root. */
+export const EDGE_CASES_DIR = 'test/fixtures/edge-cases';
 
 function countPace(draws: number): (t: Micros) => number | undefined {
   const mean = (DAY_END - DAY_START) / draws;
@@ -424,7 +431,6 @@ export function buildSampleTree(seed: number = DEFAULT_SEED): SampleTree {
     Buffer.from('Permission Check Successful'),
   );
   for (const [path, data] of trailFiles) files.set(path, data);
-  for (const [path, data] of edgeCaseFiles()) files.set(`${SAMPLE_ROOTS.edgeCases}/${path}`, data);
   const stats = {
     auditEvents: audits.length,
     cloudTrailRecords: records.length,

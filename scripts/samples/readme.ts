@@ -158,14 +158,14 @@ ${rows.join('\n')}
 
 \`\`\`
 samples/
-├── cloudwatch-export/exportedlogs/          # CloudWatch Logs CreateExportTask output (prefix "exportedlogs")
-│   ├── aws-logs-write-test                  # the export's permission-check object (not a log)
-│   └── ${EXPORT_TASK_ID}/  # export task id
-│       └── <logStream>/000000.gz            # gzip text, "<ISO time, ms> <message>" per line
-├── cloudtrail/AWSLogs/${CLUSTER.accountId}/CloudTrail/<region>/2024/05/<dd>/
-│   └── ${CLUSTER.accountId}_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<16 chars>.json.gz   # {"Records":[...]}
-├── edge-cases/                              # tiny awkward files for readers
-├── ground-truth.json
+├── incident/                                # the evidence, and nothing else: query this folder
+│   ├── cloudwatch-export/exportedlogs/      # CloudWatch Logs CreateExportTask output (prefix "exportedlogs")
+│   │   ├── aws-logs-write-test              # the export's permission-check object (not a log)
+│   │   └── ${EXPORT_TASK_ID}/  # export task id
+│   │       └── <logStream>/000000.gz        # gzip text, "<ISO time, ms> <message>" per line
+│   └── cloudtrail/AWSLogs/${CLUSTER.accountId}/CloudTrail/<region>/2024/05/<dd>/
+│       └── ${CLUSTER.accountId}_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<16 chars>.json.gz   # {"Records":[...]}
+├── ground-truth.json                        # the answer key (not evidence: outside incident/)
 └── README.md
 \`\`\`
 
@@ -191,18 +191,12 @@ minutes of event time and named by delivery time, so the last one lands in the
 
 Counts: ${stats.auditEvents} audit events, ${stats.textLines} authenticator/klog lines, ${stats.cloudTrailRecords} CloudTrail records in ${stats.cloudTrailFiles} files; ${input.files.size} files, ${total} bytes in all besides this README.
 
-## Edge cases (\`edge-cases/\`)
+## Edge cases
 
-| file | what it exercises |
-|---|---|
-| \`empty.ndjson\` | a zero-byte file |
-| \`no-final-newline.ndjson\` | two audit events, the last without a trailing newline |
-| \`crlf.ndjson\` | two audit events with CRLF line ends |
-| \`bom-records.json\` | a UTF-8 BOM before \`{"Records":[…]}\` |
-| \`concatenated-members.ndjson.gz\` | two gzip members back to back (one event each) |
-| \`empty-records.json\` | \`{"Records": []}\` |
-| \`truncated.ndjson.gz\` | a gzip stream cut at 60% (unexpected end of input) |
-| \`long-line.ndjson\` | one ~150 KB line (a long annotation), then a short one |
+The readers' awkward files (a zero-byte file, CRLF, a BOM, concatenated gzip
+members, a truncated gzip stream, a long line, …) are test fixtures, not part of
+the incident: they live in \`test/fixtures/edge-cases/\`, written by the same
+generator.
 
 ## Bigger data
 

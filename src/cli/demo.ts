@@ -79,7 +79,7 @@ async function runDemo(root: string, io: CliIo): Promise<number> {
   return worst;
 }
 
-process.exitCode = await runDemo(process.argv[2] ?? 'samples', {
+process.exitCode = await runDemo(process.argv[2] ?? 'samples/incident', {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

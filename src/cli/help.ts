@@ -140,7 +140,7 @@ const DETECT: CommandHelp = {
   examples: [
     {
       comment: 'Everything the catalogue finds in the sample incident',
-      command: 'kubetrail detect samples/',
+      command: 'kubetrail detect samples/incident/',
     },
     {
       comment: 'High and critical only; fail a CI job when anything fires',
@@ -192,11 +192,11 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
     examples: [
       {
         comment: 'Everything the stolen kubeconfig did',
-        command: 'kubetrail timeline samples/ --principal ci-legacy',
+        command: 'kubetrail timeline samples/incident/ --principal ci-legacy',
       },
       {
         comment: 'Everything from one address, in and out of the cluster',
-        command: 'kubetrail timeline samples/ --ip 203.0.113.45',
+        command: 'kubetrail timeline samples/incident/ --ip 203.0.113.45',
       },
     ],
   },
@@ -241,7 +241,7 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
     examples: [
       {
         comment: 'Unusual API activity in the sample trail',
-        command: 'kubetrail insights samples/cloudtrail',
+        command: 'kubetrail insights samples/incident/cloudtrail',
       },
       {
         comment: 'Error-rate insights only, as CloudTrail-shaped JSON',
@@ -306,11 +306,11 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
     examples: [
       {
         comment: 'What else did the kubectl user do in AWS?',
-        command: 'kubetrail pivot samples/ --user ci-legacy',
+        command: 'kubetrail pivot samples/incident/ --user ci-legacy',
       },
       {
         comment: 'Which kubectl requests did this access key make?',
-        command: 'kubetrail pivot samples/ --access-key ASIAEXAMPLEKEY --from aws',
+        command: 'kubetrail pivot samples/incident/ --access-key ASIAEXAMPLEKEY --from aws',
       },
     ],
   },
@@ -368,16 +368,16 @@ export const COMMANDS: readonly CommandHelp[] = [
       {
         comment: 'Who changed a rolebinding?',
         command:
-          'kubetrail query \'fields @timestamp, user.username, verb, objectRef.name | filter objectRef.resource="rolebindings" and verb in ["create", "update", "patch", "delete"]\' samples/',
+          'kubetrail query \'fields @timestamp, user.username, verb, objectRef.name | filter objectRef.resource="rolebindings" and verb in ["create", "update", "patch", "delete"]\' samples/incident/',
       },
       {
         comment: 'API-server 5xx errors, as CSV',
         command:
-          "kubetrail query 'fields @timestamp, responseStatus.code, requestURI | filter responseStatus.code >= 500' samples/ --format csv",
+          "kubetrail query 'fields @timestamp, responseStatus.code, requestURI | filter responseStatus.code >= 500' samples/incident/ --format csv",
       },
       {
         comment: 'Requests per hour, drawn as a histogram',
-        command: "kubetrail query 'stats count(*) by bin(1h)' samples/",
+        command: "kubetrail query 'stats count(*) by bin(1h)' samples/incident/",
       },
       {
         comment: 'Last 24 hours only, from stdin',
@@ -410,7 +410,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     description:
       'Reads every file and reports what it was detected as, how many records it held, and how many records were skipped or invalid, by reason.',
     options: [FORMAT_TABLE_JSON, WIDTH, QUIET, HELP],
-    examples: [{ comment: 'What is in this export?', command: 'kubetrail formats samples/' }],
+    examples: [{ comment: 'What is in this export?', command: 'kubetrail formats samples/incident/' }],
   },
   {
     name: 'schema',

@@ -16,7 +16,7 @@ interface Waiter {
  *
  * @example
  * ```ts
- * const [a, b] = tee(readLogs('samples'), 2);
+ * const [a, b] = tee(readLogs('samples/incident'), 2);
  * await Promise.all([queryA.run(a), queryB.run(b)]);
  * ```
  */

@@ -24,23 +24,23 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
   { name: 'query-help', args: ['query', '--help'], code: 0 },
   {
     name: 'query-table-rolebindings',
-    args: ['query', ROLEBINDINGS, 'samples', '--format', 'table', ...WIDE],
+    args: ['query', ROLEBINDINGS, 'samples/incident', '--format', 'table', ...WIDE],
     code: 0,
   },
-  { name: 'query-ndjson-5xx-seed', args: ['query', FIVE_XX_SEED, 'samples'], code: 0 },
+  { name: 'query-ndjson-5xx-seed', args: ['query', FIVE_XX_SEED, 'samples/incident'], code: 0 },
   {
     name: 'query-json-5xx',
-    args: ['query', FIVE_XX, 'samples/cloudwatch-export', '--format', 'json'],
+    args: ['query', FIVE_XX, 'samples/incident/cloudwatch-export', '--format', 'json'],
     code: 0,
   },
   {
     name: 'query-csv-5xx',
-    args: ['query', FIVE_XX, 'samples/cloudwatch-export', '--format', 'csv'],
+    args: ['query', FIVE_XX, 'samples/incident/cloudwatch-export', '--format', 'csv'],
     code: 0,
   },
   {
     name: 'query-insights-5xx',
-    args: ['query', FIVE_XX, 'samples/cloudwatch-export', '--format', 'insights'],
+    args: ['query', FIVE_XX, 'samples/incident/cloudwatch-export', '--format', 'insights'],
     code: 0,
   },
   {
@@ -48,7 +48,7 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
     args: [
       'query',
       'filter ispresent(verb) | stats count(*) as events by bin(1h)',
-      'samples/cloudwatch-export',
+      'samples/incident/cloudwatch-export',
       '-f',
       'table',
       ...WIDE,
@@ -60,7 +60,7 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
     args: [
       'query',
       LEGACY,
-      'samples/cloudwatch-export',
+      'samples/incident/cloudwatch-export',
       '-f',
       'table',
       ...NOW,
@@ -77,7 +77,7 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
     args: [
       'query',
       'filter responseStatus.code in [401, 403] | fields @timestamp, user.username, sourceIPs.0, responseStatus.code | limit 5',
-      'samples/cloudwatch-export',
+      'samples/incident/cloudwatch-export',
       '--histogram',
       '-f',
       'table',
@@ -88,18 +88,22 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
   { name: 'check-ok', args: ['check', 'filter verb = "get" | stats count(*) by user.username'], code: 0 },
   {
     name: 'formats-table',
-    args: ['formats', 'samples/edge-cases', 'samples/cloudwatch-export', ...WIDE],
+    args: ['formats', 'test/fixtures/edge-cases', 'samples/incident/cloudwatch-export', ...WIDE],
     code: 0,
   },
-  { name: 'formats-json', args: ['formats', 'samples/edge-cases', '--format', 'json'], code: 0 },
+  { name: 'formats-json', args: ['formats', 'test/fixtures/edge-cases', '--format', 'json'], code: 0 },
   { name: 'schema-audit', args: ['schema', 'audit'], code: 0 },
   { name: 'schema-cloudtrail', args: ['schema', 'cloudtrail'], code: 0 },
-  { name: 'detect-table', args: ['detect', 'samples', '--severity', 'high', ...NOW, ...WIDE], code: 0 },
+  {
+    name: 'detect-table',
+    args: ['detect', 'samples/incident', '--severity', 'high', ...NOW, ...WIDE],
+    code: 0,
+  },
   {
     name: 'detect-json',
     args: [
       'detect',
-      'samples/cloudwatch-export',
+      'samples/incident/cloudwatch-export',
       '--id',
       'kube.exec-into-pod',
       '--id',
@@ -115,7 +119,7 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
     name: 'detect-fail-on-findings',
     args: [
       'detect',
-      'samples/cloudwatch-export',
+      'samples/incident/cloudwatch-export',
       '--id',
       'kube.exec-into-pod',
       '--fail-on-findings',
@@ -124,14 +128,22 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
     ],
     code: 1,
   },
-  { name: 'timeline-table', args: ['timeline', 'samples', '--principal', 'ci-legacy', ...WIDE], code: 0 },
   {
-    name: 'timeline-ndjson',
-    args: ['timeline', 'samples', '--ip', '203.0.113.45', '--format', 'ndjson'],
+    name: 'timeline-table',
+    args: ['timeline', 'samples/incident', '--principal', 'ci-legacy', ...WIDE],
     code: 0,
   },
-  { name: 'pivot-json', args: ['pivot', 'samples', '--user', 'ci-legacy', '--format', 'json'], code: 0 },
-  { name: 'insights-table', args: ['insights', 'samples/cloudtrail', ...WIDE], code: 0 },
+  {
+    name: 'timeline-ndjson',
+    args: ['timeline', 'samples/incident', '--ip', '203.0.113.45', '--format', 'ndjson'],
+    code: 0,
+  },
+  {
+    name: 'pivot-json',
+    args: ['pivot', 'samples/incident', '--user', 'ci-legacy', '--format', 'json'],
+    code: 0,
+  },
+  { name: 'insights-table', args: ['insights', 'samples/incident/cloudtrail', ...WIDE], code: 0 },
 ];
 
 describe('golden: the built CLI on samples/', { timeout: 180_000 }, () => {
@@ -149,11 +161,18 @@ describe('golden: the built CLI on samples/', { timeout: 180_000 }, () => {
   });
 
   test('every query run ends with a one-line summary on stderr; --quiet removes it', async () => {
-    const loud = await runBuiltCli(['query', FIVE_XX, 'samples/cloudwatch-export', '-f', 'csv']);
+    const loud = await runBuiltCli(['query', FIVE_XX, 'samples/incident/cloudwatch-export', '-f', 'csv']);
     expect(loud.stderr).toMatch(
       /^kubetrail: 7 rows; [\d,]+ records scanned \([\d.]+ [kM]?B\), 7 matched, \d+ skipped in [\d.]+s\n$/,
     );
-    const quiet = await runBuiltCli(['query', FIVE_XX, 'samples/cloudwatch-export', '-f', 'csv', '--quiet']);
+    const quiet = await runBuiltCli([
+      'query',
+      FIVE_XX,
+      'samples/incident/cloudwatch-export',
+      '-f',
+      'csv',
+      '--quiet',
+    ]);
     expect(quiet.stderr).toBe('');
     expect(quiet.stdout).toBe(loud.stdout);
   });
@@ -245,7 +264,7 @@ describe('exit codes', { timeout: 60_000 }, () => {
     ['unknown function', ['query', 'stats cuont(*)', '-'], 3],
     ['bad regex', ['query', 'filter verb like /(/', '-'], 3],
     ['check: syntax error', ['check', 'fields verb |'], 3],
-    ['missing file', ['query', 'fields verb', 'samples/no-such-file.ndjson'], 4],
+    ['missing file', ['query', 'fields verb', 'samples/incident/no-such-file.ndjson'], 4],
     ['bad record under --strict', ['query', 'fields verb', '-', '--strict'], 4],
     ['nothing matched under --fail-on-empty', ['query', 'filter verb = "delete"', '-', '--fail-on-empty'], 1],
     ['matches under --fail-on-empty', ['query', 'filter verb = "get"', '-', '--fail-on-empty'], 0],
@@ -266,12 +285,12 @@ describe('exit codes', { timeout: 60_000 }, () => {
     const run = await runBuiltCli([
       'query',
       'fields verb',
-      'samples/edge-cases/truncated.ndjson.gz',
+      'test/fixtures/edge-cases/truncated.ndjson.gz',
       '--strict',
     ]);
     expect(run.code).toBe(4);
     expect(run.stderr).toMatch(
-      /^kubetrail: input error \[truncated_gzip\]: .*samples\/edge-cases\/truncated\.ndjson\.gz/,
+      /^kubetrail: input error \[truncated_gzip\]: .*test\/fixtures\/edge-cases\/truncated\.ndjson\.gz/,
     );
   });
 

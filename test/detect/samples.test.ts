@@ -27,8 +27,8 @@ const rows = (id: string) => findings.find((f) => f.detectionId === id)?.samples
 beforeAll(async () => {
   events = [];
   for await (const e of readLogs([
-    fileURLToPath(new URL('cloudtrail', samples)),
-    fileURLToPath(new URL('cloudwatch-export', samples)),
+    fileURLToPath(new URL('incident/cloudtrail', samples)),
+    fileURLToPath(new URL('incident/cloudwatch-export', samples)),
   ])) {
     events.push(e);
   }

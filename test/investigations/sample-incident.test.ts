@@ -1,7 +1,7 @@
 // An investigation of the sample incident, written as a test.
 //
 // This is the file that docs/investigations.md shows: it imports kubetrail the
-// way a user's project does, queries the exported logs in samples/, and
+// way a user's project does, queries the exported logs in samples/incident/, and
 // asserts what it finds with typed records. Because it runs in the test
 // suite, the walkthrough in the docs cannot go stale.
 import {
@@ -15,8 +15,8 @@ import {
 } from 'kubetrail';
 import { describe, expect, test } from 'vitest';
 
-const cluster = 'samples/cloudwatch-export';
-const trail = 'samples/cloudtrail';
+const cluster = 'samples/incident/cloudwatch-export';
+const trail = 'samples/incident/cloudtrail';
 
 /** The audit events behind a query's rows, validated into typed records. */
 function auditEvents(rows: readonly Record<string, unknown>[]): AuditEvent[] {

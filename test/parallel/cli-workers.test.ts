@@ -9,7 +9,16 @@ describe('query --workers', () => {
     'stats count(*) as n by verb | sort n desc, verb',
     'filter verb = "get" | fields @timestamp, verb | limit 5',
   ])('%s: same rows as one thread', async (text) => {
-    const args = ['query', text, 'samples/', '--format', 'json', '--now', '2024-06-01T00:00:00Z', '--quiet'];
+    const args = [
+      'query',
+      text,
+      'samples/incident/',
+      '--format',
+      'json',
+      '--now',
+      '2024-06-01T00:00:00Z',
+      '--quiet',
+    ];
     const one = await runBuiltCli(args);
     const two = await runBuiltCli([...args, '--workers', '2']);
     expect(one.code).toBe(0);
@@ -17,7 +26,7 @@ describe('query --workers', () => {
   });
 
   test('a bad value is a usage error', async () => {
-    const run = await runBuiltCli(['query', 'stats count(*)', 'samples/', '--workers', 'many']);
+    const run = await runBuiltCli(['query', 'stats count(*)', 'samples/incident/', '--workers', 'many']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/--workers/);
   });

@@ -19,7 +19,7 @@ function walk(dir: string): string[] {
 /** The format each corpus file is, by what its SOURCE.md says it contains. */
 function expectedFormat(file: string): LogFormat {
   const name = basename(file);
-  if (name.endsWith('.md') || name.endsWith('.yaml') || name === 'manifest.csv') return 'unknown';
+  if (name.endsWith('.md') || /\.ya?ml$/.test(name) || name === 'manifest.csv') return 'unknown';
   if (file.includes('stratus-red-team')) return 'cloudtrail-array';
   if (file.includes('otrf-security-datasets')) return 'cloudtrail-ndjson';
   if (name === 'cloudtrail-tests.jsonl') return 'cloudtrail-ndjson';

@@ -9,7 +9,7 @@ import { compileQuery, type LogEvent, readLogs } from 'kubetrail';
 import { describe, expect, test } from 'vitest';
 
 const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
+const samples = fileURLToPath(new URL('../../samples/incident/', import.meta.url));
 
 async function collect(input: Parameters<typeof readLogs>[0]): Promise<LogEvent[]> {
   const out: LogEvent[] = [];

@@ -62,7 +62,7 @@ let steps: Step[] = [];
 beforeAll(() => {
   for (const path of walk(samplesDir)) {
     const rel = relative(samplesDir, path).split('\\').join('/');
-    if (rel.startsWith('cloudwatch-export/') && rel.endsWith('.gz')) {
+    if (rel.startsWith('incident/cloudwatch-export/') && rel.endsWith('.gz')) {
       const stream = rel.split('/').at(-2) as string;
       const lines = gunzipSync(readFileSync(path)).toString('utf8').split('\n');
       expect(lines.pop()).toBe('');
@@ -77,7 +77,7 @@ beforeAll(() => {
           textLines.set(stream, list);
         }
       }
-    } else if (rel.startsWith('cloudtrail/')) {
+    } else if (rel.startsWith('incident/cloudtrail/')) {
       const doc = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { Records: never[] };
       for (const record of doc.Records) records.push({ file: rel, record });
     }

@@ -64,7 +64,7 @@ function detectionFilter(
  *
  * @example
  * ```ts
- * await detectCommand(['samples/', '--severity', 'high'], io); //=> 0
+ * await detectCommand(['samples/incident/', '--severity', 'high'], io); //=> 0
  * ```
  */
 export async function detectCommand(args: readonly string[], io: CliIo): Promise<number> {

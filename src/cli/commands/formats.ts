@@ -32,7 +32,7 @@ function kindsText(kinds: ReadonlyMap<string, number> | undefined): string {
  *
  * @example
  * ```ts
- * await formatsCommand(['samples/'], io); //=> 0
+ * await formatsCommand(['samples/incident/'], io); //=> 0
  * ```
  */
 export async function formatsCommand(args: readonly string[], io: CliIo): Promise<number> {

@@ -60,7 +60,7 @@ export function insightRows(events: readonly InsightEvent[]): Row[] {
  *
  * @example
  * ```ts
- * await insightsCommand(['samples/cloudtrail', '--format', 'json'], io); //=> 0
+ * await insightsCommand(['samples/incident/cloudtrail', '--format', 'json'], io); //=> 0
  * ```
  */
 export async function insightsCommand(args: readonly string[], io: CliIo): Promise<number> {

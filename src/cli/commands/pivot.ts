@@ -49,7 +49,7 @@ function identityRows(identity: PivotIdentity): Row[] {
  *
  * @example
  * ```ts
- * await pivotCommand(['samples/', '--user', 'ci-legacy'], io); //=> 0
+ * await pivotCommand(['samples/incident/', '--user', 'ci-legacy'], io); //=> 0
  * ```
  */
 export async function pivotCommand(args: readonly string[], io: CliIo): Promise<number> {

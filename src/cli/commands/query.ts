@@ -61,7 +61,7 @@ async function readQueryText(
   if (text === undefined)
     throw new UsageError(
       'missing_query',
-      "query: give a query, e.g. kubetrail query 'fields @message' samples/",
+      "query: give a query, e.g. kubetrail query 'fields @message' samples/incident/",
       'query',
     );
   return [text, paths];
@@ -72,7 +72,7 @@ async function readQueryText(
  *
  * @example
  * ```ts
- * await queryCommand(["stats count(*) by bin(1h)", 'samples/', '--format', 'json'], io); //=> 0
+ * await queryCommand(["stats count(*) by bin(1h)", 'samples/incident/', '--format', 'json'], io); //=> 0
  * ```
  */
 export async function queryCommand(args: readonly string[], io: CliIo): Promise<number> {

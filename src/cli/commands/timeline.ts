@@ -51,7 +51,7 @@ export const TIMELINE_FIELDS = ['time', 'kind', 'actor', 'action', 'target', 'so
  *
  * @example
  * ```ts
- * await timelineCommand(['samples/', '--principal', 'ci-legacy'], io); //=> 0
+ * await timelineCommand(['samples/incident/', '--principal', 'ci-legacy'], io); //=> 0
  * ```
  */
 export async function timelineCommand(args: readonly string[], io: CliIo): Promise<number> {
