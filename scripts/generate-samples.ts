@@ -9,8 +9,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildSampleTree, DEFAULT_SEED, EDGE_CASES_DIR } from './samples/generate.js';
 import { edgeCaseFiles } from './samples/edge-cases.js';
+import { buildSampleTree, DEFAULT_SEED, EDGE_CASES_DIR } from './samples/generate.js';
 
 const { values } = parseArgs({
   options: {
