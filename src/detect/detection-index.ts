@@ -258,7 +258,8 @@ export function buildRouter(
         const posting = typeof v === 'string' ? f.byValue.get(v) : undefined;
         if (posting === undefined) continue;
         cacheKey += `${posting.id},`;
-        (hits ??= []).push(posting);
+        if (hits === undefined) hits = [posting];
+        else hits.push(posting);
       }
       if (hits === undefined) return k.unindexed;
       let merged = k.merged.get(cacheKey);
