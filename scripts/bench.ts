@@ -55,7 +55,7 @@ Options:
   --trail-size <size>    CloudTrail Records file size (default 200 MB, or --size if smaller)
   --second-size <size>   size of the memory-check run (default a quarter of --size)
   --seed <n>             data seed
-  --only <ids>           comma-separated query ids (rolebindings, 5xx, by-user, sort-limit,
+  --only <ids>           comma-separated query ids (detect, rolebindings, 5xx, by-user, sort-limit,
                          parse-stats, cloudtrail, gz)
   --no-jq, --no-duckdb   skip a comparison tool
   --runs <n>             rounds per query (default 3); each round runs every tool once,
@@ -148,6 +148,7 @@ async function runKubetrail(
     files: [file],
     query: q.kubetrail,
     workers,
+    ...(q.detect === true ? { detect: true } : {}),
   };
   const m = await measure(process.execPath, [runner, JSON.stringify(spec)]);
   if (m.exitCode !== 0) return { m, error: m.stderr.trim().split('\n').slice(-3).join(' ') };
@@ -252,8 +253,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const v of q.variants)
         keep(v.label, await runKubetrail(kubetrailRunner, q, input.file, v.workers));
-      if (jq) keep('jq', await runJq(q, input.file));
-      if (duck !== undefined) keep('DuckDB', await runDuckdb(duckRunner, duck, q, input.file));
+      if (jq && q.detect !== true) keep('jq', await runJq(q, input.file));
+      if (duck !== undefined && q.detect !== true)
+        keep('DuckDB', await runDuckdb(duckRunner, duck, q, input.file));
     }
     for (const [tool, list] of byTool) add(tool, medianRun(list));
   }
@@ -343,6 +345,18 @@ function goals(runs: readonly Run[]): string[] {
     '.gz time ≤ 1.3× plain (same query)',
     gz && plain ? gz.m.wallSeconds / plain.m.wallSeconds : undefined,
     (v) => v <= 1.3,
+  );
+  const detect = find(runs, 'detect', 'kubetrail');
+  goal(
+    'detect (all built-ins) ≤ 2× by user.username',
+    detect && plain ? detect.m.wallSeconds / plain.m.wallSeconds : undefined,
+    (v) => v <= 2,
+  );
+  goal(
+    'detect peak RSS < 256 MB',
+    detect?.m.peakRss === undefined ? undefined : detect.m.peakRss / MB,
+    (v) => v < 256,
+    ' MB',
   );
   const rss = runs
     .filter((r) => r.tool.startsWith('kubetrail') && r.query.streaming)

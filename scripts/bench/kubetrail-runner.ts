@@ -15,10 +15,22 @@ export interface KubetrailSpec {
   readonly prefilter?: boolean;
   /** Worker threads (`query()`'s `workers` option); 1 runs on the main thread. */
   readonly workers?: number;
+  /** Run the built-in detections instead of `query` (rows: detection id and row count). */
+  readonly detect?: boolean;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as KubetrailSpec;
 const kubetrail = (await import(spec.dist)) as typeof import('../../src/index.js');
+if (spec.detect === true) {
+  const findings = await kubetrail.runDetections(kubetrail.readLogs([...spec.files], { onError: 'skip' }), {
+    now: 0,
+  });
+  const rows = findings
+    .map((f) => ({ id: f.detectionId, count: f.count }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  process.stdout.write(JSON.stringify({ rows }));
+  process.exit(0);
+}
 const result = await kubetrail.query([...spec.files], spec.query, {
   now: 0,
   onError: 'skip',

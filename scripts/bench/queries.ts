@@ -28,6 +28,11 @@ export interface BenchQuery {
   readonly duckdb: string;
   /** Whether the query streams (bounded memory); all of kubetrail's do. */
   readonly streaming: boolean;
+  /**
+   * Runs the built-in detection catalogue (`runDetections`) instead of
+   * `kubetrail`; jq and DuckDB have no counterpart and are not run.
+   */
+  readonly detect?: boolean;
   readonly normalize: {
     readonly kubetrail: (rows: readonly Record<string, unknown>[]) => string;
     readonly jq: (stdout: string) => string;
@@ -76,6 +81,22 @@ const VERBS = '["create", "update", "patch", "delete"]';
 
 /** The fixed query set. */
 export const BENCH_QUERIES: readonly BenchQuery[] = [
+  {
+    id: 'detect',
+    title: 'detect: every enabled built-in detection, one pass (runDetections)',
+    input: 'audit',
+    kubetrail: '',
+    variants: ONE,
+    jq: [],
+    duckdb: '',
+    streaming: true,
+    detect: true,
+    normalize: {
+      kubetrail: (rows) => JSON.stringify(rows),
+      jq: () => '',
+      duckdb: () => '',
+    },
+  },
   {
     id: 'rolebindings',
     title: 'seed: RBAC changes to rolebindings (sort|limit 100|filter)',

@@ -5,14 +5,19 @@
  * @module
  */
 import type { LogEvent } from '../log-event.js';
+import type { QueryAst } from '../query/ast.js';
 import { broadcast } from './broadcast.js';
 import { BUILT_IN_DETECTIONS, listDetections, severityRank } from './catalogue/index.js';
+import { buildRouter, type IndexKey, indexKeyOf } from './detection-index.js';
 import { DetectError } from './errors.js';
+import { batchesOf, EventChannel } from './lockstep.js';
 import type { ResultRowLike } from './result-row.js';
 import type { Detection, DetectionFilter, Finding } from './types.js';
 
 /** The part of a compiled query that detections use (the engine's `CompiledQuery`). @internal */
 export interface DetectionCompiledQuery {
+  /** The parsed query, when the compiler gives it: detections are then indexed (see `detection-index.ts`). */
+  readonly ast?: QueryAst;
   run(
     events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
     options?: { signal?: AbortSignal },
@@ -46,12 +51,21 @@ export interface RunDetectionsOptions {
   readonly signal?: AbortSignal;
   /** Include detections with zero rows in the result. @defaultValue false */
   readonly includeEmpty?: boolean;
+  /**
+   * `'indexed'` feeds each query only the events its required literals let
+   * through (see `detection-index.ts`); `'naive'` feeds every query every
+   * event of its kind. Both give the same findings (property-tested).
+   * @defaultValue 'indexed'
+   * @internal
+   */
+  readonly strategy?: 'indexed' | 'naive';
 }
 
 interface Planned {
   readonly detection: Detection;
   readonly index: number;
   readonly compiled: DetectionCompiledQuery;
+  readonly key: IndexKey | undefined;
 }
 
 /**
@@ -86,7 +100,10 @@ export async function runDetectionsWith(
   for (const detection of selected) {
     detection.queries.forEach((q, index) => {
       try {
-        planned.push({ detection, index, compiled: compile(q.query, compileOptions) });
+        const compiled = compile(q.query, compileOptions);
+        const key =
+          compiled.ast === undefined ? undefined : indexKeyOf(compiled.ast, q.query, detection.kind);
+        planned.push({ detection, index, compiled, key });
       } catch (cause) {
         const message = cause instanceof Error ? cause.message : String(cause);
         throw new DetectError('invalid_detection_query', `${detection.id} query ${index + 1}: ${message}`, {
@@ -96,11 +113,11 @@ export async function runDetectionsWith(
     });
   }
   if (planned.length === 0) return [];
-  const streams = broadcast(events, planned.length);
   const runOptions = options.signal === undefined ? {} : { signal: options.signal };
-  const results = await Promise.all(
-    planned.map((p, i) => p.compiled.run(ofKind(streams[i]!, p.detection.kind), runOptions)),
-  );
+  const results =
+    options.strategy === 'naive'
+      ? await runNaive(planned, events, runOptions)
+      : await runIndexed(planned, events, runOptions);
   const sampleLimit = options.sampleLimit ?? 5;
   const byDetection = new Map<
     string,
@@ -184,6 +201,67 @@ export function toFinding(
     samples,
     queries: parts.map((p) => ({ index: p.index, rows: p.rows.length, recordsMatched: p.recordsMatched })),
   };
+}
+
+type RunResult = Awaited<ReturnType<DetectionCompiledQuery['run']>>;
+
+/** Every query sees every event of its kind (the reference the index is tested against). */
+function runNaive(
+  planned: readonly Planned[],
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  runOptions: { signal?: AbortSignal },
+): Promise<RunResult[]> {
+  const streams = broadcast(events, planned.length);
+  return Promise.all(
+    planned.map((p, i) => p.compiled.run(ofKind(streams[i]!, p.detection.kind), runOptions)),
+  );
+}
+
+/**
+ * Reads the input once in batches; routes each event to the queries its
+ * literals can reach; hands every query its share of the batch, and reads
+ * the next batch when all have taken theirs.
+ */
+async function runIndexed(
+  planned: readonly Planned[],
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  runOptions: { signal?: AbortSignal },
+): Promise<RunResult[]> {
+  const router = buildRouter(planned.map((p) => ({ kind: p.detection.kind, key: p.key })));
+  const channels = planned.map(() => new EventChannel());
+  const runs = planned.map((p, i) => {
+    const channel = channels[i]!;
+    const run = p.compiled.run(channel, runOptions);
+    run.then(
+      () => channel.abandon(),
+      () => channel.abandon(),
+    );
+    return run;
+  });
+  const drive = async (): Promise<void> => {
+    const shares: LogEvent[][] = planned.map(() => []);
+    try {
+      for await (const batch of batchesOf(events)) {
+        for (const event of batch) for (const q of router.route(event)) shares[q]!.push(event);
+        const waits: Promise<void>[] = [];
+        for (let q = 0; q < shares.length; q++) {
+          const share = shares[q]!;
+          if (share.length === 0) continue;
+          shares[q] = [];
+          const channel = channels[q]!;
+          if (!channel.closed) waits.push(channel.deliver(share));
+        }
+        await Promise.all(waits);
+        if (channels.every((c) => c.closed)) break;
+      }
+    } catch (error) {
+      for (const c of channels) c.end({ error });
+      throw error;
+    }
+    for (const c of channels) c.end();
+  };
+  const [, ...results] = await Promise.all([drive(), ...runs]);
+  return results as RunResult[];
 }
 
 async function* ofKind(events: AsyncIterable<LogEvent>, kind: Detection['kind']): AsyncGenerator<LogEvent> {

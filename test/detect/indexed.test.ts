@@ -1,0 +1,168 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { BUILT_IN_DETECTIONS } from '../../src/detect/catalogue/index.js';
+import { buildRouter, indexKeyOf } from '../../src/detect/detection-index.js';
+import { runDetections } from '../../src/detect/run.js';
+import type { DetectionKind } from '../../src/detect/types.js';
+import type { LogEvent } from '../../src/log-event.js';
+import { compileQuery, parseQuery } from '../../src/query/index.js';
+
+// The literals the catalogue's filters name, per kind: generated events draw field values
+// from them so that detections fire (and nearly fire) often.
+const TERMS = new Map<DetectionKind, { field: string; text: string }[]>();
+for (const d of BUILT_IN_DETECTIONS) {
+  for (const q of d.queries) {
+    const list = TERMS.get(d.kind) ?? [];
+    for (const clause of compileQuery(q.query).prefilter.clauses)
+      for (const t of clause) if (t.where === 'json-value') list.push({ field: t.field, text: t.text });
+    TERMS.set(d.kind, list);
+  }
+}
+
+function setPath(record: Record<string, unknown>, field: string, value: unknown): void {
+  const parts = field.split('.');
+  let cur: Record<string, unknown> = record;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const key = parts[i] as string;
+    const nextIsIndex = /^\d+$/.test(parts[i + 1] as string);
+    const existing = Object.hasOwn(cur, key) ? cur[key] : undefined;
+    if (existing === null || typeof existing !== 'object') cur[key] = nextIsIndex ? [] : {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  cur[parts.at(-1) as string] = value;
+}
+
+const eventArb = (kind: 'kubernetes-audit' | 'cloudtrail') => {
+  const terms = TERMS.get(kind) ?? [];
+  return fc
+    .record({
+      t: fc.integer({ min: 0, max: 86_400_000 }),
+      picks: fc.array(fc.constantFrom(...terms), { maxLength: 6 }),
+      code: fc.constantFrom(200, 201, 403, 401, 404, 500),
+      ip: fc.constantFrom('10.0.1.20', '203.0.113.9', '198.51.100.7', '192.168.1.1'),
+      user: fc.constantFrom(
+        'alice',
+        'system:anonymous',
+        'system:serviceaccount:default:x',
+        'eks:node-manager',
+      ),
+    })
+    .map(({ t, picks, code, ip, user }) => {
+      const time = new Date(Date.UTC(2024, 4, 14) + t).toISOString();
+      const record: Record<string, unknown> =
+        kind === 'kubernetes-audit'
+          ? {
+              kind: 'Event',
+              apiVersion: 'audit.k8s.io/v1',
+              stage: 'ResponseComplete',
+              stageTimestamp: time,
+              verb: 'get',
+              user: { username: user },
+              sourceIPs: [ip],
+              responseStatus: { code },
+              objectRef: { resource: 'pods', namespace: 'default' },
+            }
+          : {
+              eventVersion: '1.08',
+              eventTime: time,
+              eventSource: 'iam.amazonaws.com',
+              eventName: 'GetUser',
+              sourceIPAddress: ip,
+              userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${user}` },
+              recipientAccountId: '111122223333',
+            };
+      for (const p of picks) setPath(record, p.field, p.text);
+      return { timestamp: Date.parse(time), kind, record };
+    });
+};
+
+const eventsArb = fc
+  .array(fc.oneof(eventArb('kubernetes-audit'), eventArb('cloudtrail')), { minLength: 1, maxLength: 150 })
+  .map((list) =>
+    list.map(
+      (e, i): LogEvent => ({
+        timestamp: e.timestamp,
+        message: JSON.stringify(e.record),
+        kind: e.kind,
+        record: e.record,
+        source: { file: 'generated.ndjson', line: i + 1 },
+      }),
+    ),
+  );
+
+describe('indexed detection', () => {
+  // Indexed findings must be exactly the naive per-detection evaluation: every detection
+  // (disabled ones included), every row, sample, count, recordsMatched and first/last seen.
+  test.prop([eventsArb], { numRuns: 12 })(
+    'equals naive evaluation over the whole catalogue',
+    async (events) => {
+      const options = { now: Date.UTC(2024, 4, 15), includeEmpty: true, filter: { includeDisabled: true } };
+      const indexed = await runDetections(events, { ...options, strategy: 'indexed' });
+      const naive = await runDetections(events, { ...options, strategy: 'naive' });
+      expect(indexed).toEqual(naive);
+    },
+  );
+
+  test('keys come from required equalities only', () => {
+    const key = (q: string, kind: DetectionKind = 'kubernetes-audit') => indexKeyOf(parseQuery(q), q, kind);
+    expect(key('filter verb = "create" and objectRef.resource in ["roles", "clusterroles"]')).toEqual({
+      field: 'objectRef.resource',
+      values: ['roles', 'clusterroles'],
+    });
+    expect(key('filter verb = "create" or verb = "update"')).toEqual({
+      field: 'verb',
+      values: ['create', 'update'],
+    });
+    // an or across fields, a negation, a like, a number: nothing required
+    expect(key('filter verb = "create" or objectRef.resource = "pods"')).toBeUndefined();
+    expect(key('filter verb != "get"')).toBeUndefined();
+    expect(key('filter verb like "crea"')).toBeUndefined();
+    expect(key('filter verb = "401"')).toBeUndefined();
+    expect(key('filter verb = "true"')).toBeUndefined();
+    // a field the query itself defines is not the event's field
+    expect(key('fields "x" as verb | filter verb = "x"')).toBeUndefined();
+    // a filter on a column stats computes does not decide which events count…
+    expect(
+      key('stats latest(objectRef.resource) as verb by user.username | filter verb = "pods"'),
+    ).toBeUndefined();
+    // …but one on a plain group field runs before stats, as the engine hoists it
+    expect(key('stats count(*) as n by verb | filter verb = "get"')).toEqual({
+      field: 'verb',
+      values: ['get'],
+    });
+    // hoisted past sort and limit, as the engine runs it
+    expect(key('sort @timestamp desc | limit 5 | filter eventName = "StopLogging"', 'cloudtrail')).toEqual({
+      field: 'eventName',
+      values: ['StopLogging'],
+    });
+    expect(key('filterIndex eventSource = "s3.amazonaws.com"', 'cloudtrail')).toEqual({
+      field: 'eventSource',
+      values: ['s3.amazonaws.com'],
+    });
+  });
+
+  test('the router sends an event to its kind’s unindexed queries and the postings of its values', () => {
+    const router = buildRouter([
+      { kind: 'cloudtrail', key: { field: 'eventName', values: ['StopLogging', 'DeleteTrail'] } },
+      { kind: 'cloudtrail', key: undefined },
+      { kind: 'kubernetes-audit', key: { field: 'verb', values: ['create'] } },
+      { kind: 'cloudtrail', key: { field: 'eventSource', values: ['cloudtrail.amazonaws.com'] } },
+    ]);
+    const ct = (record: Record<string, unknown>): LogEvent => ({
+      timestamp: 0,
+      message: JSON.stringify(record),
+      kind: 'cloudtrail',
+      record,
+      source: {},
+    });
+    expect(router.route(ct({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com' }))).toEqual([
+      0, 1, 3,
+    ]);
+    expect(router.route(ct({ eventName: 'GetUser' }))).toEqual([1]);
+    expect(router.route(ct({ eventName: 7 }))).toEqual([1]);
+    expect(router.summary).toEqual({
+      cloudtrail: { indexed: 2, unindexed: 1 },
+      'kubernetes-audit': { indexed: 1, unindexed: 0 },
+    });
+  });
+});
