@@ -2,9 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { compileQuery, parseQuery } from '../src/query/index.js';
 import { query, queryStream, toRawPrefilter } from '../src/query-logs.js';
 import { readLogs } from '../src/read/index.js';
+import { CORPUS } from './shared-data.js';
 
-const corpus = new URL('../../shared/corpus/', import.meta.url);
-const falco = new URL('falco-k8s-audit-traces/', corpus);
+const falco = new URL('falco-k8s-audit-traces/', CORPUS);
 const NOW = Date.UTC(2024, 0, 1);
 
 function auditLine(i: number, verb: string, resource: string, extra: Record<string, unknown> = {}): string {

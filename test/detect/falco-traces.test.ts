@@ -2,7 +2,7 @@
  * Falco's historical k8s_audit regression cases, replayed against the Falco
  * rule equivalents in the catalogue. The expectations are transcribed from
  * Falco's own test definitions (`falco_k8s_audit_tests.yaml`, vendored with
- * the traces in ../shared/corpus/falco-k8s-audit-traces/): `detect_counts`
+ * the traces in test/fixtures/corpus/falco-k8s-audit-traces/): `detect_counts`
  * for positive cases, and "no rule fires" for `detect: False` cases. Falco
  * rule names are mapped to catalogue ids (the old file's "K8s
  * Role/Clusterrole Created" is today's "K8s ClusterRole Created").
@@ -18,8 +18,9 @@ import { BUILT_IN_DETECTIONS, listDetections } from '../../src/detect/catalogue/
 import { runDetections } from '../../src/detect/run.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { isAuditEvent } from '../../src/schema/classify.js';
+import { CORPUS } from '../shared-data.js';
 
-const traces = new URL('../../../shared/corpus/falco-k8s-audit-traces/', import.meta.url);
+const traces = new URL('falco-k8s-audit-traces/', CORPUS);
 
 function load(file: string): LogEvent[] {
   return readFileSync(new URL(file, traces), 'utf8')

@@ -3,11 +3,11 @@ import { describe, expect, test } from 'vitest';
 import { DetectError } from '../../src/detect/errors.js';
 import { investigateIrsa, toServiceAccountAssumption } from '../../src/detect/irsa.js';
 import type { LogEvent } from '../../src/log-event.js';
+import { CORPUS } from '../shared-data.js';
 import { ct, irsaAssume, sessionCall } from './events.js';
 
 const ROLE_S3 = 'arn:aws:iam::111122223333:role/payments-s3';
 const ROLE_ADMIN = 'arn:aws:iam::111122223333:role/admin';
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
 
 const events: LogEvent[] = [
   irsaAssume('2024-05-01T10:00:00Z', 'system:serviceaccount:payments:api', ROLE_S3, 'ASIAPAY1'),
@@ -84,7 +84,7 @@ describe('investigateIrsa', () => {
       readFileSync(
         new URL(
           'aws-samples-eks-security-immersion-day/cloudtrail-record_sts-AssumeRole_by_pods.eks.amazonaws.com.json',
-          corpus,
+          CORPUS,
         ),
         'utf8',
       ),
@@ -108,7 +108,7 @@ describe('investigateIrsa', () => {
       readFileSync(
         new URL(
           'aws-samples-eks-security-immersion-day/cloudtrail-record_AssumeRoleForPodIdentity_eksauth.json',
-          corpus,
+          CORPUS,
         ),
         'utf8',
       ),

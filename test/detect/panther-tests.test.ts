@@ -1,5 +1,5 @@
 /**
- * Panther's embedded rule-test events (../shared/corpus/panther-analysis-tests/)
+ * Panther's embedded rule-test events (test/fixtures/corpus/panther-analysis-tests/)
  * give the expected result for every ported rule: each test event, with
  * Panther's p_* enrichment fields stripped, must produce a finding exactly when
  * Panther's ExpectedResult is True. Panther tests a threshold rule's per-event
@@ -18,8 +18,9 @@ import {
 import { runDetections } from '../../src/detect/run.js';
 import type { Detection } from '../../src/detect/types.js';
 import type { LogEvent } from '../../src/log-event.js';
+import { CORPUS } from '../shared-data.js';
 
-const corpus = new URL('../../../shared/corpus/panther-analysis-tests/', import.meta.url);
+const corpus = new URL('panther-analysis-tests/', CORPUS);
 const files: Record<string, string[]> = {};
 const lineOf = (file: string, n: number): string => {
   files[file] ??= readFileSync(new URL(file, corpus), 'utf8').split('\n');

@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { compileQuery } from '../../src/query/index.js';
 import { readLogs } from '../../src/read/index.js';
+import { CORPUS } from '../shared-data.js';
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
 const files = [
-  ...readdirSync(new URL('falco-k8s-audit-traces/', corpus))
+  ...readdirSync(new URL('falco-k8s-audit-traces/', CORPUS))
     .filter((f) => f.endsWith('.json'))
-    .map((f) => fileURLToPath(new URL(`falco-k8s-audit-traces/${f}`, corpus))),
-  fileURLToPath(new URL('audit2rbac-testdata/demo.log', corpus)),
+    .map((f) => fileURLToPath(new URL(`falco-k8s-audit-traces/${f}`, CORPUS))),
+  fileURLToPath(new URL('audit2rbac-testdata/demo.log', CORPUS)),
 ];
 
 interface Audit {

@@ -1,40 +1,24 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { checkQuery } from '../../src/query/check.js';
 import { QueryError } from '../../src/query/errors.js';
 import { parseQuery } from '../../src/query/parser.js';
 import { printQuery } from '../../src/query/print.js';
+import { describeWithShared, testWithShared } from '../shared-data.js';
+import {
+  droppedExamples,
+  type Example,
+  sharedExamples,
+  vendoredExamples,
+} from './support/example-queries.js';
 import { stripSpans } from './support/strip-spans.js';
 
-interface Example {
-  readonly index: number;
-  readonly source: string;
-  readonly notes: readonly string[];
-  readonly query: string;
-}
-
-const file = new URL('../../../shared/reference/example-queries.txt', import.meta.url);
-
-/** Splits the reference file on `----` lines; `# source:` and `# note:` lines are metadata, other `#` lines are query comments. */
-function loadExamples(): Example[] {
-  const text = readFileSync(file, 'utf8');
-  const examples: Example[] = [];
-  for (const block of text.split(/^----[ \t]*$/m)) {
-    let source = '';
-    const notes: string[] = [];
-    const lines: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith('# source:')) source = line.slice(9).trim();
-      else if (line.startsWith('# note:')) notes.push(line.slice(7).trim());
-      else lines.push(line);
-    }
-    const query = lines.join('\n').replace(/^\n+|\s+$/g, '');
-    if (query !== '') examples.push({ index: examples.length + 1, source, notes, query });
-  }
-  return examples;
-}
-
-const examples = loadExamples();
+/**
+ * The vendored queries always run; the ones left out of the fixture for their
+ * licence run too where the optional shared folder exists.
+ */
+const vendored = vendoredExamples();
+const dropped = droppedExamples();
+const examples = [...vendored, ...dropped];
 
 /**
  * The examples that do not parse, with the error they must produce. Both are
@@ -58,8 +42,15 @@ const SEMANTICALLY_INVALID: ReadonlyMap<string, { code: string; line: number; co
   ['STATS avg(ingested_bytes) BY bin(5m)', { code: 'unknown_field_after_stats', line: 3, column: 4 }],
 ]);
 
-test('the reference file holds 192 queries', () => {
-  expect(examples).toHaveLength(192);
+test('the fixture holds the 158 queries whose licence allows redistribution', () => {
+  expect(vendored).toHaveLength(158);
+  expect(new Set(vendored.map((e) => e.query)).size).toBeGreaterThan(150);
+  for (const e of vendored) expect(e.source, e.query).not.toBe('');
+});
+
+testWithShared('the shared reference file holds 192 queries: the fixture plus the 34 left out', () => {
+  expect(sharedExamples()).toHaveLength(192);
+  expect(dropped).toHaveLength(34);
 });
 
 test('every invalid marker matches exactly one query', () => {
@@ -73,7 +64,7 @@ test('every invalid marker matches exactly one query', () => {
   ]);
 });
 
-describe.each(examples)('example $index', (example) => {
+function conformance(example: Example): void {
   const error = expectedError(example.query);
   if (error) {
     test('fails with a precise error', () => {
@@ -111,4 +102,10 @@ describe.each(examples)('example $index', (example) => {
     expect(stripSpans(reparsed)).toEqual(stripSpans(ast));
     expect(printQuery(reparsed)).toBe(printed);
   });
+}
+
+describe.each(vendored)('example $index', conformance);
+
+describeWithShared('the queries left out of the fixture, from the shared reference file', () => {
+  describe.each(dropped)('shared example $index', conformance);
 });

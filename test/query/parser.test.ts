@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import type { Command, Expr } from '../../src/query/ast.js';
 import { QueryError } from '../../src/query/errors.js';
 import { MAX_EXPRESSION_DEPTH, parseQuery, parseQueryWithDiagnostics } from '../../src/query/parser.js';
 import { printExpression } from '../../src/query/print.js';
+import { droppedExamples, vendoredExamples } from './support/example-queries.js';
 import { stripSpans } from './support/strip-spans.js';
 
 const command = (text: string): Command => parseQuery(text).commands[0] as Command;
@@ -422,19 +422,8 @@ describe('syntax errors', () => {
 });
 
 describe('totality', () => {
-  const examples = readFileSync(
-    new URL('../../../shared/reference/example-queries.txt', import.meta.url),
-    'utf8',
-  )
-    .split(/^----[ \t]*$/m)
-    .map((b) =>
-      b
-        .split('\n')
-        .filter((l) => !/^# (source|note):/.test(l))
-        .join('\n')
-        .trim(),
-    )
-    .filter((q) => q !== '');
+  // The vendored examples, and where the shared folder exists the ones left out of the fixture too.
+  const examples = [...vendoredExamples(), ...droppedExamples()].map((e) => e.query);
 
   const parsesOrThrowsQueryError = (text: string): void => {
     const result = parseQueryWithDiagnostics(text);

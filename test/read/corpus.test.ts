@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { detectFileFormat, type LogFormat, readLogs } from '../../src/read/index.js';
+import { corpusPath } from '../shared-data.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = corpusPath();
 
 function walk(dir: string): string[] {
   return readdirSync(dir)
@@ -19,7 +19,8 @@ function walk(dir: string): string[] {
 /** The format each corpus file is, by what its SOURCE.md says it contains. */
 function expectedFormat(file: string): LogFormat {
   const name = basename(file);
-  if (name.endsWith('.md') || /\.ya?ml$/.test(name) || name === 'manifest.csv') return 'unknown';
+  // Attribution, licence texts, Falco's test definitions, Panther's manifest and the Sigma rules are not logs.
+  if (/\.(md|ya?ml|txt)$|^(LICENSE|NOTICE|COPYING)/.test(name) || name === 'manifest.csv') return 'unknown';
   if (file.includes('stratus-red-team')) return 'cloudtrail-array';
   if (file.includes('otrf-security-datasets')) return 'cloudtrail-ndjson';
   if (name === 'cloudtrail-tests.jsonl') return 'cloudtrail-ndjson';

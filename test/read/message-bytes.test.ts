@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { compileQuery, type LogEvent, readLogs } from 'kubetrail';
 import { describe, expect, test } from 'vitest';
+import { corpusPath } from '../shared-data.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = corpusPath();
 const samples = fileURLToPath(new URL('../../samples/incident/', import.meta.url));
 
 async function collect(input: Parameters<typeof readLogs>[0]): Promise<LogEvent[]> {

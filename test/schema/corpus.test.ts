@@ -1,5 +1,6 @@
 /**
- * Every Kubernetes audit event and CloudTrail record in ../shared/corpus
+ * Every Kubernetes audit event and CloudTrail record in the vendored corpus
+ * (test/fixtures/corpus/)
  * validates in lenient mode; strict mode passes on the complete records and
  * names the first offending path on the others — asserted per file.
  */
@@ -15,8 +16,7 @@ import {
   validateCloudTrailFile,
   validateCloudTrailRecord,
 } from '../../src/schema/validate.js';
-
-const CORPUS = new URL('../../../shared/corpus/', import.meta.url);
+import { CORPUS } from '../shared-data.js';
 
 function readText(file: string): string {
   return readFileSync(new URL(file, CORPUS), 'utf8');
