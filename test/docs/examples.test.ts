@@ -1,0 +1,354 @@
+import { execFile } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { transform } from 'esbuild';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bundle } from '../../scripts/bundle.js';
+
+// Every shell and TypeScript example in the README and docs/ works as written.
+//
+// Conventions (also in docs/architecture.md, "Tested docs"):
+// - ```sh blocks: each command (a line, continued while a quote is open or
+//   the line ends in `\`) that runs `kubetrail` or `npx kubetrail` is run with
+//   bash against a private bundle of the sources (the same build as dist/),
+//   from a directory where `samples/` and `test/` are the repository's. It
+//   must exit 0 unless its trailing comment says otherwise: `# exits 3` (or
+//   `# exits 3: why`). Every other command (npm, tsx, ...) must be listed in
+//   OTHER_COMMANDS below with the place that proves it, so that none is
+//   silently left unchecked. There are no placeholders: examples name real
+//   files.
+// - ```ts blocks: each is a program; a block without an `import` continues
+//   the page's previous program (notebook cells). Programs are type-checked
+//   with the project's tsconfig (where `kubetrail` is src/index.ts) and run
+//   with node from the repository root, `kubetrail` being the private
+//   bundle. A program that imports 'vitest' is a test file: it must be a file
+//   of test/ byte for byte (the suite runs it), and is only type-checked
+//   here. `Deno.jupyter` (the notebook's display) is stubbed.
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WORK = `${ROOT}node_modules/.cache/kubetrail-docs-examples/`;
+const BUNDLE = `${WORK}dist/`;
+
+const PAGES = [
+  'README.md',
+  'samples/README.md',
+  ...readdirSync(`${ROOT}docs`)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
+
+/** Commands in ```sh blocks that are not kubetrail runs, and what proves each. */
+const OTHER_COMMANDS: ReadonlyMap<string, string> = new Map([
+  [
+    'npm ci',
+    'CI runs it (.ci/run); its `prepare` script builds dist/, which `npm run test:package` then checks',
+  ],
+  [
+    'npm run demo',
+    'the demo runs real kubetrail command lines (src/cli/demo.ts); not run here: ~15 s of CPU',
+  ],
+  ['npm test', 'CI runs `npm ci && npm test` (.ci/run)'],
+  ['npm link', '`npm run test:package` (scripts/check-package.ts) links the checkout into a scratch prefix'],
+  ['npm pack', '`npm run test:package` packs the package and installs the tarball'],
+  [
+    'npm install ../kubetrail/kubetrail-0.1.0.tgz',
+    '`npm run test:package` installs the tarball into an empty project (offline, at the locked versions)',
+  ],
+  [
+    'npm install --save-dev ../kubetrail/kubetrail-0.1.0.tgz vitest',
+    '`npm run test:package` installs the tarball into an empty project, type-checks an import and runs it',
+  ],
+  [
+    'npx vitest run investigations/',
+    'the suite runs the same file: test/investigations/sample-incident.test.ts',
+  ],
+  [
+    'npx tsx scripts/generate-samples.ts --out samples --seed 20240514',
+    'test/samples/determinism.test.ts checks that the committed files equal the generator output',
+  ],
+]);
+
+interface Fence {
+  readonly page: string;
+  /** The first word of the info string. */
+  readonly lang: string;
+  /** 1-based line of the opening fence. */
+  readonly line: number;
+  readonly body: string;
+}
+
+/** The fenced code blocks of a markdown page. */
+function fencesOf(page: string): Fence[] {
+  const lines = readFileSync(`${ROOT}${page}`, 'utf8').split('\n');
+  const out: Fence[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^\s*(`{3,}|~{3,})\s*(\S*)/.exec(lines[i] ?? '');
+    if (open === null) continue;
+    const marker = open[1] ?? '```';
+    let j = i + 1;
+    while (j < lines.length && !(lines[j] ?? '').trimStart().startsWith(marker)) j++;
+    out.push({ page, lang: open[2] ?? '', line: i + 1, body: lines.slice(i + 1, j).join('\n') });
+    i = j;
+  }
+  return out;
+}
+
+const fences = PAGES.flatMap(fencesOf);
+
+// ---------------------------------------------------------------------------
+// Shell
+
+interface ShellCommand {
+  readonly where: string;
+  /** The command without its trailing comment. */
+  readonly text: string;
+  readonly exit: number;
+}
+
+/** Where an unquoted `#` comment starts in `line` given the quote open at its start, and the quote open at its end. */
+function scanLine(line: string, quote: string | undefined): { comment: number; quote: string | undefined } {
+  let q = quote;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (q !== undefined) {
+      if (c === q) q = undefined;
+      else if (c === '\\' && q === '"') i++;
+    } else if (c === "'" || c === '"') q = c;
+    else if (c === '\\') i++;
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1] ?? ''))) return { comment: i, quote: q };
+  }
+  return { comment: -1, quote: q };
+}
+
+/** Splits a ```sh block into commands, reading each one's `# exits N` annotation. */
+function shellCommands(fence: Fence): ShellCommand[] {
+  const out: ShellCommand[] = [];
+  let text = '';
+  let start = 0;
+  let quote: string | undefined;
+  fence.body.split('\n').forEach((raw, index) => {
+    if (text === '' && (raw.trim() === '' || raw.trim().startsWith('#'))) return;
+    if (text === '') start = fence.line + 1 + index;
+    const scan = scanLine(raw, quote);
+    quote = scan.quote;
+    const code = scan.comment < 0 ? raw : raw.slice(0, scan.comment);
+    const comment = scan.comment < 0 ? '' : raw.slice(scan.comment + 1).trim();
+    text += text === '' ? code.trimEnd() : `\n${code.trimEnd()}`;
+    if (quote !== undefined || text.endsWith('\\')) return;
+    const exits = /^exits (\d+)\b/.exec(comment);
+    out.push({
+      where: `${fence.page}:${start}`,
+      text: text.trim(),
+      exit: exits === null ? 0 : Number(exits[1]),
+    });
+    text = '';
+  });
+  if (text !== '')
+    throw new Error(`${fence.page}:${start}: unterminated command (open quote or trailing \\)`);
+  return out;
+}
+
+const commands = fences.filter((f) => f.lang === 'sh').flatMap(shellCommands);
+const runsKubetrail = (text: string): boolean => /(^|[|;&]\s*)(npx )?kubetrail\s/.test(text);
+const kubetrailCommands = commands.filter((c) => runsKubetrail(c.text));
+const otherCommands = commands.filter((c) => !runsKubetrail(c.text));
+
+let sandbox = '';
+
+/** `kubetrail` and `npx kubetrail` as the private bundle; any other npx is refused. */
+const PRELUDE = [
+  'kubetrail() { node "$KUBETRAIL_MAIN" "$@"; }',
+  'npx() { if [ "$1" = kubetrail ]; then shift; kubetrail "$@"; else echo "npx $1: not run by the docs test" >&2; return 127; fi; }',
+].join('\n');
+
+function runShell(text: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      ['-o', 'pipefail', '-c', `${PRELUDE}\n${text}`],
+      {
+        cwd: sandbox,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, NO_COLOR: '1', KUBETRAIL_MAIN: `${BUNDLE}cli/main.js` },
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+        if (code === undefined) reject(error);
+        else resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------
+// TypeScript
+
+interface Program {
+  readonly where: string;
+  readonly source: string;
+  readonly file: string;
+}
+
+/** The ```ts blocks as programs: a block without an import continues the page's previous one. */
+function programs(): Program[] {
+  const out: { where: string; page: string; source: string }[] = [];
+  for (const fence of fences.filter((f) => f.lang === 'ts')) {
+    const previous = out.at(-1);
+    if (!/^import\s/m.test(fence.body) && previous?.page === fence.page) {
+      previous.source += `\n${fence.body}\n`;
+    } else {
+      out.push({ where: `${fence.page}:${fence.line}`, page: fence.page, source: `${fence.body}\n` });
+    }
+  }
+  return out.map((p) => ({
+    where: p.where,
+    source: p.source,
+    file: `${WORK}programs/${p.where.replace(/[^A-Za-z0-9]+/g, '-')}.ts`,
+  }));
+}
+
+const tsPrograms = programs();
+const isTestFile = (p: Program): boolean => /from ['"]vitest['"]/.test(p.source);
+const DENO_STUB =
+  'declare const Deno: { jupyter: { svg(strings: TemplateStringsArray, ...values: unknown[]): unknown } };\n';
+
+/** The type errors of all programs, one compilation with the project's tsconfig. */
+function typeErrors(): Map<string, string[]> {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    `${ROOT}tsconfig.json`,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
+  if (config === undefined) throw new Error('cannot read tsconfig.json');
+  const stub = `${WORK}programs/deno-stub.d.ts`;
+  writeFileSync(stub, DENO_STUB);
+  const program = ts.createProgram([...tsPrograms.map((p) => p.file), stub], {
+    ...config.options,
+    noEmit: true,
+  });
+  const errors = new Map<string, string[]>();
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const file = d.file?.fileName ?? '(global)';
+    const at =
+      d.file !== undefined && d.start !== undefined
+        ? d.file.getLineAndCharacterOfPosition(d.start)
+        : undefined;
+    const message = `${at === undefined ? '' : `${at.line + 1}:${at.character + 1} `}${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+    errors.set(file, [...(errors.get(file) ?? []), message]);
+  }
+  return errors;
+}
+
+/** Runs a program with node from the repository root, `kubetrail` being the private bundle. */
+async function runProgram(p: Program): Promise<{ code: number; stdout: string; stderr: string }> {
+  const library = pathToFileURL(`${BUNDLE}index.js`).href;
+  const source = p.source.replace(/(from\s*)(['"])kubetrail\2/g, `$1'${library}'`);
+  const { code: js } = await transform(source, { loader: 'ts', format: 'esm', target: 'node20' });
+  const file = p.file.replace(/\.ts$/, '.mjs');
+  writeFileSync(file, `globalThis.Deno = { jupyter: { svg: () => ({}) } };\n${js}`);
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [file],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+        if (code === undefined) reject(error);
+        else resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The test files whose text equals `source`. */
+function testFilesEqualTo(source: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(`${ROOT}${dir}`, { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.test.ts') && readFileSync(`${ROOT}${path}`, 'utf8') === source)
+        found.push(path);
+    }
+  };
+  walk('test');
+  return found;
+}
+
+// ---------------------------------------------------------------------------
+
+let errors = new Map<string, string[]>();
+
+beforeAll(async () => {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(`${WORK}programs`, { recursive: true });
+  await bundle(BUNDLE);
+  sandbox = mkdtempSync(join(tmpdir(), 'kubetrail-docs-'));
+  for (const name of ['samples', 'test']) symlinkSync(`${ROOT}${name}`, join(sandbox, name));
+  for (const p of tsPrograms) writeFileSync(p.file, p.source);
+  errors = typeErrors();
+});
+
+afterAll(() => {
+  if (sandbox !== '') rmSync(sandbox, { recursive: true, force: true });
+});
+
+describe('shell examples', () => {
+  test('the pages have kubetrail examples, and every command is a kubetrail run or accounted for', () => {
+    expect(kubetrailCommands.length).toBeGreaterThan(5);
+    const unaccounted = otherCommands
+      .filter((c) => !OTHER_COMMANDS.has(c.text))
+      .map((c) => `${c.where}: ${c.text}`);
+    expect(unaccounted, 'add each to OTHER_COMMANDS with the test that proves it').toEqual([]);
+    const texts = new Set(otherCommands.map((c) => c.text));
+    expect(
+      [...OTHER_COMMANDS.keys()].filter((text) => !texts.has(text)),
+      'stale OTHER_COMMANDS entries',
+    ).toEqual([]);
+  });
+
+  test.each(kubetrailCommands.map((c) => [`${c.where}: ${c.text.split('\n')[0]}`, c] as const))(
+    '%s',
+    async (_name, command) => {
+      const run = await runShell(command.text);
+      const output = `exit ${run.code}\n--- stdout\n${run.stdout.slice(0, 2000)}\n--- stderr\n${run.stderr.slice(0, 2000)}`;
+      expect(run.code, output).toBe(command.exit);
+      expect(run.stderr, 'no stack trace').not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+      if (command.exit === 0) expect(run.stdout.trim(), output).not.toBe('');
+      else expect(run.stderr.trim(), 'a failure says why').not.toBe('');
+    },
+  );
+});
+
+describe('TypeScript examples', () => {
+  test('the pages have TypeScript examples', () => {
+    expect(tsPrograms.length).toBeGreaterThan(3);
+  });
+
+  test.each(tsPrograms.map((p) => [p.where, p] as const))('%s type-checks and runs', async (_where, p) => {
+    expect(errors.get(p.file) ?? [], 'type errors').toEqual([]);
+    if (isTestFile(p)) {
+      expect(testFilesEqualTo(p.source), 'a test file shown in the docs is a file of test/').not.toEqual([]);
+      return;
+    }
+    const run = await runProgram(p);
+    expect(run.code, `exit ${run.code}\n--- stderr\n${run.stderr.slice(0, 3000)}`).toBe(0);
+  });
+});
