@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { detectFileFormat, type LogFormat, readLogs } from '../../src/read/index.js';
-import { corpusPath } from '../shared-data.js';
+import { corpusPath, fixturePath } from '../shared-data.js';
 
 const corpus = corpusPath();
 
@@ -47,12 +47,29 @@ const JQ_COUNT =
   'elif has("Events") then (.Events|length) elif has("results") then (.results|length) ' +
   'elif has("digestS3Object") then 0 else 1 end) | add // 0';
 
+// jq's counts are committed beside the corpus (test/fixtures/corpus-jq-counts.json), so the suite
+// needs no jq; where jq is installed, each committed count is checked against
+// jq itself. Regenerate with KUBETRAIL_WRITE_JQ_COUNTS=1 (needs jq).
+const COUNTS_FILE = fixturePath('corpus-jq-counts.json');
+const committedCounts = JSON.parse(readFileSync(COUNTS_FILE, 'utf8')) as Record<string, number>;
+const hasJq = spawnSync('jq', ['--version']).status === 0;
+if (!hasJq) process.stderr.write('corpus.test: jq not installed; using the committed jq-counts.json only\n');
+
 const jqCache = new Map<string, number>();
 function jqCount(file: string): number {
-  let n = jqCache.get(file);
+  const rel = file.slice(corpus.length);
+  let n = jqCache.get(rel);
   if (n === undefined) {
-    n = Number(execFileSync('jq', ['-n', JQ_COUNT, file], { encoding: 'utf8' }).trim());
-    jqCache.set(file, n);
+    const committed = committedCounts[rel];
+    if (hasJq) {
+      n = Number(execFileSync('jq', ['-n', JQ_COUNT, file], { encoding: 'utf8' }).trim());
+      if (committed !== undefined && process.env.KUBETRAIL_WRITE_JQ_COUNTS !== '1')
+        expect(committed, `jq-counts.json is stale for ${rel}`).toBe(n);
+    } else {
+      n = committed;
+    }
+    if (n === undefined) throw new Error(`no committed jq count for ${rel}: regenerate jq-counts.json`);
+    jqCache.set(rel, n);
   }
   return n;
 }
@@ -66,6 +83,15 @@ const files = walk(corpus).map((file) => ({
 describe('every corpus file', () => {
   test('the corpus is there', () => {
     expect(files.length).toBeGreaterThan(100);
+  });
+
+  test('jq-counts.json names exactly the log files', () => {
+    const logs = files.filter((f) => f.format !== 'unknown').map((f) => f.rel);
+    if (process.env.KUBETRAIL_WRITE_JQ_COUNTS === '1') {
+      const counts = Object.fromEntries(logs.map((rel) => [rel, jqCount(join(corpus, rel))]));
+      writeFileSync(COUNTS_FILE, `${JSON.stringify(counts, null, 1)}\n`);
+    }
+    expect(Object.keys(committedCounts).sort()).toEqual([...logs].sort());
   });
 
   test.each(files)('$rel is detected as $format and read exactly', async ({ file, format }) => {
