@@ -2,6 +2,11 @@
  * The EKS Best Practices audit queries, verbatim, over the vendored audit
  * corpus. Expected events come from a plain JSON.parse + predicate pass over
  * the same files, independent of the engine.
+ *
+ * The queries are quoted from the EKS Best Practices Guide
+ * (aws/aws-eks-best-practices, CC-BY-SA-4.0); attribution and licence text are
+ * in test/fixtures/example-queries/ (SOURCE.md, LICENSE-CC-BY-SA-4.0), where the
+ * same queries are vendored in queries-cc-by-sa-4.0.txt.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
