@@ -74,7 +74,9 @@ export {
   type CompileOptions,
   checkQuery,
   compileQuery,
+  createMemorySpillStore,
   DEFAULT_MAX_BUFFERED_ROWS,
+  DEFAULT_MEMORY_BUDGET_BYTES,
   type InsightsResults,
   isQueryError,
   type Prefilter,
@@ -91,6 +93,9 @@ export {
   type QueryStream,
   type ResultRow,
   type RunOptions,
+  type SpillRun,
+  type SpillRunWriter,
+  type SpillStore,
   toInsightsResults,
   type Value,
 } from './query/index.js';
@@ -201,3 +206,4 @@ export {
   validateCloudTrailFile,
   validateCloudTrailRecord,
 } from './schema/index.js';
+export { createFileSpillStore, type FileSpillStoreOptions } from './spill-store.js';

@@ -11,12 +11,13 @@
 import { parallelRunOf } from './parallel/parallel-run.js';
 import { queryParallel } from './parallel/query-parallel.js';
 import type { QueryAst } from './query/ast.js';
-import { compileQuery, type Prefilter } from './query/index.js';
+import { compileQuery, type Prefilter, type SpillStore } from './query/index.js';
 import { columnsOf, type QueryResult, type QueryStatistics, type ResultRow } from './query/results.js';
 import { type ChunkSearchPrefilter, createMultiSearch } from './read/chunk-search.js';
 import { type RawPrefilter, readLogs } from './read/index.js';
 import type { ReadSummary } from './read/read-summary.js';
 import type { LogInput } from './read/sources.js';
+import { createFileSpillStore } from './spill-store.js';
 
 /** Options of {@link query} and {@link queryStream}. */
 export interface QueryLogsOptions {
@@ -28,8 +29,17 @@ export interface QueryLogsOptions {
   readonly limit?: number;
   /** Epoch ms for `now()`. @defaultValue the wall clock */
   readonly now?: number;
-  /** Bound on rows any buffering stage may hold before `resource_limit`. @defaultValue 1000000 */
+  /** Bound on rows any buffering stage may hold before `resource_limit`. @defaultValue no bound (the byte budget bounds memory) */
   readonly maxBufferedRows?: number;
+  /**
+   * The byte budget of the query's buffering stages together (see
+   * `CompileOptions.memoryBudgetBytes`). At it `sort`, `dedup` and `stats`
+   * spill to temporary files and finish with the exact result.
+   * @defaultValue 64 MiB (the process stays under 256 MB RSS)
+   */
+  readonly memoryBudgetBytes?: number;
+  /** Directory for the spill files; they are removed when the query ends, fails or is cancelled. @defaultValue `os.tmpdir()` */
+  readonly tempDir?: string;
   /** `'throw'` stops at the first bad record; `'skip'` counts it and goes on. @defaultValue 'throw' (as readLogs) */
   readonly onError?: 'throw' | 'skip';
   /** `@logStream` for records whose input does not carry one. */
@@ -128,6 +138,7 @@ export function emptyStatistics(): QueryLogsStatistics {
  * ```ts
  * toCompileOptions({ limit: 5, onError: 'skip' }) //=> { limit: 5 }
  * ```
+ * (The spill store is not among them: it cannot cross to a worker; see {@link spillOption}.)
  * @internal
  */
 export function toCompileOptions(options: QueryLogsOptions): {
@@ -136,8 +147,10 @@ export function toCompileOptions(options: QueryLogsOptions): {
   endTime?: number;
   now?: number;
   maxBufferedRows?: number;
+  memoryBudgetBytes?: number;
 } {
   return {
+    ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
     ...(options.limit === undefined ? {} : { limit: options.limit }),
     ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
     ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
@@ -146,12 +159,27 @@ export function toCompileOptions(options: QueryLogsOptions): {
   };
 }
 
+/**
+ * The `spill` compile option of a run on this thread: temporary files in
+ * `options.tempDir` or the OS temp directory.
+ *
+ * @example
+ * ```ts
+ * compileQuery('sort x', { ...spillOption({ tempDir: '/var/tmp' }) });
+ * ```
+ * @internal
+ */
+export function spillOption(options: { readonly tempDir?: string | undefined }): { spill: () => SpillStore } {
+  const tempDir = options.tempDir;
+  return { spill: () => createFileSpillStore(tempDir === undefined ? {} : { tempDir }) };
+}
+
 function queryStreamOneThread(
   input: LogInput | readonly LogInput[],
   text: string | QueryAst,
   options: QueryLogsOptions,
 ): QueryLogsStream {
-  const compiled = compileQuery(text, toCompileOptions(options));
+  const compiled = compileQuery(text, { ...toCompileOptions(options), ...spillOption(options) });
   const prefilter = options.prefilter === false ? undefined : toRawPrefilter(compiled.prefilter);
   const reader = readLogs(asInputs(input), {
     onError: options.onError ?? 'throw',

@@ -359,6 +359,20 @@ export const COMMANDS: readonly CommandHelp[] = [
         description:
           'Worker threads (default 1). With 2 or more, a query whose first stats, or first sort (or newest-first order) bounded by a limit, can be computed per part runs over files and byte ranges of big NDJSON files in parallel, with the same result; other queries, --histogram and stdin run on one thread. No progress line while the threads run.',
       },
+      {
+        name: 'memory-budget',
+        type: 'string',
+        value: 'MiB',
+        description:
+          'Memory for the buffering stages (sort, dedup, stats, the rows of table/csv/json output), default 64. At it sort, dedup and stats spill to temporary files with the same result; the table, csv and json formats stop with resource_limit (ndjson streams).',
+      },
+      {
+        name: 'temp-dir',
+        type: 'string',
+        value: 'dir',
+        description:
+          'Directory for spill files (default: the OS temp directory); they are removed on exit, error and Ctrl-C.',
+      },
       { name: 'fail-on-empty', type: 'boolean', description: 'Exit 1 when the query matched nothing.' },
       WIDTH,
       QUIET,

@@ -23,6 +23,8 @@ export const DETECT_ERROR_CODES = {
   unknown_detection_id: 'A detection id asked for by name is not in the catalogue.',
   invalid_investigation_option:
     'An investigation option is out of range (a CIDR that does not parse, a negative window).',
+  resource_limit:
+    'A timeline would hold more entries than `maxEntries` or more bytes than `memoryBudgetBytes` allows; narrow the selector or the window, or raise the bound. Entries are never dropped.',
 } as const;
 
 /** One of the codes in {@link DETECT_ERROR_CODES}. */

@@ -5,6 +5,8 @@
  * @module
  */
 import type { LogEvent } from '../log-event.js';
+import { eventRow } from '../query/row.js';
+import { DEFAULT_MEMORY_BUDGET_BYTES, estimateRowBytes } from '../query/spill.js';
 import { DetectError } from './errors.js';
 import { auditIdentity, cloudTrailIdentity } from './pivot.js';
 import { getPath, getString, getStrings, toAsync } from './record.js';
@@ -30,6 +32,14 @@ export interface TimelineOptions {
   readonly endTime?: number;
   /** Cap on matching entries. @defaultValue 100000 */
   readonly maxEntries?: number;
+  /**
+   * Byte budget of the entries held (each entry keeps its event): the
+   * estimate is the engine's row estimate of the event plus 256 bytes (see
+   * docs/performance.md). A timeline is returned whole, so it does not
+   * spill: going over stops with `resource_limit`.
+   * @defaultValue 64 MiB (`DEFAULT_MEMORY_BUDGET_BYTES`)
+   */
+  readonly memoryBudgetBytes?: number;
 }
 
 /** One line of the timeline. */
@@ -70,6 +80,8 @@ export async function buildTimeline(
     );
   }
   const max = options.maxEntries ?? 100_000;
+  const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  let bytes = 0;
   const out: TimelineEntry[] = [];
   for await (const e of toAsync(events)) {
     if (options.startTime !== undefined && e.timestamp < options.startTime) continue;
@@ -78,8 +90,14 @@ export async function buildTimeline(
     if (entry === undefined || !matches(e, entry, selector)) continue;
     if (out.length >= max)
       throw new DetectError(
-        'invalid_investigation_option',
-        `more than ${max} timeline entries; narrow the selector or raise maxEntries`,
+        'resource_limit',
+        `more than ${max} timeline entries; narrow the selector or the time window, or raise maxEntries (--limit)`,
+      );
+    bytes += 256 + estimateRowBytes(eventRow(e, 0));
+    if (bytes > budget)
+      throw new DetectError(
+        'resource_limit',
+        `the timeline would hold more than its memory budget of ${budget} bytes (${out.length} entries so far); narrow the selector or the time window, or raise memoryBudgetBytes`,
       );
     out.push(entry);
   }

@@ -50,7 +50,7 @@ export function partialStatsStage(
   collect: (groups: PartialGroups) => void,
 ): (stats: CompiledStats, limit: BufferLimit) => StageFactory {
   return (stats, limit) => (next, state) => {
-    const grouper = createGrouper(stats, limit, state.ctx);
+    const grouper = createGrouper(stats, limit, state);
     return {
       push(row) {
         grouper.add(row);

@@ -29,6 +29,12 @@ export interface PartitionQuery {
   readonly startTime?: number;
   readonly endTime?: number;
   readonly maxBufferedRows?: number;
+  /**
+   * Each thread's share of the byte budget. A partition has no spill store:
+   * one that reaches its share fails, and the query runs again on one thread,
+   * which spills.
+   */
+  readonly memoryBudgetBytes?: number;
   readonly onError: 'throw' | 'skip';
   readonly logStream?: string;
   readonly logGroup?: string;

@@ -35,12 +35,14 @@ import type { QueryAst } from '../query/ast.js';
 import { compileQuery } from '../query/compile.js';
 import { printQuery } from '../query/print.js';
 import type { ResultRow } from '../query/results.js';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../query/spill.js';
 import {
   emptyStatistics,
   mergeStatistics,
   type QueryLogsOptions,
   type QueryLogsStatistics,
   type QueryLogsStream,
+  spillOption,
   toCompileOptions,
   toRawPrefilter,
 } from '../query-logs.js';
@@ -63,6 +65,13 @@ export interface ParallelRun {
   readonly rangeBytes?: number;
   /** Called once with the reason when the query runs on one thread instead (for tests and diagnostics). */
   readonly onFallback?: (reason: string) => void;
+}
+
+/** Each of `threads` workers (and the merging thread) gets an equal share of the budget. */
+function threadShare(budget: number | undefined, threads: number): number {
+  const total = budget ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  if (total === Number.POSITIVE_INFINITY) return total;
+  return Math.max(1, Math.floor(total / (threads + 1)));
 }
 
 function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
@@ -241,6 +250,7 @@ export function queryParallel(
       prefilter: options.prefilter !== false,
       split: split.kind,
       ...toCompileOptions(options),
+      memoryBudgetBytes: threadShare(options.memoryBudgetBytes, run.executor.concurrency),
       now: options.now ?? Date.now(),
       ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
       ...(options.logGroup === undefined ? {} : { logGroup: options.logGroup }),
@@ -263,10 +273,11 @@ export function queryParallel(
       split.kind === 'stats'
         ? compileQuery(queryText, {
             ...compileOptionsOf(query),
+            ...spillOption(options),
             firstStatsStage: mergedStatsStage(results.map((r) => r.groups)),
           }).stream([], runOptions)
         : // the whole query once more, over the partitions' top-K candidates in input order
-          compileQuery(queryText, compileOptionsOf(query)).stream(
+          compileQuery(queryText, { ...compileOptionsOf(query), ...spillOption(options) }).stream(
             candidatesInOrder(plan.partitions, results),
             runOptions,
           );

@@ -33,6 +33,7 @@ export function compileOptionsOf(q: PartitionQuery): {
   startTime?: number;
   endTime?: number;
   maxBufferedRows?: number;
+  memoryBudgetBytes?: number;
 } {
   return {
     now: q.now,
@@ -40,6 +41,7 @@ export function compileOptionsOf(q: PartitionQuery): {
     ...(q.startTime === undefined ? {} : { startTime: q.startTime }),
     ...(q.endTime === undefined ? {} : { endTime: q.endTime }),
     ...(q.maxBufferedRows === undefined ? {} : { maxBufferedRows: q.maxBufferedRows }),
+    ...(q.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: q.memoryBudgetBytes }),
   };
 }
 

@@ -19,8 +19,11 @@
  *    service's default), or at `options.limit`.
  * 5. A `sort` (or the implicit newest-first order) directly followed by
  *    `dedup` becomes one stage that keeps one row per distinct key.
- * 6. Every buffering stage holds at most `options.maxBufferedRows` rows
- *    (groups, keys) and throws `resource_limit` rather than drop any.
+ * 6. Every buffering stage charges what it holds to the run's byte budget
+ *    (`options.memoryBudgetBytes`); at it `sort`, `dedup` and `stats` spill
+ *    to `options.spill` and finish with the same result, and without a
+ *    spill store they throw `resource_limit` rather than drop any row.
+ *    `options.maxBufferedRows` adds a bound on rows (groups, keys).
  *
  * @module
  */
@@ -93,6 +96,18 @@ import {
   type ResultRow,
 } from './results.js';
 import { compileFieldLookup, eventPointer, eventRow, type FieldLookupOptions, type Row } from './row.js';
+import {
+  createRunMemory,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  decodeValue,
+  encodeValue,
+  estimateResultRowBytes,
+  mustSpill,
+  type RunMemory,
+  type SpillRunWriter,
+  type SpillStore,
+  iterate as spillLines,
+} from './spill.js';
 import type { Value } from './value.js';
 
 /** Options of {@link compileQuery}. */
@@ -124,14 +139,33 @@ export interface CompileOptions {
    */
   readonly maxDiscoveredFields?: number | undefined;
   /**
+   * The byte budget of a run's buffering stages together (sort, top-K,
+   * dedup keys, stats groups with their `count_distinct` and `pct` state,
+   * and the result rows waiting to be read), by the estimates documented in
+   * docs/performance.md. At it `sort`, `dedup` and `stats` spill to the
+   * `spill` store and finish with the exact result; without a store they
+   * stop with `resource_limit`. `Infinity` lifts the budget.
+   * @defaultValue 64 MiB ({@link DEFAULT_MEMORY_BUDGET_BYTES})
+   */
+  readonly memoryBudgetBytes?: number | undefined;
+  /**
+   * Makes the spill store of a run (called at most once a run, on the first
+   * spill; the run disposes it when it ends, fails or is cancelled). The
+   * engine does no I/O itself: `query()` and the CLI pass a store of
+   * temporary files (`createFileSpillStore`).
+   * @defaultValue none (a stage at the budget throws `resource_limit`)
+   */
+  readonly spill?: (() => SpillStore) | undefined;
+  /**
    * The most rows one buffering stage may hold: a `sort` without a `limit`
    * (or with a `limit` above this), the default newest-first order when the
    * row cap is raised above this, `dedup` (distinct keys plus the rows kept
    * because a field is missing), the groups of a `stats`, and the rows that
    * `unnest` or `parse … multi` make from one row. Going over it stops the
    * run with a `QueryError` of code `resource_limit` naming the stage; rows
-   * are never dropped silently. `Infinity` lifts the bound.
-   * @defaultValue 1,000,000 ({@link DEFAULT_MAX_BUFFERED_ROWS})
+   * are never dropped silently. The byte budget (`memoryBudgetBytes`) is
+   * what bounds memory; this is an extra bound on counts.
+   * @defaultValue `Infinity` ({@link DEFAULT_MAX_BUFFERED_ROWS})
    */
   readonly maxBufferedRows?: number | undefined;
   /**
@@ -217,15 +251,15 @@ export const COMPILE_ERROR_CODES: readonly QueryErrorCode[] = Object.freeze([
 export const DEFAULT_LIMIT = 10_000;
 
 /**
- * The default of `CompileOptions.maxBufferedRows`: the most rows, groups or
- * keys one buffering stage may hold before a run fails with `resource_limit`.
+ * The default of `CompileOptions.maxBufferedRows`: no bound on counts (the
+ * byte budget, `memoryBudgetBytes`, bounds memory).
  *
  * @example
  * ```ts
- * compileQuery('sort x', { maxBufferedRows: DEFAULT_MAX_BUFFERED_ROWS * 4 });
+ * compileQuery('sort x', { maxBufferedRows: DEFAULT_MAX_BUFFERED_ROWS }); // the same as no option
  * ```
  */
-export const DEFAULT_MAX_BUFFERED_ROWS = 1_000_000;
+export const DEFAULT_MAX_BUFFERED_ROWS = Number.POSITIVE_INFINITY;
 
 /** A step of the laid-out plan. @internal */
 export type PlanStep =
@@ -859,8 +893,12 @@ function compileSteps(
   const fieldOptions: FieldLookupOptions =
     options.maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields: options.maxDiscoveredFields };
   const max = maxBufferedRowsOf(options, text);
+  const budget = memoryBudgetOf(options, text);
   const bound = (what: string, unit: string, span: Span, hints: readonly string[]): BufferLimit => ({
     max,
+    overBudget: () => {
+      throw budgetError(what, budget, span, text ?? '', hints);
+    },
     exceeded: () => {
       throw new QueryError({
         code: 'resource_limit',
@@ -1078,6 +1116,42 @@ function compileSortedDedup(
   return sortedDedupStage(keys, compileDedupFields(c, state), limit);
 }
 
+/**
+ * The `resource_limit` error of a stage that reached the run's byte budget
+ * and cannot spill (the run has no spill store, or one group alone is over
+ * the budget).
+ *
+ * @internal
+ */
+export function budgetError(
+  what: string,
+  budget: number,
+  span: Span,
+  text: string,
+  hints: readonly string[],
+): QueryError {
+  return new QueryError({
+    code: 'resource_limit',
+    message: `${what} would hold more than its memory budget of ${budget} bytes and cannot spill to disk here; raise the memoryBudgetBytes option (--memory-budget) to allow more`,
+    phase: 'run',
+    span,
+    source: text,
+    hints: [...hints, `memoryBudgetBytes is ${budget} (default ${DEFAULT_MEMORY_BUDGET_BYTES})`],
+  });
+}
+
+/** `options.memoryBudgetBytes`, checked: a whole number of at least 1, or `Infinity`. */
+function memoryBudgetOf(options: CompileOptions, text: string | undefined): number {
+  const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  if (budget === Number.POSITIVE_INFINITY || (Number.isSafeInteger(budget) && budget >= 1)) return budget;
+  return compileError(
+    'invalid_argument',
+    `the memoryBudgetBytes option must be a whole number of at least 1 (or Infinity), not ${budget}`,
+    { start: 0, end: 0 },
+    { text },
+  );
+}
+
 /** `options.maxBufferedRows`, checked: a whole number of at least 1, or `Infinity`. */
 function maxBufferedRowsOf(options: CompileOptions, text: string | undefined): number {
   const max = options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS;
@@ -1157,6 +1231,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
   const source = first?.kind === 'SourceCommand' ? first : undefined;
   const steps = planCommands(ast.commands, options, text);
   const plan = compileSteps(steps, options, text);
+  const budget = memoryBudgetOf(options, text);
   const win = sourceWindow(source, text, options.now);
   const startTime = maxDefined(options.startTime, win.start);
   const endTime = minDefined(options.endTime, win.end);
@@ -1178,8 +1253,9 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
         endTime: endTime ?? now,
         now,
       };
-      const runState: RunState = { ctx, matched: 0, nextOrdinal: 0 };
-      const out: ResultRow[] = [];
+      const memory = createRunMemory(budget, options.spill);
+      const runState: RunState = { ctx, matched: 0, nextOrdinal: 0, memory };
+      const out = createResultQueue(memory);
       const tail: Sink = {
         push(row) {
           out.push(project(row, plan.projection, ctx));
@@ -1219,7 +1295,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
           try {
             for (;;) {
               const stop = pumpSync(it);
-              if (out.length > 0) yield* out.splice(0);
+              if (out.length > 0) yield* out.drain();
               if (stop) break;
             }
             finished = true;
@@ -1233,23 +1309,25 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
               if (signal?.aborted) throw cancelled(text);
               take(batch[i] as LogEvent);
             }
-            if (out.length > 0) yield* out.splice(0);
+            if (out.length > 0) yield* out.drain();
             if (!open) break;
           }
         } else {
           for await (const event of events) {
             if (signal?.aborted) throw cancelled(text);
             take(event);
-            if (out.length > 0) yield* out.splice(0);
+            if (out.length > 0) yield* out.drain();
             if (!open) break;
           }
         }
         if (signal?.aborted) throw cancelled(text);
         head.end();
         statistics.recordsMatched = runState.matched;
-        if (out.length > 0) yield* out.splice(0);
+        if (out.length > 0) yield* out.drain();
       } finally {
         statistics.recordsMatched = runState.matched;
+        out.discard();
+        memory.dispose();
       }
     };
     const iterator = iterate();
@@ -1272,6 +1350,80 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
       const rows: ResultRow[] = [];
       for await (const row of s) rows.push(row);
       return { rows, fields: columnsOf(rows), statistics: s.statistics };
+    },
+  };
+}
+
+/** The result rows a run has made and its reader has not taken yet. */
+interface ResultQueue {
+  readonly length: number;
+  push(row: ResultRow): void;
+  /** Hands over every queued row, in order, and empties the queue. */
+  drain(): Generator<ResultRow>;
+  /** Forgets the queue (the run ended early). */
+  discard(): void;
+}
+
+/**
+ * The queue between the plan's tail and the reader of the stream. A stage
+ * that flushes at the end (`sort`, `stats`) pushes every row before the
+ * reader takes any, so over the run's budget the queue goes on in a spill
+ * run (rows keep their order). Without a spill store it is not bounded: the
+ * rows are the result, and the stage before it was within the budget.
+ */
+function createResultQueue(memory: RunMemory): ResultQueue {
+  let rows: ResultRow[] = [];
+  let bytes = 0;
+  let writer: SpillRunWriter | undefined;
+  let spilled = 0;
+  const release = (): void => {
+    memory.used -= bytes;
+    bytes = 0;
+  };
+  return {
+    get length() {
+      return rows.length + spilled;
+    },
+    push(row) {
+      if (writer !== undefined) {
+        const cells: unknown[] = [];
+        for (const key of Object.keys(row)) cells.push(key, encodeValue(row[key]));
+        writer.write(JSON.stringify(cells));
+        spilled++;
+        return;
+      }
+      rows.push(row);
+      const n = estimateResultRowBytes(row);
+      bytes += n;
+      memory.used += n;
+      if (mustSpill(memory, bytes)) writer = memory.store()?.createRun();
+    },
+    *drain() {
+      const ready = rows;
+      rows = [];
+      release();
+      yield* ready;
+      if (writer === undefined) return;
+      const run = writer.finish();
+      writer = undefined;
+      spilled = 0;
+      try {
+        for (const line of spillLines(run)) {
+          const cells = JSON.parse(line) as unknown[];
+          const row: Record<string, Value> = Object.create(null);
+          for (let i = 0; i < cells.length; i += 2)
+            row[cells[i] as string] = decodeValue(cells[i + 1]) as Value;
+          yield row;
+        }
+      } finally {
+        run.remove();
+      }
+    },
+    discard() {
+      rows = [];
+      release();
+      writer = undefined;
+      spilled = 0;
     },
   };
 }

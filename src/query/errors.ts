@@ -51,7 +51,7 @@ export const QUERY_ERROR_CODES = {
   // run
   query_cancelled: 'The query was cancelled through its AbortSignal.',
   resource_limit:
-    'A buffering stage (sort, dedup, the default newest-first order, stats groups, unnest or parse multi fan-out) would hold more rows than `CompileOptions.maxBufferedRows` allows; the run stops instead of dropping rows.',
+    "A buffering stage reached the run's memory budget (`memoryBudgetBytes`, `--memory-budget`) and cannot spill (no spill store, one stats group alone over the budget, or the table/csv/json output), or it would hold more rows than an explicit `maxBufferedRows`; the run stops instead of dropping rows.",
 } as const satisfies Record<string, string>;
 
 /** A query error code; see {@link QUERY_ERROR_CODES}. */

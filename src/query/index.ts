@@ -7,6 +7,7 @@
 export type { Command, Expr, FieldRef, QueryAst, Span } from './ast.js';
 export { checkQuery, type QueryDiagnostic } from './check.js';
 export {
+  budgetError,
   COMPILE_ERROR_CODES,
   type CompiledQuery,
   type CompileOptions,
@@ -29,4 +30,12 @@ export {
   toInsightsResults,
 } from './results.js';
 export { eventPointer } from './row.js';
+export {
+  createMemorySpillStore,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  estimateResultRowBytes,
+  type SpillRun,
+  type SpillRunWriter,
+  type SpillStore,
+} from './spill.js';
 export type { Value } from './value.js';

@@ -9,13 +9,15 @@
  * K, stats keeps one accumulator set per group) and flush on `end()`.
  * A `push` that returns `false` tells upstream that no more rows are wanted,
  * so a satisfied `limit` stops the reading of input. Every buffering stage
- * holds at most `maxBufferedRows` rows (groups, keys) and throws a
- * `resource_limit` error rather than drop any (see {@link BufferLimit}).
+ * charges what it holds to the run's byte budget (`RunMemory`); `sort`,
+ * `dedup` and `stats` spill to the run's store when it is reached, the
+ * others throw `resource_limit` (see {@link BufferLimit}); none drops rows.
  *
  * @module
  */
 import type { EvalContext } from './functions/types.js';
 import type { Row } from './row.js';
+import type { RunMemory } from './spill.js';
 
 /**
  * A stage instance that receives rows.
@@ -40,6 +42,8 @@ export interface RunState {
   matched: number;
   /** Ordinal for rows a stage creates (stats output rows). */
   nextOrdinal: number;
+  /** The run's byte budget, shared by its buffering stages, and its spill store. */
+  readonly memory: RunMemory;
 }
 
 /**
@@ -51,8 +55,10 @@ export interface RunState {
 export interface BufferLimit {
   /** The most rows (groups, keys) the stage may hold. */
   readonly max: number;
-  /** Throws the stage's `resource_limit` error. */
+  /** Throws the stage's `resource_limit` error for the row bound. */
   readonly exceeded: () => never;
+  /** Throws the stage's `resource_limit` error for the byte budget (when it cannot spill). */
+  readonly overBudget: () => never;
 }
 
 /**

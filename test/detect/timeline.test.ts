@@ -94,3 +94,40 @@ describe('buildTimeline', () => {
     await expect(buildTimeline(events, {})).rejects.toBeInstanceOf(DetectError);
   });
 });
+
+describe('the timeline is bounded by bytes as well as entries, with a typed resource_limit', () => {
+  const auditAt = (i: number): LogEvent => {
+    const record = {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      auditID: `id-${i}`,
+      verb: 'get',
+      user: { username: 'u' },
+      sourceIPs: ['10.0.0.9'],
+      objectRef: { resource: 'pods', namespace: 'ns', name: `p${i}` },
+    };
+    return {
+      timestamp: i,
+      message: JSON.stringify(record),
+      kind: 'kubernetes-audit',
+      record,
+      source: { line: i + 1 },
+    };
+  };
+  test('over memoryBudgetBytes it stops, naming the option; under it every entry is kept', async () => {
+    const events = Array.from({ length: 50 }, (_, i) => auditAt(i));
+    await expect(
+      buildTimeline(events, { ip: '10.0.0.9' }, { memoryBudgetBytes: 20_000 }),
+    ).rejects.toMatchObject({
+      code: 'resource_limit',
+      message: expect.stringContaining('memoryBudgetBytes'),
+    });
+    expect(await buildTimeline(events, { ip: '10.0.0.9' })).toHaveLength(50);
+  });
+  test('over maxEntries it stops with resource_limit too', async () => {
+    const events = Array.from({ length: 5 }, (_, i) => auditAt(i));
+    await expect(buildTimeline(events, { ip: '10.0.0.9' }, { maxEntries: 4 })).rejects.toMatchObject({
+      code: 'resource_limit',
+    });
+  });
+});

@@ -14,6 +14,7 @@ import {
   toNumberValue,
   valueToResultString,
 } from '../../src/query/semantics.js';
+import { createRunMemory } from '../../src/query/spill.js';
 import type { Value } from '../../src/query/value.js';
 
 // ---------------------------------------------------------------------------
@@ -319,8 +320,16 @@ function runSort(
     exceeded: (): never => {
       throw new Error('limit');
     },
+    overBudget: (): never => {
+      throw new Error('budget');
+    },
   };
-  const state: RunState = { ctx: CTX, matched: 0, nextOrdinal: 0 };
+  const state: RunState = {
+    ctx: CTX,
+    matched: 0,
+    nextOrdinal: 0,
+    memory: createRunMemory(Number.POSITIVE_INFINITY, undefined),
+  };
   const sink = sortStage(keys, topK, limit)(tail, state);
   rows.forEach((vs, i) => {
     sink.push({ vs, i } as unknown as Row);

@@ -5,9 +5,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { LogEvent } from '../../log-event.js';
-import { compileQuery, toInsightsResults } from '../../query/index.js';
+import {
+  budgetError,
+  compileQuery,
+  DEFAULT_MEMORY_BUDGET_BYTES,
+  estimateResultRowBytes,
+  toInsightsResults,
+} from '../../query/index.js';
 import type { QueryResult, ResultRow } from '../../query/results.js';
-import { mergeStatistics, type QueryLogsStatistics, queryStream, toRawPrefilter } from '../../query-logs.js';
+import {
+  mergeStatistics,
+  type QueryLogsStatistics,
+  queryStream,
+  spillOption,
+  toRawPrefilter,
+} from '../../query-logs.js';
 import { readLogs } from '../../read/index.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -67,6 +79,14 @@ async function readQueryText(
   return [text, paths];
 }
 
+/** `--memory-budget <MiB>` in bytes. */
+function memoryBudgetOption(options: Parameters<typeof integerOption>[0]): number | undefined {
+  const mib = integerOption(options, 'memory-budget', 'query');
+  if (mib === undefined) return undefined;
+  if (mib < 1) throw new UsageError('bad_number', '--memory-budget: expected at least 1 (MiB)', 'query');
+  return mib * 1024 * 1024;
+}
+
 /**
  * Runs `kubetrail query`. Resolves to the exit code.
  *
@@ -98,7 +118,14 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
     ...(times.startTime === undefined ? {} : { startTime: times.startTime }),
     ...(times.endTime === undefined ? {} : { endTime: times.endTime }),
   };
-  const compiled = compileQuery(text, { ...compileOptions, ...(limit === undefined ? {} : { limit }) });
+  const memoryBudget = memoryBudgetOption(options);
+  const tempDir = stringOption(options, 'temp-dir');
+  const compiled = compileQuery(text, {
+    ...compileOptions,
+    ...(limit === undefined ? {} : { limit }),
+    ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
+    ...spillOption(tempDir === undefined ? {} : { tempDir }),
+  });
   const hasStats = compiled.ast.commands.some((c) => c.kind === 'StatsCommand');
   const histogramAsked = flag(options, 'histogram');
   const countingQuery = histogramAsked
@@ -136,6 +163,8 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
           ...(logGroup === undefined ? {} : { logGroup }),
           ...signal,
           workers,
+          ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
+          ...(tempDir === undefined ? {} : { tempDir }),
         })
       : undefined;
   const stream = parallel ?? compiled.stream(mainEvents ?? events, signal);
@@ -146,11 +175,29 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   counting?.catch(() => {});
 
   const rows: ResultRow[] = [];
+  // ndjson streams its rows; the other formats lay out all rows at the end, within the memory budget
+  const keepRows = format !== 'ndjson' || histogramAsked;
+  const budget = memoryBudget ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  let keptBytes = 0;
+  let rowCount = 0;
   const fields: string[] = [];
   const seen = new Set<string>();
   try {
     for await (const row of stream) {
-      rows.push(row);
+      rowCount++;
+      if (keepRows) {
+        keptBytes += estimateResultRowBytes(row);
+        if (keptBytes > budget) {
+          throw budgetError(
+            `the ${format} output, which lays out all rows at the end,`,
+            budget,
+            { start: 0, end: 0 },
+            text,
+            ['use --format ndjson, which writes each row as it comes', 'raise --memory-budget'],
+          );
+        }
+        rows.push(row);
+      }
       for (const key of Object.keys(row)) {
         if (!seen.has(key)) {
           seen.add(key);
@@ -184,12 +231,12 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
         recordsMatched: statistics.recordsMatched,
         recordsSkipped: statistics.recordsSkipped,
         bytesScanned: statistics.bytesScanned,
-        rows: rows.length,
+        rows: rowCount,
         elapsedMs: Math.max(0, io.now() - started),
       }),
     );
   }
-  return flag(options, 'fail-on-empty') && rows.length === 0 ? EXIT.empty : EXIT.ok;
+  return flag(options, 'fail-on-empty') && rowCount === 0 ? EXIT.empty : EXIT.ok;
 }
 
 async function writeResult(

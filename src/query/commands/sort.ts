@@ -3,8 +3,9 @@
  * (`compareForSort`: non-numbers before numbers, natural chunked order for
  * strings; descending is the exact reverse). Ties keep arrival order, so
  * the sort is stable. With a `limit` right after it, only the top K rows
- * are kept (a bounded binary heap), so memory is O(K). Either way it holds
- * at most `maxBufferedRows` rows and throws `resource_limit` beyond that.
+ * are kept (a bounded binary heap), so memory is O(K). At the run's byte
+ * budget it spills sorted runs and merges them (see `spill.ts`), with the
+ * same result. An explicit `maxBufferedRows` bounds the rows it holds.
  *
  * @module
  */
@@ -12,6 +13,17 @@ import type { EvalContext } from '../functions/types.js';
 import type { BufferLimit, Sink, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
 import { compareSortKeys, type SortKey, sortKeyOf } from '../semantics.js';
+import {
+  createExternalSorter,
+  decodeRow,
+  decodeValue,
+  type ExternalSorter,
+  encodeRow,
+  encodeValue,
+  estimateRowBytes,
+  mustSpill,
+  type RunMemory,
+} from '../spill.js';
 import type { Value } from '../value.js';
 
 /**
@@ -34,6 +46,8 @@ export interface SortEntry {
   readonly row: Row;
   readonly keys: readonly SortKey[];
   readonly seq: number;
+  /** Its estimated size, where a stage keeps count of it. */
+  readonly bytes?: number;
 }
 
 /**
@@ -182,8 +196,62 @@ export function createTopK<T>(
 }
 
 /**
+ * The estimated size of a sort entry: its row plus 96 bytes a key.
+ *
+ * @internal
+ */
+export function sortEntryBytes(e: SortEntry): number {
+  return estimateRowBytes(e.row) + 64 + 96 * e.keys.length;
+}
+
+/**
+ * The spill form of a sort entry: its arrival number, its key values and its row.
+ *
+ * @internal
+ */
+export function encodeSortEntry(e: SortEntry): unknown {
+  return [e.seq, e.keys.map((k) => encodeValue(k.value)), encodeRow(e.row)];
+}
+
+/**
+ * Reads back {@link encodeSortEntry}'s form (the keys are classified again).
+ *
+ * @internal
+ */
+export function decodeSortEntry(x: unknown): SortEntry {
+  const [seq, keys, row] = x as [number, unknown[], unknown];
+  return { seq, keys: keys.map((k) => sortKeyOf(decodeValue(k) as Value)), row: decodeRow(row) };
+}
+
+/**
+ * An external sorter of sort entries under `cmp`, within the run's budget.
+ *
+ * @internal
+ */
+export function sortEntrySorter(
+  memory: RunMemory,
+  cmp: (a: SortEntry, b: SortEntry) => number,
+  keep: number | undefined,
+  limit: BufferLimit,
+): ExternalSorter<SortEntry> {
+  return createExternalSorter<SortEntry>({
+    memory,
+    compare: cmp,
+    encode: encodeSortEntry,
+    decode: decodeSortEntry,
+    size: sortEntryBytes,
+    keep,
+    overBudget: limit.overBudget,
+  });
+}
+
+/**
  * The `sort` stage. With `topK`, only the first `topK` rows of the sorted
- * order are kept and passed on. It holds at most `limit.max` rows.
+ * order are kept and passed on (a heap while it fits the budget). At the
+ * run's byte budget it spills sorted runs to the run's store and merges them
+ * at the end (keeping each run's first `topK`), so the result is exactly the
+ * in-memory one; without a store it throws `resource_limit`. It holds at
+ * most `limit.max` rows.
  *
  * @internal
  */
@@ -194,35 +262,71 @@ export function sortStage(
 ): StageFactory {
   const byKeys = keyListComparator(keys);
   const cmp = entryComparator(keys);
-  // A heap no bigger than the bound needs no check.
-  const checked = topK === undefined || topK > limit.max;
+  const keepMax = topK ?? Number.POSITIVE_INFINITY;
   return (next: Sink, state): Sink => {
+    const memory = state.memory;
     let seq = 0;
-    const all: SortEntry[] = [];
-    const heap = topK === undefined ? undefined : createTopK(topK, cmp);
+    let held = 0;
+    let heapBytes = 0;
+    let heap = topK === undefined ? undefined : createTopK<SortEntry>(topK, cmp);
+    let external = topK === undefined ? sortEntrySorter(memory, cmp, undefined, limit) : undefined;
     const ctx = state.ctx;
+    const spillHeap = (h: NonNullable<typeof heap>): void => {
+      if (memory.store() === undefined) limit.overBudget();
+      const sorter = sortEntrySorter(memory, cmp, topK, limit);
+      memory.used -= heapBytes;
+      heapBytes = 0;
+      heap = undefined;
+      for (const e of h.sorted()) sorter.add(e);
+      external = sorter;
+    };
     return {
       push(row) {
         const rowKeys = sortKeysOf(keys, row, ctx);
         const s = seq++;
-        if (heap === undefined) {
-          if (all.length >= limit.max) limit.exceeded();
-          all.push({ row, keys: rowKeys, seq: s });
+        if (external !== undefined) {
+          const entry: SortEntry = { row, keys: rowKeys, seq: s };
+          if (held >= keepMax && !external.admits(entry)) return true;
+          if (held >= limit.max && held < keepMax) limit.exceeded();
+          held++;
+          external.add(entry);
           return true;
         }
-        const worst = heap.worst;
+        const h = heap as NonNullable<typeof heap>;
+        const worst = h.worst;
         if (worst !== undefined) {
           // Full: one comparison decides; a later arrival loses ties, so only a strictly smaller key gets in.
-          if (byKeys(rowKeys, worst.keys) < 0) heap.replaceWorst({ row, keys: rowKeys, seq: s });
+          if (byKeys(rowKeys, worst.keys) < 0) {
+            const entry: SortEntry = { row, keys: rowKeys, seq: s };
+            const bytes = sortEntryBytes(entry);
+            const delta = bytes - (worst.bytes ?? 0);
+            heapBytes += delta;
+            memory.used += delta;
+            h.replaceWorst({ ...entry, bytes });
+            if (mustSpill(memory, heapBytes)) spillHeap(h);
+          }
           return true;
         }
-        if (checked && heap.size >= limit.max && heap.size < (topK as number)) limit.exceeded();
-        heap.add({ row, keys: rowKeys, seq: s });
+        if (held >= limit.max && held < keepMax) limit.exceeded();
+        held++;
+        const entry: SortEntry = { row, keys: rowKeys, seq: s };
+        const bytes = sortEntryBytes(entry);
+        heapBytes += bytes;
+        memory.used += bytes;
+        h.add({ ...entry, bytes });
+        if (mustSpill(memory, heapBytes)) spillHeap(h);
         return true;
       },
       end() {
-        const ordered = heap === undefined ? all.sort(cmp) : heap.sorted();
-        for (const e of ordered) if (!next.push(e.row)) break;
+        if (external !== undefined) {
+          for (const e of external.finish()) if (!next.push(e.row)) break;
+        } else {
+          const ordered = (heap as NonNullable<typeof heap>).sorted();
+          heap = undefined;
+          for (const e of ordered) if (!next.push(e.row)) break;
+          memory.used -= heapBytes;
+          heapBytes = 0;
+        }
         next.end();
       },
     };

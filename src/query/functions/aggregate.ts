@@ -62,15 +62,22 @@ interface AggregateSpec<S> {
   readonly result: (state: S) => Value;
   readonly toSnapshot: (state: S) => unknown;
   readonly fromSnapshot: (snapshot: unknown, constants: readonly Arg[]) => S;
+  /** Estimated bytes of state that grows with the rows (O(1)); absent when the state has a constant size. */
+  readonly size?: (state: S) => number;
 }
 
 function defineAggregate<S>(spec: AggregateSpec<S>): AggregateFunctionDef {
-  const wrap = (state: S, constants: readonly Arg[]): Accumulator => ({
-    add: (args, row) => spec.add(state, args, row),
-    merge: (other) => spec.merge(state, spec.fromSnapshot(other.snapshot(), constants)),
-    result: () => spec.result(state),
-    snapshot: () => spec.toSnapshot(state),
-  });
+  const size = spec.size;
+  const wrap = (state: S, constants: readonly Arg[]): Accumulator => {
+    const acc: Accumulator = {
+      add: (args, row) => spec.add(state, args, row),
+      merge: (other) => spec.merge(state, spec.fromSnapshot(other.snapshot(), constants)),
+      result: () => spec.result(state),
+      snapshot: () => spec.toSnapshot(state),
+    };
+    if (size !== undefined) acc.size = () => size(state);
+    return acc;
+  };
   return {
     kind: 'aggregate',
     name: spec.name,
@@ -286,6 +293,18 @@ interface PctState {
   counts: Map<number, number>;
 }
 
+interface DistinctState {
+  readonly keys: Set<string>;
+  /** UTF-16 units of all keys (for the size estimate). */
+  chars: number;
+}
+
+function addDistinct(s: DistinctState, key: string): void {
+  const n = s.keys.size;
+  s.keys.add(key);
+  if (s.keys.size !== n) s.chars += key.length;
+}
+
 function addCount(s: PctState, v: number, c: number): void {
   const key = v === 0 ? 0 : v;
   s.counts.set(key, (s.counts.get(key) ?? 0) + c);
@@ -344,7 +363,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
     toSnapshot: (s) => ({ n: s.n }),
     fromSnapshot: (x) => ({ n: snapshotNumber(objectOf(x).n) }),
   }),
-  defineAggregate<{ keys: Set<string> }>({
+  defineAggregate<DistinctState>({
     name: 'count_distinct',
     minArgs: 1,
     maxArgs: 1,
@@ -352,22 +371,23 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
     summary:
       'Number of distinct values (exact; values compare by their result string, so 401 and "401" are one).',
     example: 'stats count_distinct(sourceIPs.0) => 3',
-    init: () => ({ keys: new Set<string>() }),
+    init: () => ({ keys: new Set<string>(), chars: 0 }),
     add: (s, args) => {
       const key = valueToResultString(argValue(args[0]));
-      if (key !== undefined) s.keys.add(key);
+      if (key !== undefined) addDistinct(s, key);
     },
     merge: (s, o) => {
-      for (const k of o.keys) s.keys.add(k);
+      for (const k of o.keys) addDistinct(s, k);
     },
     result: (s) => s.keys.size,
     toSnapshot: (s) => ({ keys: [...s.keys] }),
     fromSnapshot: (x) => {
       const keys = objectOf(x).keys;
-      return {
-        keys: new Set(Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : []),
-      };
+      const s: DistinctState = { keys: new Set(), chars: 0 };
+      if (Array.isArray(keys)) for (const k of keys) if (typeof k === 'string') addDistinct(s, k);
+      return s;
     },
+    size: (s) => 48 * s.keys.size + 2 * s.chars,
   }),
   extremeDef('max'),
   extremeDef('min'),
@@ -419,6 +439,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
       }
       return s;
     },
+    size: (s) => 48 * s.counts.size,
   }),
   defineAggregate<MomentState>({
     name: 'stddev',

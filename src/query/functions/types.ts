@@ -90,6 +90,12 @@ export interface Accumulator {
   result(): Value;
   /** A structured-clone-able snapshot of the state, for moving between threads. */
   snapshot(): unknown;
+  /**
+   * The estimated bytes of state that grows with the rows added (the
+   * distinct values of `count_distinct` and `pct`), in O(1); absent for
+   * accumulators of constant size.
+   */
+  size?(): number;
 }
 
 /** An aggregate function, usable in `stats`. */

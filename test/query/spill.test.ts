@@ -1,0 +1,266 @@
+import { fc, test as propTest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import type { LogEvent } from '../../src/log-event.js';
+import {
+  type CompileOptions,
+  compileQuery,
+  createMemorySpillStore,
+  QueryError,
+} from '../../src/query/index.js';
+import { decodeRow, decodeValue, encodeRow, encodeValue } from '../../src/query/spill.js';
+
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+
+// Mixed types, nulls, missing, unicode (astral, combining, lone surrogate), numbers that print alike.
+const cell = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      1,
+      2,
+      401,
+      '401',
+      '401.0',
+      'a',
+      'B',
+      'é',
+      'e\u0301',
+      '😀',
+      '\ud800',
+      '',
+      true,
+      0,
+      -0,
+      1e21,
+    ),
+  },
+  { weight: 2, arbitrary: fc.integer({ min: -50, max: 50 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }) },
+  { weight: 1, arbitrary: fc.array(fc.constantFrom(1, 'x', null), { maxLength: 2 }) },
+);
+
+const eventArb = fc.record({
+  t: fc.integer({ min: 0, max: 5 }),
+  k: cell,
+  v: cell,
+  w: fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(undefined)),
+});
+
+function toEvents(rows: readonly { t: number; k: unknown; v: unknown; w: unknown }[]): LogEvent[] {
+  return rows.map((r, i) => {
+    const record: Record<string, unknown> = {};
+    if (r.k !== undefined) record.k = r.k;
+    if (r.v !== undefined) record.v = r.v;
+    if (r.w !== undefined) record.w = r.w;
+    return {
+      timestamp: T0 + r.t * 30_000,
+      message: JSON.stringify(record),
+      kind: 'json',
+      record,
+      source: { file: 'mem', line: i + 1 },
+    };
+  });
+}
+
+async function both(query: string, events: LogEvent[], budget: number, options: CompileOptions = {}) {
+  const unlimited = await compileQuery(query, {
+    ...options,
+    memoryBudgetBytes: Number.POSITIVE_INFINITY,
+  }).run(events);
+  let runs = 0;
+  const tiny = await compileQuery(query, {
+    ...options,
+    memoryBudgetBytes: budget,
+    spill: () => {
+      const store = createMemorySpillStore();
+      const createRun = store.createRun.bind(store);
+      return {
+        createRun() {
+          runs++;
+          return createRun();
+        },
+        dispose: () => store.dispose(),
+      };
+    },
+  }).run(events);
+  return { unlimited, tiny, runs };
+}
+
+const rowsArb = fc.array(eventArb, { minLength: 0, maxLength: 120 });
+
+describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exactly the rows of an unlimited one', () => {
+  const sortQueries = [
+    'sort k | fields k, v',
+    'sort k desc, v | fields k, v',
+    'sort v | limit 7 | fields k, v',
+    'fields k, v',
+    'filter w > 2 | sort w desc | limit 3 | fields w, k',
+  ];
+  for (const query of sortQueries) {
+    propTest.prop([rowsArb, fc.constantFrom(1, 600, 5000)], { numRuns: 40 })(
+      `sort: ${query}`,
+      async (rows, budget) => {
+        const events = toEvents(rows);
+        const { unlimited, tiny, runs } = await both(query, events, budget, { limit: 50 });
+        expect(tiny.rows).toEqual(unlimited.rows);
+        if (events.length > 10 && budget === 1) expect(runs).toBeGreaterThan(0);
+      },
+    );
+  }
+
+  const dedupQueries: [string, CompileOptions][] = [
+    ['dedup k', {}],
+    ['sort v | dedup k', {}],
+    ['sort k desc | dedup v, w | limit 4', {}],
+    ['dedup k', { order: 'input' }],
+    ['fields k, w | dedup k, w', { order: 'input' }],
+  ];
+  for (const [query, options] of dedupQueries) {
+    propTest.prop([rowsArb, fc.constantFrom(1, 600, 5000)], { numRuns: 40 })(
+      `dedup: ${query} ${JSON.stringify(options)}`,
+      async (rows, budget) => {
+        const { unlimited, tiny } = await both(query, toEvents(rows), budget, options);
+        expect(tiny.rows).toEqual(unlimited.rows);
+      },
+    );
+  }
+
+  const statsQueries = [
+    'stats count(*), count(v), sum(v), avg(v), min(v), max(v), stddev(v) by k',
+    'stats count_distinct(v), pct(w, 50), pct(w, 90), earliest(v), latest(v), sortsFirst(v), sortsLast(v) by k',
+    'stats count(*) as n, count_distinct(k) by w, bin(1m) | sort n desc',
+    'stats sum(w) * 2 as s, count(*) as c, s / c as ratio by k, v',
+    'stats count(*) as n by k | stats count(*) by n',
+    'stats count(*) by k | dedup `count(*)`',
+  ];
+  for (const query of statsQueries) {
+    propTest.prop([rowsArb, fc.constantFrom(2048, 6000)], { numRuns: 40 })(
+      `stats: ${query}`,
+      async (rows, budget) => {
+        const { unlimited, tiny } = await both(query, toEvents(rows), budget);
+        expect(tiny.rows).toEqual(unlimited.rows);
+      },
+    );
+  }
+
+  test('many distinct groups at a tiny budget go through several spill levels and keep first-appearance order', async () => {
+    const events = toEvents(
+      Array.from({ length: 3000 }, (_, i) => ({ t: i % 6, k: `key-${(i * 7919) % 2000}`, v: i, w: i % 10 })),
+    );
+    const { unlimited, tiny, runs } = await both(
+      'stats count(*), sum(v), count_distinct(w) by k',
+      events,
+      4096,
+    );
+    expect(unlimited.rows).toHaveLength(2000);
+    expect(tiny.rows).toEqual(unlimited.rows);
+    expect(runs).toBeGreaterThan(16);
+  });
+
+  test('a sort that spills more runs than one merge takes (64) merges in passes', async () => {
+    const events = toEvents(
+      Array.from({ length: 400 }, (_, i) => ({ t: i % 6, k: (i * 37) % 101, v: i, w: 1 })),
+    );
+    const { unlimited, tiny, runs } = await both('sort k, v desc | fields k, v', events, 1, { limit: 1000 });
+    expect(tiny.rows).toEqual(unlimited.rows);
+    expect(runs).toBeGreaterThan(64);
+  });
+
+  test('without a spill store, a stage at the budget stops with resource_limit naming the stage and the option', async () => {
+    const events = toEvents(Array.from({ length: 200 }, (_, i) => ({ t: 0, k: `k${i}`, v: i, w: 1 })));
+    for (const [query, stage] of [
+      ['stats count(*) by k', 'stats'],
+      ['sort k | fields k', 'sort'],
+      ['dedup k', 'dedup'],
+    ] as const) {
+      const error = await compileQuery(query, { memoryBudgetBytes: 2000 })
+        .run(events)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(QueryError);
+      const q = error as QueryError;
+      expect(q.code).toBe('resource_limit');
+      expect(q.message.startsWith(`${stage} would hold more than its memory budget of 2000 bytes`)).toBe(
+        true,
+      );
+      expect(q.message).toContain('memoryBudgetBytes');
+      expect(q.format()).toContain('^');
+    }
+  });
+
+  test.each([0, -1, 1.5, Number.NaN])('memoryBudgetBytes %s is rejected at compile time', (budget) => {
+    expect(() => compileQuery('fields k', { memoryBudgetBytes: budget })).toThrow(/memoryBudgetBytes/);
+  });
+});
+
+function typeOf(v: unknown): string {
+  return v instanceof Date ? 'date' : Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v;
+}
+
+describe('the spill codec reads back exactly what it wrote', () => {
+  const valueArb = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.boolean(),
+      fc.double(),
+      fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+      fc.string({ unit: 'binary' }),
+      fc.date({ noInvalidDate: false }),
+      fc.array(tie('value'), { maxLength: 3 }),
+      // as JSON.parse makes maps: own keys (even __proto__) on an ordinary object
+      fc
+        .dictionary(fc.constantFrom('a', '__proto__', 'constructor', 'x.y', ''), tie('value'), { maxKeys: 3 })
+        .map((d) => Object.fromEntries(Object.entries(d))),
+    ),
+  })).value;
+
+  propTest.prop([valueArb])('values', (v) => {
+    const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(v))));
+    // (toStrictEqual reads a "constructor" key as the type, so compare the encodings, which tell every case apart)
+    expect(JSON.stringify(encodeValue(back))).toBe(JSON.stringify(encodeValue(v)));
+    expect(typeOf(back)).toBe(typeOf(v));
+    if (typeof back === 'object' && back !== null && !Array.isArray(back) && !(back instanceof Date)) {
+      expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    }
+  });
+
+  test('a __proto__ key stays an own field and pollutes nothing', () => {
+    const record = JSON.parse('{"__proto__":{"polluted":1},"a":[1,{"__proto__":2}]}');
+    const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(record)))) as Record<string, unknown>;
+    expect(Object.hasOwn(back, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(back).toStrictEqual(record);
+  });
+
+  test('rows with events and defined fields', () => {
+    const event: LogEvent = {
+      timestamp: T0,
+      message: '{"a":1e999}',
+      kind: 'json',
+      record: { a: Number.POSITIVE_INFINITY },
+      logStream: 's',
+      source: { file: 'f', line: 3 },
+      messageBytes: 11,
+    };
+    const row = {
+      event,
+      ordinal: 7,
+      defined: new Map<string, unknown>([
+        ['x', new Date(5)],
+        ['y', undefined],
+      ]),
+      record: undefined,
+      discovered: undefined,
+    };
+    const back = decodeRow(JSON.parse(JSON.stringify(encodeRow(row as never))));
+    expect(back.event).toStrictEqual(event);
+    expect(back.ordinal).toBe(7);
+    expect([...(back.defined ?? [])]).toStrictEqual([...row.defined]);
+  });
+});
