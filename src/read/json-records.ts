@@ -130,7 +130,7 @@ function handleElement(
       return;
     }
     case 'results':
-      if (!counted) sink.count();
+      // (insightsRow counts the row as a candidate)
       insightsRow(sink, fieldsOf(value), source);
       return;
     case '':

@@ -5,6 +5,7 @@
  */
 import type { LogKind } from '../log-event.js';
 import type { LogFormat } from './log-format.js';
+import type { WalkFs } from './sources.js';
 
 /**
  * A cheap test on the raw bytes of a candidate record, run before any
@@ -61,6 +62,18 @@ export interface ReadLogsOptions {
   readonly skipUnknownFormats?: boolean;
   /** Year for raw klog lines that have no CloudWatch timestamp (klog headers carry none). */
   readonly klogYear?: number;
+  /**
+   * Read files and directories whose name starts with `.` inside walked
+   * directories and globs (they are skipped and counted in
+   * `summary.dotFilesSkipped` by default). @defaultValue false
+   */
+  readonly includeDotFiles?: boolean;
+  /**
+   * The file-system calls of directory walks (a seam for tests).
+   *
+   * @internal
+   */
+  readonly walkFs?: WalkFs;
 }
 
 /**

@@ -63,19 +63,31 @@ export function isRecorded(error: InputError): boolean {
   return recorded.has(error);
 }
 
-/** Records a rejection in the summary (exact counts, capped location list). */
+/**
+ * Records a rejection in the summary (exact counts, capped location list):
+ * a record's (`level` `'record'`), or a whole source's (`'file'`, counted in
+ * `fileFaults`).
+ */
 export function recordRejection(
   summary: ReadSummary,
   fileSummary: FileSummary | undefined,
   error: InputError,
+  level: 'record' | 'file' = 'record',
 ): void {
   recorded.add(error);
-  summary.rejected++;
-  summary.rejectedByCode[error.code] = (summary.rejectedByCode[error.code] ?? 0) + 1;
-  if (fileSummary !== undefined) fileSummary.rejected++;
+  if (level === 'file') {
+    summary.fileFaults++;
+    summary.fileFaultsByCode[error.code] = (summary.fileFaultsByCode[error.code] ?? 0) + 1;
+    if (fileSummary !== undefined) fileSummary.skipped ??= error.code;
+  } else {
+    summary.rejected++;
+    summary.rejectedByCode[error.code] = (summary.rejectedByCode[error.code] ?? 0) + 1;
+    if (fileSummary !== undefined) fileSummary.rejected++;
+  }
   if (summary.rejections.length < MAX_KEPT_REJECTIONS) {
     summary.rejections.push({
       code: error.code,
+      ...(level === 'file' ? { level } : {}),
       message: error.message,
       ...(error.file === undefined ? {} : { file: error.file }),
       ...(error.line === undefined ? {} : { line: error.line }),
@@ -176,6 +188,8 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
       fileSummary.records--;
     },
     skipRecord() {
+      summary.recordsRead++;
+      fileSummary.records++;
       summary.skipped++;
     },
     digest() {
