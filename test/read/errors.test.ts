@@ -330,3 +330,15 @@ describe('break, abort and filters', () => {
     expect(reader.summary.eventsEmitted).toBe(2);
   });
 });
+
+describe('F9: an unclosed container is located where the input ends', () => {
+  test('{"Records":[… with every element complete', async () => {
+    const body = '{"Records":[\n{"eventVersion":"1.08"},\n{"eventVersion":"1.09"}\n';
+    const path = file('unclosed.json', body);
+    const { events, summary } = await readAll(path, { onError: 'skip' });
+    expect(events).toHaveLength(2);
+    expect(summary.rejections).toEqual([
+      expect.objectContaining({ code: 'truncated_json', line: 4, byteOffset: Buffer.byteLength(body) }),
+    ]);
+  });
+});
