@@ -15,7 +15,7 @@ import { InputError } from './input-error.js';
 import { createJsonDocumentHandler, createNdjsonHandler, type FormatHandler } from './json-records.js';
 import { createLineRecordHandler, createTextOutputHandler } from './line-records.js';
 import type { LogFormat } from './log-format.js';
-import { DEFAULT_MAX_LINE_BYTES, type ReadLogsOptions } from './read-options.js';
+import { DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECORD_VALUES, type ReadLogsOptions } from './read-options.js';
 import { createSummary, type FileSummary, type ReadSummary, resetSummary } from './read-summary.js';
 import { createRecordSink, isRecorded, type RecordSink, recordRejection } from './record-sink.js';
 import {
@@ -212,6 +212,7 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
       out,
       throwOnError: state.throwOnError,
       maxLineBytes: state.maxLineBytes,
+      maxRecordValues: options.maxRecordValues ?? DEFAULT_MAX_RECORD_VALUES,
       prefilter: options.prefilter,
       kinds: state.kinds,
       build: {
