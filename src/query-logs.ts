@@ -15,7 +15,7 @@ import { compileQuery, type Prefilter, type SpillStore } from './query/index.js'
 import { columnsOf, type QueryResult, type QueryStatistics, type ResultRow } from './query/results.js';
 import { type ChunkSearchPrefilter, createMultiSearch } from './read/chunk-search.js';
 import { type RawPrefilter, readLogs } from './read/index.js';
-import type { ReadSummary } from './read/read-summary.js';
+import { type ReadSummary, type Rejection, SKIP_SAMPLES } from './read/read-summary.js';
 import type { LogInput } from './read/sources.js';
 import { createFileSpillStore } from './spill-store.js';
 
@@ -71,12 +71,28 @@ export interface QueryLogsOptions {
   readonly workers?: number | 'auto';
 }
 
-/** Query statistics plus what the reader skipped. */
+/**
+ * Query statistics plus what the reader skipped. Records add up: every
+ * record read was scanned (`recordsScanned`, of which `recordsMatched`
+ * matched) or skipped (`recordsSkipped`); whole files the reader could not
+ * or would not read are `filesSkipped`, apart.
+ */
 export interface QueryLogsStatistics extends QueryStatistics {
-  /** Records the reader skipped as invalid or unusable (bad lines, digest files, …). */
+  /** Records the reader skipped as invalid or unusable (bad lines, CONTROL_MESSAGEs, …). */
   readonly recordsSkipped: number;
-  /** Skipped records by reason code. */
+  /** Skipped records by reason code (`skipped` for records skipped on purpose). */
   readonly skippedByReason: Readonly<Record<string, number>>;
+  /**
+   * Files skipped whole: faults (`unreadable_file`, `bad_gzip`,
+   * `truncated_gzip`, `unknown_format`, …) and files skipped on purpose
+   * (`digest`, `unknown_format` of a file found by a walk, `dot_file`,
+   * `symlink_loop`, `special_file`).
+   */
+  readonly filesSkipped?: number;
+  /** {@link QueryLogsStatistics.filesSkipped} by reason. */
+  readonly filesSkippedByReason?: Readonly<Record<string, number>>;
+  /** The first located skips and file faults, in input order (at most {@link SKIP_SAMPLES}). */
+  readonly firstSkips?: readonly Rejection[];
 }
 
 /** The result of {@link query}. */
@@ -244,12 +260,26 @@ export function mergeStatistics(engine: QueryStatistics, summary: ReadSummary): 
   for (const [code, n] of Object.entries(summary.rejectedByCode))
     if (n !== undefined && n > 0) skippedByReason[code] = n;
   if (summary.skipped > 0) skippedByReason.skipped = summary.skipped;
+  const filesSkippedByReason: Record<string, number> = Object.create(null);
+  const addFiles = (reason: string, n: number | undefined): void => {
+    if (n !== undefined && n > 0) filesSkippedByReason[reason] = (filesSkippedByReason[reason] ?? 0) + n;
+  };
+  for (const [code, n] of Object.entries(summary.fileFaultsByCode)) addFiles(code, n);
+  addFiles('digest', summary.digestFilesSkipped);
+  addFiles('unknown_format', summary.unknownFilesSkipped);
+  addFiles('dot_file', summary.dotFilesSkipped);
+  addFiles('symlink_loop', summary.symlinksSkipped);
+  addFiles('special_file', summary.specialFilesSkipped);
+  let filesSkipped = 0;
+  for (const n of Object.values(filesSkippedByReason)) filesSkipped += n;
   return {
     recordsMatched: engine.recordsMatched,
     recordsScanned: engine.recordsScanned + summary.prefiltered,
     bytesScanned: summary.bytesDecompressed > 0 ? summary.bytesDecompressed : engine.bytesScanned,
     recordsSkipped: summary.rejected + summary.skipped,
     skippedByReason,
+    ...(filesSkipped > 0 ? { filesSkipped, filesSkippedByReason } : {}),
+    ...(summary.rejections.length > 0 ? { firstSkips: summary.rejections.slice(0, SKIP_SAMPLES) } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { LogEvent } from '../log-event.js';
 import type { LogFormat } from '../read/log-format.js';
+import type { Rejection } from '../read/read-summary.js';
 import type { PartialGroups } from './partial-stats.js';
 
 /** One partition: a whole file, or the lines of a byte range of a plain NDJSON file. */
@@ -59,6 +60,11 @@ export interface PartitionCounts {
   readonly rejected: number;
   readonly skipped: number;
   readonly rejectedByCode: Readonly<Record<string, number>>;
+  readonly fileFaultsByCode: Readonly<Record<string, number>>;
+  readonly digestFilesSkipped: number;
+  readonly unknownFilesSkipped: number;
+  /** The first located rejections (at most `SKIP_SAMPLES` of them). */
+  readonly firstSkips: readonly Rejection[];
 }
 
 /** What a partition's run gives back. */

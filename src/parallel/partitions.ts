@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { isGzip, peekChunks } from '../read/decompress.js';
 import { DETECT_BYTES, detectDecompressed } from '../read/detect-format.js';
 import type { LogFormat } from '../read/log-format.js';
-import { expandInputs, readFileChunks } from '../read/sources.js';
+import { createWalkCounts, expandInputs, readFileChunks } from '../read/sources.js';
 import type { PartitionSource } from './partition-task.js';
 
 /** Formats read line by line with no state across lines, so that a byte range can be read on its own. */
@@ -63,12 +63,18 @@ export async function planPartitions(
   const partitions: PartitionSource[] = [];
   const files: { file: string; discovered: boolean; size: number }[] = [];
   let totalBytes = 0;
-  for await (const source of expandInputs(inputs)) {
+  const walked = createWalkCounts();
+  for await (const source of expandInputs(inputs, { counts: walked })) {
+    // a walk that skipped or could not read something: one thread counts and locates it
+    if (source.fault !== undefined) throw source.fault;
     const file = source.file;
     if (file === undefined) throw new Error('planPartitions takes file paths only');
     const size = (await stat(file)).size;
     totalBytes += size;
     files.push({ file, discovered: source.discovered, size });
+  }
+  if (walked.dotFilesSkipped + walked.symlinksSkipped + walked.specialFilesSkipped > 0) {
+    throw new Error('the walk skipped entries');
   }
   const piece = Math.max(
     1,

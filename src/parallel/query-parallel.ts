@@ -47,7 +47,7 @@ import {
   toRawPrefilter,
 } from '../query-logs.js';
 import { canSearchChunks } from '../read/chunk-search.js';
-import { createSummary } from '../read/read-summary.js';
+import { createSummary, type Rejection, SKIP_SAMPLES } from '../read/read-summary.js';
 import type { LogInput } from '../read/sources.js';
 import type { PartitionExecutor } from './executor.js';
 import { mergedStatsStage } from './partial-stats.js';
@@ -82,8 +82,17 @@ function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
   let bytesDecompressed = 0;
   let rejected = 0;
   let skipped = 0;
+  let digestFilesSkipped = 0;
+  let unknownFilesSkipped = 0;
   const rejectedByCode = new Map<string, number>();
+  const fileFaultsByCode = new Map<string, number>();
+  const firstSkips: Rejection[] = [];
   for (const { counts: c } of results) {
+    digestFilesSkipped += c.digestFilesSkipped;
+    unknownFilesSkipped += c.unknownFilesSkipped;
+    for (const [code, n] of Object.entries(c.fileFaultsByCode))
+      fileFaultsByCode.set(code, (fileFaultsByCode.get(code) ?? 0) + n);
+    for (const r of c.firstSkips) if (firstSkips.length < SKIP_SAMPLES) firstSkips.push(r);
     recordsMatched += c.recordsMatched;
     recordsScanned += c.recordsScanned;
     bytesScanned += c.bytesScanned;
@@ -103,6 +112,10 @@ function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
     rejected,
     skipped,
     rejectedByCode: Object.fromEntries(rejectedByCode),
+    fileFaultsByCode: Object.fromEntries(fileFaultsByCode),
+    digestFilesSkipped,
+    unknownFilesSkipped,
+    firstSkips,
   };
 }
 
@@ -143,6 +156,13 @@ function statisticsOf(counts: PartitionCounts): QueryLogsStatistics {
   for (const [code, n] of Object.entries(counts.rejectedByCode)) {
     (summary.rejectedByCode as Record<string, number>)[code] = n;
   }
+  for (const [code, n] of Object.entries(counts.fileFaultsByCode)) {
+    (summary.fileFaultsByCode as Record<string, number>)[code] = n;
+    summary.fileFaults += n;
+  }
+  summary.digestFilesSkipped = counts.digestFilesSkipped;
+  summary.unknownFilesSkipped = counts.unknownFilesSkipped;
+  summary.rejections.push(...counts.firstSkips);
   return mergeStatistics(
     {
       recordsMatched: counts.recordsMatched,

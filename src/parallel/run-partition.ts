@@ -16,6 +16,7 @@ import { toRawPrefilter } from '../query-logs.js';
 import { type ByteRange, readFileRange } from '../read/file-range.js';
 import { readLogs } from '../read/read-logs.js';
 import type { ReadLogsOptions } from '../read/read-options.js';
+import { type Rejection, SKIP_SAMPLES } from '../read/read-summary.js';
 import { type PartialGroups, partialStatsStage } from './partial-stats.js';
 import type { PartitionQuery, PartitionResult, PartitionTask } from './partition-task.js';
 
@@ -131,8 +132,36 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
       rejected: summary.rejected,
       skipped: summary.skipped,
       rejectedByCode,
+      fileFaultsByCode: definedCounts(summary.fileFaultsByCode),
+      digestFilesSkipped: summary.digestFilesSkipped,
+      unknownFilesSkipped: summary.unknownFilesSkipped,
+      firstSkips: await fileLines(source, summary.rejections.slice(0, SKIP_SAMPLES)),
     },
   };
+}
+
+/**
+ * A byte range numbers its lines from 1: give the located skips file line
+ * numbers (the lines of the file before the range are counted, on this
+ * error path only).
+ */
+async function fileLines(source: PartitionTask['source'], skips: Rejection[]): Promise<Rejection[]> {
+  const range = source.range;
+  if (range === undefined || range.start <= 0 || !skips.some((r) => r.line !== undefined)) return skips;
+  const base = await countLines(source.file, { start: 0, end: range.start });
+  return skips.map((r) => {
+    if (r.line === undefined) return r;
+    const line = r.line + base;
+    // the message ends with its location, `(file, line N, byte M)`
+    const message = r.message.replace(/line \d+(, byte \d+)?\)$/, (_m, byte = '') => `line ${line}${byte})`);
+    return { ...r, line, message };
+  });
+}
+
+function definedCounts(counts: Readonly<Record<string, number | undefined>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [code, n] of Object.entries(counts)) if (n !== undefined) out[code] = n;
+  return out;
 }
 
 /** The number of lines (newlines) in a line-aligned byte range of a file, as the range reader numbers them. */

@@ -5,12 +5,12 @@
  * @module
  */
 import type { LogSource } from '../log-event.js';
-import { type Envelope, jsonRecordEvent, messageEvent } from './build-event.js';
+import { type Envelope, jsonRecordEvent } from './build-event.js';
 import { parseIsoTimestamp } from './iso-timestamp.js';
 import type { FormatHandler } from './json-records.js';
 import { createLineSplitter } from './line-splitter.js';
 import type { LogFormat } from './log-format.js';
-import type { RecordSink } from './record-sink.js';
+import { emitMessage, type RecordSink } from './record-sink.js';
 
 /** Splits one RFC 4180 row (quotes doubled inside quoted fields); `undefined` if a quote is unterminated. */
 export function parseCsvRow(row: string): string[] | undefined {
@@ -223,7 +223,7 @@ export function createTableHandler(sink: RecordSink, format: LogFormat, startOff
     const message = fields['@message'];
     if (message !== undefined) {
       if (!sink.candidateText(message)) return;
-      sink.emit(messageEvent(sink, message, env, source));
+      emitMessage(sink, message, env, source);
     } else {
       const text = JSON.stringify(fields);
       if (!sink.candidateText(text)) return;

@@ -14,6 +14,11 @@ export {
 export { parseIsoTimestamp } from './iso-timestamp.js';
 export { type DetectedFormat, LOG_FORMATS, type LogFormat } from './log-format.js';
 export { type LogReader, readLogs } from './read-logs.js';
-export { DEFAULT_MAX_LINE_BYTES, type RawPrefilter, type ReadLogsOptions } from './read-options.js';
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_RECORD_VALUES,
+  type RawPrefilter,
+  type ReadLogsOptions,
+} from './read-options.js';
 export { type FileSummary, MAX_KEPT_REJECTIONS, type ReadSummary, type Rejection } from './read-summary.js';
 export type { LogInput } from './sources.js';

@@ -23,6 +23,8 @@ export const INPUT_ERROR_CODES = Object.freeze({
   bad_gzip: 'The input starts with the gzip magic bytes but its compressed data is corrupt.',
   invalid_utf8: 'A record contains bytes that are not valid UTF-8.',
   line_too_long: 'A single line or record is larger than the maxLineBytes limit.',
+  record_too_complex:
+    'A record holds more JSON values than the maxRecordValues limit: parsing it would build far more memory than its size.',
   bad_csv_row: 'A CSV row has an unterminated quoted field or cannot be parsed.',
   bad_record:
     'A record has the right syntax but not the shape its format requires (e.g. a non-string message).',

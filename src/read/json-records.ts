@@ -8,11 +8,11 @@
  */
 import type { LogSource } from '../log-event.js';
 import { classifyRecord } from '../schema/classify.js';
-import { type Envelope, isObject, jsonRecordEvent, messageEvent, own } from './build-event.js';
+import { type Envelope, isObject, jsonRecordEvent, own } from './build-event.js';
 import { timeValueToMs } from './iso-timestamp.js';
 import { createJsonScanner, type KeyDecision } from './json-scanner.js';
 import { createLineSplitter } from './line-splitter.js';
-import type { RecordSink } from './record-sink.js';
+import { emitMessage, type RecordSink } from './record-sink.js';
 
 /** A push-based format handler. */
 export interface FormatHandler {
@@ -53,7 +53,7 @@ function insightsRow(sink: RecordSink, fields: Record<string, unknown>, source: 
   if (typeof fields['@log'] === 'string') env.logGroup = fields['@log'];
   if (typeof message === 'string') {
     if (!sink.candidateText(message)) return;
-    sink.emit(messageEvent(sink, message, env, source));
+    emitMessage(sink, message, env, source);
   } else if (isObject(message)) {
     const text = JSON.stringify(message);
     if (!sink.candidateText(text)) return;
@@ -86,6 +86,7 @@ function handleElement(
       if (isObject(value) && typeof own(value, 'CloudTrailEvent') === 'string') {
         const inner = own(value, 'CloudTrailEvent') as string;
         if (!counted && !sink.candidateText(inner)) return;
+        if (sink.tooComplex(inner, 0, inner.length, source.line, source.offset)) return;
         let record: unknown;
         try {
           record = JSON.parse(inner);
@@ -122,7 +123,7 @@ function handleElement(
         const group = envelope ? own(envelope, 'logGroup') : undefined;
         const owner = envelope ? own(envelope, 'owner') : undefined;
         if (typeof group === 'string') env.logGroup = typeof owner === 'string' ? `${owner}:${group}` : group;
-        sink.emit(messageEvent(sink, message, env, source));
+        emitMessage(sink, message, env, source);
         return;
       }
       if (!counted) sink.count();
@@ -130,7 +131,7 @@ function handleElement(
       return;
     }
     case 'results':
-      if (!counted) sink.count();
+      // (insightsRow counts the row as a candidate)
       insightsRow(sink, fieldsOf(value), source);
       return;
     case '':
@@ -218,9 +219,10 @@ export function createNdjsonHandler(sink: RecordSink, startOffset: number): Form
     let s = start;
     while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;
     if (s === end) return;
-    if (!sink.candidate(bytes, start, end)) return;
+    if (!sink.candidate(bytes, start, end, 'json')) return;
     const text = sink.decode(bytes, start, end, line, offset);
     if (text === undefined) return;
+    if (sink.tooComplex(bytes, start, end, line, offset)) return;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -258,8 +260,9 @@ export function createNdjsonHandler(sink: RecordSink, startOffset: number): Form
             let s = start;
             while (s < end && (bytes[s] === 32 || bytes[s] === 9)) s++;
             if (s === end) return;
-            if (bytes[s] === 123) sink.prefilteredRecord();
-            else onLine(bytes, start, end, line, offset);
+            // a JSON record is dropped unread only when it is well-formed and not a container
+            if (bytes[s] === 123 && sink.prefilteredRecord(bytes, s, end)) return;
+            onLine(bytes, start, end, line, offset);
           },
         }),
   });
@@ -308,11 +311,17 @@ export function createJsonDocumentHandler(sink: RecordSink, startOffset: number)
           return;
         }
         const raw = RAW_RECORD_KEYS.has(key);
-        if (raw && !sink.candidate(bytes, start, end)) return;
+        if (raw && !sink.candidate(bytes, start, end, key === '' ? 'json' : 'json-value')) return;
         const text = sink.decode(bytes, start, end, line, offset);
         if (text === undefined) {
           if (!raw) sink.count();
           return;
+        }
+        if (end - start >= 2 * sink.maxRecordValues) {
+          // (a raw element is counted already; any other is counted where it is handled)
+          if (!raw) sink.count();
+          if (sink.tooComplex(bytes, start, end, line, offset)) return;
+          if (!raw) sink.uncount();
         }
         let value: unknown;
         try {
@@ -342,6 +351,11 @@ export function createJsonDocumentHandler(sink: RecordSink, startOffset: number)
         if (text === undefined) {
           sink.count();
           return;
+        }
+        if (end - start >= 2 * sink.maxRecordValues) {
+          sink.count();
+          if (sink.tooComplex(bytes, start, end, line, offset)) return;
+          sink.uncount();
         }
         let value: unknown;
         try {

@@ -432,7 +432,9 @@ export function createJsonScanner(options: JsonScannerOptions): JsonScanner {
         handlers.onError('truncated_json', elemLine, elemOffset);
       } else if (depth > 0 || inStr) {
         if (inElem) handlers.onError('truncated_json', elemLine, elemOffset);
-        else handlers.onError('truncated_json', docLine, docOffset);
+        else if (mode === CAPTURE) handlers.onError('truncated_json', docLine, docOffset);
+        // a container whose elements were all complete: the document is cut where the input ends
+        else handlers.onError('truncated_json', line, base);
       }
       resetDoc();
       depth = 0;

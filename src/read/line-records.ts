@@ -7,12 +7,12 @@
  * @module
  */
 import type { LogSource } from '../log-event.js';
-import { type Envelope, legacyAuditEvent, messageEvent } from './build-event.js';
+import { type Envelope, legacyAuditEvent } from './build-event.js';
 import { parseIsoTimestamp } from './iso-timestamp.js';
 import type { FormatHandler } from './json-records.js';
 import { createLineSplitter } from './line-splitter.js';
 import type { LogFormat } from './log-format.js';
-import type { RecordSink } from './record-sink.js';
+import { emitMessage, type RecordSink } from './record-sink.js';
 
 /** Where a record's message starts in its first line, and the envelope it gives. */
 interface Header {
@@ -154,7 +154,7 @@ export function createLineRecordHandler(
       env.logStream === undefined && sink.pathStream !== undefined
         ? { ...env, logStream: sink.pathStream }
         : env;
-    sink.emit(messageEvent(sink, message, e, source, end - start));
+    emitMessage(sink, message, e, source, end - start);
   }
 
   function flush(): void {
@@ -284,7 +284,7 @@ export function createTextOutputHandler(sink: RecordSink, startOffset: number): 
         return;
       }
       if (!sink.candidateText(message)) return;
-      sink.emit(messageEvent(sink, message, env, source));
+      emitMessage(sink, message, env, source);
     },
   });
 }

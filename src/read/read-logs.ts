@@ -15,7 +15,7 @@ import { InputError } from './input-error.js';
 import { createJsonDocumentHandler, createNdjsonHandler, type FormatHandler } from './json-records.js';
 import { createLineRecordHandler, createTextOutputHandler } from './line-records.js';
 import type { LogFormat } from './log-format.js';
-import { DEFAULT_MAX_LINE_BYTES, type ReadLogsOptions } from './read-options.js';
+import { DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECORD_VALUES, type ReadLogsOptions } from './read-options.js';
 import { createSummary, type FileSummary, type ReadSummary, resetSummary } from './read-summary.js';
 import { createRecordSink, isRecorded, type RecordSink, recordRejection } from './record-sink.js';
 import {
@@ -24,6 +24,7 @@ import {
   expandInputs,
   type LogInput,
   SEARCH_READ_CHUNK,
+  type WalkContext,
 } from './sources.js';
 
 /**
@@ -109,6 +110,7 @@ interface RunState {
   readonly throwOnError: boolean;
   readonly maxLineBytes: number;
   readonly kinds: ReadonlySet<LogKind> | undefined;
+  readonly walk: WalkContext;
   sourceIndex: number;
 }
 
@@ -117,9 +119,10 @@ function checkAbort(options: ReadLogsOptions): void {
   if (signal?.aborted) throw new InputError('aborted', 'reading was aborted', {}, { cause: signal.reason });
 }
 
+/** A fault of a whole source (unreadable path, damaged gzip, unknown format): counted apart from records. */
 function fault(state: RunState, fileSummary: FileSummary | undefined, error: unknown): void {
   if (!(error instanceof InputError) || error.code === 'aborted') throw error;
-  recordRejection(state.summary, fileSummary, error);
+  recordRejection(state.summary, fileSummary, error, 'file');
   if (state.throwOnError) throw error;
 }
 
@@ -139,6 +142,10 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
     bytesDecompressed: 0,
   };
   summary.files.push(fileSummary);
+  if (source.fault !== undefined) {
+    fault(state, fileSummary, source.fault); // a path the walk could not read
+    return;
+  }
   // a byte range of a file (see ReadLogsOptions.range): its lines only, offsets stay file offsets
   const ranged =
     options.range !== undefined && file !== undefined ? readFileRange(file, options.range) : undefined;
@@ -205,6 +212,7 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
       out,
       throwOnError: state.throwOnError,
       maxLineBytes: state.maxLineBytes,
+      maxRecordValues: options.maxRecordValues ?? DEFAULT_MAX_RECORD_VALUES,
       prefilter: options.prefilter,
       kinds: state.kinds,
       build: {
@@ -261,7 +269,7 @@ async function* runBatches(
 ): AsyncGenerator<readonly LogEvent[]> {
   for (const input of inputs) {
     checkAbort(state.options);
-    const it = expandInputs([input])[Symbol.asyncIterator]();
+    const it = expandInputs([input], state.walk)[Symbol.asyncIterator]();
     try {
       while (true) {
         let r: IteratorResult<ChunkSource>;
@@ -315,6 +323,12 @@ export function readLogs(input: LogInput | readonly LogInput[], options: ReadLog
       throwOnError: (options.onError ?? 'throw') === 'throw',
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       kinds: options.kinds === undefined ? undefined : new Set(options.kinds),
+      // the walk adds its counts to the summary itself
+      walk: {
+        counts: summary,
+        ...(options.includeDotFiles === undefined ? {} : { includeDotFiles: options.includeDotFiles }),
+        ...(options.walkFs === undefined ? {} : { fs: options.walkFs }),
+      },
       sourceIndex: 0,
     };
   };

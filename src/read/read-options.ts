@@ -5,6 +5,7 @@
  */
 import type { LogKind } from '../log-event.js';
 import type { LogFormat } from './log-format.js';
+import type { WalkFs } from './sources.js';
 
 /**
  * A cheap test on the raw bytes of a candidate record, run before any
@@ -32,6 +33,14 @@ export interface ReadLogsOptions {
   readonly onError?: 'throw' | 'skip';
   /** Largest line or single JSON value kept, in bytes (default 64 MiB). */
   readonly maxLineBytes?: number;
+  /**
+   * Largest number of JSON values (objects, arrays, strings, numbers,
+   * literals) one record may hold; a record with more is rejected
+   * (`record_too_complex`) before `JSON.parse` builds it, because what
+   * `JSON.parse` allocates grows with the values, not the bytes (a 63 MB line
+   * of 8 million `{}` builds 700 MB). Default {@link DEFAULT_MAX_RECORD_VALUES}.
+   */
+  readonly maxRecordValues?: number;
   /** Force a format instead of detecting it from content. */
   readonly format?: LogFormat;
   /** `@logStream` for every event, overriding the envelope, path or inference. */
@@ -61,6 +70,18 @@ export interface ReadLogsOptions {
   readonly skipUnknownFormats?: boolean;
   /** Year for raw klog lines that have no CloudWatch timestamp (klog headers carry none). */
   readonly klogYear?: number;
+  /**
+   * Read files and directories whose name starts with `.` inside walked
+   * directories and globs (they are skipped and counted in
+   * `summary.dotFilesSkipped` by default). @defaultValue false
+   */
+  readonly includeDotFiles?: boolean;
+  /**
+   * The file-system calls of directory walks (a seam for tests).
+   *
+   * @internal
+   */
+  readonly walkFs?: WalkFs;
 }
 
 /**
@@ -74,3 +95,16 @@ export interface ReadLogsOptions {
  * ```
  */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Default `maxRecordValues`: 1,000,000 JSON values in one record (at most
+ * about 90 MB of parsed objects; a Kubernetes audit event holds 50–300, a
+ * `RequestResponse` list of a thousand pods a few hundred thousand).
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MAX_RECORD_VALUES; //=> 1000000
+ * readLogs('huge-lists.log', { maxRecordValues: 4 * DEFAULT_MAX_RECORD_VALUES });
+ * ```
+ */
+export const DEFAULT_MAX_RECORD_VALUES = 1_000_000;

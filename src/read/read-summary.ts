@@ -9,6 +9,8 @@ import type { LogFormat } from './log-format.js';
 /** One rejected record or file, located. */
 export interface Rejection {
   readonly code: InputErrorCode;
+  /** `'file'` for a fault of a whole source (see {@link ReadSummary.fileFaults}); absent for a record. */
+  readonly level?: 'file';
   readonly message: string;
   readonly file?: string;
   readonly line?: number;
@@ -40,9 +42,14 @@ export interface FileSummary {
 /**
  * The summary of a read, complete once iteration ends. Counts are exact; the
  * list of rejections keeps the first {@link MAX_KEPT_REJECTIONS} locations.
+ *
+ * The records add up: `recordsRead = eventsEmitted + prefiltered +
+ * filteredByKind + skipped + rejected`. Faults of a whole file or directory
+ * (unreadable, damaged gzip, unknown format) are not records: they are
+ * counted in `fileFaults`, apart.
  */
 export interface ReadSummary {
-  /** Candidate records seen: every line, array element or CSV row that could become an event. */
+  /** Records seen: every line, array element or CSV row that could become an event, including those skipped or rejected. */
   recordsRead: number;
   /** Events yielded. */
   eventsEmitted: number;
@@ -52,11 +59,19 @@ export interface ReadSummary {
   filteredByKind: number;
   /** Records skipped on purpose: CloudWatch `CONTROL_MESSAGE`s, CSV header rows and the like are not counted; blank lines are not records. */
   skipped: number;
-  /** Rejections (faults under `onError: 'skip'`) by code. Exact. */
+  /** Rejected records (record faults under `onError: 'skip'`) by code. Exact. */
   rejectedByCode: Partial<Record<InputErrorCode, number>>;
-  /** Total rejections. */
+  /** Rejected records. */
   rejected: number;
-  /** The first rejections, located. */
+  /**
+   * Faults of a whole source: a file or directory that could not be read, a
+   * damaged or cut-off gzip stream, an unrecognised format (records read from
+   * the file before the fault still count as records).
+   */
+  fileFaults: number;
+  /** {@link ReadSummary.fileFaults} by code. Exact. */
+  fileFaultsByCode: Partial<Record<InputErrorCode, number>>;
+  /** The first rejections and file faults, located, in the order they happened. */
   rejections: Rejection[];
   /** True when more rejections happened than `rejections` keeps. */
   rejectionsTruncated: boolean;
@@ -72,6 +87,12 @@ export interface ReadSummary {
   digestFilesSkipped: number;
   /** Files found by a walk or glob whose format was not recognised (skipped, not errors). */
   unknownFilesSkipped: number;
+  /** Names starting with `.` a directory walk passed over (see `includeDotFiles`). */
+  dotFilesSkipped: number;
+  /** Symbolic links a directory walk did not follow because they lead into a directory it is already walking. */
+  symlinksSkipped: number;
+  /** FIFOs, sockets and devices a directory walk passed over. */
+  specialFilesSkipped: number;
 }
 
 /**
@@ -86,6 +107,17 @@ export interface ReadSummary {
  */
 export const MAX_KEPT_REJECTIONS = 1000;
 
+/**
+ * How many located skips query statistics carry (`firstSkips`): enough for a
+ * summary line to say where to look.
+ *
+ * @example
+ * ```ts
+ * SKIP_SAMPLES; //=> 5
+ * ```
+ */
+export const SKIP_SAMPLES = 5;
+
 /** Creates an empty summary. */
 export function createSummary(): ReadSummary {
   return {
@@ -96,6 +128,8 @@ export function createSummary(): ReadSummary {
     skipped: 0,
     rejectedByCode: Object.create(null) as Partial<Record<InputErrorCode, number>>,
     rejected: 0,
+    fileFaults: 0,
+    fileFaultsByCode: Object.create(null) as Partial<Record<InputErrorCode, number>>,
     rejections: [],
     rejectionsTruncated: false,
     eventsWithoutTimestamp: 0,
@@ -104,6 +138,9 @@ export function createSummary(): ReadSummary {
     files: [],
     digestFilesSkipped: 0,
     unknownFilesSkipped: 0,
+    dotFilesSkipped: 0,
+    symlinksSkipped: 0,
+    specialFilesSkipped: 0,
   };
 }
 

@@ -5,22 +5,42 @@
  * @module
  */
 import { isUtf8 } from 'node:buffer';
-import type { LogEvent, LogKind } from '../log-event.js';
-import type { BuildContext } from './build-event.js';
+import type { LogEvent, LogKind, LogSource } from '../log-event.js';
+import { type BuildContext, type Envelope, messageEvent } from './build-event.js';
 import { type ChunkSearch, canSearchChunks } from './chunk-search.js';
 import { InputError, type InputErrorCode } from './input-error.js';
+import { checkJson, JSON_TOO_COMPLEX } from './json-check.js';
 import type { RawPrefilter } from './read-options.js';
 import { type FileSummary, MAX_KEPT_REJECTIONS, type ReadSummary } from './read-summary.js';
 
 /** Everything a format handler needs. */
 export interface RecordSink extends BuildContext {
   readonly maxLineBytes: number;
-  /** Counts a candidate record and runs the prefilter on its raw bytes; `false` means drop it. */
-  candidate(bytes: Uint8Array, start: number, end: number): boolean;
+  /**
+   * Counts a candidate record and runs the prefilter on its raw bytes;
+   * `false` means drop it. A record the prefilter would drop is kept when it
+   * is not well-formed as `check` says (`'utf8'`: valid UTF-8; `'json'`: a
+   * JSON text, not a container of records; `'json-value'`: a JSON text), so
+   * that the normal path rejects it exactly as without the prefilter.
+   */
+  candidate(bytes: Uint8Array, start: number, end: number, check?: WellFormed): boolean;
   /** The prefilter's chunk-level search, when it has one (see {@link ChunkSearch}). */
   readonly searchChunk: ChunkSearch | undefined;
-  /** Counts a record that the chunk-level search ruled out (as `candidate` returning `false`). */
-  prefilteredRecord(): void;
+  /**
+   * Counts a JSON line that the chunk-level search ruled out (as `candidate`
+   * returning `false`) and returns `true`; returns `false`, counting nothing,
+   * when the line is not a well-formed JSON record (the caller takes the
+   * normal path).
+   */
+  prefilteredRecord(bytes: Uint8Array, start: number, end: number): boolean;
+  /** Largest number of JSON values one record may hold (see `ReadLogsOptions.maxRecordValues`). */
+  readonly maxRecordValues: number;
+  /**
+   * Rejects (`record_too_complex`) a record whose JSON text holds more than
+   * `maxRecordValues` values, before `JSON.parse` builds it; `true` when it
+   * did. Cheap: only texts of at least twice that many bytes are scanned.
+   */
+  tooComplex(bytes: Uint8Array | string, start: number, end: number, line?: number, offset?: number): boolean;
   /** Like {@link RecordSink.candidate} for a message that is already a string. */
   candidateText(text: string): boolean;
   /** Decodes UTF-8, rejecting invalid bytes (`invalid_utf8`); `undefined` when rejected. */
@@ -41,6 +61,15 @@ export interface RecordSink extends BuildContext {
   digest(): void;
 }
 
+/** What {@link RecordSink.candidate} checks on a record the prefilter drops. */
+export type WellFormed = 'utf8' | 'json' | 'json-value';
+
+function wellFormed(bytes: Uint8Array, start: number, end: number, check: WellFormed): boolean {
+  if (check === 'utf8') return isUtf8(bytes.subarray(start, end));
+  const r = checkJson(bytes, start, end);
+  return check === 'json' ? r >= 0 && r % 2 === 0 : r >= 0;
+}
+
 /** Settings of {@link createRecordSink}. */
 export interface RecordSinkSettings {
   readonly summary: ReadSummary;
@@ -48,6 +77,7 @@ export interface RecordSinkSettings {
   readonly out: LogEvent[];
   readonly throwOnError: boolean;
   readonly maxLineBytes: number;
+  readonly maxRecordValues: number;
   readonly prefilter: RawPrefilter | undefined;
   readonly kinds: ReadonlySet<LogKind> | undefined;
   readonly build: Omit<BuildContext, 'missingTime'>;
@@ -63,19 +93,31 @@ export function isRecorded(error: InputError): boolean {
   return recorded.has(error);
 }
 
-/** Records a rejection in the summary (exact counts, capped location list). */
+/**
+ * Records a rejection in the summary (exact counts, capped location list):
+ * a record's (`level` `'record'`), or a whole source's (`'file'`, counted in
+ * `fileFaults`).
+ */
 export function recordRejection(
   summary: ReadSummary,
   fileSummary: FileSummary | undefined,
   error: InputError,
+  level: 'record' | 'file' = 'record',
 ): void {
   recorded.add(error);
-  summary.rejected++;
-  summary.rejectedByCode[error.code] = (summary.rejectedByCode[error.code] ?? 0) + 1;
-  if (fileSummary !== undefined) fileSummary.rejected++;
+  if (level === 'file') {
+    summary.fileFaults++;
+    summary.fileFaultsByCode[error.code] = (summary.fileFaultsByCode[error.code] ?? 0) + 1;
+    if (fileSummary !== undefined) fileSummary.skipped ??= error.code;
+  } else {
+    summary.rejected++;
+    summary.rejectedByCode[error.code] = (summary.rejectedByCode[error.code] ?? 0) + 1;
+    if (fileSummary !== undefined) fileSummary.rejected++;
+  }
   if (summary.rejections.length < MAX_KEPT_REJECTIONS) {
     summary.rejections.push({
       code: error.code,
+      ...(level === 'file' ? { level } : {}),
       message: error.message,
       ...(error.file === undefined ? {} : { file: error.file }),
       ...(error.line === undefined ? {} : { line: error.line }),
@@ -97,19 +139,42 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
     missingTime() {
       summary.eventsWithoutTimestamp++;
     },
-    candidate(bytes, start, end) {
+    maxRecordValues: s.maxRecordValues,
+    candidate(bytes, start, end, check = 'utf8') {
       summary.recordsRead++;
       fileSummary.records++;
-      if (prefilter !== undefined && !prefilter.test(bytes, start, end)) {
+      if (
+        prefilter !== undefined &&
+        !prefilter.test(bytes, start, end) &&
+        wellFormed(bytes, start, end, check)
+      ) {
         summary.prefiltered++;
         return false;
       }
       return true;
     },
-    prefilteredRecord() {
+    prefilteredRecord(bytes, start, end) {
+      if (!wellFormed(bytes, start, end, 'json')) return false;
       summary.recordsRead++;
       fileSummary.records++;
       summary.prefiltered++;
+      return true;
+    },
+    tooComplex(text, start, end, line, offset) {
+      const max = s.maxRecordValues;
+      // a value takes at least one byte and one separator
+      if (end - start < 2 * max) return false;
+      const bytes = typeof text === 'string' ? encoder.encode(text.slice(start, end)) : text;
+      const from = typeof text === 'string' ? 0 : start;
+      const to = typeof text === 'string' ? bytes.length : end;
+      if (checkJson(bytes, from, to, max) !== JSON_TOO_COMPLEX) return false;
+      sink.reject(
+        'record_too_complex',
+        `a record of ${end - start} bytes holds more than ${max} JSON values (maxRecordValues)`,
+        line,
+        offset,
+      );
+      return true;
     },
     candidateText(text) {
       summary.recordsRead++;
@@ -176,6 +241,8 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
       fileSummary.records--;
     },
     skipRecord() {
+      summary.recordsRead++;
+      fileSummary.records++;
       summary.skipped++;
     },
     digest() {
@@ -183,4 +250,25 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
     },
   };
   return sink;
+}
+
+/**
+ * Emits the event of a text message (see `messageEvent`), unless the message
+ * is JSON that holds more than `maxRecordValues` values: that record is
+ * rejected (`record_too_complex`) before it is parsed.
+ */
+export function emitMessage(
+  sink: RecordSink,
+  message: string,
+  env: Envelope,
+  source: LogSource,
+  messageBytes?: number,
+): void {
+  const first = message.charCodeAt(0);
+  if (
+    (first === 123 || first === 91) &&
+    sink.tooComplex(message, 0, message.length, source.line, source.offset)
+  )
+    return;
+  sink.emit(messageEvent(sink, message, env, source, messageBytes));
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Dirent } from 'node:fs';
 import { open, opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,6 +32,8 @@ export interface ChunkSource {
   readonly file?: string;
   /** True when the file was found by a directory walk or a glob (unknown formats are skipped, not errors). */
   readonly discovered: boolean;
+  /** Set when the walk could not read this path: opening the source throws it. */
+  readonly fault?: InputError;
   /**
    * Opens the source; closing the iterator closes the file. `maxChunkBytes`
    * caps the size of a file read (default {@link DEFAULT_READ_CHUNK}).
@@ -143,24 +146,127 @@ async function* iterateWebStream(stream: ReadableStream<Uint8Array>): AsyncGener
   }
 }
 
-async function* walkDirectory(dir: string): AsyncGenerator<string> {
-  let names: { name: string; isDir: boolean; isFile: boolean }[];
+/**
+ * The file-system calls a directory walk makes; a seam for tests (a test run
+ * as root cannot make `chmod 000` deny anything).
+ *
+ * @internal
+ */
+export interface WalkFs {
+  opendir(path: string): Promise<AsyncIterable<Dirent>>;
+  stat(path: string): Promise<{ isDirectory(): boolean; isFile(): boolean; dev: number; ino: number }>;
+}
+
+/** What a directory walk passed over on purpose, counted (see docs/formats.md, Directory walks). */
+export interface WalkCounts {
+  /** Files and directories whose name starts with `.` (not read unless `includeDotFiles`). */
+  dotFilesSkipped: number;
+  /** Symbolic links to a directory already being walked (loops, and a second way into one tree). */
+  symlinksSkipped: number;
+  /** FIFOs, sockets and devices (reading one could block forever). */
+  specialFilesSkipped: number;
+}
+
+/**
+ * Settings of a walk: the file system, whether dot-files are read, and the
+ * counts to add to.
+ *
+ * @internal
+ */
+export interface WalkContext {
+  readonly fs?: WalkFs;
+  readonly includeDotFiles?: boolean;
+  readonly counts?: WalkCounts;
+}
+
+const nodeFs: WalkFs = { opendir, stat };
+
+/** One entry a walk found: a file to read, or a path it could not read (a fault to count, not an end). */
+type WalkEntry = { readonly file: string } | { readonly fault: InputError };
+
+interface WalkState {
+  readonly fs: WalkFs;
+  readonly dots: boolean;
+  readonly counts: WalkCounts;
+  /** `dev:ino` of the directories on the current path: a symlink back into one is a loop. */
+  readonly active: Set<string>;
+}
+
+/**
+ * Walks a directory tree in name order. An unreadable directory is yielded
+ * as a fault and the walk goes on with its siblings; symlinks are followed
+ * (a link to a directory being walked is skipped and counted); dot-files and
+ * special files are skipped and counted.
+ */
+async function* walkDirectory(dir: string, state: WalkState): AsyncGenerator<WalkEntry> {
+  let names: { name: string; isDir: boolean; isFile: boolean; isLink: boolean }[];
   try {
-    const d = await opendir(dir);
+    const d = await state.fs.opendir(dir);
     names = [];
     for await (const entry of d) {
-      names.push({ name: entry.name, isDir: entry.isDirectory(), isFile: entry.isFile() });
+      names.push({
+        name: entry.name,
+        isDir: entry.isDirectory(),
+        isFile: entry.isFile(),
+        isLink: entry.isSymbolicLink(),
+      });
     }
   } catch (e) {
-    throw unreadable(dir, e);
+    yield { fault: unreadable(dir, e) };
+    return;
   }
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of names) {
-    if (entry.name.startsWith('.')) continue;
+    if (!state.dots && entry.name.startsWith('.')) {
+      state.counts.dotFilesSkipped++;
+      continue;
+    }
     const path = join(dir, entry.name);
-    if (entry.isDir) yield* walkDirectory(path);
-    else if (entry.isFile) yield path;
+    let isDir = entry.isDir;
+    let isFile = entry.isFile;
+    let key: string | undefined;
+    if (entry.isLink || isDir) {
+      let info: Awaited<ReturnType<WalkFs['stat']>>;
+      try {
+        info = await state.fs.stat(path); // follows the link
+      } catch (e) {
+        yield { fault: unreadable(path, e) }; // a dangling link, or a directory gone since it was listed
+        continue;
+      }
+      isDir = info.isDirectory();
+      isFile = info.isFile();
+      if (isDir) key = `${info.dev}:${info.ino}`;
+    }
+    if (isDir) {
+      if (key !== undefined && state.active.has(key)) {
+        state.counts.symlinksSkipped++;
+        continue;
+      }
+      if (key !== undefined) state.active.add(key);
+      try {
+        yield* walkDirectory(path, state);
+      } finally {
+        if (key !== undefined) state.active.delete(key);
+      }
+    } else if (isFile) {
+      yield { file: path };
+    } else {
+      state.counts.specialFilesSkipped++;
+    }
   }
+}
+
+/**
+ * Empty walk counts.
+ *
+ * @example
+ * ```ts
+ * createWalkCounts().dotFilesSkipped //=> 0
+ * ```
+ * @internal
+ */
+export function createWalkCounts(): WalkCounts {
+  return { dotFilesSkipped: 0, symlinksSkipped: 0, specialFilesSkipped: 0 };
 }
 
 function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
@@ -189,15 +295,36 @@ function fileSource(file: string, discovered: boolean): ChunkSource {
   return { file, discovered, open: (maxChunkBytes) => readFileChunks(file, maxChunkBytes) };
 }
 
-async function* expandPath(path: string): AsyncGenerator<ChunkSource> {
-  let info: Awaited<ReturnType<typeof stat>> | undefined;
+/** A source that fails when opened: a path the walk could not read, counted where files are. */
+function faultSource(error: InputError): ChunkSource {
+  return {
+    ...(error.file === undefined ? {} : { file: error.file }),
+    discovered: true,
+    fault: error,
+    open: () => {
+      throw error;
+    },
+  };
+}
+
+async function* expandPath(path: string, walk: WalkContext): AsyncGenerator<ChunkSource> {
+  const fs = walk.fs ?? nodeFs;
+  let info: Awaited<ReturnType<WalkFs['stat']>> | undefined;
   try {
-    info = await stat(path);
+    info = await fs.stat(path);
   } catch (e) {
     if (!GLOB_CHARS.test(path)) throw unreadable(path, e);
   }
   if (info?.isDirectory()) {
-    for await (const file of walkDirectory(path)) yield fileSource(file, true);
+    const state: WalkState = {
+      fs,
+      dots: walk.includeDotFiles === true,
+      counts: walk.counts ?? createWalkCounts(),
+      active: new Set([`${info.dev}:${info.ino}`]),
+    };
+    for await (const entry of walkDirectory(path, state)) {
+      yield 'file' in entry ? fileSource(entry.file, true) : faultSource(entry.fault);
+    }
     return;
   }
   if (info !== undefined) {
@@ -206,7 +333,11 @@ async function* expandPath(path: string): AsyncGenerator<ChunkSource> {
   }
   // (loaded on first use: most inputs are plain paths)
   const { glob } = await import('tinyglobby');
-  const matches = await glob(path, { onlyFiles: true, dot: false, expandDirectories: false });
+  const matches = await glob(path, {
+    onlyFiles: true,
+    dot: walk.includeDotFiles === true,
+    expandDirectories: false,
+  });
   if (matches.length === 0) throw new InputError('bad_input', `the glob ${path} matched no files`);
   matches.sort();
   for (const file of matches) yield fileSource(file, true);
@@ -216,15 +347,18 @@ async function* expandPath(path: string): AsyncGenerator<ChunkSource> {
  * Expands inputs into chunk sources lazily (a directory is walked as it is
  * read).
  */
-export async function* expandInputs(inputs: readonly LogInput[]): AsyncGenerator<ChunkSource> {
+export async function* expandInputs(
+  inputs: readonly LogInput[],
+  walk: WalkContext = {},
+): AsyncGenerator<ChunkSource> {
   for (const input of inputs) {
     if (typeof input === 'string') {
       if (input === '-') yield { discovered: false, open: () => iterateChunks(process.stdin) };
-      else yield* expandPath(input);
+      else yield* expandPath(input, walk);
     } else if (input instanceof URL) {
       if (input.protocol !== 'file:')
         throw new InputError('bad_input', `only file: URLs are supported, got ${input.protocol}`);
-      yield* expandPath(fileURLToPath(input));
+      yield* expandPath(fileURLToPath(input), walk);
     } else if (isBytes(input)) {
       yield { discovered: false, open: () => iterateChunks([input]) };
     } else if (input instanceof Readable || isAsyncIterable(input)) {

@@ -163,7 +163,7 @@ describe('golden: the built CLI on samples/', { timeout: 180_000 }, () => {
   test('every query run ends with a one-line summary on stderr; --quiet removes it', async () => {
     const loud = await runBuiltCli(['query', FIVE_XX, 'samples/incident/cloudwatch-export', '-f', 'csv']);
     expect(loud.stderr).toMatch(
-      /^kubetrail: 7 rows; [\d,]+ records scanned \([\d.]+ [kM]?B\), 7 matched, \d+ skipped in [\d.]+s\n$/,
+      /^kubetrail: 7 rows; [\d,]+ records scanned \([\d.]+ [kM]?B\), 7 matched, \d+ skipped(; \d+ files? skipped \([^)]*\))? in [\d.]+s\n$/,
     );
     const quiet = await runBuiltCli([
       'query',

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { type ReadLogsOptions, readLogs } from '../../src/read/index.js';
+import { expectConserved } from './conservation.js';
 import { asAsync, cut } from './cut-chunks.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
@@ -15,7 +16,9 @@ async function collect(
   options: ReadLogsOptions = {},
 ): Promise<LogEvent[]> {
   const events: LogEvent[] = [];
-  for await (const e of readLogs(input, { klogYear: 2024, ...options })) events.push(e);
+  const reader = readLogs(input, { klogYear: 2024, ...options });
+  for await (const e of reader) events.push(e);
+  expectConserved(reader.summary);
   return events;
 }
 

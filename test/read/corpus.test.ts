@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { detectFileFormat, type LogFormat, readLogs } from '../../src/read/index.js';
 import { corpusPath, fixturePath } from '../shared-data.js';
+import { expectConserved } from './conservation.js';
 
 const corpus = corpusPath();
 
@@ -108,6 +109,7 @@ describe('every corpus file', () => {
     expect(reader.summary.eventsEmitted).toBe(n);
     expect(reader.summary.rejected).toBe(0);
     expect(reader.summary.digestFilesSkipped).toBe(format === 'cloudtrail-digest' ? 1 : 0);
+    expectConserved(reader.summary);
   });
 });
 
@@ -122,6 +124,7 @@ describe('corpus directories, walked', () => {
     expect(n).toBe(expected);
     expect(reader.summary.unknownFilesSkipped).toBe(inDir.filter((f) => f.format === 'unknown').length);
     expect(reader.summary.files.length).toBe(inDir.length);
+    expectConserved(reader.summary);
   });
 });
 

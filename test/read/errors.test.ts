@@ -12,6 +12,7 @@ import {
   type ReadLogsOptions,
   readLogs,
 } from '../../src/read/index.js';
+import { expectConserved } from './conservation.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'kubetrail-errors-'));
@@ -36,8 +37,12 @@ async function readAll(input: Parameters<typeof readLogs>[0], options?: ReadLogs
   } catch (e) {
     error = e;
   }
+  expectConserved(reader.summary);
   return { events, error, summary: reader.summary };
 }
+
+/** Codes of faults of a whole source, counted in `fileFaults` rather than as records. */
+const FILE_LEVEL = new Set(['truncated_gzip', 'bad_gzip', 'unreadable_file', 'unknown_format']);
 
 const bigNdjson = Array.from({ length: 2000 }, (_, i) => A1.replace('"a1"', `"id-${i}"`)).join('\n');
 const truncatedGz = (() => {
@@ -181,7 +186,8 @@ describe.each(cases)('$name', (c) => {
     if (c.line !== undefined) expect(e.line).toBe(c.line);
     if (c.byteOffset !== undefined) expect(e.byteOffset).toBe(c.byteOffset);
     if (c.before >= 0) expect(events).toHaveLength(c.before);
-    expect(summary.rejectedByCode[c.code]).toBe(1);
+    const byCode = FILE_LEVEL.has(c.code) ? summary.fileFaultsByCode : summary.rejectedByCode;
+    expect(byCode[c.code]).toBe(1);
     expect(summary.eventsEmitted).toBe(events.length);
   });
 
@@ -191,8 +197,10 @@ describe.each(cases)('$name', (c) => {
     const { events, error, summary } = await readAll([path, next], { ...c.options, onError: 'skip' });
     expect(error).toBeUndefined();
     if (c.before >= 0) expect(events).toHaveLength(c.before + c.after + 2);
-    expect(summary.rejected).toBe(1);
-    expect(summary.rejectedByCode[c.code]).toBe(1);
+    const fileLevel = FILE_LEVEL.has(c.code);
+    expect(summary.rejected).toBe(fileLevel ? 0 : 1);
+    expect(summary.fileFaults).toBe(fileLevel ? 1 : 0);
+    expect((fileLevel ? summary.fileFaultsByCode : summary.rejectedByCode)[c.code]).toBe(1);
     expect(summary.rejections[0]).toMatchObject({ code: c.code, file: path });
     if (c.line !== undefined) expect(summary.rejections[0]?.line).toBe(c.line);
     expect(events.at(-1)?.source.file).toBe(next);
@@ -320,5 +328,17 @@ describe('break, abort and filters', () => {
     for await (const _ of reader);
     for await (const _ of reader);
     expect(reader.summary.eventsEmitted).toBe(2);
+  });
+});
+
+describe('F9: an unclosed container is located where the input ends', () => {
+  test('{"Records":[… with every element complete', async () => {
+    const body = '{"Records":[\n{"eventVersion":"1.08"},\n{"eventVersion":"1.09"}\n';
+    const path = file('unclosed.json', body);
+    const { events, summary } = await readAll(path, { onError: 'skip' });
+    expect(events).toHaveLength(2);
+    expect(summary.rejections).toEqual([
+      expect.objectContaining({ code: 'truncated_json', line: 4, byteOffset: Buffer.byteLength(body) }),
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { detectFileFormat, detectFormat, type LogFormat, readLogs } from '../../src/read/index.js';
+import { expectConserved } from './conservation.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'kubetrail-formats-'));
@@ -15,6 +16,7 @@ async function read(input: Parameters<typeof readLogs>[0], options?: Parameters<
   const reader = readLogs(input, options);
   const events: LogEvent[] = [];
   for await (const e of reader) events.push(e);
+  expectConserved(reader.summary);
   return { events, summary: reader.summary };
 }
 

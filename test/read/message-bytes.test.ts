@@ -8,13 +8,16 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { compileQuery, type LogEvent, readLogs } from 'kubetrail';
 import { describe, expect, test } from 'vitest';
 import { corpusPath } from '../shared-data.js';
+import { expectConserved } from './conservation.js';
 
 const corpus = corpusPath();
 const samples = fileURLToPath(new URL('../../samples/incident/', import.meta.url));
 
 async function collect(input: Parameters<typeof readLogs>[0]): Promise<LogEvent[]> {
   const out: LogEvent[] = [];
-  for await (const e of readLogs(input, { onError: 'skip' })) out.push(e);
+  const reader = readLogs(input, { onError: 'skip' });
+  for await (const e of reader) out.push(e);
+  expectConserved(reader.summary);
   return out;
 }
 

@@ -230,6 +230,14 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
         recordsScanned: statistics.recordsScanned,
         recordsMatched: statistics.recordsMatched,
         recordsSkipped: statistics.recordsSkipped,
+        skippedByReason: statistics.skippedByReason,
+        ...(statistics.filesSkipped === undefined
+          ? {}
+          : {
+              filesSkipped: statistics.filesSkipped,
+              filesSkippedByReason: statistics.filesSkippedByReason ?? {},
+            }),
+        ...(statistics.firstSkips === undefined ? {} : { firstSkips: statistics.firstSkips }),
         bytesScanned: statistics.bytesScanned,
         rows: rowCount,
         elapsedMs: Math.max(0, io.now() - started),
