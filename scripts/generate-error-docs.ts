@@ -11,6 +11,7 @@ import { QUERY_ERROR_CODES } from '../src/query/errors.js';
 import { FUNCTION_ERROR_CODES } from '../src/query/functions/aggregate.js';
 import { INPUT_ERROR_CODES } from '../src/read/input-error.js';
 import { SCHEMA_ERROR_CODES } from '../src/schema/validation-error.js';
+import { SQL_ENGINE_ERROR_CODES } from '../src/sql/errors.js';
 
 interface Section {
   readonly title: string;
@@ -52,6 +53,15 @@ const SECTIONS: readonly Section[] = [
     intro:
       'Thrown when loading user detections and by the investigations when an option is invalid or a memory cap is reached.',
     codes: DETECT_ERROR_CODES,
+  },
+  {
+    title: 'SQL engine errors',
+    errorClass: 'SqlEngineError',
+    intro:
+      "Thrown by the DuckDB engine (`engine: 'duckdb'`, `--engine duckdb`, `kubetrail import`) and by the SQL options of " +
+      '`compileToSql` (`kubetrail sql`, `kubetrail ddl`). Constructs the compiler does not translate are query errors ' +
+      '(`sql_unsupported`, `sql_unreachable_field`, above). The CLI exits with code 4.',
+    codes: SQL_ENGINE_ERROR_CODES,
   },
 ];
 

@@ -48,6 +48,11 @@ export const QUERY_ERROR_CODES = {
   command_after_dedup: 'A command other than `limit` follows `dedup`.',
   too_many_stats: 'The query has more than two `stats` commands.',
   unsupported_command: 'The command exists in the service but cannot run offline, or is not supported.',
+  // SQL (src/sql)
+  sql_unsupported:
+    'A construct of the query (a command, function, operator or regex feature) that the SQL compiler (`compileToSql`, `engine: "duckdb"`, `kubetrail sql`) does not translate; the error names it and its span.',
+  sql_unreachable_field:
+    'The SQL table model has no column or path for a field the query reads (for example `@message` under the CloudTrail SerDe).',
   // run
   query_cancelled: 'The query was cancelled through its AbortSignal.',
   resource_limit:

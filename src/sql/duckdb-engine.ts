@@ -1,0 +1,358 @@
+/**
+ * The DuckDB engine: runs a query's SQL (`compileToSql`, DuckDB dialect,
+ * the `kubetrail` table model) on an embedded DuckDB over the same events
+ * the streaming engine reads.
+ *
+ * Events arrive through kubetrail's readers (so every format, every skipped
+ * file and every input error is the streaming engine's), are counted the
+ * same way (`recordsScanned`, `bytesScanned`), and are appended to an
+ * in-memory table: the system fields as columns and the fields the query
+ * reads, looked up by the engine's own field lookup, in one JSON column.
+ * DuckDB then does the relational work under a memory limit, spilling to a
+ * temporary directory. `@duckdb/node-api` is an optional peer dependency,
+ * imported on first use.
+ *
+ * @module
+ */
+import type { LogEvent } from '../log-event.js';
+import { type CompileOptions, compileQuery } from '../query/compile.js';
+import { QueryError } from '../query/errors.js';
+import {
+  columnsOf,
+  makeResultRow,
+  type QueryResult,
+  type QueryStatistics,
+  type ResultRow,
+} from '../query/results.js';
+import { compileFieldLookup, eventPointer, eventRow, SYSTEM_FIELDS } from '../query/row.js';
+import type { Value } from '../query/value.js';
+import { type CompiledSql, compileToSql } from './compile-sql.js';
+import { SqlEngineError } from './errors.js';
+
+/** Options of the DuckDB engine (beyond the query's compile options). */
+export interface DuckdbEngineOptions {
+  /** DuckDB `memory_limit`. @defaultValue '200MB' */
+  readonly memoryLimit?: string | undefined;
+  /** DuckDB `temp_directory` (where large sorts and aggregates spill). @defaultValue DuckDB's default (`.tmp` next to the database; a system temp dir for in-memory) */
+  readonly tempDirectory?: string | undefined;
+  /** DuckDB `threads`. @defaultValue DuckDB's default */
+  readonly threads?: number | undefined;
+  /** Cancels the run. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * An open connection to run on (its settings are kept; the engine table is
+   * dropped afterwards). For tests that run many small queries.
+   *
+   * @internal
+   */
+  readonly connection?: DuckdbConnection | undefined;
+}
+
+/** The parts of `@duckdb/node-api` the engine uses. @internal */
+export interface DuckdbApi {
+  DuckDBInstance: {
+    create(path: string, options?: Record<string, string>): Promise<DuckdbInstance>;
+  };
+}
+
+/** @internal */
+export interface DuckdbInstance {
+  connect(): Promise<DuckdbConnection>;
+  closeSync(): void;
+}
+
+/** @internal */
+export interface DuckdbConnection {
+  run(sql: string): Promise<unknown>;
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+  createAppender(table: string): Promise<DuckdbAppender>;
+  closeSync(): void;
+}
+
+/** @internal */
+export interface DuckdbAppender {
+  appendBigInt(value: bigint): void;
+  appendVarchar(value: string): void;
+  appendNull(): void;
+  endRow(): void;
+  flushSync(): void;
+  closeSync(): void;
+}
+
+let loaded: Promise<DuckdbApi> | undefined;
+
+/**
+ * Imports `@duckdb/node-api` once; throws `duckdb_missing` naming the install command when it is absent.
+ *
+ * @example
+ * ```ts
+ * const duckdb = await loadDuckdb();
+ * ```
+ */
+export function loadDuckdb(): Promise<DuckdbApi> {
+  if (loaded === undefined) {
+    const name = '@duckdb/node-api';
+    loaded = (import(name) as Promise<DuckdbApi>).catch((error: unknown) => {
+      loaded = undefined;
+      throw new SqlEngineError(
+        'duckdb_missing',
+        'the DuckDB engine needs the optional dependency @duckdb/node-api: run `npm install @duckdb/node-api` (or use the streaming engine, the default)',
+        { cause: error },
+      );
+    });
+  }
+  return loaded;
+}
+
+/** The name of the table the engine loads. @internal */
+export const ENGINE_TABLE = 'kubetrail_events';
+
+/** The DDL of the in-memory events table (the `kubetrail` table model). @internal */
+export const ENGINE_TABLE_DDL = `CREATE TABLE ${ENGINE_TABLE} ("@ord" BIGINT, "@timestamp" BIGINT, "@message" VARCHAR, "@logStream" VARCHAR, "@log" VARCHAR, "@ingestionTime" BIGINT, "@ptr" VARCHAR, fields VARCHAR)`;
+
+/**
+ * Opens a DuckDB connection with the engine's settings (memory limit, spill directory).
+ *
+ * @internal
+ */
+export async function openDuckdb(
+  options: DuckdbEngineOptions,
+  path = ':memory:',
+): Promise<{
+  instance: DuckdbInstance;
+  connection: DuckdbConnection;
+}> {
+  const duckdb = await loadDuckdb();
+  const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '200MB' };
+  if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
+  if (options.threads !== undefined) config.threads = String(options.threads);
+  let instance: DuckdbInstance;
+  try {
+    instance = await duckdb.DuckDBInstance.create(path, config);
+  } catch (error) {
+    throw duckdbError(error, '');
+  }
+  const connection = await instance.connect();
+  return { instance, connection };
+}
+
+/**
+ * A DuckDB failure as a kubetrail error: out-of-memory is the streaming
+ * engine's `resource_limit`, anything else `duckdb_error`.
+ *
+ * @internal
+ */
+export function duckdbError(error: unknown, text: string): Error {
+  if (error instanceof QueryError || error instanceof SqlEngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const notTranslated = /kubetrail: ([^\n]*?) \(sql_unsupported\)/.exec(message);
+  if (notTranslated !== null) {
+    return new QueryError({
+      code: 'sql_unsupported',
+      message: notTranslated[1] as string,
+      phase: 'run',
+      span: { start: 0, end: text.length },
+      source: text,
+      hints: ['run the query on the streaming engine (the default) instead'],
+    });
+  }
+  if (/out of memory/i.test(message)) {
+    return new QueryError({
+      code: 'resource_limit',
+      message: `DuckDB reached its memory limit: ${message.split('\n')[0]}`,
+      phase: 'run',
+      span: { start: 0, end: 0 },
+      source: text,
+      hints: [
+        'raise the DuckDB memory limit (memoryLimit), set a spill directory (tempDirectory), or narrow the input',
+      ],
+    });
+  }
+  return new SqlEngineError('duckdb_error', `DuckDB failed: ${message.split('\n')[0]}`, { cause: error });
+}
+
+const utf8 = new TextEncoder();
+
+/** Appends the events to the engine table: system columns plus the read fields as one JSON object. */
+async function appendEvents(
+  connection: DuckdbConnection,
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  fieldNames: readonly string[],
+  window: { startTime: number | undefined; endTime: number | undefined },
+  maxDiscoveredFields: number | undefined,
+  statistics: { recordsScanned: number; bytesScanned: number },
+  signal: AbortSignal | undefined,
+  text: string,
+): Promise<void> {
+  const appender = await connection.createAppender(ENGINE_TABLE);
+  const lookups = fieldNames.map((name) => ({
+    name,
+    lookup: compileFieldLookup(
+      name,
+      undefined,
+      maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields },
+    ),
+  }));
+  let ordinal = 0;
+  const take = (event: LogEvent): void => {
+    const ord = ordinal++;
+    statistics.recordsScanned++;
+    statistics.bytesScanned += event.messageBytes ?? utf8.encode(event.message).length;
+    const t = event.timestamp;
+    if (window.startTime !== undefined && !(t >= window.startTime)) return;
+    if (window.endTime !== undefined && !(t <= window.endTime)) return;
+    const row = eventRow(event, ord);
+    const fields: Record<string, Value> = Object.create(null);
+    for (const { name, lookup } of lookups) {
+      const v = lookup(row);
+      if (v !== undefined) fields[name] = v;
+    }
+    appender.appendBigInt(BigInt(ord));
+    appender.appendBigInt(BigInt(Math.trunc(t)));
+    appender.appendVarchar(event.message);
+    appendText(appender, event.logStream);
+    appendText(appender, event.logGroup);
+    if (event.ingestionTime === undefined) appender.appendNull();
+    else appender.appendBigInt(BigInt(Math.trunc(event.ingestionTime)));
+    appender.appendVarchar(eventPointer(event, ord));
+    appender.appendVarchar(JSON.stringify(fields));
+    appender.endRow();
+  };
+  try {
+    if (Symbol.asyncIterator in events) {
+      for await (const event of events as AsyncIterable<LogEvent>) {
+        if (signal?.aborted) throw cancelled(text);
+        take(event);
+      }
+    } else {
+      for (const event of events as Iterable<LogEvent>) {
+        if (signal?.aborted) throw cancelled(text);
+        take(event);
+      }
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+function appendText(appender: DuckdbAppender, s: string | undefined): void {
+  if (s === undefined) appender.appendNull();
+  else appender.appendVarchar(s);
+}
+
+function cancelled(text: string): QueryError {
+  return new QueryError({
+    code: 'query_cancelled',
+    message: 'the query was cancelled',
+    phase: 'run',
+    span: { start: 0, end: 0 },
+    source: text,
+  });
+}
+
+/**
+ * Reads the rows of a compiled SQL query back into result rows of `query()`'s shape.
+ *
+ * @internal
+ */
+export function toResultRows(compiled: CompiledSql, rows: readonly unknown[][]): ResultRow[] {
+  const out: ResultRow[] = [];
+  const ptrIndex = compiled.ptrAlias === undefined ? -1 : compiled.columns.length;
+  for (const raw of rows) {
+    const entries: [string, Value][] = [];
+    compiled.columns.forEach((col, i) => {
+      entries.push([col.name, cellValue(raw[i], col.kind)]);
+    });
+    if (ptrIndex >= 0) entries.push(['@ptr', cellValue(raw[ptrIndex], 'str')]);
+    out.push(makeResultRow(entries));
+  }
+  return out;
+}
+
+function cellValue(cell: unknown, kind: CompiledSql['columns'][number]['kind']): Value {
+  if (cell === null || cell === undefined) return undefined;
+  switch (kind) {
+    case 'json':
+      return JSON.parse(String(cell)) as Value;
+    case 'str':
+      return String(cell);
+    case 'num': {
+      const n = Number(cell);
+      return Object.is(n, -0) ? 0 : n;
+    }
+    case 'bool':
+      return cell === true;
+    case 'ts':
+      return new Date(Number(cell));
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Runs a query on DuckDB over events, with the statistics the streaming
+ * engine would report.
+ *
+ * @throws {QueryError} as `compileQuery` and `compileToSql` do (`sql_unsupported` …);
+ *   `resource_limit` when DuckDB hits its memory limit.
+ * @throws {SqlEngineError} `duckdb_missing`, `duckdb_error`.
+ * @example
+ * ```ts
+ * const result = await runOnDuckdb('stats count(*) by verb', events);
+ * ```
+ */
+export async function runOnDuckdb(
+  query: string,
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  options: CompileOptions & DuckdbEngineOptions = {},
+): Promise<QueryResult> {
+  const engine = compileQuery(query, options);
+  const sql = compileToSql(query, {
+    dialect: 'duckdb',
+    table: 'kubetrail',
+    tableName: ENGINE_TABLE,
+    limit: options.limit,
+    startTime: options.startTime,
+    endTime: options.endTime,
+    now: options.now,
+    order: options.order,
+  });
+  const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
+  const shared = options.connection;
+  const { instance, connection } =
+    shared === undefined ? await openDuckdb(options) : { instance: undefined, connection: shared };
+  try {
+    if (shared !== undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
+    await connection.run(ENGINE_TABLE_DDL);
+    const names = [...engine.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
+    await appendEvents(
+      connection,
+      events,
+      names,
+      engine.window,
+      options.maxDiscoveredFields,
+      statistics,
+      options.signal,
+      query,
+    );
+    let rows: unknown[][];
+    let matched: unknown[][];
+    try {
+      rows = (await connection.runAndReadAll(sql.sql)).getRows();
+      matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
+    } catch (error) {
+      throw duckdbError(error, query);
+    }
+    statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
+    const result = toResultRows(sql, rows);
+    const stats: QueryStatistics = { ...statistics };
+    return { rows: result, fields: columnsOf(result), statistics: stats };
+  } finally {
+    if (instance === undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
+    else {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Differential equality on DuckDB: for every JSON conformance case whose
+ * query the SQL compiler supports, `runOnDuckdb` returns exactly the
+ * streaming engine's rows (in order where the case defines one), with the
+ * same statistics, or fails with the same error code. The supported share
+ * of the cases must stay at or above 90%.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isKubetrailError } from '../../src/errors.js';
+import { compileQuery, type QueryResult } from '../../src/query/index.js';
+import { type DuckdbConnection, type DuckdbInstance, openDuckdb } from '../../src/sql/duckdb-engine.js';
+import { runOnDuckdb } from '../../src/sql/index.js';
+import { cellsOf, loadCases, type RawCase } from './support.js';
+
+const cases = loadCases();
+let db: { instance: DuckdbInstance; connection: DuckdbConnection };
+
+beforeAll(async () => {
+  db = await openDuckdb({ threads: 1 });
+});
+
+afterAll(() => {
+  db.connection.closeSync();
+  db.instance.closeSync();
+});
+
+type Outcome = { result: QueryResult } | { error: unknown };
+
+async function outcome(run: () => Promise<QueryResult>): Promise<Outcome> {
+  try {
+    return { result: await run() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** Why a case is not compared, or undefined when it is. */
+function notComparable(c: RawCase): string | undefined {
+  // maxBufferedRows bounds the streaming engine's buffers; DuckDB spills under its memory limit instead.
+  if (c.options.maxBufferedRows !== undefined) return 'maxBufferedRows is a streaming-engine bound';
+  return undefined;
+}
+
+const tally = { compared: 0, sameError: 0, unsupported: new Map<string, number>(), excluded: 0 };
+
+describe('DuckDB engine = streaming engine on the conformance cases', () => {
+  test.each(cases.map((c) => [`${c.file} › ${c.name}`, c] as const))('%s', async (_name, c) => {
+    const why = notComparable(c);
+    if (why !== undefined) {
+      tally.excluded++;
+      return;
+    }
+    const stream = await outcome(() => compileQuery(c.query, c.options).run(c.events));
+    const duck = await outcome(() =>
+      runOnDuckdb(c.query, c.events, { ...c.options, connection: db.connection }),
+    );
+    if ('error' in stream) {
+      expect('error' in duck, 'DuckDB should fail too').toBe(true);
+      const a = stream.error;
+      const b = (duck as { error: unknown }).error;
+      if (!isKubetrailError(a)) throw a;
+      expect(isKubetrailError(b) ? b.code : b).toBe(a.code);
+      tally.sameError++;
+      return;
+    }
+    if ('error' in duck) {
+      const e = duck.error;
+      if (isKubetrailError(e) && e.code === 'sql_unsupported') {
+        tally.unsupported.set(e.message, (tally.unsupported.get(e.message) ?? 0) + 1);
+        return;
+      }
+      throw e;
+    }
+    const expected = cellsOf(stream.result);
+    const actual = cellsOf(duck.result);
+    if (c.ordered) expect(actual).toEqual(expected);
+    else {
+      const key = (rows: [string, string][][]) => rows.map((r) => JSON.stringify(r)).sort();
+      expect(key(actual)).toEqual(key(expected));
+    }
+    expect(duck.result.fields).toEqual(stream.result.fields);
+    // A satisfied limit in input order stops the streaming engine's reading early; DuckDB reads everything.
+    if (stream.result.statistics.recordsScanned === c.events.length) {
+      expect(duck.result.statistics).toEqual(stream.result.statistics);
+    }
+    tally.compared++;
+  });
+
+  test('the compiler supports at least 90% of the comparable cases', () => {
+    const comparable = cases.length - tally.excluded;
+    const supported = tally.compared + tally.sameError;
+    const share = supported / comparable;
+    expect(
+      share,
+      `supported ${supported}/${comparable}; not translated: ${JSON.stringify([...tally.unsupported])}`,
+    ).toBeGreaterThanOrEqual(0.9);
+  });
+});
