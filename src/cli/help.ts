@@ -127,6 +127,27 @@ const DETECT: CommandHelp = {
       value: 'file',
       description: 'Add your own detections from a YAML or JSON file (.json is read as JSON).',
     },
+    {
+      name: 'sigma',
+      type: 'string',
+      value: 'path',
+      multiple: true,
+      description:
+        'Also run Sigma rules, correlations and filters from these files or directories (repeatable; directories are walked for .yml/.yaml).',
+    },
+    {
+      name: 'sigma-only',
+      type: 'boolean',
+      description: 'Run only the --sigma rules, not the built-in catalogue.',
+    },
+    {
+      name: 'sigma-placeholder',
+      type: 'string',
+      value: 'name=v1,v2',
+      multiple: true,
+      description:
+        'Values of a Sigma placeholder (%name%) for rules that use the expand modifier (repeatable).',
+    },
     { name: 'list', type: 'boolean', description: 'List the selected detections instead of running them.' },
     { name: 'fail-on-findings', type: 'boolean', description: 'Exit 1 when any detection fired.' },
     START,
@@ -151,6 +172,10 @@ const DETECT: CommandHelp = {
       command: 'kubetrail detect logs/ --tag irsa --rules my-rules.yaml --format json',
     },
     { comment: 'What would run?', command: 'kubetrail detect --list --severity critical' },
+    {
+      comment: 'SigmaHQ rules, unchanged, instead of the catalogue',
+      command: 'kubetrail detect logs/ --sigma test/fixtures/sigmahq-rules/ --sigma-only',
+    },
   ],
 };
 

@@ -21,6 +21,10 @@ export const DETECT_ERROR_CODES = {
   duplicate_detection_id: 'Two detections in one set share an id.',
   invalid_detection_query: "A detection's query failed to compile; the engine's QueryError is the cause.",
   unknown_detection_id: 'A detection id asked for by name is not in the catalogue.',
+  invalid_sigma_rules:
+    'Sigma rules have errors (not valid YAML, not valid Sigma, an unknown modifier or search identifier, an empty selection); every problem is listed with file, line and column.',
+  sigma_correlation_limit:
+    'A Sigma correlation kept more matching events than maxCorrelationEvents allows; the run stops rather than drop any.',
   invalid_investigation_option:
     'An investigation option is out of range (a CIDR that does not parse, a negative window).',
   resource_limit:

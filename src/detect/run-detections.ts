@@ -12,6 +12,8 @@ import { buildRouter, type IndexKey, indexKeyOf } from './detection-index.js';
 import { DetectError } from './errors.js';
 import { batchesOf, EventChannel } from './lockstep.js';
 import type { ResultRowLike } from './result-row.js';
+import { createSigmaRunner, type SigmaRunner } from './sigma/run.js';
+import type { SigmaRuleSet } from './sigma/types.js';
 import type { Detection, DetectionFilter, Finding } from './types.js';
 
 /** The part of a compiled query that detections use (the engine's `CompiledQuery`). @internal */
@@ -59,6 +61,13 @@ export interface RunDetectionsOptions {
    * @internal
    */
   readonly strategy?: 'indexed' | 'naive';
+  /**
+   * Sigma rules to run in the same pass (see `loadSigmaRules`); their
+   * findings join the others', with `sigma` metadata.
+   */
+  readonly sigma?: SigmaRuleSet;
+  /** The most matches of correlated Sigma rules kept (see `SigmaRunOptions`). @defaultValue 1,000,000 */
+  readonly maxCorrelationEvents?: number;
 }
 
 interface Planned {
@@ -112,12 +121,27 @@ export async function runDetectionsWith(
       }
     });
   }
-  if (planned.length === 0) return [];
+  const sigma =
+    options.sigma === undefined
+      ? undefined
+      : createSigmaRunner(options.sigma, {
+          sampleLimit: options.sampleLimit ?? 5,
+          ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
+          ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
+          ...(options.maxCorrelationEvents === undefined
+            ? {}
+            : { maxCorrelationEvents: options.maxCorrelationEvents }),
+        });
+  const source = sigma === undefined ? events : tapped(events, sigma);
+  if (planned.length === 0 && sigma === undefined) return [];
   const runOptions = options.signal === undefined ? {} : { signal: options.signal };
-  const results =
-    options.strategy === 'naive'
-      ? await runNaive(planned, events, runOptions)
-      : await runIndexed(planned, events, runOptions);
+  let results: RunResult[] = [];
+  if (planned.length === 0) {
+    for await (const _ of batchesOf(source)) {
+      // the tap feeds the Sigma rules
+    }
+  } else if (options.strategy === 'naive') results = await runNaive(planned, source, runOptions);
+  else results = await runIndexed(planned, source, runOptions, sigma !== undefined);
   const sampleLimit = options.sampleLimit ?? 5;
   const byDetection = new Map<
     string,
@@ -140,7 +164,11 @@ export async function runDetectionsWith(
     const finding = toFinding(detection, parts, sampleLimit);
     if (finding.count > 0 || options.includeEmpty === true) findings.push(finding);
   }
-  const order = new Map(selected.map((d, i) => [d.id, i]));
+  const sigmaFindings = sigma?.findings() ?? [];
+  findings.push(...sigmaFindings);
+  const order = new Map(
+    [...selected.map((d) => d.id), ...sigmaFindings.map((f) => f.detectionId)].map((id, i) => [id, i]),
+  );
   return findings.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
@@ -203,6 +231,25 @@ export function toFinding(
   };
 }
 
+/** The events, with every batch also pushed through the Sigma rules as it passes. */
+function tapped(
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  sigma: SigmaRunner,
+): AsyncIterable<LogEvent> & { batches(): AsyncIterable<readonly LogEvent[]> } {
+  async function* batches(): AsyncGenerator<readonly LogEvent[]> {
+    for await (const batch of batchesOf(events)) {
+      for (const e of batch) sigma.push(e);
+      yield batch;
+    }
+  }
+  return {
+    batches,
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches()) yield* batch;
+    },
+  };
+}
+
 type RunResult = Awaited<ReturnType<DetectionCompiledQuery['run']>>;
 
 /** Every query sees every event of its kind (the reference the index is tested against). */
@@ -226,6 +273,7 @@ async function runIndexed(
   planned: readonly Planned[],
   events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
   runOptions: { signal?: AbortSignal },
+  readAll = false,
 ): Promise<RunResult[]> {
   const router = buildRouter(planned.map((p) => ({ kind: p.detection.kind, key: p.key })));
   const channels = planned.map(() => new EventChannel());
@@ -252,7 +300,7 @@ async function runIndexed(
           if (!channel.closed) waits.push(channel.deliver(share));
         }
         await Promise.all(waits);
-        if (channels.every((c) => c.closed)) break;
+        if (!readAll && channels.every((c) => c.closed)) break;
       }
     } catch (error) {
       for (const c of channels) c.end({ error });

@@ -7,27 +7,34 @@ import { z } from 'zod';
 import { DetectError } from './errors.js';
 import type { Detection } from './types.js';
 
-type YamlParse = typeof import('yaml').parse;
-let yamlParse: YamlParse | undefined;
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
 
 /**
- * Parses YAML with the `yaml` package, loaded on first use: most programs
- * never read YAML, and loading it was a quarter of the time to import
- * kubetrail. It is loaded through Node's `process.getBuiltinModule`, so this
- * layer imports nothing from `node:`; where there is no Node (a browser
- * bundle), YAML detections fail with `detection_parse_error` and JSON ones work.
+ * The `yaml` package, loaded on first use: most programs never read YAML,
+ * and loading it was a quarter of the time to import kubetrail. It is
+ * loaded through Node's `process.getBuiltinModule`, so this layer imports
+ * nothing from `node:`; where there is no Node (a browser bundle), it
+ * throws, and YAML detections fail with `detection_parse_error` while JSON
+ * ones work.
+ *
+ * @internal
  */
-function parseYaml(text: string, options: { maxAliasCount: number }): unknown {
-  if (yamlParse === undefined) {
+export function loadYamlModule(): YamlModule {
+  if (yamlModule === undefined) {
     const nodeModule = (
       globalThis as {
         process?: { getBuiltinModule?: (id: 'module') => typeof import('node:module') | undefined };
       }
     ).process?.getBuiltinModule?.('module');
     if (nodeModule === undefined) throw new Error('YAML detections need Node.js 20.16 or later; use JSON');
-    yamlParse = (nodeModule.createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+    yamlModule = nodeModule.createRequire(import.meta.url)('yaml') as YamlModule;
   }
-  return yamlParse(text, options);
+  return yamlModule;
+}
+
+function parseYaml(text: string, options: { maxAliasCount: number }): unknown {
+  return loadYamlModule().parse(text, options);
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;

@@ -123,4 +123,20 @@ export interface Finding {
     readonly rows: number;
     readonly recordsMatched: number;
   }[];
+  /**
+   * For findings of Sigma rules: the rule's id, title, level, author and
+   * references (the DRL 1.1 attribution), the file and line it was loaded
+   * from, and the correlation type for correlation rules.
+   */
+  readonly sigma?: {
+    readonly id?: string;
+    readonly title: string;
+    readonly level: string;
+    readonly author?: string;
+    readonly references: readonly string[];
+    readonly status?: string;
+    readonly file: string;
+    readonly line: number;
+    readonly correlation?: string;
+  };
 }

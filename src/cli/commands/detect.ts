@@ -29,6 +29,7 @@ import { renderTable, truncationNote } from '../render/table.js';
 import type { Row } from '../render/types.js';
 import { escapeJsonText } from '../sanitize.js';
 import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
+import { loadSigmaForCli, placeholdersOf } from './sigma-files.js';
 
 async function userDetections(file: string | undefined): Promise<readonly Detection[]> {
   if (file === undefined) return [];
@@ -77,7 +78,22 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   const quiet = flag(options, 'quiet');
   const own = await userDetections(stringOption(options, 'rules'));
   const ids = listOption(options, 'id');
-  const detections = [...BUILT_IN_DETECTIONS, ...own];
+  const sigmaPaths = listOption(options, 'sigma');
+  const sigmaOnly = flag(options, 'sigma-only');
+  if (sigmaOnly && sigmaPaths.length === 0)
+    throw new UsageError('bad_arguments', 'detect: --sigma-only needs --sigma <files|dirs>', 'detect');
+  const sigma =
+    sigmaPaths.length === 0
+      ? undefined
+      : await loadSigmaForCli(
+          sigmaPaths,
+          'detect',
+          { placeholders: placeholdersOf(listOption(options, 'sigma-placeholder'), 'detect') },
+          (line) => {
+            if (!quiet) io.stderr.write(`${line}\n`);
+          },
+        );
+  const detections = sigmaOnly ? own : [...BUILT_IN_DETECTIONS, ...own];
   const known = new Set(detections.map((d) => d.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0)
@@ -129,7 +145,8 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   try {
     findings = await runDetectionsWith(compileQuery, tapped(), {
       detections,
-      filter,
+      filter: sigmaOnly && own.length === 0 ? { ids: [] } : filter,
+      ...(sigma === undefined ? {} : { sigma }),
       now: times.now,
       ...(times.startTime === undefined ? {} : { startTime: times.startTime }),
       ...(times.endTime === undefined ? {} : { endTime: times.endTime }),
@@ -138,7 +155,9 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   } finally {
     progress.done();
   }
-  const ran = listDetections(filter, detections).length;
+  const ran =
+    (sigmaOnly && own.length === 0 ? 0 : listDetections(filter, detections).length) +
+    (sigma === undefined ? 0 : sigma.rules.filter((r) => r.generate).length + sigma.correlations.length);
   if (format === 'json') {
     const out = {
       detectionsRun: ran,

@@ -16,7 +16,8 @@ import { argString } from './args.js';
 import type { ScalarFunctionDef } from './types.js';
 
 /** An address as bytes: 4 for IPv4, 16 for IPv6. */
-type IpBytes = readonly number[];
+/** An address as bytes (4 or 16). @internal */
+export type IpBytes = readonly number[];
 
 /**
  * Parses a strict dotted-quad IPv4 address.
@@ -88,16 +89,19 @@ export function parseIpv6(s: string): number[] | undefined {
   return bytes;
 }
 
-function parseIp(s: string): IpBytes | undefined {
+/** Parses an IPv4 or IPv6 address into bytes. @internal */
+export function parseIp(s: string): IpBytes | undefined {
   return s.includes(':') ? parseIpv6(s) : parseIpv4(s);
 }
 
-interface Cidr {
+/** A parsed CIDR. @internal */
+export interface Cidr {
   readonly bytes: IpBytes;
   readonly prefix: number;
 }
 
-function parseCidr(s: string): Cidr | undefined {
+/** Parses an IPv4 or IPv6 CIDR (a bare address is a /32 or /128). @internal */
+export function parseCidr(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
   const addr = slash < 0 ? s : s.slice(0, slash);
   const bytes = parseIp(addr.trim());
@@ -110,7 +114,8 @@ function parseCidr(s: string): Cidr | undefined {
   return prefix > max ? undefined : { bytes, prefix };
 }
 
-function inCidr(ip: IpBytes, cidr: Cidr): boolean {
+/** Whether an address is in a CIDR of the same family. @internal */
+export function inCidr(ip: IpBytes, cidr: Cidr): boolean {
   if (ip.length !== cidr.bytes.length) return false;
   let bits = cidr.prefix;
   for (let i = 0; i < ip.length && bits > 0; i++) {
