@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { LogEvent } from '../../log-event.js';
 import { compileQuery, toInsightsResults } from '../../query/index.js';
-import type { QueryResult, ResultRow } from '../../query/results.js';
+import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
 import { mergeStatistics, type QueryLogsStatistics, queryStream, toRawPrefilter } from '../../query-logs.js';
 import { readLogs } from '../../read/index.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
@@ -146,17 +146,11 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   counting?.catch(() => {});
 
   const rows: ResultRow[] = [];
-  const fields: string[] = [];
   const seen = new Set<string>();
   try {
     for await (const row of stream) {
       rows.push(row);
-      for (const key of Object.keys(row)) {
-        if (!seen.has(key)) {
-          seen.add(key);
-          fields.push(key);
-        }
-      }
+      for (const key of Object.keys(row)) seen.add(key);
       if (format === 'ndjson') {
         progress.done();
         await write(io.stdout, renderNdjsonRow(row, Object.keys(row)));
@@ -167,7 +161,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   }
   const countResult = counting === undefined ? undefined : await counting;
   const statistics = parallel?.statistics ?? mergeStatistics(stream.statistics, reader.summary);
-  const result: QueryResult = { rows, fields, statistics };
+  const result: QueryResult = { rows, fields: orderColumns(seen, compiled.columns), statistics };
 
   let histogram: Histogram | undefined;
   if (countResult !== undefined && !(hasStats && histogramFromRows(result) !== undefined)) {
