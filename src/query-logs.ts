@@ -104,6 +104,8 @@ export interface QueryLogsResult extends QueryResult {
 export interface QueryLogsStream extends AsyncIterable<ResultRow> {
   /** Final once iteration has ended. */
   readonly statistics: QueryLogsStatistics;
+  /** The query's result columns in declared order (see `CompiledQuery.columns`). */
+  readonly columns: readonly string[];
 }
 
 function asInputs(input: LogInput | readonly LogInput[]): LogInput[] {
@@ -210,6 +212,7 @@ function queryStreamOneThread(
     get statistics() {
       return statistics;
     },
+    columns: compiled.columns,
     async *[Symbol.asyncIterator]() {
       try {
         yield* stream;
@@ -239,7 +242,7 @@ export async function query(
   const stream = queryStream(input, text, options);
   const rows: ResultRow[] = [];
   for await (const row of stream) rows.push(row);
-  return { rows, fields: columnsOf(rows), statistics: stream.statistics };
+  return { rows, fields: columnsOf(rows, stream.columns), statistics: stream.statistics };
 }
 
 /**

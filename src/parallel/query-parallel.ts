@@ -311,6 +311,7 @@ export function queryParallel(
     get statistics() {
       return statistics;
     },
+    columns: compiled.columns,
     [Symbol.asyncIterator]: () => iterate()[Symbol.asyncIterator](),
   };
 }

@@ -213,6 +213,12 @@ export interface CompiledQuery {
   readonly prefilter: Prefilter;
   /** The window on `@timestamp` the query applies (inclusive), after `SOURCE START=/END=`. */
   readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
+  /**
+   * The result columns in the order the query declares them (`stats` groups,
+   * then its items; `fields` as written); rows carry them in this order, a
+   * missing cell left out, and `@ptr` after them.
+   */
+  readonly columns: readonly string[];
   /** Streams the result rows. */
   stream(events: AsyncIterable<LogEvent> | Iterable<LogEvent>, options?: RunOptions): QueryStream;
   /** Runs the query to the end. */
@@ -1004,6 +1010,10 @@ function compileSteps(
         const compiled = compileStats(c, state);
         const custom = state.statsSeen === 1 ? options.firstStatsStage : undefined;
         stages.push(custom === undefined ? statsStage(compiled, limit) : custom(compiled, limit));
+        const bin = c.groups.findIndex(
+          (g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin',
+        );
+        if (bin !== -1) stages.push(binOrderStage(compiled.groups[bin]?.name ?? '', fieldOptions, limit));
         return;
       }
       case 'SortCommand': {
@@ -1091,6 +1101,16 @@ function compileSteps(
     });
   }
   return { stages, projection: { columns }, reads: state.reads };
+}
+
+/**
+ * The time order of a `stats … by bin(…)`: groups come out oldest bin first
+ * (as the console shows them), groups of the same bin in order of first
+ * appearance (the sort is stable). A later `sort` still decides.
+ */
+function binOrderStage(name: string, fieldOptions: FieldLookupOptions, limit: BufferLimit): StageFactory {
+  const lookup = compileFieldLookup(name, undefined, fieldOptions);
+  return sortStage([{ value: (row: Row) => lookup(row), descending: false }], undefined, limit);
 }
 
 function compileDedupFields(c: DedupCommand, state: CompileState): Evaluator[] {
@@ -1238,6 +1258,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
   const groupFilter = sourceGroups(source);
   const prefilter = computePrefilter(steps, text);
   const referencedFields: ReadonlySet<string> = new Set(plan.reads);
+  const columns = plan.projection.columns.map((c) => c.name);
 
   const stream = (
     events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
@@ -1344,12 +1365,13 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
     referencedFields,
     prefilter,
     window: { startTime, endTime },
+    columns,
     stream,
     async run(events, runOptions) {
       const s = stream(events, runOptions);
       const rows: ResultRow[] = [];
       for await (const row of s) rows.push(row);
-      return { rows, fields: columnsOf(rows), statistics: s.statistics };
+      return { rows, fields: columnsOf(rows, columns), statistics: s.statistics };
     },
   };
 }

@@ -8,8 +8,10 @@ import { valueToResultString } from './semantics.js';
 import type { Value } from './value.js';
 
 /**
- * One result row: a null-prototype object whose keys are in column order. A
- * cell with no value is absent (rows are ragged, like the service's).
+ * One result row: a plain object whose own keys are the cells, in column
+ * order. A cell with no value is absent (rows are ragged, like the
+ * service's). Read a cell with `Object.hasOwn(row, name)` first: a row
+ * without a `constructor` cell still inherits `Object.prototype.constructor`.
  * Values keep their types (numbers stay numbers, `@timestamp` is a `Date`).
  */
 export type ResultRow = Readonly<Record<string, Value>>;
@@ -47,28 +49,68 @@ export interface InsightsResults {
 
 /**
  * Makes a result row from column names and values, leaving out cells with no
- * value (missing or `null`).
+ * value (missing or `null`). The row is a plain object (it prints as one in
+ * `console.log`) whose keys are all own data properties: a column named
+ * `__proto__` is defined, not assigned, so it never sets the prototype, and
+ * `constructor` or `prototype` columns shadow nothing outside the row.
  *
+ * @example
+ * ```ts
+ * const row = makeResultRow([['__proto__', 'x'], ['n', 1]]);
+ * Object.keys(row); //=> ['__proto__', 'n']
+ * Object.getPrototypeOf(row) === Object.prototype; //=> true
+ * ```
  * @internal
  */
 export function makeResultRow(entries: Iterable<readonly [string, Value]>): ResultRow {
-  const row: Record<string, Value> = Object.create(null);
+  const row: Record<string, Value> = {};
   for (const [name, value] of entries) {
     if (value === undefined || value === null) continue;
-    row[name] = value;
+    if (name === '__proto__') {
+      Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      row[name] = value;
+    }
   }
   return row;
 }
 
 /**
- * Lists column names in order of first appearance over rows.
+ * Lists the columns of result rows: the query's own columns first, in the
+ * order it declares them (`stats` groups, then its items; `fields` in the
+ * order written), those that occur in some row; then any other key in order
+ * of first appearance (`@ptr`). So `stats count(*) as n by ns` gives
+ * `ns, n` even when its first row is the group with no `ns`.
  *
+ * @example
+ * ```ts
+ * columnsOf([{ n: 3 }, { ns: 'default', n: 5 }], ['ns', 'n']); //=> ['ns', 'n']
+ * ```
  * @internal
  */
-export function columnsOf(rows: Iterable<ResultRow>): string[] {
+export function columnsOf(rows: Iterable<ResultRow>, declared: readonly string[] = []): string[] {
   const seen = new Set<string>();
   for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
-  return [...seen];
+  return orderColumns(seen, declared);
+}
+
+/**
+ * Orders the column names seen (in order of first appearance) by the
+ * query's declared columns, as {@link columnsOf} does.
+ *
+ * @example
+ * ```ts
+ * orderColumns(new Set(['n', '@ptr', 'ns']), ['ns', 'n']); //=> ['ns', 'n', '@ptr']
+ * ```
+ * @internal
+ */
+export function orderColumns(seen: ReadonlySet<string>, declared: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of declared) if (seen.has(name)) out.push(name);
+  if (out.length === seen.size) return out;
+  const placed = new Set(out);
+  for (const name of seen) if (!placed.has(name)) out.push(name);
+  return out;
 }
 
 /**

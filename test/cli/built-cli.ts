@@ -1,45 +1,19 @@
 // Helpers for the tests that run the built CLI (cli/main.js, compiled by tsc -p tsconfig.build.json).
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { inject } from 'vitest';
+import { buildCliForTests, MAIN, ROOT } from './cli-build.js';
 
-/** The repository root: every CLI run uses it as cwd, so paths in outputs are relative and stable. */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// A private build of the same sources with the project's build config, so that
-// a concurrent `npm run build` or clean of dist/ cannot change the CLI under test.
-// It lives inside the repository so that Node resolves the dependencies.
-const OUT_DIR = fileURLToPath(new URL('../../node_modules/.cache/kubetrail-cli-test/dist/', import.meta.url));
-const MAIN = `${OUT_DIR}cli/main.js`;
+export { compileInto, ROOT } from './cli-build.js';
 
 let built = false;
 
 /**
- * Compiles the sources with the project's build config (tsc, unbundled) into
- * `outDir`, and checks that `expected` (a path inside it) was produced.
+ * Makes sure the CLI under test is built: the global setup has built it for
+ * this run, or (a config without that setup) it is built once in this process.
  */
-export function compileInto(outDir: string, expected: string): void {
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        outDir,
-      ],
-      { cwd: ROOT, stdio: 'pipe' },
-    );
-  } catch {
-    // tsc emits even when some file has a type error; `npm test` type-checks separately.
-  }
-  if (!existsSync(`${outDir}${expected}`)) throw new Error(`the build did not produce ${expected}`);
-}
-
-/** Builds dist/ once per test process with the project's build config. */
 export function buildOnce(): void {
   if (built) return;
-  compileInto(OUT_DIR, 'cli/main.js');
+  if (inject('kubetrailCliBuilt') !== true) buildCliForTests();
   built = true;
 }
 
@@ -65,4 +39,9 @@ export function runBuiltCli(args: readonly string[], input?: string): Promise<Cl
     );
     child.stdin?.end(input ?? '');
   });
+}
+
+/** Starts the built CLI and returns the child process (for signal tests). */
+export function spawnBuiltCli(args: readonly string[]): ReturnType<typeof execFile> {
+  return execFile(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
 }

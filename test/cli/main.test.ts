@@ -1,12 +1,18 @@
-// Golden tests: the built CLI on samples/, stdout and exit code per command
-// and output format. Update the files with `npx vitest run test/cli/golden.test.ts -u`
-// after an intended change, and review the diff.
+// Golden tests: the CLI on samples/, stdout and exit code per command and
+// output format, run in process through `runCli` with in-memory stdio. A few
+// cases spawn the built CLI (exit codes, stdin, the summary line, SIGINT).
+// Update the files with `npx vitest run test/cli/main.test.ts -u` after an
+// intended change, and review the diff.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildOnce, runBuiltCli } from './built-cli.js';
+import { buildOnce, runBuiltCli, spawnBuiltCli } from './built-cli.js';
+import { runCliInProcess } from './run-in-process.js';
 
 beforeAll(() => {
   buildOnce();
 });
+
+const inProcess = (args: readonly string[], input?: string) =>
+  runCliInProcess(args, input === undefined ? {} : { input });
 
 const NOW = ['--now', '2024-05-14T14:00:00Z'];
 const WIDE = ['--width', '160'];
@@ -146,21 +152,21 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
   { name: 'insights-table', args: ['insights', 'samples/incident/cloudtrail', ...WIDE], code: 0 },
 ];
 
-describe('golden: the built CLI on samples/', { timeout: 180_000 }, () => {
+describe('golden: the CLI on samples/', { timeout: 180_000 }, () => {
   test.each(cases)('$name', async ({ name, args, code }) => {
-    const run = await runBuiltCli(args);
+    const run = await inProcess(args);
     expect({ code: run.code, stderr: run.code === code ? '' : run.stderr }).toEqual({ code, stderr: '' });
     await expect(run.stdout).toMatchFileSnapshot(`golden/${name}.txt`);
   });
 
   test('check: a query error prints a code frame with a caret on stderr and exits 3', async () => {
-    const run = await runBuiltCli(['check', 'filter verb = "get" | stats cuont(*)']);
+    const run = await inProcess(['check', 'filter verb = "get" | stats cuont(*)']);
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
     await expect(run.stderr).toMatchFileSnapshot('golden/check-error.stderr.txt');
   });
 
-  test('every query run ends with a one-line summary on stderr; --quiet removes it', async () => {
+  test('every query run ends with a one-line summary on stderr; --quiet removes it (spawned)', async () => {
     const loud = await runBuiltCli(['query', FIVE_XX, 'samples/incident/cloudwatch-export', '-f', 'csv']);
     expect(loud.stderr).toMatch(
       /^kubetrail: 7 rows; [\d,]+ records scanned \([\d.]+ [kM]?B\), 7 matched, \d+ skipped(; \d+ files? skipped \([^)]*\))? in [\d.]+s\n$/,
@@ -214,7 +220,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/
 
 describe('safe output of hostile log data', { timeout: 60_000 }, () => {
   test('table: escape sequences print as visible text', async () => {
-    const run = await runBuiltCli(['query', HOSTILE_QUERY, '-', '--format', 'table', '--quiet'], HOSTILE);
+    const run = await inProcess(['query', HOSTILE_QUERY, '-', '--format', 'table', '--quiet'], HOSTILE);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(CONTROL);
     expect(run.stdout).toContain('\\x1b[2J\\x1b[31mevil\\x1b[0m');
@@ -222,7 +228,7 @@ describe('safe output of hostile log data', { timeout: 60_000 }, () => {
   });
 
   test('csv: formulas are neutralised, escapes visible, RFC 4180 quoting', async () => {
-    const run = await runBuiltCli(['query', HOSTILE_QUERY, '-', '--format', 'csv', '--quiet'], HOSTILE);
+    const run = await inProcess(['query', HOSTILE_QUERY, '-', '--format', 'csv', '--quiet'], HOSTILE);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(CONTROL);
     expect(run.stdout).toBe(
@@ -233,7 +239,7 @@ describe('safe output of hostile log data', { timeout: 60_000 }, () => {
   });
 
   test.each(['json', 'ndjson', 'insights'])('%s: still valid JSON, nothing raw', async (format) => {
-    const run = await runBuiltCli(['query', HOSTILE_QUERY, '-', '--format', format, '--quiet'], HOSTILE);
+    const run = await inProcess(['query', HOSTILE_QUERY, '-', '--format', format, '--quiet'], HOSTILE);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(CONTROL);
     const text = format === 'ndjson' ? `[${run.stdout.trim().split('\n').join(',')}]` : run.stdout;
@@ -241,7 +247,7 @@ describe('safe output of hostile log data', { timeout: 60_000 }, () => {
   });
 
   test('error messages escape what the user typed', async () => {
-    const run = await runBuiltCli(['bogus\u001b[2J']);
+    const run = await inProcess(['bogus\u001b[2J']);
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(CONTROL);
     expect(run.stderr).toContain('bogus\\x1b[2J');
@@ -273,7 +279,7 @@ describe('exit codes', { timeout: 60_000 }, () => {
     const input = (args as readonly string[]).includes('--strict')
       ? `${AUDIT}\n{"kind":"Event", broken\n`
       : `${AUDIT}\n`;
-    const run = await runBuiltCli(args, input);
+    const run = await inProcess(args, input);
     expect(run.code).toBe(code);
     if (code >= 2) {
       expect(run.stderr).toMatch(/\S/);
@@ -282,7 +288,7 @@ describe('exit codes', { timeout: 60_000 }, () => {
   });
 
   test('an input error names the file and the line', async () => {
-    const run = await runBuiltCli([
+    const run = await inProcess([
       'query',
       'fields verb',
       'test/fixtures/edge-cases/truncated.ndjson.gz',
@@ -295,9 +301,49 @@ describe('exit codes', { timeout: 60_000 }, () => {
   });
 
   test('a query error prints a code frame with a caret', async () => {
-    const run = await runBuiltCli(['query', 'fields verb | filter (', '-'], `${AUDIT}\n`);
+    const run = await inProcess(['query', 'fields verb | filter (', '-'], `${AUDIT}\n`);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('^');
     expect(run.stderr).toContain('fields verb | filter (');
+  });
+
+  // The process wiring (main.ts): exit codes, stdin and signals of the real binary.
+  test.each([
+    ['unknown command', ['frobnicate'], 2],
+    ['query syntax error', ['query', 'fields verb | filter (', '-'], 3],
+    ['bad record under --strict', ['query', 'fields verb', '-', '--strict'], 4],
+    ['nothing matched under --fail-on-empty', ['query', 'filter verb = "delete"', '-', '--fail-on-empty'], 1],
+  ] as const)('spawned: %s -> exit %2$s', async (_, args, code) => {
+    const input = (args as readonly string[]).includes('--strict')
+      ? `${AUDIT}\n{"kind":"Event", broken\n`
+      : `${AUDIT}\n`;
+    const run = await runBuiltCli(args, input);
+    expect(run.code).toBe(code);
+  });
+
+  test('spawned: SIGINT stops a run with exit 130', async () => {
+    const child = spawnBuiltCli(['query', 'stats count(*)', '-', '--quiet']);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    child.stdin?.on('error', () => {}); // EPIPE once it has exited
+    // Far more than a pipe holds: once it is all written, the CLI is reading stdin, so
+    // main.ts (which installs the SIGINT handler before it reads) is running.
+    const lines = `${AUDIT}\n`.repeat(Math.ceil((4 * 1024 * 1024) / (AUDIT.length + 1)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdin?.write(lines, (error) => (error ? reject(error) : resolve()));
+    });
+    child.kill('SIGINT');
+    // Keep feeding it: the reader notices the abort at its next chunk.
+    let done = false;
+    void exited.then(() => {
+      done = true;
+    });
+    const chunk = `${AUDIT}\n`.repeat(100);
+    while (!done) {
+      await new Promise<void>((resolve) => {
+        if (child.stdin?.write(chunk, () => resolve()) !== true) child.stdin?.once('drain', resolve);
+      }).catch(() => {});
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await exited).toBe(130);
   });
 });

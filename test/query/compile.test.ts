@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
@@ -168,12 +169,33 @@ describe('safety', () => {
     const grouped = await compileQuery('stats count(*) as n by __proto__').run([
       event(0, { __proto__: 'v' }),
     ]);
-    expect(Object.getPrototypeOf(grouped.rows[0])).toBeNull();
+    expect(Object.getPrototypeOf(grouped.rows[0])).toBe(Object.prototype);
   });
 
-  test('result rows are null-prototype objects', async () => {
+  test('result rows are plain objects', async () => {
     const result = await compileQuery('fields k').run([event(0, { k: 1 })]);
-    expect(Object.getPrototypeOf(result.rows[0])).toBeNull();
+    expect(Object.getPrototypeOf(result.rows[0])).toBe(Object.prototype);
+    expect(inspect(result.rows[0])).toBe("{ k: 1, '@ptr': 'mem:1' }");
+  });
+
+  test('__proto__, constructor and prototype columns are own cells of a plain row and pollute nothing', async () => {
+    const record = JSON.parse('{"__proto__":"x","constructor":"c","prototype":"p","toString":"t"}');
+    const names = ['__proto__', 'constructor', 'prototype', 'toString'];
+    for (const query of [`fields ${names.join(', ')}`, `stats count(*) as n by ${names.join(', ')}`]) {
+      const result = await compileQuery(query).run([event(0, record), event(1, { k: 1 })]);
+      const full = result.rows.find((r) => Object.hasOwn(r, 'prototype'));
+      const bare = result.rows.find((r) => !Object.hasOwn(r, 'prototype'));
+      if (full === undefined || bare === undefined) throw new Error(`two kinds of rows expected: ${query}`);
+      for (const row of result.rows) expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+      expect(Object.keys(full).filter((k) => k !== '@ptr' && k !== 'n')).toEqual(names);
+      expect(Object.getOwnPropertyDescriptor(full, '__proto__')?.value).toBe('x');
+      expect([full.constructor, full.prototype, full.toString]).toEqual(['c', 'p', 't']);
+      expect(Object.hasOwn(bare, '__proto__') || Object.hasOwn(bare, 'constructor')).toBe(false);
+      expect(result.fields.slice(0, 4)).toEqual(names);
+      expect(Object.hasOwn(JSON.parse(JSON.stringify(full)), '__proto__')).toBe(true);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('x');
   });
 });
 

@@ -12,7 +12,7 @@ import {
   estimateResultRowBytes,
   toInsightsResults,
 } from '../../query/index.js';
-import type { QueryResult, ResultRow } from '../../query/results.js';
+import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
 import {
   mergeStatistics,
   type QueryLogsStatistics,
@@ -180,7 +180,6 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const budget = memoryBudget ?? DEFAULT_MEMORY_BUDGET_BYTES;
   let keptBytes = 0;
   let rowCount = 0;
-  const fields: string[] = [];
   const seen = new Set<string>();
   try {
     for await (const row of stream) {
@@ -198,12 +197,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
         }
         rows.push(row);
       }
-      for (const key of Object.keys(row)) {
-        if (!seen.has(key)) {
-          seen.add(key);
-          fields.push(key);
-        }
-      }
+      for (const key of Object.keys(row)) seen.add(key);
       if (format === 'ndjson') {
         progress.done();
         await write(io.stdout, renderNdjsonRow(row, Object.keys(row)));
@@ -214,7 +208,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   }
   const countResult = counting === undefined ? undefined : await counting;
   const statistics = parallel?.statistics ?? mergeStatistics(stream.statistics, reader.summary);
-  const result: QueryResult = { rows, fields, statistics };
+  const result: QueryResult = { rows, fields: orderColumns(seen, compiled.columns), statistics };
 
   let histogram: Histogram | undefined;
   if (countResult !== undefined && !(hasStats && histogramFromRows(result) !== undefined)) {
