@@ -7,6 +7,7 @@
 import { AGGREGATE_FUNCTIONS } from './aggregate.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
 import { GENERAL_FUNCTIONS } from './general.js';
+import { HASH_FUNCTIONS } from './hash.js';
 import { IP_FUNCTIONS } from './ip.js';
 import { JSON_FUNCTIONS } from './json.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
@@ -29,6 +30,7 @@ export const FUNCTIONS: readonly FunctionDef[] = Object.freeze([
   ...DATETIME_FUNCTIONS,
   ...IP_FUNCTIONS,
   ...JSON_FUNCTIONS,
+  ...HASH_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
 ]);
 

@@ -46,6 +46,8 @@ describe('registry', () => {
         ' ',
       ),
       ...'jsonParse jsonStringify jsonArraySize jsonArrayContains'.split(' '),
+      'md5',
+      'sha256',
       ...'avg count count_distinct max min pct stddev sum earliest latest sortsFirst sortsLast'.split(' '),
     ];
     expect(FUNCTIONS.map((f) => f.name).sort()).toEqual([...spec].sort());
