@@ -10,11 +10,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundle } from '../../scripts/bundle.js';
+import { DOC_PAGES, DOCS_ROOT } from './doc-pages.js';
 
 // Every shell and TypeScript example in the README and docs/ works as written.
 //
@@ -36,18 +37,9 @@ import { bundle } from '../../scripts/bundle.js';
 //   of test/ byte for byte (the suite runs it), and is only type-checked
 //   here. `Deno.jupyter` (the notebook's display) is stubbed.
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = DOCS_ROOT;
 const WORK = `${ROOT}node_modules/.cache/kubetrail-docs-examples/`;
 const BUNDLE = `${WORK}dist/`;
-
-const PAGES = [
-  'README.md',
-  'samples/README.md',
-  ...readdirSync(`${ROOT}docs`)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) => `docs/${name}`),
-];
 
 /** Commands in ```sh blocks that are not kubetrail runs, and what proves each. */
 const OTHER_COMMANDS: ReadonlyMap<string, string> = new Map([
@@ -105,7 +97,7 @@ function fencesOf(page: string): Fence[] {
   return out;
 }
 
-const fences = PAGES.flatMap(fencesOf);
+const fences = DOC_PAGES.flatMap(fencesOf);
 
 // ---------------------------------------------------------------------------
 // Shell
@@ -173,22 +165,36 @@ const PRELUDE = [
   'npx() { if [ "$1" = kubetrail ]; then shift; kubetrail "$@"; else echo "npx $1: not run by the docs test" >&2; return 127; fi; }',
 ].join('\n');
 
-function runShell(text: string): Promise<{ code: number; stdout: string; stderr: string }> {
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to its end; a non-zero exit is a result, not an error. */
+function runCommand(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(
-      'bash',
-      ['-o', 'pipefail', '-c', `${PRELUDE}\n${text}`],
-      {
-        cwd: sandbox,
-        maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, NO_COLOR: '1', KUBETRAIL_MAIN: `${BUNDLE}cli/main.js` },
-      },
+      command,
+      args,
+      { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...env } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
         if (code === undefined) reject(error);
         else resolve({ code, stdout, stderr });
       },
     );
+  });
+}
+
+function runShell(text: string): Promise<Run> {
+  return runCommand('bash', ['-o', 'pipefail', '-c', `${PRELUDE}\n${text}`], sandbox, {
+    KUBETRAIL_MAIN: `${BUNDLE}cli/main.js`,
   });
 }
 
@@ -257,24 +263,13 @@ function typeErrors(): Map<string, string[]> {
 }
 
 /** Runs a program with node from the repository root, `kubetrail` being the private bundle. */
-async function runProgram(p: Program): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runProgram(p: Program): Promise<Run> {
   const library = pathToFileURL(`${BUNDLE}index.js`).href;
   const source = p.source.replace(/(from\s*)(['"])kubetrail\2/g, `$1'${library}'`);
   const { code: js } = await transform(source, { loader: 'ts', format: 'esm', target: 'node20' });
   const file = p.file.replace(/\.ts$/, '.mjs');
   writeFileSync(file, `globalThis.Deno = { jupyter: { svg: () => ({}) } };\n${js}`);
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [file],
-      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-        if (code === undefined) reject(error);
-        else resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCommand(process.execPath, [file], ROOT);
 }
 
 /** The test files whose text equals `source`. */

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { DOC_PAGES } from './doc-pages.js';
 
 // Every relative link in the README and docs/*.md must point at a file or
 // folder of this repository, and every #anchor at a heading (or an explicit
@@ -10,14 +11,7 @@ import { describe, expect, test } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-const pages = [
-  'README.md',
-  'samples/README.md',
-  ...readdirSync(`${root}docs`)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) => `docs/${name}`),
-].filter((page) => existsSync(`${root}${page}`));
+const pages = DOC_PAGES;
 
 /** The page's lines, with the lines of fenced code blocks (fences included) blanked out. */
 function linesOutsideFences(text: string): string[] {
