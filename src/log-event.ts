@@ -51,8 +51,19 @@ export interface LogSource {
  * ```
  */
 export interface LogEvent {
-  /** `@timestamp`: epoch milliseconds (UTC). */
+  /**
+   * `@timestamp`: epoch milliseconds (UTC); `0` when the record has no time
+   * (counted in `summary.eventsWithoutTimestamp`) or an invalid one (see
+   * {@link LogEvent.timestampInvalid}).
+   */
   readonly timestamp: number;
+  /**
+   * Set when the record carries a time that is not a valid date (a 31st of
+   * February, hour 25, year +275760, a number beyond ±8.64e15 ms): the query
+   * engine sees a null `@timestamp`, and `startTime`/`endTime` windows never
+   * include the event. `timestamp` is then `0`.
+   */
+  readonly timestampInvalid?: true;
   /** `@message`: the record's JSON text, or the raw line. */
   readonly message: string;
   /** `@logStream`, from the envelope or export path, else inferred from the kind. */

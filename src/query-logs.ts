@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { LogSource } from './log-event.js';
 import { parallelRunOf } from './parallel/parallel-run.js';
 import { queryParallel } from './parallel/query-parallel.js';
 import type { QueryAst } from './query/ast.js';
@@ -93,6 +94,10 @@ export interface QueryLogsStatistics extends QueryStatistics {
   readonly filesSkippedByReason?: Readonly<Record<string, number>>;
   /** The first located skips and file faults, in input order (at most {@link SKIP_SAMPLES}). */
   readonly firstSkips?: readonly Rejection[];
+  /** Events read whose time is not a valid date: their `@timestamp` is null and no time window includes them. */
+  readonly invalidTimestamps?: number;
+  /** Where the first of them are. */
+  readonly invalidTimestampSamples?: readonly LogSource[];
 }
 
 /** The result of {@link query}. */
@@ -283,6 +288,12 @@ export function mergeStatistics(engine: QueryStatistics, summary: ReadSummary): 
     skippedByReason,
     ...(filesSkipped > 0 ? { filesSkipped, filesSkippedByReason } : {}),
     ...(summary.rejections.length > 0 ? { firstSkips: summary.rejections.slice(0, SKIP_SAMPLES) } : {}),
+    ...(summary.invalidTimestamps > 0
+      ? {
+          invalidTimestamps: summary.invalidTimestamps,
+          invalidTimestampSamples: summary.invalidTimestampSamples.slice(0, SKIP_SAMPLES),
+        }
+      : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { LogSource } from '../log-event.js';
 import type { Rejection } from '../read/read-summary.js';
 import { formatCount } from './render/histogram.js';
 import { escapeControl } from './sanitize.js';
@@ -24,13 +25,20 @@ export interface RunSummary {
   readonly filesSkippedByReason?: Readonly<Record<string, number>>;
   /** The first located skips: each reason is shown with where it first happened. */
   readonly firstSkips?: readonly Rejection[];
+  /** Events whose time is not a valid date (null `@timestamp`), and where the first was. */
+  readonly invalidTimestamps?: number;
+  readonly invalidTimestampSamples?: readonly LogSource[];
 }
 
 /** Reasons named in a summary line; more are summed as "…". */
 const MAX_REASONS = 3;
 
 /** `a.ndjson:3`, `a.ndjson byte 120`, `line 3`: where a skip happened (sanitised, the path is data). */
-function locationOf(r: Rejection): string {
+function locationOf(r: {
+  readonly file?: string;
+  readonly line?: number;
+  readonly byteOffset?: number;
+}): string {
   const at = r.line !== undefined ? `:${r.line}` : r.byteOffset !== undefined ? ` byte ${r.byteOffset}` : '';
   if (r.file !== undefined) return escapeControl(r.file, true) + at;
   return at.startsWith(':') ? `line ${r.line}` : at.trim();
@@ -101,9 +109,17 @@ export function formatSummary(s: RunSummary): string {
       ? `; ${formatCount(s.filesSkipped)} ${s.filesSkipped === 1 ? 'file' : 'files'} skipped` +
         reasonsOf(s.filesSkippedByReason, s.firstSkips, 'file')
       : '';
+  const first = s.invalidTimestampSamples?.[0];
+  const times =
+    s.invalidTimestamps !== undefined && s.invalidTimestamps > 0
+      ? `; ${formatCount(s.invalidTimestamps)} with an invalid @timestamp` +
+        (first === undefined
+          ? ''
+          : ` (first at ${locationOf({ ...first, ...(first.offset === undefined ? {} : { byteOffset: first.offset }) })})`)
+      : '';
   return (
     `kubetrail: ${rows}; ${records} scanned (${formatBytes(s.bytesScanned)}), ` +
-    `${formatCount(s.recordsMatched)} matched, ${formatCount(s.recordsSkipped)} skipped${skipped}${files} ` +
+    `${formatCount(s.recordsMatched)} matched, ${formatCount(s.recordsSkipped)} skipped${skipped}${files}${times} ` +
     `in ${(s.elapsedMs / 1000).toFixed(2)}s\n`
   );
 }

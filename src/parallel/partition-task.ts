@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { LogEvent } from '../log-event.js';
+import type { LogEvent, LogSource } from '../log-event.js';
 import type { LogFormat } from '../read/log-format.js';
 import type { Rejection } from '../read/read-summary.js';
 import type { PartialGroups } from './partial-stats.js';
@@ -65,6 +65,8 @@ export interface PartitionCounts {
   readonly unknownFilesSkipped: number;
   /** The first located rejections (at most `SKIP_SAMPLES` of them). */
   readonly firstSkips: readonly Rejection[];
+  readonly invalidTimestamps: number;
+  readonly invalidTimestampSamples: readonly LogSource[];
 }
 
 /** What a partition's run gives back. */

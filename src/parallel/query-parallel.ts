@@ -30,7 +30,7 @@
  *
  * @module
  */
-import type { LogEvent } from '../log-event.js';
+import type { LogEvent, LogSource } from '../log-event.js';
 import type { QueryAst } from '../query/ast.js';
 import { compileQuery } from '../query/compile.js';
 import { printQuery } from '../query/print.js';
@@ -87,7 +87,12 @@ function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
   const rejectedByCode = new Map<string, number>();
   const fileFaultsByCode = new Map<string, number>();
   const firstSkips: Rejection[] = [];
+  let invalidTimestamps = 0;
+  const invalidTimestampSamples: LogSource[] = [];
   for (const { counts: c } of results) {
+    invalidTimestamps += c.invalidTimestamps;
+    for (const t of c.invalidTimestampSamples)
+      if (invalidTimestampSamples.length < SKIP_SAMPLES) invalidTimestampSamples.push(t);
     digestFilesSkipped += c.digestFilesSkipped;
     unknownFilesSkipped += c.unknownFilesSkipped;
     for (const [code, n] of Object.entries(c.fileFaultsByCode))
@@ -116,6 +121,8 @@ function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
     digestFilesSkipped,
     unknownFilesSkipped,
     firstSkips,
+    invalidTimestamps,
+    invalidTimestampSamples,
   };
 }
 
@@ -163,6 +170,8 @@ function statisticsOf(counts: PartitionCounts): QueryLogsStatistics {
   summary.digestFilesSkipped = counts.digestFilesSkipped;
   summary.unknownFilesSkipped = counts.unknownFilesSkipped;
   summary.rejections.push(...counts.firstSkips);
+  summary.invalidTimestamps = counts.invalidTimestamps;
+  summary.invalidTimestampSamples.push(...counts.invalidTimestampSamples);
   return mergeStatistics(
     {
       recordsMatched: counts.recordsMatched,

@@ -16,7 +16,7 @@ import { toRawPrefilter } from '../query-logs.js';
 import { type ByteRange, readFileRange } from '../read/file-range.js';
 import { readLogs } from '../read/read-logs.js';
 import type { ReadLogsOptions } from '../read/read-options.js';
-import { type Rejection, SKIP_SAMPLES } from '../read/read-summary.js';
+import { SKIP_SAMPLES } from '../read/read-summary.js';
 import { type PartialGroups, partialStatsStage } from './partial-stats.js';
 import type { PartitionQuery, PartitionResult, PartitionTask } from './partition-task.js';
 
@@ -136,6 +136,11 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
       digestFilesSkipped: summary.digestFilesSkipped,
       unknownFilesSkipped: summary.unknownFilesSkipped,
       firstSkips: await fileLines(source, summary.rejections.slice(0, SKIP_SAMPLES)),
+      invalidTimestamps: summary.invalidTimestamps,
+      invalidTimestampSamples: await fileLines(
+        source,
+        summary.invalidTimestampSamples.slice(0, SKIP_SAMPLES),
+      ),
     },
   };
 }
@@ -145,13 +150,17 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
  * numbers (the lines of the file before the range are counted, on this
  * error path only).
  */
-async function fileLines(source: PartitionTask['source'], skips: Rejection[]): Promise<Rejection[]> {
+async function fileLines<T extends { readonly line?: number; readonly message?: string }>(
+  source: PartitionTask['source'],
+  skips: T[],
+): Promise<T[]> {
   const range = source.range;
   if (range === undefined || range.start <= 0 || !skips.some((r) => r.line !== undefined)) return skips;
   const base = await countLines(source.file, { start: 0, end: range.start });
   return skips.map((r) => {
     if (r.line === undefined) return r;
     const line = r.line + base;
+    if (r.message === undefined) return { ...r, line };
     // the message ends with its location, `(file, line N, byte M)`
     const message = r.message.replace(/line \d+(, byte \d+)?\)$/, (_m, byte = '') => `line ${line}${byte})`);
     return { ...r, line, message };

@@ -711,7 +711,7 @@ function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
   const tsLookup = compileFieldLookup('@timestamp', ['@timestamp'], state.fieldOptions);
   const timestamp = (row: Row): number | undefined => {
     if (row.event !== undefined && (row.defined === undefined || !row.defined.has('@timestamp'))) {
-      return row.event.timestamp;
+      return row.event.timestampInvalid === true ? undefined : row.event.timestamp;
     }
     const v = tsLookup(row);
     if (v instanceof Date) return v.getTime();
@@ -1291,7 +1291,8 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
         const row = eventRow(event, ordinal++);
         statistics.recordsScanned++;
         statistics.bytesScanned += event.messageBytes ?? utf8Length(event.message);
-        const t = event.timestamp;
+        // (an invalid time is NaN here: no window includes it)
+        const t = event.timestampInvalid === true ? Number.NaN : event.timestamp;
         if (startTime !== undefined && !(t >= startTime)) return;
         if (endTime !== undefined && !(t <= endTime)) return;
         if (groupFilter !== undefined && event.logGroup !== undefined && !groupFilter(event.logGroup)) return;

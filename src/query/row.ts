@@ -298,7 +298,11 @@ function compileEventLookup(
 ): FieldLookup {
   switch (name) {
     case '@timestamp':
-      return (row) => new Date((row.event as LogEvent).timestamp);
+      return (row) => {
+        const event = row.event as LogEvent;
+        // an invalid time is null, never 1970
+        return event.timestampInvalid === true ? undefined : new Date(event.timestamp);
+      };
     case '@message':
       return (row) => (row.event as LogEvent).message;
     case '@logStream':

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { LogEvent, LogKind, LogSource } from '../log-event.js';
 import { classifyRecord, type RecordClass } from '../schema/classify.js';
 import { parseAuthenticatorLine, parseKlogLine } from '../schema/eks-lines.js';
-import { parseIsoTimestamp, timeValueToMs } from './iso-timestamp.js';
+import { parseIsoTimestamp, timeValueToMs, validTime } from './iso-timestamp.js';
 
 /** System fields known from an envelope (CloudWatch event, export path, …). */
 export interface Envelope {
@@ -30,6 +30,8 @@ export interface BuildContext {
   readonly pathStream: string | undefined;
   /** Counts events whose time is unknown. */
   missingTime(): void;
+  /** Counts and locates an event whose time is present but not a valid date. */
+  invalidTime(source: LogSource): void;
 }
 
 type Obj = { readonly [key: string]: unknown };
@@ -48,15 +50,21 @@ export function streamSuffixOf(file: string | undefined, fallback: string): stri
   return basename(file).replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** What {@link firstTime} gives when a time key holds a value that is no valid date. */
+const INVALID_TIME = Number.NEGATIVE_INFINITY;
+
+/** The first valid time among `keys`; `NaN` when none is there, {@link INVALID_TIME} when one is there but invalid. */
 function firstTime(o: Obj, keys: readonly string[]): number {
+  let invalid = false;
   for (const k of keys) {
     const v = own(o, k);
     if (v !== undefined && v !== null) {
       const t = timeValueToMs(v);
       if (!Number.isNaN(t)) return t;
+      invalid = true;
     }
   }
-  return Number.NaN;
+  return invalid ? INVALID_TIME : Number.NaN;
 }
 
 const AUDIT_TIME_KEYS = ['requestReceivedTimestamp', 'stageTimestamp', 'timestamp'] as const;
@@ -83,10 +91,14 @@ function finish(
   source: LogSource,
   messageBytes?: number,
 ): LogEvent {
-  let timestamp = env.timestamp ?? recordTime;
-  if (Number.isNaN(timestamp)) {
+  let timestamp = env.timestamp === undefined ? recordTime : validTime(env.timestamp);
+  let invalid = false;
+  if (Number.isNaN(timestamp) || timestamp === INVALID_TIME) {
+    // a time that is there but is no date (an envelope's, or the record's) is invalid, not missing
+    invalid = timestamp === INVALID_TIME || env.timestamp !== undefined;
     timestamp = 0;
-    ctx.missingTime();
+    if (invalid) ctx.invalidTime(source);
+    else ctx.missingTime();
   }
   const logStream = ctx.logStream ?? env.logStream ?? inferredStream;
   const logGroup = ctx.logGroup ?? env.logGroup;
@@ -97,6 +109,7 @@ function finish(
     record,
     source,
   };
+  if (invalid) event.timestampInvalid = true;
   if (logStream !== undefined) event.logStream = logStream;
   if (logGroup !== undefined) event.logGroup = logGroup;
   if (env.ingestionTime !== undefined) event.ingestionTime = env.ingestionTime;

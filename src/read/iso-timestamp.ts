@@ -136,6 +136,23 @@ export function timeValueToMs(value: unknown, seconds = false): number {
     if (seconds && /^\d{9,11}(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
     return Number.NaN;
   }
-  if (typeof value === 'number' && Number.isFinite(value)) return seconds ? Math.round(value * 1000) : value;
+  if (typeof value === 'number' && Number.isFinite(value))
+    return validTime(seconds ? Math.round(value * 1000) : value);
   return Number.NaN;
+}
+
+/** Largest distance from the epoch a JavaScript `Date` can hold, in milliseconds (±273,790 years). */
+export const MAX_TIME_MS = 8.64e15;
+
+/**
+ * The time itself when a `Date` can hold it, else `NaN`.
+ *
+ * @example
+ * ```ts
+ * validTime(1704067200000) //=> 1704067200000
+ * validTime(1e20)          //=> NaN
+ * ```
+ */
+export function validTime(ms: number): number {
+  return ms >= -MAX_TIME_MS && ms <= MAX_TIME_MS ? ms : Number.NaN;
 }

@@ -97,7 +97,7 @@ function handleElement(
         const env: Envelope = {};
         const fallback = timeValueToMs(own(value, 'EventTime'), true);
         const event = jsonRecordEvent(sink, inner, record, env, source);
-        if (event.timestamp === 0 && !Number.isNaN(fallback)) {
+        if (event.timestamp === 0 && event.timestampInvalid !== true && !Number.isNaN(fallback)) {
           sink.emit({ ...event, timestamp: fallback });
         } else {
           sink.emit(event);
@@ -340,7 +340,8 @@ export function createJsonDocumentHandler(sink: RecordSink, startOffset: number)
         if (key === 'detail') {
           const t = envelope === undefined ? Number.NaN : timeValueToMs(own(envelope, 'time'));
           const event = jsonRecordEvent(sink, text, value, {}, source);
-          sink.emit(event.timestamp === 0 && !Number.isNaN(t) ? { ...event, timestamp: t } : event);
+          const missing = event.timestamp === 0 && event.timestampInvalid !== true;
+          sink.emit(missing && !Number.isNaN(t) ? { ...event, timestamp: t } : event);
           return;
         }
         handleElement(sink, key, text, value, envelope, source, raw, end - start);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { LogSource } from '../log-event.js';
 import type { InputErrorCode } from './input-error.js';
 import type { LogFormat } from './log-format.js';
 
@@ -77,6 +78,14 @@ export interface ReadSummary {
   rejectionsTruncated: boolean;
   /** Events whose time could not be found (their `timestamp` is 0). */
   eventsWithoutTimestamp: number;
+  /**
+   * Events whose time is there but is not a valid date (`2024-02-30T25:61:61Z`,
+   * `+275760-09-13T00:00:00Z`, `"1e20"`, a number beyond ±8.64e15): kept, with
+   * a null `@timestamp` (`timestampInvalid`), outside every time window.
+   */
+  invalidTimestamps: number;
+  /** Where the first {@link SKIP_SAMPLES} of them are. */
+  invalidTimestampSamples: LogSource[];
   /** Bytes read from the sources (compressed sizes for gzip). */
   bytesRead: number;
   /** Bytes after decompression. */
@@ -133,6 +142,8 @@ export function createSummary(): ReadSummary {
     rejections: [],
     rejectionsTruncated: false,
     eventsWithoutTimestamp: 0,
+    invalidTimestamps: 0,
+    invalidTimestampSamples: [],
     bytesRead: 0,
     bytesDecompressed: 0,
     files: [],

@@ -11,7 +11,7 @@ import { type ChunkSearch, canSearchChunks } from './chunk-search.js';
 import { InputError, type InputErrorCode } from './input-error.js';
 import { checkJson, JSON_TOO_COMPLEX } from './json-check.js';
 import type { RawPrefilter } from './read-options.js';
-import { type FileSummary, MAX_KEPT_REJECTIONS, type ReadSummary } from './read-summary.js';
+import { type FileSummary, MAX_KEPT_REJECTIONS, type ReadSummary, SKIP_SAMPLES } from './read-summary.js';
 
 /** Everything a format handler needs. */
 export interface RecordSink extends BuildContext {
@@ -80,7 +80,7 @@ export interface RecordSinkSettings {
   readonly maxRecordValues: number;
   readonly prefilter: RawPrefilter | undefined;
   readonly kinds: ReadonlySet<LogKind> | undefined;
-  readonly build: Omit<BuildContext, 'missingTime'>;
+  readonly build: Omit<BuildContext, 'missingTime' | 'invalidTime'>;
 }
 
 const encoder = new TextEncoder();
@@ -138,6 +138,10 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
     searchChunk: canSearchChunks(prefilter) ? prefilter.searchChunk : undefined,
     missingTime() {
       summary.eventsWithoutTimestamp++;
+    },
+    invalidTime(source) {
+      summary.invalidTimestamps++;
+      if (summary.invalidTimestampSamples.length < SKIP_SAMPLES) summary.invalidTimestampSamples.push(source);
     },
     maxRecordValues: s.maxRecordValues,
     candidate(bytes, start, end, check = 'utf8') {

@@ -232,6 +232,12 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
               filesSkippedByReason: statistics.filesSkippedByReason ?? {},
             }),
         ...(statistics.firstSkips === undefined ? {} : { firstSkips: statistics.firstSkips }),
+        ...(statistics.invalidTimestamps === undefined
+          ? {}
+          : {
+              invalidTimestamps: statistics.invalidTimestamps,
+              invalidTimestampSamples: statistics.invalidTimestampSamples ?? [],
+            }),
         bytesScanned: statistics.bytesScanned,
         rows: rowCount,
         elapsedMs: Math.max(0, io.now() - started),
