@@ -9,7 +9,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // a concurrent `npm run build` or clean of dist/ cannot change the CLI under test.
 // It lives inside the repository so that Node resolves the dependencies.
 const OUT_DIR = fileURLToPath(new URL('../../node_modules/.cache/kubetrail-cli-test/dist/', import.meta.url));
-const MAIN = `${OUT_DIR}cli/main.js`;
+/** The private build's `cli/main.js` (call {@link buildOnce} first). */
+export const MAIN = `${OUT_DIR}cli/main.js`;
 
 let built = false;
 
