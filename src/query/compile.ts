@@ -415,7 +415,9 @@ export function hoistFilters(commands: readonly Command[], text: string | undefi
       if (!passes) break;
       at--;
     }
-    out.splice(at, 0, c);
+    // (a filter that stays in place is appended: a splice at the end would copy nothing but still costs a call per element)
+    if (at === out.length) out.push(c);
+    else out.splice(at, 0, c);
   }
   return out;
 }
@@ -432,6 +434,7 @@ export function planCommands(
 ): PlanStep[] {
   const scope = { text };
   let statsCount = 0;
+  let dedupSeen = false;
   commands.forEach((c, i) => {
     if (c.kind === 'PatternCommand' || c.kind === 'DiffCommand' || c.kind === 'AnomalyCommand') {
       const word = c.kind === 'PatternCommand' ? 'pattern' : c.kind === 'DiffCommand' ? 'diff' : 'anomaly';
@@ -449,9 +452,10 @@ export function planCommands(
     if (c.kind === 'StatsCommand' && ++statsCount > 2) {
       compileError('too_many_stats', 'a query can have at most two stats commands', c.span, scope);
     }
-    if (dedupBefore(commands, i) && c.kind !== 'LimitCommand') {
+    if (dedupSeen && c.kind !== 'LimitCommand') {
       compileError('command_after_dedup', 'only limit can follow dedup', c.span, scope);
     }
+    if (c.kind === 'DedupCommand') dedupSeen = true;
   });
   const hoisted = hoistFilters(
     commands.filter((c) => c.kind !== 'SourceCommand'),
@@ -494,11 +498,6 @@ export function planCommands(
   if (options.limit !== undefined) steps.push({ kind: 'cap', count: options.limit });
   else if (!hasLimit) steps.push({ kind: 'cap', count: DEFAULT_LIMIT });
   return steps;
-}
-
-function dedupBefore(commands: readonly Command[], i: number): boolean {
-  for (let j = 0; j < i; j++) if (commands[j]?.kind === 'DedupCommand') return true;
-  return false;
 }
 
 /** The time window of a `SOURCE … START=… END=…` prefix. */
@@ -569,6 +568,8 @@ interface CompileState {
   statsSeen: number;
   /** Output columns so far (without display). */
   columns: string[];
+  /** The names in `columns`, for an O(1) membership test (a `fields` of 50k names stays linear). */
+  columnSet: Set<string>;
   explicitColumns: boolean;
 }
 
@@ -648,7 +649,11 @@ function childExprs(e: Expr): Expr[] {
 }
 
 function addColumns(state: CompileState, names: readonly string[]): void {
-  for (const n of names) if (!state.columns.includes(n)) state.columns.push(n);
+  for (const n of names) {
+    if (state.columnSet.has(n)) continue;
+    state.columnSet.add(n);
+    state.columns.push(n);
+  }
 }
 
 function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
@@ -721,6 +726,7 @@ function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
   state.available = new Set(columns);
   state.defined.clear();
   state.columns = [...columns];
+  state.columnSet = new Set(columns);
   state.explicitColumns = true;
   return { groups, slots, items, slotValues, timestamp };
 }
@@ -925,6 +931,7 @@ function compileSteps(
     available: undefined,
     statsSeen: 0,
     columns: [],
+    columnSet: new Set(),
     explicitColumns: false,
   };
   const stages: StageFactory[] = [];

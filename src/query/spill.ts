@@ -192,6 +192,33 @@ export function mustSpill(memory: RunMemory, own: number): boolean {
   return own >= memory.budget / 16 || own > memory.budget;
 }
 
+/**
+ * A copy of a string that does not keep a bigger string alive. V8 makes
+ * strings of 13 units or more that `JSON.parse` or `slice` cut out of a
+ * bigger one as views into it, so a stats group keyed by an auditID would
+ * keep its whole event's text in memory. Concatenating and slicing makes a
+ * flat copy (only for long strings: short ones are always copies).
+ *
+ * @example
+ * ```ts
+ * detachString('abc') //=> 'abc'
+ * ```
+ * @internal
+ */
+export function detachString(s: string): string {
+  return s.length < 13 ? s : `${s} `.slice(0, -1);
+}
+
+/**
+ * {@link detachString} for a value kept by a buffering stage (strings only;
+ * other values are kept as they are).
+ *
+ * @internal
+ */
+export function detachValue<V>(v: V): V {
+  return (typeof v === 'string' ? detachString(v) : v) as V;
+}
+
 // ---------------------------------------------------------------------------
 // Size estimates (deterministic, cheap, documented in docs/performance.md)
 
@@ -289,21 +316,60 @@ const MISSING = 1;
 const DATE = 2;
 const SPECIAL_NUMBER = 3;
 const BIGINT = 4;
+const PLAIN = 5;
 
 /**
  * Encodes a value (or an accumulator snapshot) as JSON-compatible data.
  * Strings, booleans, `null`, plain objects and ordinary numbers stay as they
  * are; everything else is a tagged array: `[0, …items]` a list, `[1]`
  * missing, `[2, ms]` a timestamp, `[3, "NaN" | "Infinity" | "-Infinity" |
- * "-0"]`, `[4, "digits"]` a bigint.
+ * "-0"]`, `[4, "digits"]` a bigint; and `[5, json]` a list or map that
+ * JSON carries exactly as it is (the common case of a parsed record: checked
+ * by one walk, not copied).
  *
  * @example
  * ```ts
  * JSON.stringify(encodeValue([1, undefined, -0])) //=> '[0,1,[1],[3,"-0"]]'
+ * JSON.stringify(encodeValue({ a: [1] })) //=> '[5,{"a":[1]}]'
  * ```
  * @internal
  */
 export function encodeValue(v: unknown): unknown {
+  // The common case, a record as JSON.parse made it, goes as it is: one walk to check, no copy.
+  if (typeof v === 'object' && v !== null && !(v instanceof Date) && isPlainJson(v)) return [PLAIN, v];
+  return encodeTagged(v);
+}
+
+/** Whether JSON.stringify then JSON.parse gives `v` back exactly (finite numbers but -0, no missing, no timestamps). */
+function isPlainJson(v: object): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    switch (typeof x) {
+      case 'string':
+      case 'boolean':
+        continue;
+      case 'number':
+        if (!Number.isFinite(x) || Object.is(x, -0)) return false;
+        continue;
+      case 'object':
+        break;
+      default:
+        return false;
+    }
+    if (x === null) continue;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) stack.push(x[i]);
+      continue;
+    }
+    if (Object.getPrototypeOf(x) !== Object.prototype) return false;
+    const o = x as Record<string, unknown>;
+    for (const key of Object.keys(o)) stack.push(o[key]);
+  }
+  return true;
+}
+
+function encodeTagged(v: unknown): unknown {
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -326,19 +392,17 @@ export function encodeValue(v: unknown): unknown {
   if (Array.isArray(v)) {
     const out: unknown[] = new Array(v.length + 1);
     out[0] = LIST;
-    for (let i = 0; i < v.length; i++) out[i + 1] = encodeValue(v[i]);
+    for (let i = 0; i < v.length; i++) out[i + 1] = encodeTagged(v[i]);
     return out;
   }
   const o = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(o)) {
-    // defineProperty: a key named __proto__ stays an own field, as JSON.parse makes it
-    Object.defineProperty(out, key, {
-      value: encodeValue(o[key]),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    const value = encodeTagged(o[key]);
+    // a key named __proto__ must stay an own field, as JSON.parse makes it (plain assignment would set the prototype)
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    } else out[key] = value;
   }
   return out;
 }
@@ -369,6 +433,8 @@ export function decodeValue(x: unknown): unknown {
         return x[1] === '-0' ? -0 : Number(x[1]);
       case BIGINT:
         return BigInt(x[1] as string);
+      case PLAIN:
+        return x[1];
       default:
         throw new Error('corrupt spill record');
     }

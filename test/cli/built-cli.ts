@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { inject } from 'vitest';
 import { buildCliForTests, MAIN, ROOT } from './cli-build.js';
 
-export { compileInto, ROOT } from './cli-build.js';
+export { compileInto, MAIN, ROOT } from './cli-build.js';
 
 let built = false;
 

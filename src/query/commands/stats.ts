@@ -23,6 +23,7 @@ import { valueToResultString } from '../semantics.js';
 import {
   createExternalSorter,
   decodeValue,
+  detachValue,
   encodeValue,
   estimateValueBytes,
   iterate,
@@ -81,11 +82,15 @@ interface GroupState extends StatsGroup {
 
 /** The estimated size of a new group: map entry, key, key values, accumulators. */
 function groupBytes(key: string, keys: readonly Value[], accumulators: readonly Accumulator[]): number {
-  let n = 120 + 2 * key.length;
+  let n = GROUP_BASE + 2 * key.length;
   for (const k of keys) n += estimateValueBytes(k);
-  for (const a of accumulators) n += 64 + (a.size?.() ?? 0);
+  for (const a of accumulators) n += ACCUMULATOR_BASE + (a.size?.() ?? 0);
   return n;
 }
+
+/** A group's map entry, objects and arrays; an accumulator's object, closures and state (measured with V8). */
+const GROUP_BASE = 240;
+const ACCUMULATOR_BASE = 200;
 
 /** Partitions per spill level, and the deepest re-partitioning (4 bits of the hash each). */
 const PARTITIONS = 16;
@@ -159,7 +164,7 @@ export function createGrouper(
       if (group === undefined) {
         if (groups.size >= limit.max) limit.exceeded();
         const accumulators = stats.slots.map((slot) => slot.def.create(slot.constants));
-        group = { keys, accumulators, first: s, bytes: 0 };
+        group = { keys: keys.map(detachValue), accumulators, first: s, bytes: 0 };
         group.bytes = groupBytes(key, keys, accumulators);
         delta = group.bytes;
         groups.set(key, group);
@@ -312,12 +317,10 @@ export function statsStage(stats: CompiledStats, limit: BufferLimit): StageFacto
               } else {
                 if (first < group.first) group.first = first;
                 const before = group.bytes;
-                group.bytes = 120 + 2 * key.length;
-                for (const k of group.keys) group.bytes += estimateValueBytes(k);
                 group.accumulators.forEach((acc, i) => {
                   acc.merge(restored[i] as Accumulator);
-                  group.bytes += 64 + (acc.size?.() ?? 0);
                 });
+                group.bytes = groupBytes(key, group.keys, group.accumulators);
                 delta = group.bytes - before;
               }
               own += delta;

@@ -21,6 +21,12 @@
  * - `max`/`min` compare numerically when the group has numeric values and
  *   ignore non-numeric ones; over only non-numeric values they use the sort
  *   order. Maps and lists are ignored.
+ * - Non-finite values, one rule for all: a value whose number is not finite
+ *   (`±Infinity` from JSON such as `1e999`, a numeric string such as
+ *   `"-1e999"`) is skipped by every aggregate that reads numbers — `sum`,
+ *   `avg`, `stddev`, `pct`, `min`, `max` — as if it were missing. `count`,
+ *   `count_distinct`, `earliest`, `latest`, `sortsFirst` and `sortsLast`
+ *   read values, not numbers, and take it as it is.
  * - `earliest`/`latest` take the value from the row with the smallest /
  *   largest `@timestamp` among rows where the field has a value; ties on the
  *   timestamp go to the value that sorts first (`earliest`) / last (`latest`).
@@ -30,6 +36,7 @@
  * @module
  */
 import { compareForSort, isValueList, isValueMap, toNumberValue, valueToResultString } from '../semantics.js';
+import { detachString, detachValue } from '../spill.js';
 import type { Value } from '../value.js';
 import { argNumber, argValue, isStarArg } from './args.js';
 import {
@@ -190,8 +197,10 @@ function extremeDef(name: 'max' | 'min'): AggregateFunctionDef {
     if (!present(v) || isValueMap(v) || isValueList(v)) return;
     const n = toNumberValue(v);
     if (n !== undefined && typeof v !== 'boolean') {
-      if (s.numeric === undefined || better(v, s.numeric, wantMax)) s.numeric = v;
-    } else if (s.other === undefined || better(v, s.other, wantMax)) s.other = v;
+      // the one rule for non-finite values: no aggregate takes them as numbers (nor as text)
+      if (!Number.isFinite(n)) return;
+      if (s.numeric === undefined || better(v, s.numeric, wantMax)) s.numeric = detachValue(v);
+    } else if (s.other === undefined || better(v, s.other, wantMax)) s.other = detachValue(v);
   };
   return defineAggregate<ExtremeState>({
     name,
@@ -228,7 +237,7 @@ function timeDef(name: 'earliest' | 'latest'): AggregateFunctionDef {
     if (!s.has || (late ? ts > s.ts : ts < s.ts) || (ts === s.ts && better(v, s.value, late))) {
       s.has = true;
       s.ts = ts;
-      s.value = v;
+      s.value = detachValue(v);
     }
   };
   return defineAggregate<PickState>({
@@ -264,7 +273,7 @@ function sortsDef(name: 'sortsFirst' | 'sortsLast'): AggregateFunctionDef {
   const last = name === 'sortsLast';
   const offer = (s: SortPickState, v: Value): void => {
     if (!present(v)) return;
-    if (s.value === undefined || better(v, s.value, last)) s.value = v;
+    if (s.value === undefined || better(v, s.value, last)) s.value = detachValue(v);
   };
   return defineAggregate<SortPickState>({
     name,
@@ -300,9 +309,9 @@ interface DistinctState {
 }
 
 function addDistinct(s: DistinctState, key: string): void {
-  const n = s.keys.size;
-  s.keys.add(key);
-  if (s.keys.size !== n) s.chars += key.length;
+  if (s.keys.has(key)) return;
+  s.keys.add(detachString(key));
+  s.chars += key.length;
 }
 
 function addCount(s: PctState, v: number, c: number): void {

@@ -66,8 +66,22 @@ export function capPeriod(period: Period): Period {
  */
 export function checkPeriod(period: Period): string | undefined {
   if (!Number.isFinite(period.amount) || period.amount <= 0) return 'a period must be a positive number';
+  // Longer than the whole range of timestamps (±8.64e15 ms, about 273,790 years), a period puts every time in one bin.
+  const p = capPeriod(period);
+  const ms =
+    p.unit === 'mo' || p.unit === 'q' || p.unit === 'y'
+      ? p.amount * monthsPer(p.unit) * AVERAGE_MONTH_MS
+      : p.amount * FIXED_UNIT_MS[p.unit];
+  if (!(ms <= MAX_PERIOD_MS)) {
+    return `a period can be at most the range of timestamps (about 273,790 years: ${MAX_PERIOD_MS} ms), not ${period.amount}${period.unit}`;
+  }
   return undefined;
 }
+
+/** The longest period: the span of valid timestamps' magnitude, 8.64e15 ms. */
+const MAX_PERIOD_MS = 8.64e15;
+/** A Gregorian month on average (365.2425 days / 12), for the range check of calendar periods. */
+const AVERAGE_MONTH_MS = 2_629_746_000;
 
 function monthsPer(unit: 'mo' | 'q' | 'y'): number {
   return unit === 'mo' ? 1 : unit === 'q' ? 3 : 12;

@@ -1,0 +1,210 @@
+// The F1 reproducers of issue 16: audit events with distinct auditIDs, and a
+// child-process run of the CLI that reports its peak RSS. Shared by
+// test/hostile/memory-*.test.ts (small, scaled by KUBETRAIL_HOSTILE_SCALE)
+// and scripts/stress.ts (full size).
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGzip } from 'node:zlib';
+
+/** The source IP every reproducer event carries (for `timeline --ip`). */
+export const HOSTILE_IP = '203.0.113.7';
+
+/** Events per case at scale 1; `KUBETRAIL_HOSTILE_SCALE=50` gives the issue's 1M. */
+export const BASE_EVENTS = 20_000;
+
+/** The scale factor from `KUBETRAIL_HOSTILE_SCALE` (default 1). */
+export function hostileScale(): number {
+  const n = Number(process.env.KUBETRAIL_HOSTILE_SCALE ?? '1');
+  return Number.isFinite(n) && n > 0 ? n : 1;
+}
+
+/** A 32-hex auditID, distinct for every i. */
+export function auditId(i: number): string {
+  const hex = i.toString(16).padStart(8, '0');
+  return `${hex}${'a1b2c3d4e5f60718293a4b5c'}`.slice(0, 32);
+}
+
+/** One audit event line (the same event, a distinct auditID and a second of its own). */
+export function auditLine(i: number): string {
+  const t = new Date(Date.UTC(2024, 4, 1) + i * 1000).toISOString().replace('Z', '000Z');
+  return JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: auditId(i),
+    stage: 'ResponseComplete',
+    requestURI: '/api/v1/namespaces/prod/secrets/db',
+    verb: 'get',
+    user: { username: 'system:serviceaccount:prod:app', groups: ['system:serviceaccounts'] },
+    sourceIPs: [HOSTILE_IP],
+    userAgent: 'kubectl/v1.29.3',
+    objectRef: { resource: 'secrets', namespace: 'prod', name: 'db', apiVersion: 'v1' },
+    responseStatus: { metadata: {}, code: 200 },
+    requestReceivedTimestamp: t,
+    stageTimestamp: t,
+    annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' },
+  });
+}
+
+/** Writes `n` reproducer events to `<dir>/audit.ndjson.gz`; resolves to the path. */
+export async function writeDistinctAudit(dir: string, n: number): Promise<string> {
+  const path = join(dir, 'audit.ndjson.gz');
+  const gzip = createGzip({ level: 1 });
+  const out = createWriteStream(path);
+  gzip.pipe(out);
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('finish', resolve);
+    out.on('error', reject);
+  });
+  let chunk: string[] = [];
+  for (let i = 0; i < n; i++) {
+    chunk.push(auditLine(i), '\n');
+    if (chunk.length >= 2000) {
+      if (!gzip.write(chunk.join(''))) await new Promise((r) => gzip.once('drain', r));
+      chunk = [];
+    }
+  }
+  gzip.end(chunk.join(''));
+  await done;
+  return path;
+}
+
+/** A fresh temporary directory (remove it with `rmSync(dir, { recursive: true })`). */
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** What a measured child run produced. */
+export interface MeasuredRun {
+  readonly code: number;
+  /** Lines on stdout (the rows of an ndjson run). */
+  readonly stdoutLines: number;
+  /** The first 64 KiB of stdout. */
+  readonly stdoutHead: string;
+  readonly stderr: string;
+  /** Peak resident set size of the child, in MB (getrusage, threads included). */
+  readonly peakRssMb: number;
+}
+
+/**
+ * Runs `node <main> ...args` in a child process with a hook that reports its
+ * peak RSS at exit; stdout is counted, not kept. `signal` sends it SIGINT.
+ */
+export function runMeasured(
+  main: string,
+  args: readonly string[],
+  cwd: string,
+  signal?: AbortSignal,
+): Promise<MeasuredRun> {
+  const dir = scratchDir('kubetrail-rss-');
+  const hook = join(dir, 'rss-hook.mjs');
+  const report = join(dir, 'rss.json');
+  writeFileSync(
+    hook,
+    "import { writeFileSync } from 'node:fs';\n" +
+      "process.on('exit', () => writeFileSync(process.env.KUBETRAIL_RSS_FILE, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })));\n",
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', hook, main, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', KUBETRAIL_RSS_FILE: report },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // a stop is a Ctrl-C: the CLI cancels the run, removes its spill files and exits 130
+    signal?.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
+    let lines = 0;
+    let head = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (s: string) => {
+      for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) lines++;
+      if (head.length < 65536) head += s.slice(0, 65536 - head.length);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => {
+      if (stderr.length < 65536) stderr += s;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        const { maxRssKb } = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKb: number };
+        resolve({
+          code: code ?? -1,
+          stdoutLines: lines,
+          stdoutHead: head,
+          stderr,
+          peakRssMb: maxRssKb / 1024,
+        });
+      } catch (error) {
+        reject(new Error(`no RSS report (exit ${code}): ${stderr}`, { cause: error }));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+/** A reproducer case: CLI arguments (the input path is appended) and what it must produce. */
+export interface HostileCase {
+  readonly name: string;
+  readonly args: (n: number) => string[];
+  /** Checks the run; returns a problem, or undefined when the result is right. */
+  readonly check: (run: MeasuredRun, n: number) => string | undefined;
+}
+
+const rows =
+  (expected: (n: number) => number) =>
+  (run: MeasuredRun, n: number): string | undefined => {
+    if (run.code !== 0) return `exit ${run.code}: ${run.stderr.slice(0, 400)}`;
+    if (run.stdoutLines !== expected(n)) return `${run.stdoutLines} rows, expected ${expected(n)}`;
+    return undefined;
+  };
+
+/** The buffering commands of issue 16's F1, each over `n` distinct auditIDs. */
+export const HOSTILE_CASES: readonly HostileCase[] = [
+  { name: 'dedup auditID | limit 5', args: () => ['query', 'dedup auditID | limit 5'], check: rows(() => 5) },
+  {
+    name: 'sort auditID | dedup auditID | limit 5',
+    args: () => ['query', 'sort auditID | dedup auditID | limit 5'],
+    check: rows(() => 5),
+  },
+  {
+    name: 'stats count(*) by auditID | limit 5',
+    args: () => ['query', 'stats count(*) by auditID | limit 5'],
+    check: rows(() => 5),
+  },
+  {
+    name: 'stats count(*) by auditID --limit n',
+    args: (n) => ['query', 'stats count(*) by auditID', '--limit', String(n)],
+    check: rows((n) => n),
+  },
+  {
+    name: 'fields @message --limit n',
+    args: (n) => ['query', 'fields @message', '--limit', String(n)],
+    check: rows((n) => n),
+  },
+  {
+    name: 'sort auditID desc | fields auditID --limit n',
+    args: (n) => ['query', 'sort auditID desc | fields auditID', '--limit', String(n)],
+    check: rows((n) => n),
+  },
+  {
+    name: 'timeline --ip (typed resource_limit)',
+    args: () => ['timeline', '--ip', HOSTILE_IP, '--format', 'ndjson', '--limit', '100000000'],
+    check: (run) =>
+      run.code !== 0 && /resource_limit|memory budget/.test(run.stderr)
+        ? undefined
+        : `expected a resource_limit error, got exit ${run.code}: ${run.stderr.slice(0, 400)}`,
+  },
+  {
+    name: 'detect',
+    args: () => ['detect', '--format', 'ndjson'],
+    check: (run) =>
+      run.code === 0 || run.code === 1 ? undefined : `exit ${run.code}: ${run.stderr.slice(0, 400)}`,
+  },
+];
+
+/** The process-wide bound every case must stay under. */
+export const RSS_BOUND_MB = 256;
