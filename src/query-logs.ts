@@ -12,13 +12,14 @@ import type { LogSource } from './log-event.js';
 import { parallelRunOf } from './parallel/parallel-run.js';
 import { queryParallel } from './parallel/query-parallel.js';
 import type { QueryAst } from './query/ast.js';
-import { compileQuery, type Prefilter, type SpillStore } from './query/index.js';
+import { compileQuery, type Prefilter, printQuery, type SpillStore } from './query/index.js';
 import { columnsOf, type QueryResult, type QueryStatistics, type ResultRow } from './query/results.js';
 import { type ChunkSearchPrefilter, createMultiSearch } from './read/chunk-search.js';
 import { type RawPrefilter, readLogs } from './read/index.js';
 import { type ReadSummary, type Rejection, SKIP_SAMPLES } from './read/read-summary.js';
 import type { LogInput } from './read/sources.js';
 import { createFileSpillStore } from './spill-store.js';
+import { type DuckdbEngineOptions, runOnDuckdb } from './sql/duckdb-engine.js';
 
 /** Options of {@link query} and {@link queryStream}. */
 export interface QueryLogsOptions {
@@ -70,6 +71,18 @@ export interface QueryLogsOptions {
    * @defaultValue 1 (the calling thread)
    */
   readonly workers?: number | 'auto';
+  /**
+   * The engine that evaluates the query: `'streaming'` (kubetrail's own), or
+   * `'duckdb'`: the query compiled to SQL (`compileToSql`) and run on an
+   * embedded DuckDB over the same events, with the same rows and statistics
+   * (needs the optional dependency `@duckdb/node-api`; constructs the
+   * compiler does not translate fail with `sql_unsupported`). See
+   * `docs/scale-out.md`.
+   * @defaultValue 'streaming'
+   */
+  readonly engine?: 'streaming' | 'duckdb';
+  /** DuckDB settings for `engine: 'duckdb'`: memory limit (default 200MB), spill directory, threads. */
+  readonly duckdb?: DuckdbEngineOptions;
 }
 
 /**
@@ -135,6 +148,7 @@ export function queryStream(
   text: string | QueryAst,
   options: QueryLogsOptions = {},
 ): QueryLogsStream {
+  if (options.engine === 'duckdb') return queryStreamDuckdb(input, text, options);
   const run = parallelRunOf(options.workers);
   return run === undefined
     ? queryStreamOneThread(input, text, options)
@@ -224,6 +238,39 @@ function queryStreamOneThread(
       } finally {
         statistics = mergeStatistics(stream.statistics, reader.summary);
       }
+    },
+  };
+}
+
+/** `queryStream` on the DuckDB engine: kubetrail's readers feed DuckDB; rows come back in the engine's shape. */
+function queryStreamDuckdb(
+  input: LogInput | readonly LogInput[],
+  text: string | QueryAst,
+  options: QueryLogsOptions,
+): QueryLogsStream {
+  const queryText = typeof text === 'string' ? text : printQuery(text);
+  const compiled = compileQuery(queryText, toCompileOptions(options));
+  const prefilter = options.prefilter === false ? undefined : toRawPrefilter(compiled.prefilter);
+  let statistics = emptyStatistics();
+  return {
+    get statistics() {
+      return statistics;
+    },
+    async *[Symbol.asyncIterator]() {
+      const reader = readLogs(asInputs(input), {
+        onError: options.onError ?? 'throw',
+        ...(prefilter === undefined ? {} : { prefilter }),
+        ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
+        ...(options.logGroup === undefined ? {} : { logGroup: options.logGroup }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      const result = await runOnDuckdb(queryText, reader, {
+        ...toCompileOptions(options),
+        ...options.duckdb,
+        signal: options.signal,
+      });
+      statistics = mergeStatistics(result.statistics, reader.summary);
+      yield* result.rows;
     },
   };
 }

@@ -398,6 +398,13 @@ export const COMMANDS: readonly CommandHelp[] = [
         description:
           'Directory for spill files (default: the OS temp directory); they are removed on exit, error and Ctrl-C.',
       },
+      {
+        name: 'engine',
+        type: 'string',
+        value: 'name',
+        description:
+          'streaming (default) or duckdb: compile the query to SQL and run it on an embedded DuckDB over the same events, with the same rows (needs npm install @duckdb/node-api; untranslated constructs exit 3 with sql_unsupported). See docs/scale-out.md.',
+      },
       { name: 'fail-on-empty', type: 'boolean', description: 'Exit 1 when the query matched nothing.' },
       WIDTH,
       QUIET,

@@ -927,7 +927,15 @@ function callExpr(
     case 'tolower': {
       const s = str1();
       if (s === undefined) return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
-      return { kind: 'str', sql: `${name === 'toupper' ? 'upper' : 'lower'}(${s})` };
+      // Exact where DuckDB's case mapping is JavaScript's; the code points where they differ (measured
+      // over every code point: ß, ligatures, Greek with iota, final sigma, …) stop the query instead.
+      const differ = name === 'toupper' ? UPPER_DIFFERS : LOWER_DIFFERS;
+      const fn = name === 'toupper' ? 'upper' : 'lower';
+      if (d.name !== 'duckdb') return { kind: 'str', sql: `${fn}(${s})` };
+      return {
+        kind: 'str',
+        sql: `CASE WHEN regexp_matches(${s}, ${sqlString(`[${differ}]`)}) THEN error('kubetrail: ${name} of a character whose case mapping differs in DuckDB is not translated to SQL (sql_unsupported)') ELSE ${fn}(${s}) END`,
+      };
     }
     case 'concat': {
       const parts = e.args.map((a) => sem.resultString(child(a))).filter((s): s is string => s !== undefined);
@@ -1273,6 +1281,13 @@ function callExpr(
       return unsupported(`the function ${name}`, e.span, text);
   }
 }
+
+/** Code points whose upper-casing differs between JavaScript and DuckDB. */
+const UPPER_DIFFERS =
+  '\\x{df}\\x{149}\\x{19b}\\x{1f0}\\x{264}\\x{390}\\x{3b0}\\x{587}\\x{1c8a}\\x{1e96}-\\x{1e9a}\\x{1f50}\\x{1f52}\\x{1f54}\\x{1f56}\\x{1f80}-\\x{1faf}\\x{1fb2}-\\x{1fb4}\\x{1fb6}-\\x{1fb7}\\x{1fbc}\\x{1fc2}-\\x{1fc4}\\x{1fc6}-\\x{1fc7}\\x{1fcc}\\x{1fd2}-\\x{1fd3}\\x{1fd6}-\\x{1fd7}\\x{1fe2}-\\x{1fe4}\\x{1fe6}-\\x{1fe7}\\x{1ff2}-\\x{1ff4}\\x{1ff6}-\\x{1ff7}\\x{1ffc}\\x{a7cd}\\x{a7cf}\\x{a7d3}\\x{a7d5}\\x{a7db}\\x{fb00}-\\x{fb06}\\x{fb13}-\\x{fb17}\\x{feff}\\x{10d70}-\\x{10d85}\\x{16ebb}-\\x{16ed3}';
+/** Code points whose lower-casing differs (U+03A3 for JavaScript's final-sigma rule). */
+const LOWER_DIFFERS =
+  '\\x{130}\\x{3a3}\\x{1c89}\\x{a7cb}-\\x{a7cc}\\x{a7ce}\\x{a7d2}\\x{a7d4}\\x{a7da}\\x{a7dc}\\x{feff}\\x{10d50}-\\x{10d65}\\x{16ea0}-\\x{16eb8}';
 
 /** A valid IPv4 address as `parseIpv4` reads it: four decimal octets up to 255, no leading zeros. */
 const IPV4 =

@@ -14,6 +14,9 @@
  *
  * @module
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isKubetrailError } from '../errors.js';
 import type { LogEvent } from '../log-event.js';
 import { type CompileOptions, compileQuery } from '../query/compile.js';
 import { QueryError } from '../query/errors.js';
@@ -33,7 +36,7 @@ import { SqlEngineError } from './errors.js';
 export interface DuckdbEngineOptions {
   /** DuckDB `memory_limit`. @defaultValue '200MB' */
   readonly memoryLimit?: string | undefined;
-  /** DuckDB `temp_directory` (where large sorts and aggregates spill). @defaultValue DuckDB's default (`.tmp` next to the database; a system temp dir for in-memory) */
+  /** DuckDB `temp_directory`, where large sorts, aggregates and the loaded table spill; `''` disables spilling. @defaultValue `kubetrail-duckdb-<pid>` in the system temp directory */
   readonly tempDirectory?: string | undefined;
   /** DuckDB `threads`. @defaultValue DuckDB's default */
   readonly threads?: number | undefined;
@@ -124,7 +127,7 @@ export async function openDuckdb(
 }> {
   const duckdb = await loadDuckdb();
   const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '200MB' };
-  if (options.tempDirectory !== undefined) config.temp_directory = options.tempDirectory;
+  config.temp_directory = options.tempDirectory ?? join(tmpdir(), `kubetrail-duckdb-${process.pid}`);
   if (options.threads !== undefined) config.threads = String(options.threads);
   let instance: DuckdbInstance;
   try {
@@ -156,7 +159,7 @@ export function duckdbError(error: unknown, text: string): Error {
       hints: ['run the query on the streaming engine (the default) instead'],
     });
   }
-  if (/out of memory/i.test(message)) {
+  if (/out of memory|could not allocate/i.test(message)) {
     return new QueryError({
       code: 'resource_limit',
       message: `DuckDB reached its memory limit: ${message.split('\n')[0]}`,
@@ -336,18 +339,15 @@ export async function runOnDuckdb(
       options.signal,
       query,
     );
-    let rows: unknown[][];
-    let matched: unknown[][];
-    try {
-      rows = (await connection.runAndReadAll(sql.sql)).getRows();
-      matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
-    } catch (error) {
-      throw duckdbError(error, query);
-    }
+    const rows = (await connection.runAndReadAll(sql.sql)).getRows();
+    const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
     const result = toResultRows(sql, rows);
     const stats: QueryStatistics = { ...statistics };
     return { rows: result, fields: columnsOf(result), statistics: stats };
+  } catch (error) {
+    // Reader errors (InputError) and query errors pass unchanged; DuckDB's own become typed.
+    throw isKubetrailError(error) ? error : duckdbError(error, query);
   } finally {
     if (instance === undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     else {

@@ -179,8 +179,8 @@ export class Semantics {
     const na = this.num(a);
     const nb = this.num(b);
     const bothStrings = and(notNull(sa), notNull(sb));
-    const boolText = (x: string) => `CASE WHEN ${x} THEN 'true' ELSE 'false' END`;
-    const boolNum = (x: string) => `CASE WHEN ${x} THEN 1 ELSE 0 END`;
+    const boolText = (x: string) => `CASE WHEN ${x} THEN 'true' WHEN NOT ${x} THEN 'false' END`;
+    const boolNum = (x: string) => `CASE WHEN ${x} THEN 1 WHEN NOT ${x} THEN 0 END`;
     const cases: Cond[] = [
       sa !== undefined && sb !== undefined ? `${sa} = ${sb}` : undefined,
       ba !== undefined && bb !== undefined ? `${ba} = ${bb}` : undefined,

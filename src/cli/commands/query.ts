@@ -112,6 +112,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const logStream = stringOption(options, 'log-stream');
   const logGroup = stringOption(options, 'log-group');
   const workers = integerOption(options, 'workers', 'query') ?? 1;
+  const engine = choiceOption(options, 'engine', ['streaming', 'duckdb'] as const, 'query') ?? 'streaming';
 
   const compileOptions = {
     now: times.now,
@@ -128,6 +129,8 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   });
   const hasStats = compiled.ast.commands.some((c) => c.kind === 'StatsCommand');
   const histogramAsked = flag(options, 'histogram');
+  if (histogramAsked && engine === 'duckdb')
+    throw new UsageError('bad_option', 'query: --histogram runs on the streaming engine only', 'query');
   const countingQuery = histogramAsked
     ? compileQuery(histogramQuery(compiled.ast), compileOptions)
     : undefined;
@@ -154,7 +157,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const [mainEvents, countEvents] = countingQuery === undefined ? [events] : tee(events, 2);
   // --workers: query() splits the work across threads (or runs on one thread when it cannot); no per-event progress
   const parallel =
-    workers > 1 && countingQuery === undefined
+    (workers > 1 || engine === 'duckdb') && countingQuery === undefined
       ? queryStream(inputs, text, {
           ...compileOptions,
           ...(limit === undefined ? {} : { limit }),
@@ -162,7 +165,9 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
           ...(logStream === undefined ? {} : { logStream }),
           ...(logGroup === undefined ? {} : { logGroup }),
           ...signal,
-          workers,
+          ...(engine === 'duckdb'
+            ? { engine, ...(tempDir === undefined ? {} : { duckdb: { tempDirectory: tempDir } }) }
+            : { workers }),
           ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
           ...(tempDir === undefined ? {} : { tempDir }),
         })
