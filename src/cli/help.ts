@@ -174,7 +174,7 @@ const DETECT: CommandHelp = {
     { comment: 'What would run?', command: 'kubetrail detect --list --severity critical' },
     {
       comment: 'SigmaHQ rules, unchanged, instead of the catalogue',
-      command: 'kubetrail detect logs/ --sigma test/fixtures/sigmahq-rules/ --sigma-only',
+      command: 'kubetrail detect logs/ --sigma test/fixtures/corpus/sigmahq-rules/ --sigma-only',
     },
   ],
 };
