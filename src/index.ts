@@ -52,6 +52,7 @@ export {
   type SigmaProblem,
   type SigmaRuleSet,
   type SigmaSource,
+  sigmaToInsights,
   type TimelineEntry,
   type TimelineOptions,
   type TimelineSelector,

@@ -51,6 +51,7 @@ export {
   type LoadDetectionsOptions,
   loadDetections,
 } from './schema.js';
+export { sigmaToInsights } from './sigma/convert.js';
 export {
   type LoadSigmaOptions,
   loadSigmaRules,
