@@ -1,8 +1,14 @@
 /**
- * Writes docs/detections.md from the detection catalogue.
+ * Writes docs/detections.md from the detection catalogue, and the Sigma
+ * tables from the SigmaHQ corpus report the tests compute.
  * Run: npx tsx scripts/generate-detection-docs.ts
  */
 import { writeFileSync } from 'node:fs';
 import { renderDetectionDocs } from '../src/detect/docs.js';
+import { renderSigmaDocs } from '../src/detect/sigma/docs.js';
+import { sigmaCorpusReport } from '../test/detect/sigma-corpus-report.js';
 
-writeFileSync(new URL('../docs/detections.md', import.meta.url), renderDetectionDocs());
+writeFileSync(
+  new URL('../docs/detections.md', import.meta.url),
+  renderDetectionDocs() + renderSigmaDocs(await sigmaCorpusReport()),
+);

@@ -174,7 +174,7 @@ const DETECT: CommandHelp = {
     { comment: 'What would run?', command: 'kubetrail detect --list --severity critical' },
     {
       comment: 'SigmaHQ rules, unchanged, instead of the catalogue',
-      command: 'kubetrail detect logs/ --sigma test/fixtures/sigmahq-rules/ --sigma-only',
+      command: 'kubetrail detect logs/ --sigma test/fixtures/corpus/sigmahq-rules/ --sigma-only',
     },
   ],
 };
@@ -473,6 +473,31 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
   },
   DETECT,
+  {
+    name: 'sigma',
+    summary: 'Convert Sigma rules to Logs Insights queries (sigma convert)',
+    usage: ['kubetrail sigma convert <rule files|dirs...>'],
+    description:
+      'Prints each Sigma detection rule as the equivalent CloudWatch Logs Insights query, preceded by a comment line with its id, title and author, so that the rule runs in the console. Correlation rules and filters are not converted; a rule that uses a time modifier is reported and skipped.',
+    options: [
+      {
+        name: 'sigma-placeholder',
+        type: 'string',
+        value: 'name=v1,v2',
+        multiple: true,
+        description: 'Values of a placeholder (%name%) for rules that use the expand modifier (repeatable).',
+      },
+      QUIET,
+      HELP,
+    ],
+    examples: [
+      {
+        comment: 'The SigmaHQ CloudTrail rule for a stopped trail',
+        command:
+          'kubetrail sigma convert test/fixtures/corpus/sigmahq-rules/cloudtrail/aws_cloudtrail_disable_logging.yml',
+      },
+    ],
+  },
   ...INVESTIGATIONS,
 ];
 

@@ -23,6 +23,8 @@ export const DETECT_ERROR_CODES = {
   unknown_detection_id: 'A detection id asked for by name is not in the catalogue.',
   invalid_sigma_rules:
     'Sigma rules have errors (not valid YAML, not valid Sigma, an unknown modifier or search identifier, an empty selection); every problem is listed with file, line and column.',
+  sigma_not_convertible:
+    'A Sigma rule uses something Logs Insights cannot express (a time modifier, a correlation), so sigma convert cannot translate it.',
   sigma_correlation_limit:
     'A Sigma correlation kept more matching events than maxCorrelationEvents allows; the run stops rather than drop any.',
   invalid_investigation_option:

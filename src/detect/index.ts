@@ -51,6 +51,28 @@ export {
   type LoadDetectionsOptions,
   loadDetections,
 } from './schema.js';
+export { sigmaToInsights } from './sigma/convert.js';
+export {
+  type LoadSigmaOptions,
+  loadSigmaRules,
+  SIGMA_FIELD_MAPPINGS,
+  SigmaCorrelationSchema,
+  SigmaFilterSchema,
+  SigmaRuleSchema,
+  type SigmaSource,
+  sigmaKindOf,
+} from './sigma/load.js';
+export { createSigmaRunner, type SigmaRunner, type SigmaRunOptions } from './sigma/run.js';
+export type {
+  SigmaCorrelation,
+  SigmaMeta,
+  SigmaPosition,
+  SigmaProblem,
+  SigmaRule,
+  SigmaRuleSet,
+  SigmaRuleStatus,
+} from './sigma/types.js';
+export { SIGMA_MODIFIERS } from './sigma/values.js';
 export {
   buildTimeline,
   type TimelineEntry,

@@ -7,7 +7,10 @@ describe('docs/detections.md', () => {
   const text = renderDetectionDocs();
 
   test('is current (regenerate with npx tsx scripts/generate-detection-docs.ts)', () => {
-    expect(readFileSync(new URL('../../docs/detections.md', import.meta.url), 'utf8')).toBe(text);
+    // the Sigma tables follow; test/detect/sigma-corpus.test.ts checks them
+    expect(readFileSync(new URL('../../docs/detections.md', import.meta.url), 'utf8').startsWith(text)).toBe(
+      true,
+    );
   });
 
   test('lists every detection with its query, severity and ATT&CK ids, and the inexpressible rules', () => {

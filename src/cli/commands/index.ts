@@ -11,6 +11,7 @@ import { insightsCommand } from './insights.js';
 import { pivotCommand } from './pivot.js';
 import { queryCommand } from './query.js';
 import { schemaCommand } from './schema.js';
+import { sigmaCommand } from './sigma.js';
 import { timelineCommand } from './timeline.js';
 
 /** Runs one command with its arguments and resolves to the exit code. */
@@ -23,6 +24,7 @@ export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   formats: formatsCommand,
   schema: schemaCommand,
   detect: detectCommand,
+  sigma: sigmaCommand,
   timeline: timelineCommand,
   insights: insightsCommand,
   pivot: pivotCommand,

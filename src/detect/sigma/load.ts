@@ -529,7 +529,7 @@ function compileDetection(
   kind: DetectionKind,
   options: ValueOptions,
   skip: readonly string[],
-): { test: EventTest; fields: string[] } | undefined {
+): { test: EventTest; fields: string[]; searches: Record<string, EventTest> } | undefined {
   const searches = new Map<string, CompiledSearch>();
   let ok = true;
   const fields: string[] = [];
@@ -546,8 +546,11 @@ function compileDetection(
       continue;
     }
     const s = compileSearch(ctx, [...path, name], block[name], kind, options);
-    if (s === undefined) ok = false;
-    else {
+    if (s === undefined) {
+      ok = false;
+      // still a search identifier: the condition's references stay checkable
+      searches.set(name, { test: () => false, fields: [] });
+    } else {
       searches.set(name, s);
       fields.push(...s.fields);
     }
@@ -594,6 +597,7 @@ function compileDetection(
   return {
     test: tests.length === 1 ? (tests[0] as EventTest) : (e) => tests.some((t) => t(e)),
     fields: [...new Set(fields)],
+    searches: Object.fromEntries([...searches].map(([k, v]) => [k, v.test])),
   };
 }
 
@@ -765,6 +769,7 @@ export function loadSigmaRules(
           fields: [...new Set([...compiled.fields, ...(d.fields ?? [])])],
           detection: d.detection as Record<string, unknown>,
           mitre: mitreOf(d.tags),
+          searches: compiled.searches,
           ...(d.name === undefined ? {} : { name: d.name }),
         };
         entry.state = 'runs';

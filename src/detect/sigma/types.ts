@@ -75,6 +75,8 @@ export interface SigmaRule {
   readonly generate: boolean;
   /** MITRE ATT&CK technique ids from `attack.tNNNN` tags. */
   readonly mitre: readonly string[];
+  /** Each search identifier's own test (for explaining why a rule did not fire). */
+  readonly searches: Readonly<Record<string, EventTest>>;
 }
 
 /** The condition of a correlation: one or two bounds on the counted value. */

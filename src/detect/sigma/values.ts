@@ -63,21 +63,24 @@ export class ModifierError extends Error {
   }
 }
 
-/** The dash characters `windash` makes interchangeable. */
-const DASHES = '-/\u2013\u2014\u2015';
+/** The dash characters `windash` makes interchangeable. @internal */
+export const DASHES = '-/\u2013\u2014\u2015';
 
-const STAR = -1;
-const ONE = -2;
-const DASH = -3;
-/** A wildcard pattern: char codes, with `STAR`, `ONE` and `DASH` as wildcards. */
-type Pattern = number[];
+/** Pattern code: any run of characters. @internal */
+export const STAR = -1;
+/** Pattern code: one character. @internal */
+export const ONE = -2;
+/** Pattern code: one of the `windash` dashes. @internal */
+export const DASH = -3;
+/** A wildcard pattern: char codes, with `STAR`, `ONE` and `DASH` as wildcards. @internal */
+export type Pattern = number[];
 
 /**
  * Parses a Sigma string into a wildcard pattern: `*` any run, `?` one
  * character, `\*` `\?` `\\` the plain characters, any other backslash
  * itself.
  */
-function parseWildcards(text: string): Pattern {
+export function parseWildcards(text: string): Pattern {
   const out: Pattern = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -214,6 +217,54 @@ function utf16(text: string, order: 'le' | 'be', bom: boolean): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/**
+ * The wildcard patterns one string value stands for after the transforming
+ * modifiers (`expand`, `utf16*` + `base64`/`base64offset`, `windash`) and
+ * the position modifiers (`contains`, `startswith`, `endswith`), and
+ * whether they match case-sensitively.
+ *
+ * @internal
+ */
+export function stringPatterns(
+  text: string,
+  mods: readonly string[],
+  options: ValueOptions,
+): { patterns: Pattern[]; cased: boolean } {
+  const has = (m: string): boolean => mods.includes(m);
+  const utf = mods.find((m) => UTF16.has(m));
+  let texts = [text];
+  if (has('expand')) texts = texts.flatMap((t) => expandPlaceholders(t, options));
+  let patterns: Pattern[];
+  if (has('base64') || has('base64offset')) {
+    const bytesOf = (t: string): Uint8Array =>
+      utf === undefined ? utf8(t) : utf16(t, utf === 'utf16be' ? 'be' : 'le', utf === 'utf16');
+    patterns = texts.flatMap((t) =>
+      (has('base64offset') ? base64Offsets(bytesOf(t)) : [base64Of(bytesOf(t))]).map(literal),
+    );
+  } else patterns = texts.map(parseWildcards);
+  if (has('windash'))
+    patterns = patterns.map((p) =>
+      p.map((c) => (c >= 0 && DASHES.includes(String.fromCharCode(c)) ? DASH : c)),
+    );
+  const position = mods.filter((m) => POSITION.has(m));
+  if (position.length > 1)
+    throw new ModifierError('only one of contains, startswith, endswith may apply', 'error');
+  patterns = patterns.map((p) => {
+    switch (position[0]) {
+      case 'contains':
+        return [STAR, ...p, STAR];
+      case 'startswith':
+        return [...p, STAR];
+      case 'endswith':
+        return [STAR, ...p];
+      default:
+        return p;
+    }
+  });
+  // base64 payloads are case-sensitive by nature
+  return { patterns, cased: has('cased') || has('base64') || has('base64offset') };
+}
+
 /** Options that reach value compilation. */
 export interface ValueOptions {
   /** Values of `expand` placeholders, by name without the `%`. */
@@ -265,10 +316,12 @@ function timePart(leaf: unknown, part: string): number | undefined {
   }
 }
 
+/** A decimal number as text (no spaces), as numeric modifiers accept it. @internal */
+export const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 function numberOf(leaf: unknown): number | undefined {
   if (typeof leaf === 'number') return Number.isFinite(leaf) ? leaf : undefined;
-  if (typeof leaf === 'string' && /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(leaf.trim()))
-    return Number(leaf);
+  if (typeof leaf === 'string' && NUMBER_TEXT.test(leaf)) return Number(leaf);
   return undefined;
 }
 
@@ -447,38 +500,8 @@ export function compileFieldEntry(key: string, raw: unknown, options: ValueOptio
       });
       continue;
     }
-    let texts = [text];
-    if (has('expand')) texts = texts.flatMap((t) => expandPlaceholders(t, options));
-    let patterns: Pattern[];
-    if (has('base64') || has('base64offset')) {
-      const bytesOf = (t: string): Uint8Array =>
-        utf === undefined ? utf8(t) : utf16(t, utf === 'utf16be' ? 'be' : 'le', utf === 'utf16');
-      patterns = texts.flatMap((t) =>
-        (has('base64offset') ? base64Offsets(bytesOf(t)) : [base64Of(bytesOf(t))]).map(literal),
-      );
-    } else patterns = texts.map(parseWildcards);
-    if (has('windash'))
-      patterns = patterns.map((p) =>
-        p.map((c) => (c >= 0 && DASHES.includes(String.fromCharCode(c)) ? DASH : c)),
-      );
-    const position = mods.filter((m) => POSITION.has(m));
-    if (position.length > 1)
-      throw new ModifierError(`only one of contains, startswith, endswith may apply`, 'error');
-    patterns = patterns.map((p) => {
-      switch (position[0]) {
-        case 'contains':
-          return [STAR, ...p, STAR];
-        case 'startswith':
-          return [...p, STAR];
-        case 'endswith':
-          return [STAR, ...p];
-        default:
-          return p;
-      }
-    });
-    // base64 payloads are case-sensitive by nature
-    const exact = cased || has('base64') || has('base64offset');
-    const tests = patterns.map((p) => patternTest(p, exact));
+    const plan = stringPatterns(text, mods, options);
+    const tests = plan.patterns.map((p) => patternTest(p, plan.cased));
     leafTests.push(tests.length === 1 ? (tests[0] as LeafTest) : (leaf) => tests.some((t) => t(leaf)));
   }
   const anyLeaf = (values: readonly unknown[], t: LeafTest): boolean => values.some(t);
