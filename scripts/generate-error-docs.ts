@@ -5,6 +5,7 @@
  * @module
  */
 import { writeFileSync } from 'node:fs';
+import { READ_NOTHING_CODES } from '../src/cli/errors.js';
 import { EXIT_CODES_HELP } from '../src/cli/help.js';
 import { DETECT_ERROR_CODES } from '../src/detect/errors.js';
 import { QUERY_ERROR_CODES } from '../src/query/errors.js';
@@ -27,7 +28,7 @@ const SECTIONS: readonly Section[] = [
     intro:
       'Thrown by `parseQuery` and `compileQuery` before any input is read (and returned as diagnostics by `checkQuery`). ' +
       'Each carries the span of the offending text, its 1-based `line` and `column`, `hints` such as "did you mean strlen?", ' +
-      'and `format()`, which renders a code frame with a caret. The CLI exits with code 3.',
+      'and `format()`, which renders a code frame with a caret. The CLI exits with code 3 (code 7 for `resource_limit`).',
     codes: { ...QUERY_ERROR_CODES, ...FUNCTION_ERROR_CODES },
   },
   {
@@ -51,7 +52,8 @@ const SECTIONS: readonly Section[] = [
     title: 'Detection errors',
     errorClass: 'DetectError',
     intro:
-      'Thrown when loading user detections and by the investigations when an option is invalid or a memory cap is reached.',
+      'Thrown when loading user detections and by the investigations when an option is invalid or a memory cap is reached ' +
+      '(`resource_limit`: the CLI exits with code 7).',
     codes: DETECT_ERROR_CODES,
   },
   {
@@ -62,6 +64,14 @@ const SECTIONS: readonly Section[] = [
       '`compileToSql` (`kubetrail sql`, `kubetrail ddl`). Constructs the compiler does not translate are query errors ' +
       '(`sql_unsupported`, `sql_unreachable_field`, above). The CLI exits with code 4.',
     codes: SQL_ENGINE_ERROR_CODES,
+  },
+  {
+    title: 'Nothing to read',
+    errorClass: 'ReadNothingError',
+    intro:
+      'Thrown by the CLI when a path given on the command line stands for no log file: reading nothing is not "no evidence". ' +
+      'The CLI exits with code 6; `--allow-empty` prints the same message as a warning and goes on.',
+    codes: READ_NOTHING_CODES,
   },
 ];
 

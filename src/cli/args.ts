@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { didYouMean } from '../query/errors.js';
 import { UsageError } from './errors.js';
 import type { CommandHelp } from './help.js';
 
@@ -36,18 +37,44 @@ export function parseCommand(help: CommandHelp, args: readonly string[]): Parsed
       ...(o.multiple === true ? { multiple: true } : {}),
     };
   }
-  try {
-    const { values, positionals } = parseArgs({
-      args: joinNegativeValues(help, args),
-      options: config,
-      allowPositionals: true,
-      strict: true,
-    });
-    return { options: values as ParsedOptions, positionals };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError('bad_arguments', `${help.name}: ${firstLine(message)}`, help.name);
+  const joined = joinNegativeValues(help, args);
+  // Non-strict parsing yields every token, so that unknown options and missing
+  // values get our own messages (with did-you-mean) instead of Node's text.
+  const { values, positionals, tokens } = parseArgs({
+    args: joined,
+    options: config,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const option = Object.hasOwn(config, token.name) ? config[token.name] : undefined;
+    if (option === undefined) throw unknownOption(help, token.rawName);
+    if (option.type === 'string' && token.value === undefined) {
+      throw new UsageError('missing_value', `${help.name}: ${token.rawName} needs a value`, help.name);
+    }
+    if (option.type === 'boolean' && token.value !== undefined) {
+      throw new UsageError('unexpected_value', `${help.name}: ${token.rawName} takes no value`, help.name);
+    }
   }
+  return { options: values as ParsedOptions, positionals };
+}
+
+function unknownOption(help: CommandHelp, raw: string): UsageError {
+  const names = help.options.flatMap((o) => [
+    `--${o.name}`,
+    ...(o.short === undefined ? [] : [`-${o.short}`]),
+  ]);
+  const [best] = raw.startsWith('--')
+    ? didYouMean(
+        raw,
+        names.filter((n) => n.startsWith('--')),
+        1,
+      )
+    : [];
+  const hint = best === undefined ? '' : `; did you mean ${best}?`;
+  return new UsageError('unknown_option', `${help.name}: unknown option ${raw}${hint}`, help.name);
 }
 
 /**
@@ -69,11 +96,6 @@ function joinNegativeValues(help: CommandHelp, args: readonly string[]): string[
     }
   }
   return out;
-}
-
-function firstLine(text: string): string {
-  const i = text.indexOf('\n');
-  return i === -1 ? text : text.slice(0, i);
 }
 
 /** Reads a string option. */

@@ -91,6 +91,12 @@ const WIDTH: OptionHelp = {
     'Table width; wider cells are cut with … and a note. Default: the terminal width, or 200 when not a terminal. 0 = no limit.',
 };
 const HELP: OptionHelp = { name: 'help', short: 'h', type: 'boolean', description: 'Show this help.' };
+const ALLOW_EMPTY: OptionHelp = {
+  name: 'allow-empty',
+  type: 'boolean',
+  description:
+    'Go on with a warning when a path reads nothing (missing, a glob matching no file, no log file in a directory) instead of exit 6.',
+};
 
 /** Help of the investigation commands (issue 6). */
 const DETECT: CommandHelp = {
@@ -210,6 +216,7 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
       END,
       NOW,
       STRICT,
+      ALLOW_EMPTY,
       WIDTH,
       QUIET,
       HELP,
@@ -259,6 +266,7 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
         description: 'Length of the trailing baseline in minutes (default 10080, a week).',
       },
       STRICT,
+      ALLOW_EMPTY,
       WIDTH,
       QUIET,
       HELP,
@@ -282,7 +290,7 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
       'kubetrail pivot <paths...> (--access-key <id> | --arn <arn> | --role-arn <arn>) [--from aws] [options]',
     ],
     description:
-      'Joins Kubernetes audit events to CloudTrail records through the identity the EKS authenticator recorded (user.extra accessKeyId, arn, sessionName, principalId): "what else did this kubectl user do in AWS?" and "which kubectl requests did this AWS principal make?". Prints the identity learnt, then both sides as timelines.',
+      'Joins Kubernetes audit events to CloudTrail records through the identity the EKS authenticator recorded (user.extra accessKeyId, arn, sessionName, principalId): "what else did this kubectl user do in AWS?" and "which kubectl requests did this AWS principal make?". Prints the identity learnt, then both sides as timelines. When neither side has an event for the selector, says so and exits 1 (nothing found).',
     options: [
       {
         name: 'user',
@@ -324,6 +332,7 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
       },
       FORMAT_TABLE_JSON,
       STRICT,
+      ALLOW_EMPTY,
       WIDTH,
       QUIET,
       HELP,
@@ -360,6 +369,7 @@ export const COMMANDS: readonly CommandHelp[] = [
       LOG_STREAM,
       LOG_GROUP,
       STRICT,
+      ALLOW_EMPTY,
       {
         name: 'limit',
         type: 'string',
@@ -455,7 +465,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     usage: ['kubetrail formats <paths...> [options]'],
     description:
       'Reads every file and reports what it was detected as, how many records it held, and how many records were skipped or invalid, by reason.',
-    options: [FORMAT_TABLE_JSON, WIDTH, QUIET, HELP],
+    options: [FORMAT_TABLE_JSON, ALLOW_EMPTY, WIDTH, QUIET, HELP],
     examples: [{ comment: 'What is in this export?', command: 'kubetrail formats samples/incident/' }],
   },
   {
@@ -535,14 +545,21 @@ export function formatCommandHelp(help: CommandHelp): string {
   return lines.join('\n') + '\n';
 }
 
-/** Exit codes as listed in the main help. */
+/** Exit codes as listed in the main help (and in docs/cli.md and docs/errors.md). */
 export const EXIT_CODES_HELP = `Exit codes:
-  0  success
-  1  nothing matched under --fail-on-empty, or findings under --fail-on-findings
-  2  usage error (unknown command or option, bad argument)
-  3  query error (syntax, unknown function, bad regex)
-  4  input error (unreadable file, bad record under --strict, unknown format)
-  5  internal error (a bug; please report it)`;
+  0    success
+  1    nothing found: nothing matched under --fail-on-empty, findings under
+       --fail-on-findings, or pivot found nothing for its selector
+  2    usage error (unknown command or option, bad argument)
+  3    query error (syntax, unknown function, bad regex)
+  4    input error (unreadable file, bad record under --strict, unknown format
+       of a file named on the command line)
+  5    internal error (a bug; please report it)
+  6    nothing to read (missing path, glob matching no file, directory with no
+       log file); --allow-empty makes it a warning
+  7    resource limit (a memory cap such as the timeline entry cap or a query's
+       buffered rows; the message names the option that raises it)
+  130  interrupted (Ctrl-C, SIGINT)`;
 
 /**
  * The top-level help: commands, global behaviour, exit codes.
@@ -559,6 +576,10 @@ export function formatMainHelp(): string {
 Usage:
   kubetrail <command> [arguments] [options]
   kubetrail <command> --help
+
+Options:
+  -h, --help     Show this help (or a command's, after the command).
+  -v, --version  Print the version.
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}

@@ -5,6 +5,7 @@
  * @module
  */
 import { isKubetrailError } from '../errors.js';
+import { didYouMean } from '../query/errors.js';
 import { COMMAND_HANDLERS } from './commands/index.js';
 import { EXIT, UsageError } from './errors.js';
 import { findCommand, formatCommandHelp, formatMainHelp } from './help.js';
@@ -34,16 +35,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await write(io.stdout, help === undefined ? formatMainHelp() : formatCommandHelp(help));
       return EXIT.ok;
     }
-    if (name === '--version' || name === '-V') {
+    if (name === '--version' || name === '-v' || name === '-V') {
       await write(io.stdout, `${VERSION}\n`);
       return EXIT.ok;
     }
     const help = findCommand(name);
     const handler = Object.hasOwn(COMMAND_HANDLERS, name) ? COMMAND_HANDLERS[name] : undefined;
     if (help === undefined || handler === undefined) {
+      const [best] = didYouMean(name, Object.keys(COMMAND_HANDLERS), 1);
+      const what = name.startsWith('-') ? 'option' : 'command';
       throw new UsageError(
-        'unknown_command',
-        `unknown command '${name}'; run 'kubetrail --help' for the list`,
+        name.startsWith('-') ? 'unknown_option' : 'unknown_command',
+        `unknown ${what} '${name}'${best === undefined ? '' : `; did you mean '${best}'?`}`,
       );
     }
     if (args.includes('--help') || args.includes('-h')) {
@@ -80,6 +83,20 @@ export function reportError(error: unknown, io: CliIo): number {
     const hint = error.command === undefined ? 'kubetrail --help' : `kubetrail ${error.command} --help`;
     say(`kubetrail: ${error.message}\nRun '${hint}' for usage.`);
     return EXIT.usage;
+  }
+  if (isKubetrailError(error) && error.code === 'resource_limit') {
+    // The input is fine; the answer would not fit in the memory budget.
+    say(`kubetrail: resource limit [resource_limit]: ${error.message}`);
+    const frame = codeFrame(error);
+    if (frame !== undefined) say(frame);
+    return EXIT.resourceLimit;
+  }
+  if (isKubetrailError(error) && error.name === 'ReadNothingError') {
+    say(
+      `kubetrail: nothing to read [${error.code}]: ${error.message}\n` +
+        'Give a path that holds logs, or --allow-empty to go on with a warning.',
+    );
+    return EXIT.readNothing;
   }
   if (isKubetrailError(error)) {
     const frame = codeFrame(error) ?? codeFrame(error.cause);

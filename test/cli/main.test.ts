@@ -270,7 +270,7 @@ describe('exit codes', { timeout: 60_000 }, () => {
     ['unknown function', ['query', 'stats cuont(*)', '-'], 3],
     ['bad regex', ['query', 'filter verb like /(/', '-'], 3],
     ['check: syntax error', ['check', 'fields verb |'], 3],
-    ['missing file', ['query', 'fields verb', 'samples/incident/no-such-file.ndjson'], 4],
+    ['missing file', ['query', 'fields verb', 'samples/incident/no-such-file.ndjson'], 6],
     ['bad record under --strict', ['query', 'fields verb', '-', '--strict'], 4],
     ['nothing matched under --fail-on-empty', ['query', 'filter verb = "delete"', '-', '--fail-on-empty'], 1],
     ['matches under --fail-on-empty', ['query', 'filter verb = "get"', '-', '--fail-on-empty'], 0],

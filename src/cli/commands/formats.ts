@@ -15,6 +15,7 @@ import { renderTable, truncationNote } from '../render/table.js';
 import type { Row } from '../render/types.js';
 import { escapeJsonText } from '../sanitize.js';
 import { formatBytes } from '../summary.js';
+import { checkReadSomething } from './input-check.js';
 import { checkPaths, resolveInputs, resolveWidth } from './shared.js';
 
 const STDIN_NAME = '(stdin)';
@@ -41,8 +42,9 @@ export async function formatsCommand(args: readonly string[], io: CliIo): Promis
   const { options, positionals } = parseCommand(help, args);
   const format = choiceOption(options, 'format', ['table', 'json'] as const, 'formats') ?? 'table';
   const width = resolveWidth(options, io, 'formats');
-  const inputs = resolveInputs(positionals, io, 'formats');
-  await checkPaths(positionals);
+  resolveInputs(positionals, io, 'formats');
+  const check = await checkPaths(positionals, { allowEmpty: flag(options, 'allow-empty'), io });
+  const inputs = check.paths.length === 0 ? [] : resolveInputs(check.paths, io, 'formats');
   const reader = readLogs(inputs, {
     onError: 'skip',
     ...(io.signal === undefined ? {} : { signal: io.signal }),
@@ -70,6 +72,7 @@ export async function formatsCommand(args: readonly string[], io: CliIo): Promis
         `${formatBytes(summary.bytesRead)} read\n`,
     );
   }
+  checkReadSomething(check, summary, io);
   return EXIT.ok;
 }
 

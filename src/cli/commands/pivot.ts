@@ -18,7 +18,7 @@ import { findCommand } from '../help.js';
 import { type CliIo, write } from '../io.js';
 import { renderTable, truncationNote } from '../render/table.js';
 import type { Row } from '../render/types.js';
-import { escapeJsonText } from '../sanitize.js';
+import { escapeControl, escapeJsonText } from '../sanitize.js';
 import { openEvents } from './read-events.js';
 import { resolveWidth } from './shared.js';
 import { TIMELINE_FIELDS, timelineEntryJson, timelineRows } from './timeline.js';
@@ -30,18 +30,41 @@ function entries(result: PivotResult, side: 'kubernetes' | 'aws'): TimelineEntry
   });
 }
 
+/** What an IAM ARN names, from its resource part: a user, a role, an assumed-role session. */
+function arnLabel(arn: string): string {
+  if (/^arn:[^:]*:(iam|sts)::[^:]*:user\//.test(arn)) return 'user arn';
+  if (/^arn:[^:]*:(iam|sts)::[^:]*:role\//.test(arn)) return 'role arn';
+  if (/^arn:[^:]*:sts::[^:]*:assumed-role\//.test(arn)) return 'session arn';
+  return 'arn';
+}
+
 function identityRows(identity: PivotIdentity): Row[] {
   const rows: Row[] = [];
-  const add = (what: string, values: readonly string[]): void => {
-    for (const v of values) rows.push({ identity: what, value: v });
+  const shown = new Set<string>();
+  const add = (what: string | ((v: string) => string), values: readonly string[]): void => {
+    for (const v of values) {
+      const label = typeof what === 'string' ? what : what(v);
+      if (shown.has(`${label}\u0000${v}`)) continue;
+      shown.add(`${label}\u0000${v}`);
+      rows.push({ identity: label, value: v });
+    }
   };
   add('kubernetes user', identity.usernames);
   add('access key id', identity.accessKeyIds);
-  add('arn', identity.arns);
-  add('role arn', identity.roleArns);
+  // The authenticator's arn and canonicalArn: labelled by what they name (a user's canonical ARN is its user ARN).
+  add(arnLabel, identity.arns);
+  add(arnLabel, identity.roleArns);
   add('session name', identity.sessionNames);
   add('principal id', identity.principalIds);
   return rows;
+}
+
+/** The selector as the user wrote it, for the "nothing found" message. */
+function selectorText(options: Readonly<Record<string, string | undefined>>): string {
+  return Object.entries(options)
+    .filter(([, v]) => v !== undefined)
+    .map(([name, v]) => `--${name} ${v}`)
+    .join(' ');
 }
 
 /**
@@ -50,6 +73,7 @@ function identityRows(identity: PivotIdentity): Row[] {
  * @example
  * ```ts
  * await pivotCommand(['samples/incident/', '--user', 'ci-legacy'], io); //=> 0
+ * await pivotCommand(['samples/incident/', '--user', 'nobody'], io); //=> 1 (nothing found)
  * ```
  */
 export async function pivotCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -105,6 +129,17 @@ export async function pivotCommand(args: readonly string[], io: CliIo): Promise<
   const k8s = entries(result, 'kubernetes');
   const aws = entries(result, 'aws');
   opened.finish(`${k8s.length} Kubernetes and ${aws.length} AWS events`);
+  const id = identityRows(result.identity);
+  // Nothing found: no event on either side (the identity then holds only the selector itself).
+  const nothing = k8s.length === 0 && aws.length === 0;
+  const selector = selectorText({
+    user,
+    'session-name': sessionName,
+    'access-key': accessKeyId,
+    arn,
+    'role-arn': roleArn,
+    'principal-id': principalId,
+  });
   if (format === 'json') {
     const out = {
       identity: result.identity,
@@ -112,14 +147,21 @@ export async function pivotCommand(args: readonly string[], io: CliIo): Promise<
       aws: aws.map(timelineEntryJson),
     };
     await write(io.stdout, escapeJsonText(JSON.stringify(out, null, 2)) + '\n');
-    return EXIT.ok;
+    return nothing ? EXIT.empty : EXIT.ok;
   }
-  const id = renderTable({ fields: ['identity', 'value'], rows: identityRows(result.identity) }, { width });
+  if (nothing) {
+    await write(
+      io.stdout,
+      `Nothing found for ${escapeControl(selector)}: no Kubernetes audit event and no CloudTrail event of that principal.\n`,
+    );
+    return EXIT.empty;
+  }
+  const idTable = renderTable({ fields: ['identity', 'value'], rows: id }, { width });
   const kt = renderTable({ fields: [...TIMELINE_FIELDS], rows: timelineRows(k8s) }, { width });
   const at = renderTable({ fields: [...TIMELINE_FIELDS], rows: timelineRows(aws) }, { width });
   await write(
     io.stdout,
-    `Identity\n${id.text}${truncationNote(id.truncatedCells, width)}` +
+    `Identity\n${idTable.text}${truncationNote(idTable.truncatedCells, width)}` +
       `\nKubernetes (${k8s.length} events)\n${kt.text}${truncationNote(kt.truncatedCells, width)}` +
       `\nAWS (${aws.length} events)\n${at.text}${truncationNote(at.truncatedCells, width)}`,
   );

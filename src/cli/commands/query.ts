@@ -20,7 +20,8 @@ import {
   spillOption,
   toRawPrefilter,
 } from '../../query-logs.js';
-import { readLogs } from '../../read/index.js';
+import { type LogInput, readLogs } from '../../read/index.js';
+import type { ReadSummary } from '../../read/read-summary.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { findCommand } from '../help.js';
@@ -35,6 +36,7 @@ import { escapeJsonText } from '../sanitize.js';
 import { formatSummary } from '../summary.js';
 import { tee } from '../tee.js';
 import { histogramFromCounts, histogramQuery } from './histogram-pass.js';
+import { checkReadSomething } from './input-check.js';
 import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
 
 /** The output formats of `query`. */
@@ -107,8 +109,9 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const limit = integerOption(options, 'limit', 'query');
   const width = resolveWidth(options, io, 'query');
   const quiet = flag(options, 'quiet');
-  const inputs = resolveInputs(paths, io, 'query');
-  await checkPaths(paths);
+  resolveInputs(paths, io, 'query');
+  const check = await checkPaths(paths, { allowEmpty: flag(options, 'allow-empty'), io });
+  const inputs = check.paths.length === 0 ? [] : resolveInputs(check.paths, io, 'query');
   const logStream = stringOption(options, 'log-stream');
   const logGroup = stringOption(options, 'log-group');
   const workers = integerOption(options, 'workers', 'query') ?? 1;
@@ -212,6 +215,8 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
     progress.done();
   }
   const countResult = counting === undefined ? undefined : await counting;
+  if (parallel === undefined) checkReadSomething(check, reader.summary, io);
+  else if (parallel.statistics.recordsScanned === 0) checkReadSomething(check, await summaryOf(inputs), io);
   const statistics = parallel?.statistics ?? mergeStatistics(stream.statistics, reader.summary);
   const result: QueryResult = { rows, fields: orderColumns(seen, compiled.columns), statistics };
 
@@ -250,6 +255,15 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
     );
   }
   return flag(options, 'fail-on-empty') && rowCount === 0 ? EXIT.empty : EXIT.ok;
+}
+
+/** What a read of the inputs finds (after a parallel run that scanned nothing). */
+async function summaryOf(inputs: readonly LogInput[]): Promise<ReadSummary> {
+  const reader = readLogs(inputs, { onError: 'skip' });
+  for await (const _ of reader) {
+    // (only the summary is wanted)
+  }
+  return reader.summary;
 }
 
 async function writeResult(

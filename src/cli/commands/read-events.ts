@@ -10,13 +10,19 @@ import { flag, type ParsedOptions } from '../args.js';
 import type { CliIo } from '../io.js';
 import { createProgress, type Progress } from '../progress.js';
 import { formatCount } from '../render/histogram.js';
+import { checkReadSomething } from './input-check.js';
 import { checkPaths, fileSizes, resolveInputs } from './shared.js';
 
 /** A reader wrapped with progress, for a command that reads every event once. */
 export interface CommandEvents {
   readonly events: AsyncIterable<LogEvent>;
   readonly reader: LogReader;
-  /** Erases the progress line and prints the summary (unless `--quiet`). */
+  /**
+   * Erases the progress line, checks that something was read (see
+   * `checkReadSomething`) and prints the summary (unless `--quiet`).
+   *
+   * @throws {ReadNothingError} when a path held no log file.
+   */
   finish(what: string): void;
 }
 
@@ -31,8 +37,9 @@ export async function openEvents(
   io: CliIo,
   command: string,
 ): Promise<CommandEvents> {
-  const inputs = resolveInputs(paths, io, command);
-  await checkPaths(paths);
+  resolveInputs(paths, io, command);
+  const check = await checkPaths(paths, { allowEmpty: flag(options, 'allow-empty'), io });
+  const inputs = check.paths.length === 0 ? [] : resolveInputs(check.paths, io, command);
   const quiet = flag(options, 'quiet');
   const showProgress = io.stderr.isTTY === true && !quiet;
   const sizes = showProgress ? await fileSizes(paths) : undefined;
@@ -62,6 +69,7 @@ export async function openEvents(
     reader,
     finish(what) {
       progress.done();
+      checkReadSomething(check, reader.summary, io);
       if (quiet) return;
       const s = reader.summary;
       io.stderr.write(

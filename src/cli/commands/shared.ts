@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, type LogInput } from '../../read/index.js';
+import type { LogInput } from '../../read/index.js';
 import { integerOption, type ParsedOptions, stringOption } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -34,23 +33,7 @@ export function resolveInputs(paths: readonly string[], io: CliIo, command: stri
   return paths.map((p) => (p === '-' ? io.stdin : p));
 }
 
-/**
- * Fails early, with exit code 4, when a path given on the command line does
- * not exist or cannot be read (globs are left to the reader).
- *
- * @throws {InputError} `unreadable_file`
- */
-export async function checkPaths(paths: readonly string[]): Promise<void> {
-  for (const p of paths) {
-    if (p === '-' || /[*?[\]{}]/.test(p)) continue;
-    try {
-      await access(p, constants.R_OK);
-    } catch (error) {
-      const reason = (error as { code?: unknown }).code ?? (error as Error).message;
-      throw new InputError('unreadable_file', `cannot read ${p}: ${String(reason)}`, { file: p });
-    }
-  }
-}
+export { checkPaths } from './input-check.js';
 
 /** The time window and reference time from `--start`, `--end`, `--now`. */
 export interface TimeOptions {
