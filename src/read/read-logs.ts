@@ -15,6 +15,7 @@ import { InputError } from './input-error.js';
 import { createJsonDocumentHandler, createNdjsonHandler, type FormatHandler } from './json-records.js';
 import { createLineRecordHandler, createTextOutputHandler } from './line-records.js';
 import type { LogFormat } from './log-format.js';
+import { pathAccountId, qualifiedLogGroup } from './log-group.js';
 import { DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECORD_VALUES, type ReadLogsOptions } from './read-options.js';
 import { createSummary, type FileSummary, type ReadSummary, resetSummary } from './read-summary.js';
 import { createRecordSink, isRecorded, type RecordSink, recordRejection } from './record-sink.js';
@@ -26,6 +27,7 @@ import {
   SEARCH_READ_CHUNK,
   type WalkContext,
 } from './sources.js';
+import { createVpcFlowHandler } from './vpc-flow-records.js';
 
 /**
  * The result of {@link readLogs}: an async iterable of events with a
@@ -59,6 +61,8 @@ function createHandler(format: LogFormat, sink: RecordSink, startOffset: number)
       return createLineRecordHandler(sink, format, startOffset);
     case 'cloudwatch-text-output':
       return createTextOutputHandler(sink, startOffset);
+    case 'vpc-flow-logs':
+      return createVpcFlowHandler(sink, startOffset);
     case 'cloudtrail-console-csv':
     case 'cloudtrail-lake-csv':
     case 'insights-csv':
@@ -219,7 +223,7 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
         file,
         streamSuffix: streamSuffixOf(file, index === 0 ? 'input' : `input-${index}`),
         logStream: options.logStream,
-        logGroup: options.logGroup,
+        logGroup: qualifiedLogGroup(options.logGroup, pathAccountId(file)),
         klogYear: options.klogYear,
         pathStream: format === 'cloudwatch-export' ? exportPathStream(file) : undefined,
       },
