@@ -31,7 +31,14 @@ export type TableModelName =
   | 'cloudtrail-lake'
   | 'eks-audit';
 
-/** The names, for option checks and help. @internal */
+/**
+ * The table model names `compileToSql` and `kubetrail sql --table` accept.
+ *
+ * @example
+ * ```ts
+ * TABLE_MODEL_NAMES.includes('cloudtrail-athena') //=> true
+ * ```
+ */
 export const TABLE_MODEL_NAMES: readonly TableModelName[] = Object.freeze([
   'kubetrail',
   'cloudtrail-athena',

@@ -98,7 +98,12 @@ export const SQL_COMMANDS_HELP: readonly CommandHelp[] = [
         type: 'boolean',
         description: 'Stop at the first bad record (exit 4) instead of skipping it.',
       },
-      { name: 'quiet', short: 'q', type: 'boolean', description: 'No summary line on stderr.' },
+      {
+        name: 'quiet',
+        short: 'q',
+        type: 'boolean',
+        description: 'Print nothing (the summary line goes to stdout otherwise).',
+      },
       HELP,
     ],
     examples: [

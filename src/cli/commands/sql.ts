@@ -102,8 +102,9 @@ export async function importCommand(args: readonly string[], io: CliIo): Promise
   const result = await importEvents(reader, to);
   if (!flag(options, 'quiet')) {
     const skipped = reader.summary.rejected + reader.summary.skipped;
-    io.stderr.write(
-      `kubetrail: wrote ${result.records.toLocaleString('en-US')} events to ${to} (${result.format}); ${skipped.toLocaleString('en-US')} records skipped\n`,
+    await write(
+      io.stdout,
+      `wrote ${result.records.toLocaleString('en-US')} events to ${to} (${result.format}); ${skipped.toLocaleString('en-US')} records skipped\n`,
     );
   }
   return EXIT.ok;
