@@ -267,6 +267,7 @@ function queryStreamDuckdb(
     get statistics() {
       return statistics;
     },
+    columns: compiled.columns,
     async *[Symbol.asyncIterator]() {
       const inputs = asInputs(input);
       const imported = importedSource(inputs);

@@ -364,7 +364,7 @@ export async function runOnDuckdb(
   });
   const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
   if (options.source !== undefined)
-    return runOnTable(query, sqlOverCopy(query, options, options.source), options);
+    return runOnTable(query, sqlOverCopy(query, options, options.source), options, engine.columns);
   const shared = options.connection;
   const { instance, connection } =
     shared === undefined ? await openDuckdb(options) : { instance: undefined, connection: shared };
@@ -387,7 +387,7 @@ export async function runOnDuckdb(
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
     const result = toResultRows(sql, rows);
     const stats: QueryStatistics = { ...statistics };
-    return { rows: result, fields: columnsOf(result), statistics: stats };
+    return { rows: result, fields: columnsOf(result, engine.columns), statistics: stats };
   } catch (error) {
     // Reader errors (InputError) and query errors pass unchanged; DuckDB's own become typed.
     throw isKubetrailError(error) ? error : duckdbError(error, query);
@@ -426,6 +426,7 @@ async function runOnTable(
   query: string,
   sql: CompiledSql,
   options: DuckdbEngineOptions,
+  declared: readonly string[],
 ): Promise<QueryResult> {
   const { instance, connection } = await openDuckdb(options);
   try {
@@ -450,7 +451,7 @@ async function runOnTable(
       recordsScanned: Number(scanned[0]?.[0] ?? 0),
       bytesScanned: Number(scanned[0]?.[1] ?? 0),
     };
-    return { rows: result, fields: columnsOf(result), statistics };
+    return { rows: result, fields: columnsOf(result, declared), statistics };
   } catch (error) {
     throw isKubetrailError(error) ? error : duckdbError(error, query);
   } finally {
