@@ -583,7 +583,7 @@ function statsRel(rel: Rel, c: StatsCommand, ctx: Ctx): Rel {
   ctx.ctes.push(
     `${outName} AS (SELECT ${[...groupCols, ...itemCols, `row_number() OVER (ORDER BY ${m}) AS ${ord}`].join(', ')} FROM ${aggName})`,
   );
-  return {
+  const out: Rel = {
     name: outName,
     ord,
     hasEvent: false,
@@ -592,6 +592,17 @@ function statsRel(rel: Rel, c: StatsCommand, ctx: Ctx): Rel {
     explicitColumns: true,
     available: new Set(names),
   };
+  // stats … by bin(…): groups come out oldest bin first (stable), as the engine orders them.
+  const bin = c.groups.findIndex((g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin');
+  if (bin === -1) return out;
+  const binName = itemName(c.groups[bin] as Item, text);
+  const ref: FieldRef = {
+    kind: 'FieldRef',
+    path: [{ kind: 'name', name: binName }],
+    text: binName,
+    span: c.span,
+  };
+  return sortRel(out, [{ expr: ref, desc: false }], ctx);
 }
 
 /** A stats item: aggregate calls become columns of the aggregate stage; the rest is arithmetic over them. */
@@ -679,7 +690,8 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
       const keys = sem.sortKeys(v);
       const c = sem.comparableNumber(v);
       const isNumber = c === undefined ? 'FALSE' : `${c} IS NOT NULL`;
-      const p = sem.present(v) ?? 'FALSE';
+      // A value whose number is not finite (the string 1e999) is skipped, as if missing.
+      const p = `${sem.present(v) ?? 'FALSE'}${c === undefined ? '' : ` AND NOT (${c} IS NOT NULL AND NOT ${d.isFinite(c)})`}`;
       const isBoolOnly = sem.bool(v);
       const numberClass = isBoolOnly === undefined ? isNumber : `(${isNumber} AND ${isBoolOnly} IS NULL)`;
       const pick = (filter: string) => {
@@ -1295,6 +1307,13 @@ function callExpr(
           ? { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' }
           : unsupported(`${name} in the ${d.name} dialect`, e.span, text);
       return { kind: 'str', sql: `to_base64(encode(${s}))` };
+    }
+    case 'md5':
+    case 'sha256': {
+      const s = str1();
+      if (s === undefined) return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
+      if (d.name === 'duckdb') return { kind: 'str', sql: `${name}(${s})` };
+      return { kind: 'str', sql: `lower(to_hex(${name}(to_utf8(${s}))))` };
     }
     case 'unmask':
       return child(e.args[0] as Expr);
