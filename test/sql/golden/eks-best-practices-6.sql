@@ -7,5 +7,6 @@ WITH
   s4 AS (SELECT * FROM s3 ORDER BY o2 LIMIT 100),
   s7 AS (SELECT *, format_datetime(from_unixtime(CAST(CASE WHEN abs((floor((CAST(kt_timestamp AS DOUBLE) - 0) / 60000) * 60000 + 0)) <= 8.64e15 THEN (floor((CAST(kt_timestamp AS DOUBLE) - 0) / 60000) * 60000 + 0) END AS DOUBLE) / 1000.0, 'UTC'), 'yyyy-MM-dd HH:mm:ss.SSS') AS k5, CASE WHEN abs((floor((CAST(kt_timestamp AS DOUBLE) - 0) / 60000) * 60000 + 0)) <= 8.64e15 THEN (floor((CAST(kt_timestamp AS DOUBLE) - 0) / 60000) * 60000 + 0) END AS g6v FROM s4),
   s9 AS (SELECT min_by(g6v, o2) AS g6, CAST(count(*) AS DOUBLE) AS a8, min(o2) AS m10 FROM s7 GROUP BY k5),
-  s13 AS (SELECT g6, a8 AS d12, row_number() OVER (ORDER BY m10) AS o11 FROM s9)
-SELECT g6 AS c0, d12 AS c1 FROM s13 ORDER BY o11;
+  s13 AS (SELECT g6, a8 AS d12, row_number() OVER (ORDER BY m10) AS o11 FROM s9),
+  s15 AS (SELECT *, row_number() OVER (ORDER BY CASE WHEN g6 IS NULL THEN 0 ELSE 1 END ASC NULLS FIRST, g6 ASC NULLS FIRST, o11) AS o14 FROM s13)
+SELECT g6 AS c0, d12 AS c1 FROM s15 ORDER BY o14;
