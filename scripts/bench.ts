@@ -82,6 +82,20 @@ function buildRunner(name: string): string {
   return file;
 }
 
+/** The Parquet copy of a bench input (`kubetrail import`, made once next to it); `undefined` if it cannot be made. */
+function parquetCopy(file: string): string | undefined {
+  const out = `${file}.parquet`;
+  if (existsSync(out)) return out;
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'dist', 'cli', 'main.js'), 'import', file, '--to', out, '--quiet'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  return r.status === 0 ? out : undefined;
+}
+
 /** Installs DuckDB's Node API under bench-data/.duckdb if needed; `undefined` when unavailable. */
 function duckdbModule(): string | undefined {
   const prefix = join(DATA, '.duckdb');
@@ -142,12 +156,14 @@ async function runKubetrail(
   q: BenchQuery,
   file: string,
   workers: number,
+  engine?: 'duckdb',
 ): Promise<{ m: Measured; result?: string; error?: string }> {
   const spec = {
     dist: pathToFileURL(join(ROOT, 'dist', 'index.js')).href,
     files: [file],
     query: q.kubetrail,
     workers,
+    ...(engine === undefined ? {} : { engine }),
     ...(q.detect === true ? { detect: true } : {}),
   };
   const m = await measure(process.execPath, [runner, JSON.stringify(spec)]);
@@ -253,6 +269,16 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const v of q.variants)
         keep(v.label, await runKubetrail(kubetrailRunner, q, input.file, v.workers));
+      if (duck !== undefined && q.detect !== true) {
+        // The DuckDB engine on the raw file, and on a Parquet copy made once by `kubetrail import` (not timed).
+        keep('kubetrail --engine duckdb', await runKubetrail(kubetrailRunner, q, input.file, 1, 'duckdb'));
+        const parquet = parquetCopy(input.file);
+        if (parquet !== undefined)
+          keep(
+            'kubetrail --engine duckdb (Parquet)',
+            await runKubetrail(kubetrailRunner, q, parquet, 1, 'duckdb'),
+          );
+      }
       if (jq && q.detect !== true) keep('jq', await runJq(q, input.file));
       if (duck !== undefined && q.detect !== true)
         keep('DuckDB', await runDuckdb(duckRunner, duck, q, input.file));

@@ -213,3 +213,21 @@ export {
   validateCloudTrailRecord,
 } from './schema/index.js';
 export { createFileSpillStore, type FileSpillStoreOptions } from './spill-store.js';
+export {
+  type CompiledSql,
+  compileToSql,
+  type DdlOptions,
+  type DuckdbEngineOptions,
+  type ImportOptions,
+  type ImportResult,
+  importEvents,
+  SQL_ENGINE_ERROR_CODES,
+  type SqlColumn,
+  type SqlCompileOptions,
+  type SqlDialectName,
+  SqlEngineError,
+  type SqlEngineErrorCode,
+  TABLE_MODEL_NAMES,
+  type TableModelName,
+  tableDdl,
+} from './sql/index.js';

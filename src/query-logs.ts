@@ -242,6 +242,17 @@ function queryStreamOneThread(
   };
 }
 
+/** Inputs that are all `.parquet` files, or one `.duckdb` file (copies made by `importEvents`). */
+function importedSource(
+  inputs: readonly LogInput[],
+): { parquet: string[] } | { database: string } | undefined {
+  if (inputs.length === 0 || !inputs.every((i) => typeof i === 'string')) return undefined;
+  const paths = inputs as string[];
+  if (paths.every((p) => p.endsWith('.parquet'))) return { parquet: paths };
+  if (paths.length === 1 && (paths[0] as string).endsWith('.duckdb')) return { database: paths[0] as string };
+  return undefined;
+}
+
 /** `queryStream` on the DuckDB engine: kubetrail's readers feed DuckDB; rows come back in the engine's shape. */
 function queryStreamDuckdb(
   input: LogInput | readonly LogInput[],
@@ -256,8 +267,22 @@ function queryStreamDuckdb(
     get statistics() {
       return statistics;
     },
+    columns: compiled.columns,
     async *[Symbol.asyncIterator]() {
-      const reader = readLogs(asInputs(input), {
+      const inputs = asInputs(input);
+      const imported = importedSource(inputs);
+      if (imported !== undefined) {
+        // A copy made by kubetrail import: DuckDB reads it directly.
+        const result = await runOnDuckdb(queryText, [], {
+          ...toCompileOptions(options),
+          ...options.duckdb,
+          source: imported,
+        });
+        statistics = { ...emptyStatistics(), ...result.statistics };
+        yield* result.rows;
+        return;
+      }
+      const reader = readLogs(inputs, {
         onError: options.onError ?? 'throw',
         ...(prefilter === undefined ? {} : { prefilter }),
         ...(options.logStream === undefined ? {} : { logStream: options.logStream }),

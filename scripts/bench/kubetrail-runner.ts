@@ -15,6 +15,8 @@ export interface KubetrailSpec {
   readonly prefilter?: boolean;
   /** Worker threads (`query()`'s `workers` option); 1 runs on the main thread. */
   readonly workers?: number;
+  /** `query()`'s `engine` option (`duckdb`: the query compiled to SQL, on embedded DuckDB). */
+  readonly engine?: 'duckdb';
   /** Run the built-in detections instead of `query` (rows: detection id and row count). */
   readonly detect?: boolean;
 }
@@ -36,5 +38,6 @@ const result = await kubetrail.query([...spec.files], spec.query, {
   onError: 'skip',
   ...(spec.prefilter === undefined ? {} : { prefilter: spec.prefilter }),
   ...(spec.workers === undefined ? {} : { workers: spec.workers }),
+  ...(spec.engine === undefined ? {} : { engine: spec.engine }),
 });
 process.stdout.write(JSON.stringify({ rows: result.rows, statistics: result.statistics }));

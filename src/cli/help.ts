@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { SQL_COMMANDS_HELP } from './commands/sql-help.js';
 
 /** One command-line option. */
 export interface OptionHelp {
@@ -509,6 +510,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
   },
   ...INVESTIGATIONS,
+  ...SQL_COMMANDS_HELP,
 ];
 
 function optionLabel(o: OptionHelp): string {

@@ -109,12 +109,14 @@ interface Ctx {
   readonly sem: Semantics;
   readonly model: TableModel;
   readonly ctes: string[];
+  /** Event fields read (kubetrail model on DuckDB): their base column. */
+  readonly baseFields: Map<string, string>;
   readonly now: number | undefined;
   readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
   counter: number;
 }
 
-const EVENT_ORDINAL = '"@ord"';
+const EVENT_ORDINAL = 'kt_ord';
 
 /**
  * Compiles a Logs Insights query to SQL for a dialect and table model.
@@ -164,6 +166,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
     sem: new Semantics(d),
     model,
     ctes: [],
+    baseFields: new Map(),
     now: options.now,
     window: engine.window,
     counter: 0,
@@ -178,9 +181,8 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
     if (groups !== undefined) where.push(groups);
   }
   const ordinal = model.ordinal;
-  ctx.ctes.push(
-    `s0 AS (SELECT *, ${ordinal === EVENT_ORDINAL ? EVENT_ORDINAL : `row_number() OVER (ORDER BY ${ordinal})`} AS o0 FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''})`,
-  );
+  const base = `SELECT *, ${ordinal === EVENT_ORDINAL ? EVENT_ORDINAL : `row_number() OVER (ORDER BY ${ordinal})`} AS o0 FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  ctx.ctes.push(''); // s0, made at the end, once the fields the query reads are known
   let rel: Rel = {
     name: 's0',
     ord: 'o0',
@@ -285,8 +287,9 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
   let ptrAlias: string | undefined;
   if (rel.hasEvent && model.hasPtr && !outputs.some((o) => o.name === '@ptr')) {
     ptrAlias = 'cptr';
-    select.push(`"@ptr" AS cptr`);
+    select.push(`kt_ptr AS cptr`);
   }
+  ctx.ctes[0] = baseCte(base, ctx);
   const withClause = `WITH\n  ${ctx.ctes.join(',\n  ')}\n`;
   const sql = `${withClause}SELECT ${select.length > 0 ? select.join(', ') : '1 AS c_'} FROM ${rel.name} ORDER BY ${rel.ord}`;
   const matchedSql = `${withClause}SELECT count(*) AS n FROM ${matchRel}`;
@@ -580,7 +583,7 @@ function statsRel(rel: Rel, c: StatsCommand, ctx: Ctx): Rel {
   ctx.ctes.push(
     `${outName} AS (SELECT ${[...groupCols, ...itemCols, `row_number() OVER (ORDER BY ${m}) AS ${ord}`].join(', ')} FROM ${aggName})`,
   );
-  return {
+  const out: Rel = {
     name: outName,
     ord,
     hasEvent: false,
@@ -589,6 +592,17 @@ function statsRel(rel: Rel, c: StatsCommand, ctx: Ctx): Rel {
     explicitColumns: true,
     available: new Set(names),
   };
+  // stats … by bin(…): groups come out oldest bin first (stable), as the engine orders them.
+  const bin = c.groups.findIndex((g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin');
+  if (bin === -1) return out;
+  const binName = itemName(c.groups[bin] as Item, text);
+  const ref: FieldRef = {
+    kind: 'FieldRef',
+    path: [{ kind: 'name', name: binName }],
+    text: binName,
+    span: c.span,
+  };
+  return sortRel(out, [{ expr: ref, desc: false }], ctx);
 }
 
 /** A stats item: aggregate calls become columns of the aggregate stage; the rest is arithmetic over them. */
@@ -676,7 +690,8 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
       const keys = sem.sortKeys(v);
       const c = sem.comparableNumber(v);
       const isNumber = c === undefined ? 'FALSE' : `${c} IS NOT NULL`;
-      const p = sem.present(v) ?? 'FALSE';
+      // A value whose number is not finite (the string 1e999) is skipped, as if missing.
+      const p = `${sem.present(v) ?? 'FALSE'}${c === undefined ? '' : ` AND NOT (${c} IS NOT NULL AND NOT ${d.isFinite(c)})`}`;
       const isBoolOnly = sem.bool(v);
       const numberClass = isBoolOnly === undefined ? isNumber : `(${isNumber} AND ${isBoolOnly} IS NULL)`;
       const pick = (filter: string) => {
@@ -737,7 +752,28 @@ function readName(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
   if (!rel.hasEvent) return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
   const r = ctx.model.field(name, ctx.d);
   if ('unreachable' in r) return unreachable(name, ctx.model.name, span, ctx.text, r.unreachable);
+  if (ctx.model.name === 'kubetrail' && ctx.d.name === 'duckdb' && r.value.kind === 'json') {
+    // Each field is extracted once, in the base relation, from one parse of the JSON column.
+    let col = ctx.baseFields.get(name);
+    if (col === undefined) {
+      col = `f${ctx.baseFields.size + 1}`;
+      ctx.baseFields.set(name, col);
+    }
+    return { kind: 'json', sql: col };
+  }
   return r.value;
+}
+
+/** The base relation: the table (window applied), the order column, and on DuckDB the read fields as columns. */
+function baseCte(base: string, ctx: Ctx): string {
+  if (ctx.baseFields.size === 0) return `s0 AS (${base})`;
+  const pointers = [...ctx.baseFields.keys()].map((n) =>
+    sqlString(`/${n.replaceAll('~', '~0').replaceAll('/', '~1')}`),
+  );
+  const cols = [...ctx.baseFields.values()].map((c, i) => `fx[${i + 1}] AS ${c}`);
+  const keep = 'kt_ord, kt_timestamp, kt_message, kt_log_stream, kt_log, kt_ingestion_time, kt_ptr, o0';
+  return `s0x AS (SELECT *, json_extract(fields, [${pointers.join(', ')}]) AS fx FROM (${base})),
+  s0 AS (SELECT ${keep}, ${cols.join(', ')} FROM s0x)`;
 }
 
 function expr(e: Expr, rel: Rel, ctx: Ctx): SqlValue {
@@ -1272,6 +1308,13 @@ function callExpr(
           : unsupported(`${name} in the ${d.name} dialect`, e.span, text);
       return { kind: 'str', sql: `to_base64(encode(${s}))` };
     }
+    case 'md5':
+    case 'sha256': {
+      const s = str1();
+      if (s === undefined) return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
+      if (d.name === 'duckdb') return { kind: 'str', sql: `${name}(${s})` };
+      return { kind: 'str', sql: `lower(to_hex(${name}(to_utf8(${s}))))` };
+    }
     case 'unmask':
       return child(e.args[0] as Expr);
     case 'now':
@@ -1402,10 +1445,10 @@ function sourceGroupsCondition(source: Extract<Command, { kind: 'SourceCommand' 
         if (arg.name.toLowerCase() === 'nameprefix') for (const v of arg.values) prefixes.push(v.value);
   }
   if (exact.length === 0 && prefixes.length === 0) return undefined;
-  const name = `CASE WHEN regexp_matches("@log", '^[0-9]{12}:') THEN substr("@log", 14) ELSE "@log" END`;
+  const name = `CASE WHEN regexp_matches(kt_log, '^[0-9]{12}:') THEN substr(kt_log, 14) ELSE kt_log END`;
   const tests = [
     ...exact.map((x) => `${name} = ${sqlString(x)}`),
     ...prefixes.map((p) => `starts_with(${name}, ${sqlString(p)})`),
   ];
-  return `("@log" IS NULL OR ${tests.join(' OR ')})`;
+  return `(kt_log IS NULL OR ${tests.join(' OR ')})`;
 }

@@ -89,7 +89,7 @@ const DUCKDB: Dialect = {
   power: (x, y) => `pow(${x}, ${y})`,
   // Exact for integers (a HUGEINT sum, rounded once); Kahan–Babuška otherwise.
   sum: (x) =>
-    `CASE WHEN bool_and(${x} = trunc(${x}) AND abs(${x}) < 9.2e18) THEN CAST(sum(CAST(${x} AS HUGEINT)) AS DOUBLE) ELSE fsum(${x}) END`,
+    `CASE WHEN count(${x}) = 0 THEN NULL WHEN bool_and(${x} = trunc(${x}) AND abs(${x}) < 9.2e18) THEN CAST(sum(CAST(${x} AS HUGEINT)) AS DOUBLE) ELSE fsum(${x}) END`,
 };
 
 const TRINO: Dialect = {

@@ -27,7 +27,14 @@ import {
   type QueryStatistics,
   type ResultRow,
 } from '../query/results.js';
-import { compileFieldLookup, eventPointer, eventRow, SYSTEM_FIELDS } from '../query/row.js';
+import {
+  compileFieldLookup,
+  discoverFields,
+  eventPointer,
+  eventRow,
+  type FieldLookup,
+  SYSTEM_FIELDS,
+} from '../query/row.js';
 import type { Value } from '../query/value.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { SqlEngineError } from './errors.js';
@@ -49,6 +56,11 @@ export interface DuckdbEngineOptions {
    * @internal
    */
   readonly connection?: DuckdbConnection | undefined;
+  /**
+   * Query a columnar copy made by {@link importEvents} instead of events:
+   * Parquet files, or a DuckDB database file. The events argument is then ignored.
+   */
+  readonly source?: { readonly parquet: readonly string[] } | { readonly database: string } | undefined;
 }
 
 /** The parts of `@duckdb/node-api` the engine uses. @internal */
@@ -110,8 +122,25 @@ export function loadDuckdb(): Promise<DuckdbApi> {
 /** The name of the table the engine loads. @internal */
 export const ENGINE_TABLE = 'kubetrail_events';
 
+/**
+ * The columns of the normalised table (`kubetrail` table model), in order:
+ * names Athena accepts (letters, digits, underscores).
+ *
+ * @internal
+ */
+export const KUBETRAIL_COLUMNS: readonly (readonly [string, string])[] = [
+  ['kt_ord', 'BIGINT'],
+  ['kt_timestamp', 'BIGINT'],
+  ['kt_message', 'VARCHAR'],
+  ['kt_log_stream', 'VARCHAR'],
+  ['kt_log', 'VARCHAR'],
+  ['kt_ingestion_time', 'BIGINT'],
+  ['kt_ptr', 'VARCHAR'],
+  ['fields', 'VARCHAR'],
+];
+
 /** The DDL of the in-memory events table (the `kubetrail` table model). @internal */
-export const ENGINE_TABLE_DDL = `CREATE TABLE ${ENGINE_TABLE} ("@ord" BIGINT, "@timestamp" BIGINT, "@message" VARCHAR, "@logStream" VARCHAR, "@log" VARCHAR, "@ingestionTime" BIGINT, "@ptr" VARCHAR, fields VARCHAR)`;
+export const ENGINE_TABLE_DDL = `CREATE TABLE ${ENGINE_TABLE} (${KUBETRAIL_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`;
 
 /**
  * Opens a DuckDB connection with the engine's settings (memory limit, spill directory).
@@ -180,7 +209,7 @@ const utf8 = new TextEncoder();
 async function appendEvents(
   connection: DuckdbConnection,
   events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
-  fieldNames: readonly string[],
+  fieldNames: readonly string[] | undefined,
   window: { startTime: number | undefined; endTime: number | undefined },
   maxDiscoveredFields: number | undefined,
   statistics: { recordsScanned: number; bytesScanned: number },
@@ -188,14 +217,25 @@ async function appendEvents(
   text: string,
 ): Promise<void> {
   const appender = await connection.createAppender(ENGINE_TABLE);
-  const lookups = fieldNames.map((name) => ({
+  const lookupOptions = maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields };
+  const lookups = (fieldNames ?? []).map((name) => ({
     name,
-    lookup: compileFieldLookup(
-      name,
-      undefined,
-      maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields },
-    ),
+    lookup: compileFieldLookup(name, undefined, lookupOptions),
   }));
+  // Without a list (import), every discovered leaf is stored, looked up as the engine looks it up.
+  const cache = new Map<string, FieldLookup>();
+  const all = (row: ReturnType<typeof eventRow>, event: LogEvent, into: Record<string, Value>): void => {
+    if (event.kind === 'text') return;
+    for (const name of discoverFields(event.record, maxDiscoveredFields ?? Number.POSITIVE_INFINITY)) {
+      let lookup = cache.get(name);
+      if (lookup === undefined) {
+        lookup = compileFieldLookup(name, undefined, lookupOptions);
+        if (cache.size < 100_000) cache.set(name, lookup);
+      }
+      const v = lookup(row);
+      if (v !== undefined) into[name] = v;
+    }
+  };
   let ordinal = 0;
   const take = (event: LogEvent): void => {
     const ord = ordinal++;
@@ -206,6 +246,7 @@ async function appendEvents(
     if (window.endTime !== undefined && !(t <= window.endTime)) return;
     const row = eventRow(event, ord);
     const fields: Record<string, Value> = Object.create(null);
+    if (fieldNames === undefined) all(row, event, fields);
     for (const { name, lookup } of lookups) {
       const v = lookup(row);
       if (v !== undefined) fields[name] = v;
@@ -322,6 +363,8 @@ export async function runOnDuckdb(
     order: options.order,
   });
   const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
+  if (options.source !== undefined)
+    return runOnTable(query, sqlOverCopy(query, options, options.source), options, engine.columns);
   const shared = options.connection;
   const { instance, connection } =
     shared === undefined ? await openDuckdb(options) : { instance: undefined, connection: shared };
@@ -344,7 +387,7 @@ export async function runOnDuckdb(
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
     const result = toResultRows(sql, rows);
     const stats: QueryStatistics = { ...statistics };
-    return { rows: result, fields: columnsOf(result), statistics: stats };
+    return { rows: result, fields: columnsOf(result, engine.columns), statistics: stats };
   } catch (error) {
     // Reader errors (InputError) and query errors pass unchanged; DuckDB's own become typed.
     throw isKubetrailError(error) ? error : duckdbError(error, query);
@@ -354,5 +397,129 @@ export async function runOnDuckdb(
       connection.closeSync();
       instance.closeSync();
     }
+  }
+}
+
+function sqlOverCopy(
+  query: string,
+  options: CompileOptions,
+  source: NonNullable<DuckdbEngineOptions['source']>,
+): CompiledSql {
+  const tableName =
+    'parquet' in source
+      ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
+      : `imported.${ENGINE_TABLE}`;
+  return compileToSql(query, {
+    dialect: 'duckdb',
+    table: 'kubetrail',
+    tableName,
+    limit: options.limit,
+    startTime: options.startTime,
+    endTime: options.endTime,
+    now: options.now,
+    order: options.order,
+  });
+}
+
+/** Runs compiled SQL over an imported copy; statistics come from the copy (every row scanned, message bytes). */
+async function runOnTable(
+  query: string,
+  sql: CompiledSql,
+  options: DuckdbEngineOptions,
+  declared: readonly string[],
+): Promise<QueryResult> {
+  const { instance, connection } = await openDuckdb(options);
+  try {
+    const source = options.source;
+    if (source !== undefined && 'database' in source) {
+      await connection.run(`ATTACH '${source.database.replaceAll("'", "''")}' AS imported (READ_ONLY)`);
+    }
+    const rows = (await connection.runAndReadAll(sql.sql)).getRows();
+    const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
+    const from =
+      source !== undefined && 'parquet' in source
+        ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
+        : `imported.${ENGINE_TABLE}`;
+    const scanned = (
+      await connection.runAndReadAll(
+        `SELECT count(*), COALESCE(sum(octet_length(encode(kt_message))), 0) FROM ${from}`,
+      )
+    ).getRows();
+    const result = toResultRows(sql, rows);
+    const statistics: QueryStatistics = {
+      recordsMatched: Number(matched[0]?.[0] ?? 0),
+      recordsScanned: Number(scanned[0]?.[0] ?? 0),
+      bytesScanned: Number(scanned[0]?.[1] ?? 0),
+    };
+    return { rows: result, fields: columnsOf(result, declared), statistics };
+  } catch (error) {
+    throw isKubetrailError(error) ? error : duckdbError(error, query);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Options of {@link importEvents}. */
+export interface ImportOptions extends DuckdbEngineOptions {
+  /** Model the service's cap on discovered fields (see `CompileOptions.maxDiscoveredFields`). */
+  readonly maxDiscoveredFields?: number | undefined;
+}
+
+/** What {@link importEvents} wrote. */
+export interface ImportResult {
+  readonly path: string;
+  readonly format: 'parquet' | 'duckdb';
+  /** Events read (and written). */
+  readonly records: number;
+  /** UTF-8 bytes of their messages. */
+  readonly bytes: number;
+}
+
+/**
+ * Writes a columnar copy of events, made once (`kubetrail import`): the
+ * normalised table (system fields as `kt_*` columns, every discovered field
+ * in the JSON column `fields`), as a Parquet file (`.parquet`) or a DuckDB
+ * database (`.duckdb`, table `kubetrail_events`). Query it with
+ * `engine: 'duckdb'` (`kubetrail query --engine duckdb out.parquet`), or
+ * upload the Parquet file to S3 and query it with Athena (`kubetrail ddl --table kubetrail`).
+ *
+ * @throws {SqlEngineError} `duckdb_missing`, `duckdb_error`; reader errors as `readLogs` throws them.
+ * @example
+ * ```ts
+ * await importEvents(readLogs('samples/'), 'events.parquet');
+ * ```
+ */
+export async function importEvents(
+  events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
+  path: string,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const format = path.endsWith('.duckdb') ? 'duckdb' : 'parquet';
+  const { instance, connection } = await openDuckdb(options, format === 'duckdb' ? path : ':memory:');
+  const statistics = { recordsScanned: 0, bytesScanned: 0 };
+  try {
+    await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
+    await connection.run(ENGINE_TABLE_DDL);
+    const noWindow = { startTime: undefined, endTime: undefined };
+    await appendEvents(
+      connection,
+      events,
+      undefined,
+      noWindow,
+      options.maxDiscoveredFields,
+      statistics,
+      options.signal,
+      '',
+    );
+    if (format === 'parquet') {
+      await connection.run(`COPY ${ENGINE_TABLE} TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
+    }
+    return { path, format, records: statistics.recordsScanned, bytes: statistics.bytesScanned };
+  } catch (error) {
+    throw isKubetrailError(error) ? error : duckdbError(error, '');
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
   }
 }

@@ -5,7 +5,15 @@
  * @module
  */
 export { type CompiledSql, compileToSql, type SqlColumn, type SqlCompileOptions } from './compile-sql.js';
+export { type DdlOptions, tableDdl } from './ddl.js';
 export type { SqlDialectName } from './dialect.js';
-export { type DuckdbEngineOptions, loadDuckdb, runOnDuckdb } from './duckdb-engine.js';
+export {
+  type DuckdbEngineOptions,
+  type ImportOptions,
+  type ImportResult,
+  importEvents,
+  loadDuckdb,
+  runOnDuckdb,
+} from './duckdb-engine.js';
 export { SQL_ENGINE_ERROR_CODES, SqlEngineError, type SqlEngineErrorCode } from './errors.js';
 export { TABLE_MODEL_NAMES, type TableModelName } from './table-models.js';

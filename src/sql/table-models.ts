@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { type Dialect, sqlIdent, sqlString } from './dialect.js';
+import { type Dialect, sqlString } from './dialect.js';
 import type { SqlValue } from './values.js';
 
 /** The table models `compileToSql` knows. */
@@ -31,7 +31,14 @@ export type TableModelName =
   | 'cloudtrail-lake'
   | 'eks-audit';
 
-/** The names, for option checks and help. @internal */
+/**
+ * The table model names `compileToSql` and `kubetrail sql --table` accept.
+ *
+ * @example
+ * ```ts
+ * TABLE_MODEL_NAMES.includes('cloudtrail-athena') //=> true
+ * ```
+ */
 export const TABLE_MODEL_NAMES: readonly TableModelName[] = Object.freeze([
   'kubetrail',
   'cloudtrail-athena',
@@ -66,22 +73,29 @@ function trinoJsonPath(name: string): string {
   return `$[${JSON.stringify(name)}]`;
 }
 
+const SYSTEM_COLUMNS: Readonly<Record<string, string>> = {
+  '@message': 'kt_message',
+  '@logStream': 'kt_log_stream',
+  '@log': 'kt_log',
+  '@ptr': 'kt_ptr',
+};
+
 const KUBETRAIL: TableModel = {
   name: 'kubetrail',
   defaultTable: 'kubetrail_events',
-  ordinal: '"@ord"',
+  ordinal: 'kt_ord',
   hasPtr: true,
   field(name, d) {
     switch (name) {
       case '@timestamp':
-        return { value: { kind: 'ts', sql: '"@timestamp"' } };
+        return { value: { kind: 'ts', sql: 'kt_timestamp' } };
       case '@ingestionTime':
-        return { value: { kind: 'ts', sql: '"@ingestionTime"' } };
+        return { value: { kind: 'ts', sql: 'kt_ingestion_time' } };
       case '@message':
       case '@logStream':
       case '@log':
       case '@ptr':
-        return { value: { kind: 'str', sql: sqlIdent(name) } };
+        return { value: { kind: 'str', sql: SYSTEM_COLUMNS[name] as string } };
       default:
         break;
     }
@@ -93,8 +107,8 @@ const KUBETRAIL: TableModel = {
   },
   window(start, end) {
     const out: string[] = [];
-    if (start !== undefined) out.push(`"@timestamp" >= ${Math.ceil(start)}`);
-    if (end !== undefined) out.push(`"@timestamp" <= ${Math.floor(end)}`);
+    if (start !== undefined) out.push(`kt_timestamp >= ${Math.ceil(start)}`);
+    if (end !== undefined) out.push(`kt_timestamp <= ${Math.floor(end)}`);
     return out;
   },
 };

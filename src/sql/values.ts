@@ -181,13 +181,20 @@ export class Semantics {
     const bothStrings = and(notNull(sa), notNull(sb));
     const boolText = (x: string) => `CASE WHEN ${x} THEN 'true' WHEN NOT ${x} THEN 'false' END`;
     const boolNum = (x: string) => `CASE WHEN ${x} THEN 1 WHEN NOT ${x} THEN 0 END`;
+    // A literal that cannot equal a boolean ('x', 7) drops the boolean cases at compile time.
+    const boolish = (v: SqlValue) =>
+      v.literal === undefined ||
+      v.literal === 'true' ||
+      v.literal === 'false' ||
+      v.literal === 0 ||
+      v.literal === 1;
     const cases: Cond[] = [
       sa !== undefined && sb !== undefined ? `${sa} = ${sb}` : undefined,
       ba !== undefined && bb !== undefined ? `${ba} = ${bb}` : undefined,
-      ba !== undefined && sb !== undefined ? `${sb} = ${boolText(ba)}` : undefined,
-      bb !== undefined && sa !== undefined ? `${sa} = ${boolText(bb)}` : undefined,
-      ba !== undefined && nb !== undefined ? `${nb} = ${boolNum(ba)}` : undefined,
-      bb !== undefined && na !== undefined ? `${na} = ${boolNum(bb)}` : undefined,
+      ba !== undefined && sb !== undefined && boolish(b) ? `${sb} = ${boolText(ba)}` : undefined,
+      bb !== undefined && sa !== undefined && boolish(a) ? `${sa} = ${boolText(bb)}` : undefined,
+      ba !== undefined && nb !== undefined && boolish(b) ? `${nb} = ${boolNum(ba)}` : undefined,
+      bb !== undefined && na !== undefined && boolish(a) ? `${na} = ${boolNum(bb)}` : undefined,
     ];
     const ca = this.comparableNumber(a);
     const cb = this.comparableNumber(b);
@@ -273,6 +280,10 @@ export class Semantics {
    * each): class, number, chunk key, code-point string, kind rank.
    */
   sortKeys(v: SqlValue): string[] {
+    if (v.kind === 'num' || v.kind === 'ts' || v.kind === 'bool') {
+      // One kind: missing first, then the values in their own order (false < true, as in the chunk order).
+      return [`CASE WHEN ${v.sql} IS NULL THEN 0 ELSE 1 END`, v.sql];
+    }
     const p = this.present(v) ?? 'FALSE';
     const c = this.comparableNumber(v);
     const isNull = v.kind === 'json' ? `(${v.sql} IS NOT NULL AND NOT ${p})` : 'FALSE';

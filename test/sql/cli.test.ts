@@ -2,8 +2,11 @@
  * The SQL parts of the CLI, in process: `query --engine duckdb` prints the
  * streaming engine's rows; an untranslated construct exits 3 with a code frame.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { cli } from './cli-io.js';
 
 const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
@@ -31,4 +34,43 @@ describe('kubetrail query --engine duckdb', () => {
     expect(r.stderr).toContain('sql_unsupported');
     expect(r.stderr).toContain('jsonParse');
   });
+});
+
+describe('kubetrail sql, ddl and import', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetrail-import-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('sql prints Trino SQL for a CloudTrail query', async () => {
+    const r = await cli([
+      'sql',
+      'filter eventName = "ConsoleLogin" | stats count(*) by sourceIPAddress',
+      '--table',
+      'cloudtrail-athena',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('FROM cloudtrail_logs');
+    expect(r.stdout).toContain("eventname = 'ConsoleLogin'");
+  });
+
+  test('ddl prints the Parquet table of an import copy', async () => {
+    const r = await cli(['ddl', '--table', 'kubetrail', '--location', 's3://bucket/kubetrail/']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('STORED AS PARQUET');
+    expect(r.stdout).toContain("LOCATION 's3://bucket/kubetrail/'");
+  });
+
+  test.each(['events.parquet', 'events.duckdb'])(
+    'a query over an import copy (%s) gives the rows of the raw files',
+    async (name) => {
+      const to = join(dir, name);
+      const imported = await cli(['import', samples, '--to', to, '--quiet']);
+      expect(imported.code).toBe(0);
+      const q =
+        'filter verb in ["create", "delete"] | stats count(*) as n by verb, objectRef.resource | sort n desc, verb, objectRef.resource';
+      const raw = await cli(['query', q, samples, '--format', 'json', '--quiet']);
+      const copy = await cli(['query', q, to, '--format', 'json', '--quiet', '--engine', 'duckdb']);
+      expect(copy.code).toBe(0);
+      expect(copy.stdout).toBe(raw.stdout);
+    },
+  );
 });

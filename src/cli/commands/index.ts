@@ -12,6 +12,7 @@ import { pivotCommand } from './pivot.js';
 import { queryCommand } from './query.js';
 import { schemaCommand } from './schema.js';
 import { sigmaCommand } from './sigma.js';
+import { ddlCommand, importCommand, sqlCommand } from './sql.js';
 import { timelineCommand } from './timeline.js';
 
 /** Runs one command with its arguments and resolves to the exit code. */
@@ -28,4 +29,7 @@ export const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   timeline: timelineCommand,
   insights: insightsCommand,
   pivot: pivotCommand,
+  sql: sqlCommand,
+  ddl: ddlCommand,
+  import: importCommand,
 };

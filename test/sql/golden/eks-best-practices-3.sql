@@ -1,0 +1,8 @@
+-- fields @timestamp, @message | sort @timestamp desc | limit 100 | filter objectRef.resource="roles" and verb in ["create", "update", "patch", "delete"]
+-- table model: kubetrail
+WITH
+  s0 AS (SELECT *, kt_ord AS o0 FROM kubetrail_events),
+  s1 AS (SELECT * FROM s0 WHERE COALESCE((COALESCE(COALESCE(CASE WHEN json_format(json_extract(fields, '$["objectRef.resource"]')) LIKE '"%' THEN json_extract_scalar(json_extract(fields, '$["objectRef.resource"]'), '$') END = 'roles', FALSE), FALSE) AND COALESCE(COALESCE(((json_extract(fields, '$["verb"]') IS NOT NULL AND json_format(json_extract(fields, '$["verb"]')) <> 'null') AND (COALESCE(CASE WHEN json_format(json_extract(fields, '$["verb"]')) LIKE '"%' THEN json_extract_scalar(json_extract(fields, '$["verb"]'), '$') END = 'create', FALSE) OR COALESCE(CASE WHEN json_format(json_extract(fields, '$["verb"]')) LIKE '"%' THEN json_extract_scalar(json_extract(fields, '$["verb"]'), '$') END = 'update', FALSE) OR COALESCE(CASE WHEN json_format(json_extract(fields, '$["verb"]')) LIKE '"%' THEN json_extract_scalar(json_extract(fields, '$["verb"]'), '$') END = 'patch', FALSE) OR COALESCE(CASE WHEN json_format(json_extract(fields, '$["verb"]')) LIKE '"%' THEN json_extract_scalar(json_extract(fields, '$["verb"]'), '$') END = 'delete', FALSE))), FALSE), FALSE)), FALSE)),
+  s3 AS (SELECT *, row_number() OVER (ORDER BY CASE WHEN kt_timestamp IS NULL THEN 0 ELSE 1 END DESC NULLS LAST, kt_timestamp DESC NULLS LAST, o0) AS o2 FROM s1),
+  s4 AS (SELECT * FROM s3 ORDER BY o2 LIMIT 100)
+SELECT kt_timestamp AS c0, kt_message AS c1, kt_ptr AS cptr FROM s4 ORDER BY o2;
