@@ -3,12 +3,16 @@
  * tables from the SigmaHQ corpus report the tests compute.
  * Run: npx tsx scripts/generate-detection-docs.ts
  */
-import { writeFileSync } from 'node:fs';
-import { renderDetectionDocs } from '../src/detect/docs.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { renderDetectionDocs, renderRulesFileDocs } from '../src/detect/docs.js';
 import { renderSigmaDocs } from '../src/detect/sigma/docs.js';
 import { sigmaCorpusReport } from '../test/detect/sigma-corpus-report.js';
 
 writeFileSync(
   new URL('../docs/detections.md', import.meta.url),
-  renderDetectionDocs() + renderSigmaDocs(await sigmaCorpusReport()),
+  renderDetectionDocs() +
+    renderRulesFileDocs(
+      readFileSync(new URL('../test/detect/fixtures/my-rules.yaml', import.meta.url), 'utf8'),
+    ) +
+    renderSigmaDocs(await sigmaCorpusReport()),
 );

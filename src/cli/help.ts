@@ -156,6 +156,19 @@ const DETECT: CommandHelp = {
         'Values of a Sigma placeholder (%name%) for rules that use the expand modifier (repeatable).',
     },
     { name: 'list', type: 'boolean', description: 'List the selected detections instead of running them.' },
+    {
+      name: 'rows',
+      type: 'boolean',
+      description:
+        'After the summary, print the matching rows of each finding (who did what), up to --row-limit per finding.',
+    },
+    {
+      name: 'row-limit',
+      type: 'string',
+      value: 'n',
+      description:
+        'Rows kept per finding for --rows and for --format json, where every row up to this cap is listed (default 1000; the output says how many were left out).',
+    },
     { name: 'fail-on-findings', type: 'boolean', description: 'Exit 1 when any detection fired.' },
     START,
     END,
@@ -179,6 +192,10 @@ const DETECT: CommandHelp = {
       command: 'kubetrail detect logs/ --tag irsa --rules my-rules.yaml --format json',
     },
     { comment: 'What would run?', command: 'kubetrail detect --list --severity critical' },
+    {
+      comment: 'Who exec-ed into pods: every matching row',
+      command: 'kubetrail detect samples/incident --id kube.exec-into-pod --rows',
+    },
     {
       comment: 'SigmaHQ rules, unchanged, instead of the catalogue',
       command: 'kubetrail detect logs/ --sigma test/fixtures/corpus/sigmahq-rules/ --sigma-only',

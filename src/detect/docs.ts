@@ -25,6 +25,44 @@ const FAMILIES: readonly [string, string, (d: Detection) => boolean][] = [
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 /**
+ * The section of docs/detections.md on `--rules` files, around the example
+ * file's text (test/detect/fixtures/my-rules.yaml, passed in by the caller).
+ *
+ * @example
+ * ```ts
+ * renderRulesFileDocs('detections: []\n').includes('## Your own detections'); //=> true
+ * ```
+ */
+export function renderRulesFileDocs(example: string): string {
+  return [
+    '',
+    '## Your own detections (`--rules`)',
+    '',
+    '`kubetrail detect <logs> --rules <file>` adds detections from a YAML file (or JSON, when the name ends in',
+    '`.json`); `loadDetections(text, { format })` does the same in the library. The file holds a list of',
+    'detections, or a map whose `detections:` key holds the list. Every field but `enabled` and the per-query',
+    '`description` is required; unknown keys are errors. This example is `test/detect/fixtures/my-rules.yaml`:',
+    '',
+    '```yaml',
+    example.trimEnd(),
+    '```',
+    '',
+    '```sh',
+    'kubetrail detect samples/incident --rules test/detect/fixtures/my-rules.yaml --id my.exec-in-payments --rows',
+    '```',
+    '',
+    'Every problem of a rules file is reported at once, each with its file, line and column, for example',
+    '`mine.yaml:4:3: 0.severity: Invalid option: expected one of "info"|"low"|"medium"|"high"|"critical"`',
+    '(exit code 4). A query that does not compile is reported with a code frame and a caret (exit code 3).',
+    '',
+    '`--rows` prints every matching row of each finding after the summary (up to `--row-limit`, default 1000,',
+    'per finding, saying how many were left out); `--format json` lists the rows of each finding up to the same',
+    'cap, with `rowLimit` at the top and `rowsOmitted` per finding.',
+    '',
+  ].join('\n');
+}
+
+/**
  * The full text of docs/detections.md.
  *
  * @example

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DetectError } from './errors.js';
 import type { Detection } from './types.js';
+import { yamlPosition } from './yaml-position.js';
 
 type YamlModule = typeof import('yaml');
 let yamlModule: YamlModule | undefined;
@@ -94,6 +95,8 @@ export const DetectionSchema = z
 export interface LoadDetectionsOptions {
   /** The text's format. */
   readonly format: 'yaml' | 'json';
+  /** The file name problems are reported with. @defaultValue `'rules'` */
+  readonly file?: string;
 }
 
 /**
@@ -131,17 +134,38 @@ export function loadDetections(text: string, options: LoadDetectionsOptions): re
       : data;
   const parsed = z.array(DetectionSchema).safeParse(list);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.join('.') : '';
+    const file = options.file ?? 'rules';
+    const wrapped = list !== data;
+    const located = locate(text);
+    const lines = parsed.error.issues.map((issue) => {
+      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const pos = located?.([...(wrapped ? ['detections'] : []), ...path]);
+      const where = path.length > 0 ? `${path.join('.')}: ` : '';
+      return `${file}:${pos?.line ?? 1}:${pos?.column ?? 1}: ${where}${issue.message}`;
+    });
     throw new DetectError(
       'invalid_detection',
-      `invalid detection${where ? ` at ${where}` : ''}: ${issue?.message ?? 'expected a list of detections'}`,
+      `${lines.length} problem${lines.length === 1 ? '' : 's'} in ${file} (each detection needs id, title, description, severity, mitre, tags, kind, queries and source; see docs/detections.md):\n${lines.join('\n')}`,
       { cause: parsed.error },
     );
   }
   const detections = parsed.data.map(fromParsed);
   assertUniqueIds(detections);
   return detections;
+}
+
+/** A position finder over the text (JSON is YAML too), or `undefined` when it does not parse. */
+function locate(
+  text: string,
+): ((path: readonly (string | number)[]) => { line: number; column: number }) | undefined {
+  try {
+    const yaml = loadYamlModule();
+    const lines = new yaml.LineCounter();
+    const doc = yaml.parseDocument(text, { lineCounter: lines });
+    return (path) => yamlPosition(doc, lines, path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Throws `duplicate_detection_id` when two detections share an id. @internal */

@@ -17,7 +17,7 @@ import {
 } from '../../detect/types.js';
 import { compileQuery } from '../../query/index.js';
 import { readLogs } from '../../read/index.js';
-import { choiceOption, flag, listOption, parseCommand, stringOption } from '../args.js';
+import { choiceOption, flag, integerOption, listOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatInsightsTime } from '../format-value.js';
 import { findCommand } from '../help.js';
@@ -44,7 +44,7 @@ async function userDetections(file: string | undefined): Promise<readonly Detect
       'detect',
     );
   }
-  return loadDetections(text, { format: file.endsWith('.json') ? 'json' : 'yaml' });
+  return loadDetections(text, { format: file.endsWith('.json') ? 'json' : 'yaml', file });
 }
 
 function detectionFilter(
@@ -76,6 +76,8 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   const severity = choiceOption(options, 'severity', SEVERITIES, 'detect');
   const width = resolveWidth(options, io, 'detect');
   const quiet = flag(options, 'quiet');
+  const showRows = flag(options, 'rows');
+  const rowLimit = integerOption(options, 'row-limit', 'detect') ?? DEFAULT_ROW_LIMIT;
   const own = await userDetections(stringOption(options, 'rules'));
   const ids = listOption(options, 'id');
   const sigmaPaths = listOption(options, 'sigma');
@@ -145,6 +147,8 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   try {
     findings = await runDetectionsWith(compileQuery, tapped(), {
       detections,
+      // the table shows counts only, unless --rows; JSON lists every row up to the cap
+      sampleLimit: format === 'json' || showRows ? rowLimit : 5,
       filter: sigmaOnly && own.length === 0 ? { ids: [] } : filter,
       ...(sigma === undefined ? {} : { sigma }),
       now: times.now,
@@ -161,16 +165,19 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   if (format === 'json') {
     const out = {
       detectionsRun: ran,
-      findings: findings.map((f) => ({
+      rowLimit,
+      findings: findings.map(({ samples, ...f }) => ({
         ...f,
         ...(f.firstSeen === undefined ? {} : { firstSeen: new Date(f.firstSeen).toISOString() }),
         ...(f.lastSeen === undefined ? {} : { lastSeen: new Date(f.lastSeen).toISOString() }),
-        samples: f.samples.map((row) => rowToJson(row, Object.keys(row))),
+        rows: samples.map((row) => rowToJson(row, Object.keys(row))),
+        rowsOmitted: f.count - samples.length,
       })),
     };
     await write(io.stdout, escapeJsonText(JSON.stringify(out, null, 2)) + '\n');
   } else {
     await write(io.stdout, findingsTables(findings, ran, width));
+    if (showRows) await write(io.stdout, findingRows(findings, width, rowLimit));
   }
   if (!quiet) {
     const s = reader.summary;
@@ -180,6 +187,27 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
     );
   }
   return flag(options, 'fail-on-findings') && findings.length > 0 ? EXIT.empty : EXIT.ok;
+}
+
+/** Rows kept per finding for `--rows` and JSON output, unless `--row-limit` says otherwise. */
+export const DEFAULT_ROW_LIMIT = 1000;
+
+/** Every finding's rows as a table under a heading, with the rows left out by the cap counted. */
+export function findingRows(findings: readonly Finding[], width: number, rowLimit: number): string {
+  let out = '';
+  for (const f of findings) {
+    const fields: string[] = [];
+    for (const row of f.samples) for (const k of Object.keys(row)) if (!fields.includes(k)) fields.push(k);
+    const rows = [...f.samples];
+    const t = renderTable({ fields, rows }, { width });
+    const omitted = f.count - f.samples.length;
+    out +=
+      `\n${f.detectionId}: ${f.title} (${formatCount(f.count)} row${f.count === 1 ? '' : 's'})\n${t.text}${truncationNote(t.truncatedCells, width)}` +
+      (omitted > 0
+        ? `(${formatCount(omitted)} more rows not shown: --row-limit ${rowLimit}; raise it to see them)\n`
+        : '');
+  }
+  return out;
 }
 
 function seen(ms: number | undefined): string | undefined {

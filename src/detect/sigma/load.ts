@@ -12,6 +12,7 @@ import { AuditEventSchema } from '../../schema/audit-event.js';
 import { CloudTrailRecordShapeSchema } from '../../schema/cloudtrail-record.js';
 import { loadYamlModule } from '../schema.js';
 import type { DetectionKind, Severity } from '../types.js';
+import { yamlPosition } from '../yaml-position.js';
 import { type ConditionNode, ConditionSyntaxError, expandPattern, parseCondition } from './condition.js';
 import type {
   CorrelationCondition,
@@ -280,26 +281,7 @@ interface DocContext {
 }
 
 function positionAt(ctx: DocContext, path: readonly (string | number)[]): SigmaPosition {
-  const yaml = loadYamlModule();
-  let node: unknown = ctx.doc.contents;
-  let at: number | undefined = (node as { range?: [number] } | null)?.range?.[0];
-  for (const seg of path) {
-    if (yaml.isMap(node)) {
-      const pair = node.items.find((p) => yaml.isScalar(p.key) && String(p.key.value) === String(seg));
-      if (pair === undefined) break;
-      const keyRange = (pair.key as { range?: [number] }).range;
-      if (keyRange) at = keyRange[0];
-      node = pair.value;
-    } else if (yaml.isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg];
-      if (item === undefined) break;
-      node = item;
-      const r = (item as { range?: [number] }).range;
-      if (r) at = r[0];
-    } else break;
-  }
-  const pos = ctx.lines.linePos(at ?? 0);
-  return { file: ctx.file, line: pos.line, column: pos.col };
+  return { file: ctx.file, ...yamlPosition(ctx.doc, ctx.lines, path) };
 }
 
 function problem(
