@@ -10,9 +10,21 @@
 /**
  * What a record is. `kubernetes-audit` and `cloudtrail` are the two JSON record
  * kinds with schemas; `authenticator` and `klog` are the EKS control-plane text
- * lines; `json` is any other JSON object; `text` is an unparsed line.
+ * lines; `vpc-flow` (VPC Flow Logs records), `route53` (Route 53 public DNS and
+ * Resolver query logs) and `lambda` (Lambda `START`/`END`/`REPORT` lines) are the
+ * service logs read beside them, with the fields the service discovers;
+ * `json` is any other JSON object; `text` is an unparsed line.
  */
-export type LogKind = 'kubernetes-audit' | 'cloudtrail' | 'authenticator' | 'klog' | 'json' | 'text';
+export type LogKind =
+  | 'kubernetes-audit'
+  | 'cloudtrail'
+  | 'authenticator'
+  | 'klog'
+  | 'vpc-flow'
+  | 'route53'
+  | 'lambda'
+  | 'json'
+  | 'text';
 
 /**
  * Where a record came from. Lines are 1-based, byte offsets 0-based and counted

@@ -217,10 +217,11 @@ export function walkValue(value: Value, parts: readonly string[]): Value {
 
 /**
  * Lists the flattened names of the first `max` leaves of a record in document order.
+ * With `serviceNames` (a Lambda platform record) top-level `@` keys are the field names as they are.
  *
  * @internal
  */
-export function discoverFields(record: unknown, max: number): Set<string> {
+export function discoverFields(record: unknown, max: number, serviceNames = false): Set<string> {
   const out = new Set<string>();
   const visit = (node: unknown, prefix: string, top: boolean): void => {
     if (out.size >= max) return;
@@ -235,7 +236,7 @@ export function discoverFields(record: unknown, max: number): Set<string> {
     if (!isPlainObject(node)) return;
     for (const key of Object.keys(node)) {
       if (out.size >= max) return;
-      const name = top ? (key.startsWith('@') ? `@${key}` : key) : `${prefix}.${key}`;
+      const name = top ? (key.startsWith('@') && !serviceNames ? `@${key}` : key) : `${prefix}.${key}`;
       visit(node[key], name, false);
     }
   };
@@ -320,20 +321,35 @@ function compileEventLookup(
       break;
   }
   let recordParts = parts;
-  if (name.startsWith('@@')) {
+  const doubled = name.startsWith('@@');
+  if (doubled) {
     // A top-level JSON key "@x" is the field "@@x".
     const first = parts[0] as string;
     recordParts = [first.slice(1), ...parts.slice(1)];
   } else if (name.startsWith('@')) {
-    return () => undefined; // an unknown system field
+    // Not a system field: only Lambda platform lines have other `@` fields (`@type`, `@duration`, …),
+    // which their records hold under the `@` name itself.
+    return (row) =>
+      (row.event as LogEvent).kind === 'lambda' ? leafValue(walk(recordOf(row), parts, 0, true)) : undefined;
   }
-  const cap = options.maxDiscoveredFields;
+  const lookup = compileRecordLookup(name, recordParts, options.maxDiscoveredFields);
+  // a Lambda platform record's `@` keys are `@` fields, never `@@` fields
+  return doubled ? (row) => ((row.event as LogEvent).kind === 'lambda' ? undefined : lookup(row)) : lookup;
+}
+
+function compileRecordLookup(
+  name: string,
+  recordParts: readonly string[],
+  cap: number | undefined,
+): FieldLookup {
   if (cap === undefined) {
     return (row) => leafValue(walk(recordOf(row), recordParts, 0, true));
   }
   return (row) => {
     const record = recordOf(row);
-    if (row.discovered === undefined) row.discovered = discoverFields(record, cap);
+    if (row.discovered === undefined) {
+      row.discovered = discoverFields(record, cap, (row.event as LogEvent).kind === 'lambda');
+    }
     if (!row.discovered.has(name)) return undefined;
     return leafValue(walk(record, recordParts, 0, true));
   };

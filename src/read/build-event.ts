@@ -9,6 +9,8 @@ import type { LogEvent, LogKind, LogSource } from '../log-event.js';
 import { classifyRecord, type RecordClass } from '../schema/classify.js';
 import { parseAuthenticatorLine, parseKlogLine } from '../schema/eks-lines.js';
 import { parseIsoTimestamp, timeValueToMs, validTime } from './iso-timestamp.js';
+import { isResolverQueryRecord, resolverQueryTime } from './route53-logs.js';
+import { parseServiceMessage } from './service-record.js';
 
 /** System fields known from an envelope (CloudWatch event, export path, …). */
 export interface Envelope {
@@ -162,6 +164,9 @@ export function jsonRecordEvent(
       return finish(ctx, 'cloudtrail', text, record, t, cloudTrailStream(record), env, source, bytes);
     }
     default:
+      if (isResolverQueryRecord(record)) {
+        return finish(ctx, 'route53', text, record, resolverQueryTime(record), undefined, env, source, bytes);
+      }
       return finish(
         ctx,
         'json',
@@ -174,6 +179,24 @@ export function jsonRecordEvent(
         bytes,
       );
   }
+}
+
+/**
+ * Builds the event of a service log record (VPC flow, Route 53, Lambda; see
+ * `service-record.ts`) read by a format handler of its own.
+ */
+export function serviceEvent(
+  ctx: BuildContext,
+  kind: LogKind,
+  message: string,
+  record: unknown,
+  recordTime: number,
+  inferredStream: string | undefined,
+  env: Envelope,
+  source: LogSource,
+  messageBytes?: number,
+): LogEvent {
+  return finish(ctx, kind, message, record, recordTime, inferredStream, env, source, messageBytes);
 }
 
 const SCHEDULER_FILES = new Set(['scheduler.go', 'schedule_one.go']);
@@ -239,6 +262,11 @@ export function messageEvent(
         messageBytes,
       );
     }
+  }
+  const service = parseServiceMessage(message);
+  if (service !== undefined) {
+    const { kind, record, time, stream } = service;
+    return finish(ctx, kind, message, record, time, stream, env, source, messageBytes);
   }
   return finish(ctx, 'text', message, undefined, Number.NaN, undefined, env, source, messageBytes);
 }

@@ -9,6 +9,7 @@ import { classifyRecord } from '../schema/classify.js';
 import { gunzipPrefix, isGzip } from './decompress.js';
 import { InputError } from './input-error.js';
 import type { DetectedFormat, LogFormat } from './log-format.js';
+import { isVpcFlowDefaultRecord, isVpcFlowHeader } from './vpc-flow-logs.js';
 
 /** How many leading bytes detection looks at. */
 export const DETECT_BYTES = 64 * 1024;
@@ -132,6 +133,7 @@ function detectText(firstLine: string): LogFormat {
   if (KLOG.test(line)) return 'klog-lines';
   if (LEGACY_AUDIT.test(line)) return 'kubernetes-audit-legacy';
   if (/^\| ?@/.test(line)) return 'insights-markdown';
+  if (isVpcFlowHeader(line) || isVpcFlowDefaultRecord(line)) return 'vpc-flow-logs';
   const cells = line.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
   if (cells.includes('@timestamp') || cells.includes('@message')) return 'insights-csv';
   if (cells.length >= 2 && cells.filter((c) => LAKE_COLUMNS.includes(c)).length >= 2)

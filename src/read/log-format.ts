@@ -40,6 +40,7 @@ export const LOG_FORMATS = [
   'firehose',
   'authenticator-lines',
   'klog-lines',
+  'vpc-flow-logs',
   'ndjson',
   'json',
   'json-array',

@@ -26,6 +26,7 @@ import {
   SEARCH_READ_CHUNK,
   type WalkContext,
 } from './sources.js';
+import { createVpcFlowHandler } from './vpc-flow-records.js';
 
 /**
  * The result of {@link readLogs}: an async iterable of events with a
@@ -59,6 +60,8 @@ function createHandler(format: LogFormat, sink: RecordSink, startOffset: number)
       return createLineRecordHandler(sink, format, startOffset);
     case 'cloudwatch-text-output':
       return createTextOutputHandler(sink, startOffset);
+    case 'vpc-flow-logs':
+      return createVpcFlowHandler(sink, startOffset);
     case 'cloudtrail-console-csv':
     case 'cloudtrail-lake-csv':
     case 'insights-csv':
