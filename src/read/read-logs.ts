@@ -15,6 +15,7 @@ import { InputError } from './input-error.js';
 import { createJsonDocumentHandler, createNdjsonHandler, type FormatHandler } from './json-records.js';
 import { createLineRecordHandler, createTextOutputHandler } from './line-records.js';
 import type { LogFormat } from './log-format.js';
+import { pathAccountId, qualifiedLogGroup } from './log-group.js';
 import { DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECORD_VALUES, type ReadLogsOptions } from './read-options.js';
 import { createSummary, type FileSummary, type ReadSummary, resetSummary } from './read-summary.js';
 import { createRecordSink, isRecorded, type RecordSink, recordRejection } from './record-sink.js';
@@ -222,7 +223,7 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
         file,
         streamSuffix: streamSuffixOf(file, index === 0 ? 'input' : `input-${index}`),
         logStream: options.logStream,
-        logGroup: options.logGroup,
+        logGroup: qualifiedLogGroup(options.logGroup, pathAccountId(file)),
         klogYear: options.klogYear,
         pathStream: format === 'cloudwatch-export' ? exportPathStream(file) : undefined,
       },

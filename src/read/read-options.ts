@@ -45,7 +45,12 @@ export interface ReadLogsOptions {
   readonly format?: LogFormat;
   /** `@logStream` for every event, overriding the envelope, path or inference. */
   readonly logStream?: string;
-  /** `@log` for every event, overriding the envelope or path. */
+  /**
+   * `@log` for every event, overriding the envelope. A plain group name is
+   * shown in the service's form `account-id:log-group-name` when the file's
+   * path carries the account (`…/AWSLogs/<account-id>/…`); a name that already
+   * has `account:` is kept as given.
+   */
   readonly logGroup?: string;
   /** Stops reading (the iteration throws an `aborted` InputError). */
   readonly signal?: AbortSignal;
