@@ -183,21 +183,10 @@ export function jsonRecordEvent(
 
 /**
  * Builds the event of a service log record (VPC flow, Route 53, Lambda; see
- * `service-record.ts`) read by a format handler of its own.
+ * `service-record.ts`) read by a format handler of its own: the same rules
+ * for `@timestamp`, `@logStream` and `@log` as every other event.
  */
-export function serviceEvent(
-  ctx: BuildContext,
-  kind: LogKind,
-  message: string,
-  record: unknown,
-  recordTime: number,
-  inferredStream: string | undefined,
-  env: Envelope,
-  source: LogSource,
-  messageBytes?: number,
-): LogEvent {
-  return finish(ctx, kind, message, record, recordTime, inferredStream, env, source, messageBytes);
-}
+export const serviceEvent: typeof finish = finish;
 
 const SCHEDULER_FILES = new Set(['scheduler.go', 'schedule_one.go']);
 
