@@ -114,6 +114,29 @@ export function vpcFlowFieldName(headerName: string): string {
   return headerName.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
+const DIGITS = /^\d{1,15}$/;
+
+/** A field list ready for records: the Insights names and which fields are numeric. */
+interface Layout {
+  readonly names: readonly string[];
+  readonly numeric: readonly boolean[];
+}
+
+const layouts = new WeakMap<readonly string[], Layout>();
+
+/** The layout of a header's field list, computed once per list (a file's header, or the default list). */
+function layoutOf(headerNames: readonly string[]): Layout {
+  let layout = layouts.get(headerNames);
+  if (layout === undefined) {
+    layout = {
+      names: headerNames.map(vpcFlowFieldName),
+      numeric: headerNames.map((n) => NUMERIC_FIELDS.has(n)),
+    };
+    layouts.set(headerNames, layout);
+  }
+  return layout;
+}
+
 const HEADER_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /**
@@ -160,10 +183,15 @@ function isCount(s: string): boolean {
  * ```
  */
 export function isVpcFlowDefaultRecord(message: string): boolean {
-  if (message.charCodeAt(0) !== 50 || message.charCodeAt(1) !== 32) return false;
+  return defaultValues(message) !== undefined;
+}
+
+/** The 14 values of a default-format record, or `undefined` when the message is not one. */
+function defaultValues(message: string): string[] | undefined {
+  if (message.charCodeAt(0) !== 50 || message.charCodeAt(1) !== 32) return undefined;
   const v = message.split(' ');
-  if (v.length !== 14) return false;
-  return (
+  if (v.length !== 14) return undefined;
+  const ok =
     (v[1] === '-' || /^\d{12}$/.test(v[1]!)) &&
     (v[2] === '-' || v[2]!.startsWith('eni-')) &&
     isAddress(v[3]!) &&
@@ -176,8 +204,8 @@ export function isVpcFlowDefaultRecord(message: string): boolean {
     isCount(v[10]!) &&
     isCount(v[11]!) &&
     (v[12] === 'ACCEPT' || v[12] === 'REJECT' || v[12] === '-') &&
-    (v[13] === 'OK' || v[13] === 'NODATA' || v[13] === 'SKIPDATA')
-  );
+    (v[13] === 'OK' || v[13] === 'NODATA' || v[13] === 'SKIPDATA');
+  return ok ? v : undefined;
 }
 
 /**
@@ -196,17 +224,24 @@ export function vpcFlowRecord(
   headerNames: readonly string[],
   line: string,
 ): Record<string, string | number> | undefined {
-  const values = line.trim().split(/ +/);
-  if (values.length !== headerNames.length) return undefined;
-  const out: Record<string, string | number> = Object.create(null);
+  let values = line.split(' ');
+  if (values.includes('')) values = line.trim().split(/ +/);
+  return recordOfValues(layoutOf(headerNames), values);
+}
+
+function recordOfValues(
+  layout: Layout,
+  values: readonly string[],
+): Record<string, string | number> | undefined {
+  if (values.length !== layout.names.length) return undefined;
+  // header names match HEADER_NAME, so no key is `__proto__`: a plain object is safe
+  const out: Record<string, string | number> = {};
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v === '-') continue;
-    const name = headerNames[i]!;
-    out[vpcFlowFieldName(name)] = NUMERIC_FIELDS.has(name) && /^\d{1,15}$/.test(v) ? Number(v) : v;
+    out[layout.names[i]!] = layout.numeric[i] === true && DIGITS.test(v) ? Number(v) : v;
   }
-  // a plain object for the engine (hasOwn lookups), keys in header order
-  return { ...out };
+  return out;
 }
 
 /**
@@ -221,7 +256,10 @@ export function vpcFlowServiceRecord(
   headerNames: readonly string[],
   line: string,
 ): ServiceRecord | undefined {
-  const record = vpcFlowRecord(headerNames, line);
+  return serviceRecordOf(vpcFlowRecord(headerNames, line));
+}
+
+function serviceRecordOf(record: Record<string, string | number> | undefined): ServiceRecord | undefined {
   if (record === undefined) return undefined;
   const start = record.startTime;
   const eni = record.interfaceId;
@@ -240,5 +278,8 @@ export function vpcFlowServiceRecord(
  * @internal
  */
 export function vpcFlowMessage(message: string): ServiceRecord | undefined {
-  return isVpcFlowDefaultRecord(message) ? vpcFlowServiceRecord(VPC_FLOW_DEFAULT_FIELDS, message) : undefined;
+  const values = defaultValues(message);
+  return values === undefined
+    ? undefined
+    : serviceRecordOf(recordOfValues(layoutOf(VPC_FLOW_DEFAULT_FIELDS), values));
 }
