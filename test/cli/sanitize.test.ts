@@ -67,3 +67,54 @@ test('truncateText cuts with an ellipsis', () => {
   expect(truncateText('kubernetes', 5)).toBe('kube…');
   expect(truncateText('kube', 5)).toBe('kube');
 });
+
+describe('F7: invisible and format characters, and the backslash', () => {
+  test.each([
+    ['ad\u200bmin', 'ad\\u200bmin'],
+    ['a\u2060b', 'a\\u2060b'],
+    ['soft\u00adhy', 'soft\\xadhy'],
+    ['fill\u3164er', 'fill\\u3164er'],
+    ['x\u115f\u1160\uffa0', 'x\\u115f\\u1160\\uffa0'],
+    ['mongol\u180e', 'mongol\\u180e'],
+    ['tag\u{e0041}\u{e007f}', 'tag\\u{e0041}\\u{e007f}'],
+    ['zwj\u200d', 'zwj\\u200d'],
+    ['emoji 😀 ok', 'emoji 😀 ok'],
+  ])('%j -> %j', (input, expected) => {
+    expect(escapeControl(input)).toBe(expected);
+  });
+
+  test('a literal backslash is doubled where escapes are shown, so data cannot forge one', () => {
+    expect(escapeControl('\\x1b[31m', true)).toBe('\\\\x1b[31m');
+    expect(escapeControl('\u001b[31m', true)).toBe('\\x1b[31m');
+    expect(csvCell('C:\\tmp')).toBe('C:\\\\tmp');
+  });
+
+  propTest.prop([fc.string({ unit: 'binary' })])(
+    'no format (Cf) or filler character gets through',
+    (text) => {
+      expect(escapeControl(text, true)).not.toMatch(/[\p{Cf}\p{Cc}\u115f\u1160\u3164\uffa0]/u);
+    },
+  );
+
+  propTest.prop([fc.string({ unit: 'binary' })])(
+    'with backslashes escaped, the escaping can be undone exactly',
+    (text) => {
+      const out = escapeControl(text, true);
+      const back = out.replace(/\\(\\|n|r|t|x[0-9a-f]{2}|u\{[0-9a-f]+\}|u[0-9a-f]{4})/g, (_m, e: string) => {
+        if (e === '\\') return '\\';
+        if (e === 'n') return '\n';
+        if (e === 'r') return '\r';
+        if (e === 't') return '\t';
+        if (e.startsWith('u{')) return String.fromCodePoint(Number.parseInt(e.slice(2, -1), 16));
+        return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+      });
+      expect(back).toBe(text);
+    },
+  );
+
+  propTest.prop([fc.string({ unit: 'binary' })])('JSON with invisible escaping keeps its value', (text) => {
+    const json = escapeJsonText(JSON.stringify({ text }), true);
+    expect(JSON.parse(json)).toEqual({ text });
+    expect(json).not.toMatch(/[\p{Cf}\u115f\u1160\u3164\uffa0]/u);
+  });
+});

@@ -165,11 +165,13 @@ function withGaps(h: Histogram): HistogramBar[] {
  */
 export function drawHistogram(h: Histogram, width: number): string {
   const bars = withGaps(h);
-  if (bars.length === 0) return `${escapeControl(h.measure)}: no data\n`;
+  if (bars.length === 0) return `${escapeControl(h.measure, true)}: no data\n`;
   const max = bars.reduce((m, b) => Math.max(m, b.value), 0);
   const total = bars.reduce((s, b) => s + b.value, 0);
   const times = bars.map((b) => timeLabel(b.start, h.periodMs));
-  const labels = bars.map((b) => (b.label === undefined ? '' : truncateText(escapeControl(b.label), 24)));
+  const labels = bars.map((b) =>
+    b.label === undefined ? '' : truncateText(escapeControl(b.label, true), 24),
+  );
   const labelWidth = labels.reduce((m, l) => Math.max(m, Array.from(l).length), 0);
   const numbers = bars.map((b) => formatCount(b.value));
   const numberWidth = numbers.reduce((m, n) => Math.max(m, n.length), 0);
@@ -179,7 +181,7 @@ export function drawHistogram(h: Histogram, width: number): string {
   const period = h.periodMs === undefined ? '' : ` per ${formatPeriod(h.periodMs)}`;
   const binWord = bars.length === 1 ? 'bin' : 'bins';
   const lines = [
-    `${escapeControl(h.measure)}${period}: ${bars.length} ${binWord}, total ${formatCount(total)}, max ${formatCount(max)}`,
+    `${escapeControl(h.measure, true)}${period}: ${bars.length} ${binWord}, total ${formatCount(total)}, max ${formatCount(max)}`,
   ];
   bars.forEach((b, i) => {
     const label = labelWidth > 0 ? `${(labels[i] ?? '').padEnd(labelWidth)} ` : '';

@@ -55,11 +55,11 @@ function fitWidths(natural: readonly number[], width: number): number[] {
 export function renderTable(data: RowSet, options: TableOptions): { text: string; truncatedCells: number } {
   const fields = data.fields;
   if (fields.length === 0) return { text: '(no results)\n', truncatedCells: 0 };
-  const header = fields.map((f) => escapeControl(f));
+  const header = fields.map((f) => escapeControl(f, true));
   const body = data.rows.map((row) =>
     fields.map((f) => {
       const value = cell(row, f);
-      return { text: escapeControl(valueToText(value)), right: isNumeric(value) };
+      return { text: escapeControl(valueToText(value), true), right: isNumeric(value) };
     }),
   );
   const natural = header.map((h, i) =>
