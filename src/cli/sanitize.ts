@@ -26,10 +26,10 @@ const BACKSLASH = 0x5c;
  * overrides, BOM, tag characters U+E0000–U+E007F, …), the Hangul fillers
  * U+115F/U+1160/U+3164/U+FFA0, U+034F, U+17B4/U+17B5, and U+2800.
  */
-const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0]/u;
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0]|\u034f/u;
 /** Anything {@link escapeControl} may change: controls, separators, invisibles, surrogates, the backslash. */
 const NEEDS_WORK =
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ud800-\udfff\\]/u;
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ud800-\udfff\\]|\u034f/u;
 
 /** Tells whether a code point must never reach a terminal raw. */
 function isUnsafeCodePoint(cp: number): boolean {
@@ -139,17 +139,17 @@ export function escapeJsonText(json: string, invisible = false): string {
   for (let i = 0; i < json.length; i++) {
     const cp = json.charCodeAt(i);
     if (cp < 0x7f) continue;
-    let escape = isUnsafeCodePoint(cp);
+    let mustEscape = isUnsafeCodePoint(cp);
     let width = 1;
-    if (!escape && invisible) {
+    if (!mustEscape && invisible) {
       if (isHighSurrogate(cp) && isLowSurrogate(json.charCodeAt(i + 1))) {
-        escape = isInvisibleCodePoint(json.codePointAt(i) as number);
+        mustEscape = isInvisibleCodePoint(json.codePointAt(i) as number);
         width = 2;
       } else {
-        escape = isInvisibleCodePoint(cp);
+        mustEscape = isInvisibleCodePoint(cp);
       }
     }
-    if (escape) {
+    if (mustEscape) {
       let text = '';
       for (let k = 0; k < width; k++) text += `\\u${hex(json.charCodeAt(i + k), 4)}`;
       out += json.slice(start, i) + text;

@@ -32,7 +32,7 @@ const event = (ts: unknown, id: string) =>
 
 const copies = hostileScale(2);
 const lines = [event(GOOD, 'good')];
-for (let c = 0; c < copies; c++) BAD.forEach((ts, i) => lines.push(event(ts, `bad-${c}-${i}`)));
+for (let c = 0; c < copies; c++) for (const [i, ts] of BAD.entries()) lines.push(event(ts, `bad-${c}-${i}`));
 const input = Buffer.from(`${lines.join('\n')}\n`);
 const badCount = BAD.length * copies;
 
