@@ -361,7 +361,7 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
         command: 'kubetrail pivot samples/incident/ --user ci-legacy',
       },
       {
-        comment: 'Which kubectl requests did this access key make?',
+        comment: 'Which kubectl requests did this access key make? (exit 1: this placeholder key made none)',
         command: 'kubetrail pivot samples/incident/ --access-key ASIAEXAMPLEKEY --from aws',
       },
     ],
