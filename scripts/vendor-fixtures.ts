@@ -11,7 +11,7 @@
  *   allows redistribution ({@link QUERY_SOURCES}), split by licence into
  *   `queries.txt` (MIT-0, MIT, Apache-2.0) and `queries-cc-by-sa-4.0.txt`.
  *
- * `test/shared-data.test.ts` checks, where the shared folder exists, that the
+ * `test/test-data.test.ts` checks, where the shared folder exists, that the
  * fixtures are exactly what this script writes.
  *
  * @module

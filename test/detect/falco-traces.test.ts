@@ -18,7 +18,7 @@ import { BUILT_IN_DETECTIONS, listDetections } from '../../src/detect/catalogue/
 import { runDetections } from '../../src/detect/run.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { isAuditEvent } from '../../src/schema/classify.js';
-import { CORPUS } from '../shared-data.js';
+import { CORPUS } from '../test-data.js';
 
 const traces = new URL('falco-k8s-audit-traces/', CORPUS);
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { DetectError } from '../../src/detect/errors.js';
 import { investigateIrsa, toServiceAccountAssumption } from '../../src/detect/irsa.js';
 import type { LogEvent } from '../../src/log-event.js';
-import { CORPUS } from '../shared-data.js';
+import { CORPUS } from '../test-data.js';
 import { ct, irsaAssume, sessionCall } from './events.js';
 
 const ROLE_S3 = 'arn:aws:iam::111122223333:role/payments-s3';

@@ -18,7 +18,7 @@ import {
 import { runDetections } from '../../src/detect/run.js';
 import type { Detection } from '../../src/detect/types.js';
 import type { LogEvent } from '../../src/log-event.js';
-import { CORPUS } from '../shared-data.js';
+import { CORPUS } from '../test-data.js';
 
 const corpus = new URL('panther-analysis-tests/', CORPUS);
 const files: Record<string, string[]> = {};

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { compileQuery } from '../../src/query/index.js';
 import { readLogs } from '../../src/read/index.js';
-import { CORPUS } from '../shared-data.js';
+import { CORPUS } from '../test-data.js';
 
 const files = [
   ...readdirSync(new URL('falco-k8s-audit-traces/', CORPUS))

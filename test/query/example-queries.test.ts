@@ -3,7 +3,7 @@ import { checkQuery } from '../../src/query/check.js';
 import { QueryError } from '../../src/query/errors.js';
 import { parseQuery } from '../../src/query/parser.js';
 import { printQuery } from '../../src/query/print.js';
-import { describeWithShared, testWithShared } from '../shared-data.js';
+import { describeWithShared, testWithShared } from '../test-data.js';
 import {
   droppedExamples,
   type Example,

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { detectFileFormat, type LogFormat, readLogs } from '../../src/read/index.js';
-import { corpusPath, fixturePath } from '../shared-data.js';
+import { corpusPath, fixturePath } from '../test-data.js';
 import { expectConserved } from './conservation.js';
 
 const corpus = corpusPath();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { compileQuery, type LogEvent, readLogs } from 'kubetrail';
 import { describe, expect, test } from 'vitest';
-import { corpusPath } from '../shared-data.js';
+import { corpusPath } from '../test-data.js';
 import { expectConserved } from './conservation.js';
 
 const corpus = corpusPath();

@@ -16,7 +16,7 @@ import {
   validateCloudTrailFile,
   validateCloudTrailRecord,
 } from '../../src/schema/validate.js';
-import { CORPUS } from '../shared-data.js';
+import { CORPUS } from '../test-data.js';
 
 function readText(file: string): string {
   return readFileSync(new URL(file, CORPUS), 'utf8');

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { exampleBlocks, queryLicence } from '../../../scripts/vendor-fixtures.js';
-import { FIXTURES, hasShared, SHARED } from '../../shared-data.js';
+import { FIXTURES, hasShared, SHARED } from '../../test-data.js';
 
 /** One example query. */
 export interface Example {

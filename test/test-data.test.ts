@@ -15,7 +15,7 @@ import {
   vendoredExampleQueries,
 } from '../scripts/vendor-fixtures.js';
 import { EXAMPLE_QUERY_FILES, vendoredExamples } from './query/support/example-queries.js';
-import { corpusPath, fixturePath, hasShared, SKIP_REASON, testWithShared } from './shared-data.js';
+import { corpusPath, fixturePath, hasShared, SKIP_REASON, testWithShared } from './test-data.js';
 
 const corpus = corpusPath();
 const sets = readdirSync(corpus).filter((d) => statSync(join(corpus, d)).isDirectory());
