@@ -136,7 +136,7 @@ describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exact
     'stats count(*) by k | dedup `count(*)`',
   ];
   for (const query of statsQueries) {
-    propTest.prop([rowsArb, fc.constantFrom(2048, 6000)], { numRuns: 40 })(
+    propTest.prop([rowsArb, fc.constantFrom(8192, 16384)], { numRuns: 40 })(
       `stats: ${query}`,
       async (rows, budget) => {
         const { unlimited, tiny } = await both(query, toEvents(rows), budget);
