@@ -54,8 +54,11 @@ import {
 } from './exact-sum.js';
 import type { Accumulator, AggregateFunctionDef, AggregateRow, Arg } from './types.js';
 
-interface AggregateSpec<S> {
+/** @internal */
+export interface AggregateSpec<S> {
   readonly name: string;
+  readonly signature: string;
+  readonly aliases?: readonly string[];
   readonly minArgs: number;
   readonly maxArgs: number;
   readonly constantArgs?: readonly number[];
@@ -73,7 +76,8 @@ interface AggregateSpec<S> {
   readonly size?: (state: S) => number;
 }
 
-function defineAggregate<S>(spec: AggregateSpec<S>): AggregateFunctionDef {
+/** @internal */
+export function defineAggregate<S>(spec: AggregateSpec<S>): AggregateFunctionDef {
   const size = spec.size;
   const wrap = (state: S, constants: readonly Arg[]): Accumulator => {
     const acc: Accumulator = {
@@ -88,6 +92,8 @@ function defineAggregate<S>(spec: AggregateSpec<S>): AggregateFunctionDef {
   return {
     kind: 'aggregate',
     name: spec.name,
+    signature: spec.signature,
+    ...(spec.aliases === undefined ? {} : { aliases: spec.aliases }),
     family: 'aggregate',
     returns: spec.returns,
     minArgs: spec.minArgs,
@@ -101,34 +107,40 @@ function defineAggregate<S>(spec: AggregateSpec<S>): AggregateFunctionDef {
   };
 }
 
-function present(v: Value): boolean {
+/** @internal */
+export function present(v: Value): boolean {
   return v !== undefined && v !== null;
 }
 
-function numericArg(a: Arg | undefined): number | undefined {
+/** @internal */
+export function numericArg(a: Arg | undefined): number | undefined {
   const v = argValue(a);
   if (isValueMap(v) || isValueList(v)) return undefined;
   const n = toNumberValue(v);
   return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
-function snapshotNumber(x: unknown): number {
+/** @internal */
+export function snapshotNumber(x: unknown): number {
   return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : 0;
 }
 
-function objectOf(x: unknown): Record<string, unknown> {
+/** @internal */
+export function objectOf(x: unknown): Record<string, unknown> {
   return typeof x === 'object' && x !== null ? (x as Record<string, unknown>) : {};
 }
 
 // ---------------------------------------------------------------------------
 // count, sum, avg, stddev
 
-interface SumState {
+/** @internal */
+export interface SumState {
   n: number;
   sum: ExactSum;
 }
 
-const sumLike = {
+/** @internal */
+export const sumLike = {
   minArgs: 1,
   maxArgs: 1,
   init: (): SumState => ({ n: 0, sum: newExactSum() }),
@@ -204,6 +216,7 @@ function extremeDef(name: 'max' | 'min'): AggregateFunctionDef {
   };
   return defineAggregate<ExtremeState>({
     name,
+    signature: `${name}(field)`,
     minArgs: 1,
     maxArgs: 1,
     returns: 'value',
@@ -242,6 +255,7 @@ function timeDef(name: 'earliest' | 'latest'): AggregateFunctionDef {
   };
   return defineAggregate<PickState>({
     name,
+    signature: `${name}(field)`,
     minArgs: 1,
     maxArgs: 1,
     returns: 'value',
@@ -277,6 +291,7 @@ function sortsDef(name: 'sortsFirst' | 'sortsLast'): AggregateFunctionDef {
   };
   return defineAggregate<SortPickState>({
     name,
+    signature: `${name}(field)`,
     minArgs: 1,
     maxArgs: 1,
     returns: 'value',
@@ -345,6 +360,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
   defineAggregate<SumState>({
     ...sumLike,
     name: 'avg',
+    signature: 'avg(field)',
     returns: 'number',
     summary: 'Mean of the numeric values (exact sum, rounded once).',
     example: 'stats avg(x) over 1, 2, 4 => 2.3333333333333335',
@@ -356,6 +372,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
   }),
   defineAggregate<{ n: number }>({
     name: 'count',
+    signature: 'count() / count(*) / count(field)',
     minArgs: 0,
     maxArgs: 1,
     returns: 'number',
@@ -374,6 +391,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
   }),
   defineAggregate<DistinctState>({
     name: 'count_distinct',
+    signature: 'count_distinct(field)',
     minArgs: 1,
     maxArgs: 1,
     returns: 'number',
@@ -402,6 +420,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
   extremeDef('min'),
   defineAggregate<PctState>({
     name: 'pct',
+    signature: 'pct(field, percent)',
     minArgs: 2,
     maxArgs: 2,
     constantArgs: [1],
@@ -452,6 +471,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
   }),
   defineAggregate<MomentState>({
     name: 'stddev',
+    signature: 'stddev(field)',
     minArgs: 1,
     maxArgs: 1,
     returns: 'number',
@@ -481,6 +501,7 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
   defineAggregate<SumState>({
     ...sumLike,
     name: 'sum',
+    signature: 'sum(field)',
     returns: 'number',
     summary: 'Sum of the numeric values (exact, rounded once); no value when there are none.',
     example: 'stats sum(bytes) over 1, 2, 4 => 7',

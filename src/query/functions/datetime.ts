@@ -78,6 +78,44 @@ export function checkPeriod(period: Period): string | undefined {
   return undefined;
 }
 
+/**
+ * The length in ms of a fixed-length period (`ms` … `w`), as written (no cap);
+ * `undefined` for calendar units (`mo`, `q`, `y`, whose length varies) and
+ * for periods that {@link checkPeriod} rejects. Used for the `offset` of a
+ * stats bin and the interval of `rate`.
+ *
+ * @example
+ * ```ts
+ * fixedPeriodMs({ kind: 'Period', amount: 1, unit: 'h' }) //=> 3600000
+ * fixedPeriodMs({ kind: 'Period', amount: 1, unit: 'mo' }) //=> undefined
+ * ```
+ */
+export function fixedPeriodMs(period: Period): number | undefined {
+  if (period.unit === 'mo' || period.unit === 'q' || period.unit === 'y') return undefined;
+  if (!Number.isFinite(period.amount) || period.amount <= 0) return undefined;
+  const ms = period.amount * FIXED_UNIT_MS[period.unit];
+  return ms <= MAX_PERIOD_MS ? ms : undefined;
+}
+
+/**
+ * Checks a constant fixed-length period argument (`offset 1h`, `rate(x, 5m)`): an error message, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * checkFixedPeriod({ kind: 'Period', amount: 1, unit: 'mo' }, 'an offset')
+ * //=> 'an offset must be a fixed-length period (ms, s, m, h, d or w), not 1mo'
+ * ```
+ */
+export function checkFixedPeriod(a: Arg | undefined, what: string): string | undefined {
+  const p = argPeriod(a);
+  if (p === undefined) return `${what} must be a time period such as 5m or 1h`;
+  const bad = checkPeriod(p);
+  if (bad !== undefined) return bad;
+  if (fixedPeriodMs(p) === undefined)
+    return `${what} must be a fixed-length period (ms, s, m, h, d or w), not ${p.amount}${p.unit}`;
+  return undefined;
+}
+
 /** The longest period: the span of valid timestamps' magnitude, 8.64e15 ms. */
 const MAX_PERIOD_MS = 8.64e15;
 /** A Gregorian month on average (365.2425 days / 12), for the range check of calendar periods. */
@@ -731,6 +769,7 @@ function formatDateDef(name: string): ScalarFunctionDef {
   return {
     kind: 'scalar',
     name,
+    signature: `${name}(timestamp, strftimeFormat [, timeZone])`,
     family: 'datetime',
     returns: 'string',
     minArgs: 2,
@@ -759,25 +798,35 @@ export const DATETIME_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'bin',
+    signature: 'bin(period) [offset duration]',
     family: 'datetime',
     returns: 'timestamp',
     minArgs: 1,
-    maxArgs: 1,
-    constantArgs: [0],
+    maxArgs: 2,
+    constantArgs: [0, 1],
     implicitTimestamp: true,
-    validate: validatePeriodAt(0),
+    validate: (constants) =>
+      validatePeriodAt(0)(constants) ??
+      (constants.length > 1 ? checkFixedPeriod(constants[1], 'the offset of bin') : undefined),
     summary:
-      "bin(period): the row's @timestamp floored to the period (capped: ms ≤ 1000, s/m ≤ 60, h ≤ 24; so bin(300s) buckets by 60 s).",
+      "bin(period): the row's @timestamp floored to the period (capped: ms ≤ 1000, s/m ≤ 60, h ≤ 24; so bin(300s) buckets by 60 s). In a stats group, `bin(5m) offset 1h` adds the offset to every bin (the bin of 09:07 is labelled 10:05): the time-series functions' shift for comparing with an earlier period; bin(5m, 1h) is the same call.",
     example: 'bin(5m) => 2024-01-01 10:05:00.000 (for @timestamp 10:07:30)',
     call: (args) => {
       const p = argPeriod(args[0]);
-      const ms = argEpochMs(args[1]);
-      return p === undefined || ms === undefined ? undefined : toDate(floorTimestamp(ms, p));
+      // with an offset the user's arguments are [period, offset], then the implicit @timestamp
+      const ms = argEpochMs(args[args.length - 1]);
+      const shift = args.length > 2 ? argPeriod(args[1]) : undefined;
+      const floor = p === undefined || ms === undefined ? undefined : floorTimestamp(ms, p);
+      if (floor === undefined) return undefined;
+      if (shift === undefined) return toDate(floor);
+      const offset = fixedPeriodMs(shift);
+      return offset === undefined ? undefined : toDate(floor + offset);
     },
   },
   {
     kind: 'scalar',
     name: 'datefloor',
+    signature: 'datefloor(timestamp, period)',
     family: 'datetime',
     returns: 'timestamp',
     minArgs: 2,
@@ -795,6 +844,7 @@ export const DATETIME_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'dateceil',
+    signature: 'dateceil(timestamp, period)',
     family: 'datetime',
     returns: 'timestamp',
     minArgs: 2,
@@ -812,6 +862,7 @@ export const DATETIME_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'fromMillis',
+    signature: 'fromMillis(ms)',
     family: 'datetime',
     returns: 'timestamp',
     minArgs: 1,
@@ -826,6 +877,7 @@ export const DATETIME_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'toMillis',
+    signature: 'toMillis(timestamp)',
     family: 'datetime',
     returns: 'number',
     minArgs: 1,
@@ -837,6 +889,7 @@ export const DATETIME_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'now',
+    signature: 'now()',
     family: 'datetime',
     returns: 'number',
     minArgs: 0,
@@ -849,6 +902,7 @@ export const DATETIME_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'parseDate',
+    signature: 'parseDate(s, javaPattern [, timeZone])',
     family: 'datetime',
     returns: 'number',
     minArgs: 2,

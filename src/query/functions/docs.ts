@@ -5,95 +5,8 @@
  * @module
  */
 import { FUNCTION_ERROR_CODES } from './aggregate.js';
-import { FUNCTIONS } from './registry.js';
+import { FUNCTIONS, lookupFunction } from './registry.js';
 import type { FunctionDef } from './types.js';
-
-/** Argument signatures for the docs, by function name. */
-const SIGNATURES: Readonly<Record<string, string>> = {
-  abs: 'abs(a)',
-  ceil: 'ceil(a)',
-  floor: 'floor(a)',
-  log: 'log(a)',
-  sqrt: 'sqrt(a)',
-  greatest: 'greatest(a, ...nums)',
-  least: 'least(a, ...nums)',
-  round: 'round(a [, decimals])',
-  haversine: 'haversine(lat1, lon1, lat2, lon2)',
-  toNumber: 'toNumber(s)',
-  toInt: 'toInt(s)',
-  toLong: 'toLong(s)',
-  toDouble: 'toDouble(s)',
-  ispresent: 'ispresent(field)',
-  coalesce: 'coalesce(f1, ...fields)',
-  case: 'case(cond1, value1, [cond2, value2, ...] [, default])',
-  if: 'if(cond, whenTrue, whenFalse)',
-  isNumeric: 'isNumeric(field)',
-  messageSize: 'messageSize(field)',
-  queryStartTime: 'queryStartTime()',
-  queryEndTime: 'queryEndTime()',
-  queryTimeRange: 'queryTimeRange()',
-  isempty: 'isempty(s)',
-  isblank: 'isblank(s)',
-  concat: 'concat(s, ...strs)',
-  ltrim: 'ltrim(s [, chars])',
-  rtrim: 'rtrim(s [, chars])',
-  trim: 'trim(s [, chars])',
-  strlen: 'strlen(s)',
-  toupper: 'toupper(s)',
-  tolower: 'tolower(s)',
-  substr: 'substr(s, start [, length])',
-  replace: 'replace(s, search, replacement)',
-  regexReplace: 'regexReplace(s, pattern, replacement)',
-  strcontains: 'strcontains(s, search [, caseInsensitive])',
-  startsWith: 'startsWith(s, prefix)',
-  endsWith: 'endsWith(s, suffix)',
-  urlencode: 'urlencode(s)',
-  urldecode: 'urldecode(s)',
-  base64encode: 'base64encode(s)',
-  base64decode: 'base64decode(s)',
-  split: 'split(s, delimiter)',
-  hexToAscii: 'hexToAscii(hex)',
-  hexToDec: 'hexToDec(hex)',
-  decToHex: 'decToHex(n)',
-  unmask: 'unmask(s)',
-  bin: 'bin(period)',
-  datefloor: 'datefloor(timestamp, period)',
-  dateceil: 'dateceil(timestamp, period)',
-  fromMillis: 'fromMillis(ms)',
-  toMillis: 'toMillis(timestamp)',
-  now: 'now()',
-  parseDate: 'parseDate(s, javaPattern [, timeZone])',
-  formatDate: 'formatDate(timestamp, strftimeFormat [, timeZone])',
-  strftime: 'strftime(timestamp, strftimeFormat [, timeZone])',
-  isValidIp: 'isValidIp(s)',
-  isValidIpV4: 'isValidIpV4(s)',
-  isValidIpV6: 'isValidIpV6(s)',
-  isIpInSubnet: 'isIpInSubnet(ip, cidr)',
-  isIpv4InSubnet: 'isIpv4InSubnet(ip, cidr)',
-  isIpv6InSubnet: 'isIpv6InSubnet(ip, cidr)',
-  ipv4ToNumber: 'ipv4ToNumber(ip)',
-  isPrivateIP: 'isPrivateIP(ip)',
-  isPublicIP: 'isPublicIP(ip)',
-  isReservedIP: 'isReservedIP(ip)',
-  jsonParse: 'jsonParse(s)',
-  jsonStringify: 'jsonStringify(mapOrList)',
-  jsonArraySize: 'jsonArraySize(field)',
-  jsonArrayContains: 'jsonArrayContains(field, value)',
-  md5: 'md5(s)',
-  sha256: 'sha256(s)',
-  avg: 'avg(field)',
-  count: 'count() / count(*) / count(field)',
-  count_distinct: 'count_distinct(field)',
-  max: 'max(field)',
-  min: 'min(field)',
-  pct: 'pct(field, percent)',
-  stddev: 'stddev(field)',
-  sum: 'sum(field)',
-  earliest: 'earliest(field)',
-  latest: 'latest(field)',
-  sortsFirst: 'sortsFirst(field)',
-  sortsLast: 'sortsLast(field)',
-};
 
 const FAMILY_TITLES: readonly (readonly [string, string])[] = [
   ['numeric', 'Numeric'],
@@ -104,10 +17,12 @@ const FAMILY_TITLES: readonly (readonly [string, string])[] = [
   ['json', 'JSON and structure types'],
   ['hash', 'Hashing'],
   ['aggregate', 'Aggregates (stats)'],
+  ['time-series', 'Time series (stats)'],
 ];
 
 /**
- * The signature shown in the docs for a function (`substr(s, start [, length])`).
+ * The signature shown in the docs for a function or alias (`substr(s, start [, length])`),
+ * from its {@link FunctionDef.signature}.
  *
  * @example
  * ```ts
@@ -115,7 +30,7 @@ const FAMILY_TITLES: readonly (readonly [string, string])[] = [
  * ```
  */
 export function functionSignature(name: string): string | undefined {
-  return Object.hasOwn(SIGNATURES, name) ? SIGNATURES[name] : undefined;
+  return lookupFunction(name)?.signature;
 }
 
 function arity(f: FunctionDef): string {
@@ -124,20 +39,29 @@ function arity(f: FunctionDef): string {
   return `${f.minArgs}–${f.maxArgs}`;
 }
 
-const NOT_IMPLEMENTED = `## Not implemented
+const TIME_SERIES = `## Time-series decisions
 
-The newest revision's time-series functions are not functions of a row: each needs the \`stats\` planner
-to know the time bins of the query, so they are planner work and are not in this registry yet. A query that
-calls one fails with \`unknown_function\` (line, column and caret).
+The newest revision's time-series page gives each function's name, argument types and a one-line meaning; the
+formulas below are kubetrail's decisions (see also [the query language](query-language.md#time-series-functions-and-bin-offset)).
 
-| function | newest-revision meaning | why it is not here yet |
-|---|---|---|
-| \`rate(field, interval)\` | per-interval rate of change of a numeric field | needs the bins of \`by bin(…)\` and the previous bin's value; the formula is undocumented |
-| \`count_over_time(field)\` / \`countOverTime\` | count per time bin | an aggregate whose window comes from \`by bin(…)\`: planner support |
-| \`sum_over_time(field)\` / \`sumOverTime\` | sum per time bin | as \`count_over_time\` |
-| \`histogram(field, buckets)\` | equal-width bucket map of the values | needs the global minimum and maximum before bucketing (two passes); the map's key format is undocumented |
-
-The \`… by bin(5m) offset 1h\` clause of the same page is syntax, not a function, and is not implemented either.
+- **The window is the stats group.** The time-series functions are aggregates. With \`by bin(5m)\` each bin is a
+  window; without a \`bin\` group the whole group is one window. \`count_over_time\` and \`sum_over_time\` then equal
+  \`count(field)\` and \`sum(field)\`; they exist because the page names them. The zh_cn copy's camelCase spellings
+  \`countOverTime\` and \`sumOverTime\` are aliases of the same functions.
+- **\`rate(field, interval)\`** is a gauge rate between the first and the last sample of the window:
+  \`(last − first) / (t_last − t_first) × interval\`. A sample is a row with a numeric value and a \`@timestamp\`;
+  first and last go by \`@timestamp\` (on a tie the smaller value is first and the larger last). Counter resets
+  are not detected. Fewer than two distinct timestamps give no value. The interval is a fixed-length period
+  (\`ms\` … \`w\`), used as written: the \`bin\` caps do not apply, and \`mo\`/\`q\`/\`y\` are \`invalid_argument\`.
+- **\`histogram(field, buckets)\`** returns a map. It splits [min, max] of the window's numeric values into
+  \`buckets\` equal-width buckets (a whole number from 1 to 1000, else \`invalid_argument\`): keys \`[lo,hi)\`, the
+  last \`[lo,hi]\`, ascending, empty buckets included, numbers in result-string form. If every value is the same
+  there is one bucket \`[v,v]\`. It keeps one counter per distinct value, like \`pct\`.
+- **\`by bin(5m) offset 1h\`** adds the offset to the label of every bin: a row at 09:07 falls in the bin
+  labelled 10:05. So the counts of an earlier period line up with the bins of a later one, the comparison the
+  page describes. The offset is a fixed-length period and is not capped. \`bin(5m, 1h)\` is the same call, and
+  the column is named as written (\`bin(5m) offset 1h\`). The query window is not widened: the rows must
+  already be in the input and the time range.
 `;
 
 const DECISIONS = `## Value semantics and decisions
@@ -168,6 +92,10 @@ These rules live in \`src/query/semantics.ts\` and the function family files; th
   - \`earliest\`/\`latest\` take the value from the row with the smallest/largest \`@timestamp\` among rows that have the field; timestamp ties go to the value that sorts first/last.
 `;
 
+function aliasCount(): number {
+  return FUNCTIONS.reduce((n, f) => n + (f.aliases?.length ?? 0), 0);
+}
+
 /**
  * Renders the function reference as Markdown.
  *
@@ -182,7 +110,7 @@ export function renderFunctionDocs(): string {
     '',
     '<!-- Generated by scripts/generate-function-docs.ts from src/query/functions; do not edit by hand. -->',
     '',
-    `kubetrail implements ${FUNCTIONS.length} functions of the CloudWatch Logs Insights query language: every function of the current documentation revision and of the newest revision's function tables (including the hashing functions \`md5\` and \`sha256\`), except the time-series functions listed under [Not implemented](#not-implemented). Function names are case-insensitive. Examples show a call and its result; a result in quotes is a string.`,
+    `kubetrail implements ${FUNCTIONS.length} functions of the CloudWatch Logs Insights query language (${aliasCount()} more spellings are aliases): every function of the current documentation revision and of the newest revision's function tables, including the hashing functions \`md5\` and \`sha256\` and the time-series functions \`count_over_time\`, \`sum_over_time\`, \`rate\` and \`histogram\`. No function of those tables is missing. Function names are case-insensitive. Examples show a call and its result; a result in quotes is a string. Where the reference material has a gap, the decision is stated here and in [the query language](query-language.md#decisions-for-the-newest-functions).`,
     '',
   ];
   for (const [family, title] of FAMILY_TITLES) {
@@ -191,7 +119,7 @@ export function renderFunctionDocs(): string {
     lines.push(`## ${title}`, '');
     for (const f of members) {
       lines.push(`### ${f.name}`, '');
-      lines.push(`\`${functionSignature(f.name) ?? `${f.name}(…)`}\` → ${f.returns ?? 'value'}`, '');
+      lines.push(`\`${f.signature}\` → ${f.returns ?? 'value'}`, '');
       lines.push(f.summary, '');
       const notes: string[] = [`arguments: ${arity(f)}`];
       if (f.constantArgs !== undefined && f.constantArgs.length > 0) {
@@ -200,11 +128,13 @@ export function renderFunctionDocs(): string {
         );
       }
       if (f.kind === 'aggregate') notes.push('aggregate: use in `stats`');
+      if (f.aliases !== undefined && f.aliases.length > 0)
+        notes.push(`also spelled ${f.aliases.map((a) => `\`${a}\``).join(', ')}`);
       lines.push(`${notes.join('; ')}.`, '');
       lines.push('```', f.example, '```', '');
     }
   }
-  lines.push(NOT_IMPLEMENTED);
+  lines.push(TIME_SERIES);
   lines.push(DECISIONS);
   lines.push('## Error codes', '', '| Code | Meaning |', '|---|---|');
   for (const [code, meaning] of Object.entries(FUNCTION_ERROR_CODES))

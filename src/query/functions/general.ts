@@ -22,6 +22,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ispresent',
+    signature: 'ispresent(field)',
     family: 'general',
     returns: 'boolean',
     minArgs: 1,
@@ -36,6 +37,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'coalesce',
+    signature: 'coalesce(f1, ...fields)',
     family: 'general',
     returns: 'any',
     minArgs: 1,
@@ -54,6 +56,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'case',
+    signature: 'case(cond1, value1, [cond2, value2, ...] [, default])',
     family: 'general',
     returns: 'any',
     minArgs: 2,
@@ -72,6 +75,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'if',
+    signature: 'if(cond, whenTrue, whenFalse)',
     family: 'general',
     returns: 'any',
     minArgs: 3,
@@ -83,6 +87,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'isNumeric',
+    signature: 'isNumeric(field)',
     family: 'general',
     returns: 'boolean',
     minArgs: 1,
@@ -97,6 +102,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'messageSize',
+    signature: 'messageSize(field)',
     family: 'general',
     returns: 'number',
     minArgs: 1,
@@ -111,6 +117,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'queryStartTime',
+    signature: 'queryStartTime()',
     family: 'general',
     returns: 'number',
     minArgs: 0,
@@ -122,6 +129,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'queryEndTime',
+    signature: 'queryEndTime()',
     family: 'general',
     returns: 'number',
     minArgs: 0,
@@ -133,6 +141,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'queryTimeRange',
+    signature: 'queryTimeRange()',
     family: 'general',
     returns: 'number',
     minArgs: 0,

@@ -183,6 +183,7 @@ export const HASH_FUNCTIONS: readonly FunctionDef[] = Object.freeze([
   {
     kind: 'scalar',
     name: 'md5',
+    signature: 'md5(s)',
     family: 'hash',
     returns: 'string',
     minArgs: 1,
@@ -198,6 +199,7 @@ export const HASH_FUNCTIONS: readonly FunctionDef[] = Object.freeze([
   {
     kind: 'scalar',
     name: 'sha256',
+    signature: 'sha256(s)',
     family: 'hash',
     returns: 'string',
     minArgs: 1,

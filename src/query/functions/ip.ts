@@ -178,6 +178,7 @@ function subnetDef(name: string, family: 4 | 6 | undefined, example: string): Sc
   return {
     kind: 'scalar',
     name,
+    signature: `${name}(ip, cidr)`,
     family: 'ip',
     returns: 'boolean',
     minArgs: 2,
@@ -206,6 +207,7 @@ function validDef(
   return {
     kind: 'scalar',
     name,
+    signature: `${name}(s)`,
     family: 'ip',
     returns: 'boolean',
     minArgs: 1,
@@ -237,6 +239,7 @@ export const IP_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ipv4ToNumber',
+    signature: 'ipv4ToNumber(ip)',
     family: 'ip',
     returns: 'number',
     minArgs: 1,
@@ -253,6 +256,7 @@ export const IP_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'isPrivateIP',
+    signature: 'isPrivateIP(ip)',
     family: 'ip',
     returns: 'boolean',
     minArgs: 1,
@@ -265,6 +269,7 @@ export const IP_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'isReservedIP',
+    signature: 'isReservedIP(ip)',
     family: 'ip',
     returns: 'boolean',
     minArgs: 1,
@@ -277,6 +282,7 @@ export const IP_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'isPublicIP',
+    signature: 'isPublicIP(ip)',
     family: 'ip',
     returns: 'boolean',
     minArgs: 1,

@@ -59,6 +59,7 @@ export const JSON_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'jsonParse',
+    signature: 'jsonParse(s)',
     family: 'json',
     returns: 'map or list',
     minArgs: 1,
@@ -75,6 +76,7 @@ export const JSON_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'jsonStringify',
+    signature: 'jsonStringify(mapOrList)',
     family: 'json',
     returns: 'string',
     minArgs: 1,
@@ -89,6 +91,7 @@ export const JSON_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'jsonArraySize',
+    signature: 'jsonArraySize(field)',
     family: 'json',
     returns: 'number',
     minArgs: 1,
@@ -100,6 +103,7 @@ export const JSON_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'jsonArrayContains',
+    signature: 'jsonArrayContains(field, value)',
     family: 'json',
     returns: 'boolean',
     minArgs: 2,

@@ -167,6 +167,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'abs',
+    signature: 'abs(a)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -178,6 +179,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'ceil',
+    signature: 'ceil(a)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -189,6 +191,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'floor',
+    signature: 'floor(a)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -200,6 +203,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'log',
+    signature: 'log(a)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -211,6 +215,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'sqrt',
+    signature: 'sqrt(a)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -222,6 +227,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'greatest',
+    signature: 'greatest(a, ...nums)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -236,6 +242,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'least',
+    signature: 'least(a, ...nums)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -250,6 +257,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'round',
+    signature: 'round(a [, decimals])',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -266,6 +274,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'haversine',
+    signature: 'haversine(lat1, lon1, lat2, lon2)',
     family: 'numeric',
     returns: 'number',
     minArgs: 4,
@@ -283,6 +292,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'toNumber',
+    signature: 'toNumber(s)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -294,6 +304,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'toInt',
+    signature: 'toInt(s)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -310,6 +321,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'toLong',
+    signature: 'toLong(s)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,
@@ -327,6 +339,7 @@ export const NUMERIC_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'toDouble',
+    signature: 'toDouble(s)',
     family: 'numeric',
     returns: 'number',
     minArgs: 1,

@@ -12,6 +12,7 @@ import { IP_FUNCTIONS } from './ip.js';
 import { JSON_FUNCTIONS } from './json.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
 import { STRING_FUNCTIONS } from './string.js';
+import { TIME_SERIES_FUNCTIONS } from './time-series.js';
 import type { FunctionDef } from './types.js';
 
 /**
@@ -32,12 +33,15 @@ export const FUNCTIONS: readonly FunctionDef[] = Object.freeze([
   ...JSON_FUNCTIONS,
   ...HASH_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
+  ...TIME_SERIES_FUNCTIONS,
 ]);
 
-const BY_NAME: ReadonlyMap<string, FunctionDef> = new Map(FUNCTIONS.map((f) => [f.name.toLowerCase(), f]));
+const BY_NAME: ReadonlyMap<string, FunctionDef> = new Map(
+  FUNCTIONS.flatMap((f) => [f.name, ...(f.aliases ?? [])].map((n) => [n.toLowerCase(), f] as const)),
+);
 
 /**
- * Finds a function by name, ignoring case.
+ * Finds a function by name or alias (`countOverTime`), ignoring case.
  *
  * @example
  * ```ts
@@ -81,10 +85,12 @@ export function suggestFunctionName(name: string): string | undefined {
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const f of FUNCTIONS) {
-    const d = editDistance(lower, f.name.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = f.name;
+    for (const n of [f.name, ...(f.aliases ?? [])]) {
+      const d = editDistance(lower, n.toLowerCase());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = n;
+      }
     }
   }
   return best;

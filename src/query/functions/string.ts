@@ -45,6 +45,7 @@ function trimDef(
   return {
     kind: 'scalar',
     name,
+    signature: `${name}(s [, chars])`,
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -238,6 +239,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'isempty',
+    signature: 'isempty(s)',
     family: 'string',
     returns: '1/0',
     minArgs: 1,
@@ -252,6 +254,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'isblank',
+    signature: 'isblank(s)',
     family: 'string',
     returns: '1/0',
     minArgs: 1,
@@ -266,6 +269,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'concat',
+    signature: 'concat(s, ...strs)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -288,6 +292,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'strlen',
+    signature: 'strlen(s)',
     family: 'string',
     returns: 'number',
     minArgs: 1,
@@ -302,6 +307,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'toupper',
+    signature: 'toupper(s)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -313,6 +319,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'tolower',
+    signature: 'tolower(s)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -324,6 +331,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'substr',
+    signature: 'substr(s, start [, length])',
     family: 'string',
     returns: 'string',
     minArgs: 2,
@@ -343,6 +351,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'replace',
+    signature: 'replace(s, search, replacement)',
     family: 'string',
     returns: 'string',
     minArgs: 3,
@@ -360,6 +369,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'regexReplace',
+    signature: 'regexReplace(s, pattern, replacement)',
     family: 'string',
     returns: 'string',
     minArgs: 3,
@@ -391,6 +401,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'strcontains',
+    signature: 'strcontains(s, search [, caseInsensitive])',
     family: 'string',
     returns: '1/0',
     minArgs: 2,
@@ -411,6 +422,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'startsWith',
+    signature: 'startsWith(s, prefix)',
     family: 'string',
     returns: '1/0',
     minArgs: 2,
@@ -426,6 +438,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'endsWith',
+    signature: 'endsWith(s, suffix)',
     family: 'string',
     returns: '1/0',
     minArgs: 2,
@@ -441,6 +454,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'urlencode',
+    signature: 'urlencode(s)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -456,6 +470,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'urldecode',
+    signature: 'urldecode(s)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -471,6 +486,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'base64encode',
+    signature: 'base64encode(s)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -485,6 +501,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'base64decode',
+    signature: 'base64decode(s)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -500,6 +517,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'split',
+    signature: 'split(s, delimiter)',
     family: 'string',
     returns: 'list',
     minArgs: 2,
@@ -516,6 +534,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'hexToAscii',
+    signature: 'hexToAscii(hex)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -530,6 +549,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'hexToDec',
+    signature: 'hexToDec(hex)',
     family: 'string',
     returns: 'number',
     minArgs: 1,
@@ -544,6 +564,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'decToHex',
+    signature: 'decToHex(n)',
     family: 'string',
     returns: 'string',
     minArgs: 1,
@@ -558,6 +579,7 @@ export const STRING_FUNCTIONS: readonly ScalarFunctionDef[] = [
   {
     kind: 'scalar',
     name: 'unmask',
+    signature: 'unmask(s)',
     family: 'string',
     returns: 'string',
     minArgs: 1,

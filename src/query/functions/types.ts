@@ -38,6 +38,10 @@ export interface AggregateRow {
 interface FunctionDefBase {
   /** Canonical spelling, as documented (`strlen`, `count_distinct`, `sortsFirst`). Lookup ignores case. */
   readonly name: string;
+  /** Other accepted spellings (`countOverTime` for `count_over_time`); lookup ignores case for these too. */
+  readonly aliases?: readonly string[];
+  /** The argument signature shown in the docs, e.g. `substr(s, start [, length])`. */
+  readonly signature: string;
   /** Fewest arguments accepted. */
   readonly minArgs: number;
   /** Most arguments accepted; `Infinity` for variadic functions. */

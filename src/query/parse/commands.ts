@@ -226,9 +226,42 @@ export function parseStats(p: State, start: number): Command {
   let groups: Item[] = [];
   if (isWord(p.tok, 'by')) {
     advance(p);
-    groups = parseItems(p);
+    groups = [parseGroupItem(p)];
+    while (p.tok.kind === 'Comma') {
+      advance(p);
+      groups.push(parseGroupItem(p));
+    }
   }
   return { kind: 'StatsCommand', items, groups, span: span(p, start) };
+}
+
+/**
+ * A stats group item; `bin(5m) offset 1h` (the time-series page's shifted
+ * bins) becomes the call `bin(5m, 1h)`, spanning the text as written so the
+ * column is named `bin(5m) offset 1h`.
+ */
+function parseGroupItem(p: State): Item {
+  const start = p.tok.start;
+  let expr = parseExpr(p);
+  if (
+    expr.kind === 'CallExpr' &&
+    expr.name.toLowerCase() === 'bin' &&
+    expr.args.length === 1 &&
+    isWord(p.tok, 'offset')
+  ) {
+    advance(p);
+    const offset = parseExpr(p);
+    if (offset.kind !== 'PeriodLit') {
+      fail(p, 'expected_period', 'expected a duration such as 1h after offset', offset.span);
+    }
+    expr = { ...expr, args: [...expr.args, offset], span: { start: expr.span.start, end: offset.span.end } };
+  }
+  if (isWord(p.tok, 'as')) {
+    advance(p);
+    const alias = parseIdentifier(p, 'a name after "as"');
+    return { kind: 'Item', expr, alias, span: span(p, start) };
+  }
+  return { kind: 'Item', expr, span: span(p, start) };
 }
 
 export function parseSort(p: State, start: number): Command {

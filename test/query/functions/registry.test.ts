@@ -49,8 +49,22 @@ describe('registry', () => {
       'md5',
       'sha256',
       ...'avg count count_distinct max min pct stddev sum earliest latest sortsFirst sortsLast'.split(' '),
+      ...'count_over_time sum_over_time rate histogram'.split(' '),
     ];
     expect(FUNCTIONS.map((f) => f.name).sort()).toEqual([...spec].sort());
+  });
+
+  test.each([
+    ['countOverTime', 'count_over_time'],
+    ['COUNTOVERTIME', 'count_over_time'],
+    ['sumOverTime', 'sum_over_time'],
+  ])('the alias %s finds %s', (alias, name) => {
+    expect(lookupFunction(alias)?.name).toBe(name);
+  });
+
+  test('aliases do not collide with names', () => {
+    const all = FUNCTIONS.flatMap((f) => [f.name, ...(f.aliases ?? [])].map((n) => n.toLowerCase()));
+    expect(new Set(all).size).toBe(all.length);
   });
 
   test('arity bounds are sane and metadata is complete', () => {
@@ -60,6 +74,7 @@ describe('registry', () => {
       expect(f.example).toContain('=>');
       expect(f.family).toBeDefined();
       expect(f.returns).toBeDefined();
+      expect(f.signature.startsWith(`${f.name}(`)).toBe(true);
       for (const i of f.constantArgs ?? []) expect(i).toBeLessThan(f.maxArgs);
     }
   });
