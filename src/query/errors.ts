@@ -33,6 +33,7 @@ export const QUERY_ERROR_CODES = {
   expected_name: 'A field name or alias is missing (after `as`, `into`, in `dedup`, ...).',
   expected_integer: 'A whole number is missing (after `limit`).',
   expected_period: 'A duration such as `1h` is missing (after `offset` in `by bin(5m) offset 1h`).',
+  limit_too_large: '`limit N` (or `head`/`tail`) with N above 100,000, the maximum of the Limit page.',
   chained_comparison: 'Two comparisons in a row (`a < b < c`); add parentheses.',
   misplaced_source: '`SOURCE` appears after the first stage.',
   nesting_too_deep: 'The expression nests deeper than the parser allows.',

@@ -283,6 +283,9 @@ export function parseSort(p: State, start: number): Command {
   return { kind: 'SortCommand', keys, span: span(p, start) };
 }
 
+/** The largest `limit N` (the Limit page: "a limit value of up to 100,000"). */
+export const MAX_LIMIT = 100_000;
+
 export function parseLimit(p: State, start: number, keyword: 'limit' | 'head' | 'tail'): Command {
   advance(p);
   let any = false;
@@ -294,6 +297,15 @@ export function parseLimit(p: State, start: number, keyword: 'limit' | 'head' | 
   const text = p.text.slice(tok.start, tok.end);
   if (tok.kind !== 'Number' || !/^[0-9]+$/.test(text) || !Number.isSafeInteger(Number(text))) {
     fail(p, 'expected_integer', expected(p, `a whole number after ${keyword}`));
+  }
+  if (Number(text) > MAX_LIMIT) {
+    fail(
+      p,
+      'limit_too_large',
+      `${keyword} can be at most ${MAX_LIMIT.toLocaleString('en-US')} (the Limit page's maximum), not ${text}`,
+      undefined,
+      ['aggregate with stats, or narrow the time range, for more rows than that'],
+    );
   }
   advance(p);
   return { kind: 'LimitCommand', count: Number(text), any, keyword, span: span(p, start) };
