@@ -12,7 +12,8 @@ import { parseQueryWithDiagnostics } from './parser.js';
 export interface QueryDiagnostic {
   readonly code: QueryErrorCode;
   readonly message: string;
-  readonly severity: 'error';
+  /** `error` stops the query; `warning` does not (it compiles and runs). */
+  readonly severity: 'error' | 'warning';
   readonly phase: QueryErrorPhase;
   readonly span: Span;
   readonly line: number;
@@ -26,20 +27,23 @@ export interface QueryDiagnostic {
  * Checks a query without running it and without throwing: every syntax
  * error (the parser recovers at each `|`), or, when the syntax is valid, the
  * first compile error (unknown function, wrong arity, bad regex, misplaced
- * command). An empty array means the query compiles.
+ * command); when it compiles, its warnings (severity `warning`: a `sort` by
+ * a field that the preceding `stats` does not produce). The query compiles
+ * when no diagnostic has severity `error`.
  *
  * @example
  * ```ts
  * checkQuery('fields strln(@message)').map((d) => [d.code, d.line, d.column, d.hints])
  * //=> [['unknown_function', 1, 8, ['did you mean strlen?']]]
+ * checkQuery('stats count(*) by verb | sort n').map((d) => [d.severity, d.code])
+ * //=> [['warning', 'unknown_field_after_stats']]
  * ```
  */
 export function checkQuery(text: string): QueryDiagnostic[] {
   const parsed = parseQueryWithDiagnostics(String(text));
-  if (parsed.errors.length > 0) return parsed.errors.map(toDiagnostic);
+  if (parsed.errors.length > 0) return parsed.errors.map((e) => toDiagnostic(e));
   try {
-    compileQuery(String(text));
-    return [];
+    return compileQuery(String(text)).warnings.map((w) => toDiagnostic(w, 'warning'));
   } catch (error) {
     if (isQueryError(error)) return [toDiagnostic(error)];
     throw error;
@@ -47,20 +51,23 @@ export function checkQuery(text: string): QueryDiagnostic[] {
 }
 
 /**
- * Converts a {@link QueryError} to a plain diagnostic record.
+ * Converts a {@link QueryError} to a plain diagnostic record (severity `error` unless told).
  *
  * @example
  * ```ts
  * toDiagnostic(error).column
  * ```
  */
-export function toDiagnostic(error: QueryError): QueryDiagnostic {
+export function toDiagnostic(
+  error: QueryError,
+  severity: QueryDiagnostic['severity'] = 'error',
+): QueryDiagnostic {
   const start = error.source.position(error.span.start);
   const end = error.source.position(error.span.end);
   return {
     code: error.code,
     message: error.message,
-    severity: 'error',
+    severity,
     phase: error.phase,
     span: error.span,
     line: start.line,

@@ -108,6 +108,7 @@ import {
   type SpillStore,
   iterate as spillLines,
 } from './spill.js';
+import { applyStatsRules } from './stats-rules.js';
 import type { Value } from './value.js';
 
 /** Options of {@link compileQuery}. */
@@ -219,6 +220,13 @@ export interface CompiledQuery {
    * missing cell left out, and `@ptr` after them.
    */
   readonly columns: readonly string[];
+  /**
+   * Problems that do not stop the query: a `sort` by a field that the
+   * preceding `stats` does not produce (the service runs such queries in its
+   * own console samples; the sort key is missing on every row). `checkQuery`
+   * reports them with severity `warning`.
+   */
+  readonly warnings: readonly QueryError[];
   /** Streams the result rows. */
   stream(events: AsyncIterable<LogEvent> | Iterable<LogEvent>, options?: RunOptions): QueryStream;
   /** Runs the query to the end. */
@@ -246,6 +254,7 @@ export const COMPILE_ERROR_CODES: readonly QueryErrorCode[] = Object.freeze([
   'unknown_field_after_stats',
   'command_after_dedup',
   'too_many_stats',
+  'command_before_stats',
   'unsupported_command',
   'misplaced_source',
   'parse_name_mismatch',
@@ -571,6 +580,8 @@ interface CompileState {
   /** The names in `columns`, for an O(1) membership test (a `fields` of 50k names stays linear). */
   columnSet: Set<string>;
   explicitColumns: boolean;
+  /** Problems that do not stop the query (see `CompiledQuery.warnings`). */
+  readonly warnings: QueryError[];
 }
 
 function scopeOf(state: CompileState, extra: Partial<ExprScope> = {}): ExprScope {
@@ -619,6 +630,16 @@ function checkAvailable(expr: Expr, state: CompileState, what: string): void {
     for (const child of childExprs(e)) visit(child);
   };
   visit(expr);
+}
+
+/** As {@link checkAvailable}, but a field that the stats does not produce is a warning, not an error. */
+function warnUnavailable(expr: Expr, state: CompileState, what: string): void {
+  try {
+    checkAvailable(expr, state, what);
+  } catch (error) {
+    if (!(error instanceof QueryError) || error.code !== 'unknown_field_after_stats') throw error;
+    state.warnings.push(error);
+  }
 }
 
 function squeezeEq(a: string, b: string): boolean {
@@ -895,6 +916,7 @@ interface CompiledPlan {
   readonly stages: readonly StageFactory[];
   readonly projection: Projection;
   readonly reads: ReadonlySet<string>;
+  readonly warnings: readonly QueryError[];
 }
 
 function compileSteps(
@@ -933,6 +955,7 @@ function compileSteps(
     columns: [],
     columnSet: new Set(),
     explicitColumns: false,
+    warnings: [],
   };
   const stages: StageFactory[] = [];
   let display: readonly Item[] | undefined;
@@ -1026,7 +1049,7 @@ function compileSteps(
       case 'SortCommand': {
         const scope = scopeOf(state);
         const keys = c.keys.map((k): CompiledSortKey => {
-          checkAvailable(k.expr, state, 'sort');
+          warnUnavailable(k.expr, state, 'sort');
           return { value: compileExpr(k.expr, scope), descending: k.direction === 'desc' };
         });
         const following = steps[i + 1];
@@ -1107,7 +1130,7 @@ function compileSteps(
       return { name, value: (row: Row) => lookup(row) };
     });
   }
-  return { stages, projection: { columns }, reads: state.reads };
+  return { stages, projection: { columns }, reads: state.reads, warnings: state.warnings };
 }
 
 /**
@@ -1256,7 +1279,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
   const ast = parseQuery(text);
   const first = ast.commands[0];
   const source = first?.kind === 'SourceCommand' ? first : undefined;
-  const steps = planCommands(ast.commands, options, text);
+  const steps = planCommands(applyStatsRules(ast.commands, text), options, text);
   const plan = compileSteps(steps, options, text);
   const budget = memoryBudgetOf(options, text);
   const win = sourceWindow(source, text, options.now);
@@ -1374,6 +1397,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
     prefilter,
     window: { startTime, endTime },
     columns,
+    warnings: plan.warnings,
     stream,
     async run(events, runOptions) {
       const s = stream(events, runOptions);

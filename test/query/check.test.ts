@@ -60,4 +60,30 @@ describe('checkQuery', () => {
       expect(checkQuery(text).length).toBeGreaterThan(0);
     },
   );
+
+  test('a sort by a field that stats does not produce is a warning, and the query still compiles', () => {
+    const diagnostics = checkQuery('stats count(*) as n by verb\n| sort nothere desc');
+    expect(diagnostics.map((d) => [d.severity, d.code, d.line, d.column])).toEqual([
+      ['warning', 'unknown_field_after_stats', 2, 8],
+    ]);
+  });
+
+  test('a filter by such a field stays an error', () => {
+    expect(checkQuery('stats count(*) as n by verb | display nothere').map((d) => d.severity)).toEqual([
+      'error',
+    ]);
+  });
+
+  test('sort or limit before the second stats is an error at the command', () => {
+    const d = checkQuery('stats count(*) as n by a, b | limit 5 | stats max(n) by a');
+    expect(d.map((x) => [x.severity, x.code, x.line, x.column])).toEqual([
+      ['error', 'command_before_stats', 1, 31],
+    ]);
+  });
+
+  test('an aliased aggregate is readable by its own text', () => {
+    expect(
+      checkQuery('stats sum(x) as sum_x by y, z | stats max(sum_x) as max_x by z | sort `max(sum_x)`'),
+    ).toEqual([]);
+  });
 });

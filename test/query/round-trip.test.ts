@@ -236,7 +236,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     .map((keys): Command => ({ kind: 'SortCommand', keys, span })),
   fc
     .record({
-      count: fc.nat(),
+      count: fc.nat({ max: 100_000 }),
       any: fc.boolean(),
       keyword: fc.constantFrom('limit' as const, 'head' as const, 'tail' as const),
     })

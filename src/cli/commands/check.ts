@@ -4,6 +4,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { formatCodeFrame } from '../../query/code-frame.js';
 import { compileQuery } from '../../query/index.js';
 import { parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -11,8 +12,8 @@ import { findCommand } from '../help.js';
 import { type CliIo, write } from '../io.js';
 
 /**
- * Runs `kubetrail check`. Resolves to 0 for a valid query; a query error is
- * thrown and reported (exit 3) by the caller.
+ * Runs `kubetrail check`. Resolves to 0 for a valid query, printing its
+ * warnings to stderr; a query error is thrown and reported (exit 3) by the caller.
  *
  * @example
  * ```ts
@@ -40,7 +41,18 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   if (text === undefined || positionals.length > (file === undefined ? 1 : 0)) {
     throw new UsageError('bad_arguments', 'check: give exactly one query (quote it)', 'check');
   }
-  compileQuery(text, { now: 0 });
+  const compiled = compileQuery(text, { now: 0 });
+  // warnings (a sort by a field the stats does not produce) do not fail the check
+  for (const w of compiled.warnings) {
+    const frame = formatCodeFrame({
+      source: w.source,
+      span: w.span,
+      title: `warning[${w.code}]: ${w.message}`,
+      hints: w.hints,
+      color: false,
+    });
+    await write(io.stderr, `${frame}\n`);
+  }
   await write(io.stdout, 'ok\n');
   return EXIT.ok;
 }

@@ -42,7 +42,7 @@ function arity(f: FunctionDef): string {
 const TIME_SERIES = `## Time-series decisions
 
 The newest revision's time-series page gives each function's name, argument types and a one-line meaning; the
-formulas below are kubetrail's decisions (see also [the query language](query-language.md#time-series-functions-and-bin-offset)).
+formulas below are kubetrail's decisions (see also [the query language](query-language.md#decisions-for-the-newest-functions)).
 
 - **The window is the stats group.** The time-series functions are aggregates. With \`by bin(5m)\` each bin is a
   window; without a \`bin\` group the whole group is one window. \`count_over_time\` and \`sum_over_time\` then equal
