@@ -49,7 +49,8 @@ export const QUERY_ERROR_CODES = {
   unknown_field_after_stats: 'A command after `stats` references a field that `stats` did not produce.',
   command_after_dedup: 'A command other than `limit` follows `dedup`.',
   too_many_stats: 'The query has more than two `stats` commands.',
-  command_before_stats: 'A `sort` or `limit` comes before the second `stats` of the query, which the Stats page does not allow.',
+  command_before_stats:
+    'A `sort` or `limit` comes before the second `stats` of the query, which the Stats page does not allow.',
   unsupported_command: 'The command exists in the service but cannot run offline, or is not supported.',
   // SQL (src/sql)
   sql_unsupported:

@@ -41,8 +41,8 @@ describe('time-series aggregates', () => {
         const at = rows.length === 0 ? 0 : cut % (rows.length + 1);
         const a = f.create(constants);
         const b = f.create(constants);
-        rows.slice(0, at).forEach((r) => a.add([r.v as Arg], { timestamp: r.ts }));
-        rows.slice(at).forEach((r) => b.add([r.v as Arg], { timestamp: r.ts }));
+        for (const r of rows.slice(0, at)) a.add([r.v as Arg], { timestamp: r.ts });
+        for (const r of rows.slice(at)) b.add([r.v as Arg], { timestamp: r.ts });
         b.merge(f.restore(a.snapshot(), constants));
         expect(b.result()).toEqual(whole.result());
       }),
