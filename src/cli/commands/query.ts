@@ -4,6 +4,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { InternalError } from '../../errors.js';
 import type { LogEvent } from '../../log-event.js';
 import {
   budgetError,
@@ -83,7 +84,7 @@ function memoryBudgetOption(options: Parameters<typeof integerOption>[0]): numbe
  */
 export async function queryCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('query');
-  if (help === undefined) throw new Error('query help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'query help missing');
   const { options, positionals } = parseCommand(help, args);
   const [text, paths] = await readQueryText(positionals, stringOption(options, 'query-file'));
   const format: QueryFormat =
