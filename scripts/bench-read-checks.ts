@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { query } from '../src/query-logs.js';
+import { query } from '../src/run/index.js';
 import { ensureData, parseSize } from './bench/data.js';
 
 const { values } = parseArgs({

@@ -1,3 +1,5 @@
+import type { ErrorCode, INTERNAL_ERROR_CODES } from './error-codes.js';
+
 /**
  * The base of every error kubetrail throws.
  *
@@ -21,7 +23,8 @@ export class KubetrailError extends Error {
   /** Stable, documented error code, e.g. `unexpected_token` or `bad_json_line`. */
   readonly code: string;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  /** @param code one of the catalogue's codes (`src/error-codes.ts`, docs/errors.md). */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
@@ -47,4 +50,23 @@ export function isKubetrailError(value: unknown): value is KubetrailError {
     (value as { isKubetrailError?: unknown }).isKubetrailError === true &&
     typeof (value as { code?: unknown }).code === 'string'
   );
+}
+
+/**
+ * A promise kubetrail keeps to itself did not hold: a bug, a spill file
+ * changed under the run, or a runtime without what a feature needs. `code`
+ * is one of `INTERNAL_ERROR_CODES`; the CLI reports it as a bug (exit 5).
+ *
+ * @example
+ * ```ts
+ * throw new InternalError('internal_error', 'query help missing');
+ * ```
+ */
+export class InternalError extends KubetrailError {
+  override readonly name = 'InternalError';
+  declare readonly code: keyof typeof INTERNAL_ERROR_CODES;
+
+  constructor(code: keyof typeof INTERNAL_ERROR_CODES, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }

@@ -116,14 +116,6 @@ export {
   valueToResultString,
 } from './query/semantics.js';
 export {
-  type QueryLogsOptions,
-  type QueryLogsResult,
-  type QueryLogsStatistics,
-  type QueryLogsStream,
-  query,
-  queryStream,
-} from './query-logs.js';
-export {
   DEFAULT_MAX_LINE_BYTES,
   type DetectedFormat,
   detectFileFormat,
@@ -145,6 +137,14 @@ export {
   type Rejection,
   readLogs,
 } from './read/index.js';
+export {
+  type QueryLogsOptions,
+  type QueryLogsResult,
+  type QueryLogsStatistics,
+  type QueryLogsStream,
+  query,
+  queryStream,
+} from './run/index.js';
 export {
   AUDIT_ANNOTATION_PREFIXES,
   AUDIT_ANNOTATIONS,

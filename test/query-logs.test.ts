@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { compileQuery, parseQuery } from '../src/query/index.js';
-import { query, queryStream, toRawPrefilter } from '../src/query-logs.js';
 import { readLogs } from '../src/read/index.js';
+import { query, queryStream, toRawPrefilter } from '../src/run/index.js';
 import { CORPUS } from './test-data.js';
 
 const falco = new URL('falco-k8s-audit-traces/', CORPUS);

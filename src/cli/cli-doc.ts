@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InternalError } from '../errors.js';
 import { COMMANDS, formatCommandHelp, formatMainHelp } from './help.js';
 
 /** Marks the start of the generated part of `docs/cli.md`. */
@@ -51,6 +52,6 @@ export function spliceCliDoc(doc: string): string {
   const begin = doc.indexOf(DOC_BEGIN);
   const end = doc.indexOf(DOC_END);
   if (begin === -1 || end === -1 || end < begin)
-    throw new Error('docs/cli.md lacks the generated-section markers');
+    throw new InternalError('internal_error', 'docs/cli.md lacks the generated-section markers');
   return doc.slice(0, begin + DOC_BEGIN.length) + '\n\n' + cliDocSections() + '\n' + doc.slice(end);
 }

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+import { READ_NOTHING_CODES, USAGE_ERROR_CODES } from '../error-codes.js';
 import { KubetrailError } from '../errors.js';
 
 /**
@@ -33,21 +35,7 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/**
- * The codes of {@link ReadNothingError}, with what each means (for `docs/errors.md`).
- *
- * @example
- * ```ts
- * READ_NOTHING_CODES.glob_matched_nothing; //=> 'A glob given on the command line matched no file.'
- * ```
- */
-export const READ_NOTHING_CODES = {
-  no_such_path: 'A path given on the command line does not exist (with or without glob characters).',
-  glob_matched_nothing: 'A glob given on the command line matched no file.',
-  empty_directory: 'A directory given on the command line holds no file to read (dot-files are not read).',
-  no_log_files:
-    'A directory or glob holds files, but none in a log format kubetrail reads (unknown formats, CloudTrail digests, unreadable files).',
-} as const;
+export { READ_NOTHING_CODES };
 
 /** One of {@link READ_NOTHING_CODES}. */
 export type ReadNothingCode = keyof typeof READ_NOTHING_CODES;
@@ -73,6 +61,11 @@ export class ReadNothingError extends KubetrailError {
   }
 }
 
+/** One of {@link USAGE_ERROR_CODES}. */
+export type UsageErrorCode = keyof typeof USAGE_ERROR_CODES;
+
+export { USAGE_ERROR_CODES };
+
 /**
  * A command line the CLI cannot run: unknown command or option, missing or
  * bad argument. Exit code 2.
@@ -87,7 +80,9 @@ export class UsageError extends KubetrailError {
   /** The command whose help should be suggested, if any. */
   readonly command: string | undefined;
 
-  constructor(code: string, message: string, command?: string) {
+  declare readonly code: UsageErrorCode;
+
+  constructor(code: UsageErrorCode, message: string, command?: string) {
     super(code, message);
     this.command = command;
   }

@@ -98,6 +98,13 @@ export function reportError(error: unknown, io: CliIo): number {
     );
     return EXIT.readNothing;
   }
+  // a bug (or a spill file changed under the run), not bad input
+  if (isKubetrailError(error) && error.name === 'InternalError' && error.code !== 'runtime_unsupported') {
+    say(
+      `kubetrail: internal error [${error.code}]: ${error.message}\nThis is a bug; please report it with the command line that caused it.`,
+    );
+    return EXIT.internal;
+  }
   if (isKubetrailError(error)) {
     const frame = codeFrame(error) ?? codeFrame(error.cause);
     if (frame !== undefined) {

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { InternalError } from '../errors.js';
 import { DetectError } from './errors.js';
 import type { Detection } from './types.js';
 import { yamlPosition } from './yaml-position.js';
@@ -28,7 +29,8 @@ export function loadYamlModule(): YamlModule {
         process?: { getBuiltinModule?: (id: 'module') => typeof import('node:module') | undefined };
       }
     ).process?.getBuiltinModule?.('module');
-    if (nodeModule === undefined) throw new Error('YAML detections need Node.js 20.16 or later; use JSON');
+    if (nodeModule === undefined)
+      throw new InternalError('runtime_unsupported', 'YAML detections need Node.js 20.16 or later; use JSON');
     yamlModule = nodeModule.createRequire(import.meta.url)('yaml') as YamlModule;
   }
   return yamlModule;

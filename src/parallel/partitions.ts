@@ -6,6 +6,7 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
+import { InternalError } from '../errors.js';
 import { isGzip, peekChunks } from '../read/decompress.js';
 import { DETECT_BYTES, detectDecompressed } from '../read/detect-format.js';
 import type { LogFormat } from '../read/log-format.js';
@@ -68,13 +69,13 @@ export async function planPartitions(
     // a walk that skipped or could not read something: one thread counts and locates it
     if (source.fault !== undefined) throw source.fault;
     const file = source.file;
-    if (file === undefined) throw new Error('planPartitions takes file paths only');
+    if (file === undefined) throw new InternalError('internal_error', 'planPartitions takes file paths only');
     const size = (await stat(file)).size;
     totalBytes += size;
     files.push({ file, discovered: source.discovered, size });
   }
   if (walked.dotFilesSkipped + walked.symlinksSkipped + walked.specialFilesSkipped > 0) {
-    throw new Error('the walk skipped entries');
+    throw new InternalError('internal_error', 'the walk skipped entries');
   }
   const piece = Math.max(
     1,

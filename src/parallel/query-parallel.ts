@@ -36,19 +36,13 @@ import { compileQuery } from '../query/compile.js';
 import { printQuery } from '../query/print.js';
 import type { ResultRow } from '../query/results.js';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../query/spill.js';
-import {
-  emptyStatistics,
-  mergeStatistics,
-  type QueryLogsOptions,
-  type QueryLogsStatistics,
-  type QueryLogsStream,
-  spillOption,
-  toCompileOptions,
-  toRawPrefilter,
-} from '../query-logs.js';
 import { canSearchChunks } from '../read/chunk-search.js';
 import { createSummary, type Rejection, SKIP_SAMPLES } from '../read/read-summary.js';
 import type { LogInput } from '../read/sources.js';
+import { spillOption, toCompileOptions } from '../run/options.js';
+import { toRawPrefilter } from '../run/raw-prefilter.js';
+import { emptyStatistics, mergeStatistics } from '../run/statistics.js';
+import type { QueryLogsOptions, QueryLogsStatistics, QueryLogsStream } from '../run/types.js';
 import type { PartitionExecutor } from './executor.js';
 import { mergedStatsStage } from './partial-stats.js';
 import type { PartitionCounts, PartitionQuery, PartitionResult, PartitionSource } from './partition-task.js';

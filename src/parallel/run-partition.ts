@@ -12,11 +12,11 @@ import { sortStage } from '../query/commands/sort.js';
 import { compileQuery } from '../query/compile.js';
 import type { Sink, StageFactory } from '../query/plan.js';
 import type { Row } from '../query/row.js';
-import { toRawPrefilter } from '../query-logs.js';
 import { type ByteRange, readFileRange } from '../read/file-range.js';
 import { readLogs } from '../read/read-logs.js';
 import type { ReadLogsOptions } from '../read/read-options.js';
 import { SKIP_SAMPLES } from '../read/read-summary.js';
+import { toRawPrefilter } from '../run/raw-prefilter.js';
 import { type PartialGroups, partialStatsStage } from './partial-stats.js';
 import type { PartitionQuery, PartitionResult, PartitionTask } from './partition-task.js';
 

@@ -63,7 +63,7 @@ import { type CompiledSortKey, sortStage } from './commands/sort.js';
 import { type CompiledStats, statsStage } from './commands/stats.js';
 import { unmaskStage } from './commands/unmask.js';
 import { unnestStage } from './commands/unnest.js';
-import { QueryError, type QueryErrorCode } from './errors.js';
+import { QueryError } from './errors.js';
 import {
   type AggregateSlot,
   compileError,
@@ -232,35 +232,6 @@ export interface CompiledQuery {
   /** Runs the query to the end. */
   run(events: AsyncIterable<LogEvent> | Iterable<LogEvent>, options?: RunOptions): Promise<QueryResult>;
 }
-
-/**
- * The error codes that `compileQuery` and a run can throw (their
- * descriptions are in `QUERY_ERROR_CODES`), for `docs/errors.md`. Syntax
- * errors from `parseQuery` come first, with their own codes.
- *
- * @example
- * ```ts
- * COMPILE_ERROR_CODES.includes('unknown_function') //=> true
- * ```
- */
-export const COMPILE_ERROR_CODES: readonly QueryErrorCode[] = Object.freeze([
-  'unknown_function',
-  'wrong_arity',
-  'invalid_regex',
-  'invalid_argument',
-  'constant_required',
-  'aggregate_not_allowed',
-  'aggregate_required',
-  'unknown_field_after_stats',
-  'command_after_dedup',
-  'too_many_stats',
-  'command_before_stats',
-  'unsupported_command',
-  'misplaced_source',
-  'parse_name_mismatch',
-  'query_cancelled',
-  'resource_limit',
-] as const);
 
 /** The default result cap of the service. */
 export const DEFAULT_LIMIT = 10_000;

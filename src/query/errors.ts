@@ -3,65 +3,14 @@
  *
  * @module
  */
+
+import { QUERY_ERROR_CODES } from '../error-codes.js';
 import { KubetrailError } from '../errors.js';
 import type { Span } from './ast.js';
 import { formatCodeFrame } from './code-frame.js';
 import { createSourceText, type SourceText } from './source-text.js';
 
-/**
- * Every query error code with a one-line description, for `docs/errors.md`
- * and `--help`. Codes are stable: never rename one, only add.
- *
- * @example
- * ```ts
- * QUERY_ERROR_CODES.unknown_command //=> 'A stage starts with a word that is not a command.'
- * ```
- */
-export const QUERY_ERROR_CODES = {
-  // lex
-  unexpected_character: 'A character that cannot start any token, such as `!` alone or `$`.',
-  unterminated_string: 'A quoted string has no closing quote.',
-  unterminated_regex: 'A `/regex/` has no closing slash.',
-  unterminated_name: 'A backtick-quoted name has no closing backtick.',
-  invalid_number: 'A number is malformed or followed by letters that are not a time unit (`5x`, `1e`).',
-  // parse
-  empty_query: 'The query has no commands (it is empty or only comments).',
-  expected_command: 'A stage is empty (`| |`, a trailing `|`) or does not start with a command name.',
-  unknown_command: 'A stage starts with a word that is not a command.',
-  unexpected_token: 'A token that the grammar does not allow here.',
-  expected_expression: 'An expression (field, literal, call, list or parenthesised expression) is missing.',
-  expected_name: 'A field name or alias is missing (after `as`, `into`, in `dedup`, ...).',
-  expected_integer: 'A whole number is missing (after `limit`).',
-  expected_period: 'A duration such as `1h` is missing (after `offset` in `by bin(5m) offset 1h`).',
-  limit_too_large: '`limit N` (or `head`/`tail`) with N above 100,000, the maximum of the Limit page.',
-  chained_comparison: 'Two comparisons in a row (`a < b < c`); add parentheses.',
-  misplaced_source: '`SOURCE` appears after the first stage.',
-  nesting_too_deep: 'The expression nests deeper than the parser allows.',
-  parse_name_mismatch: 'A `parse` glob has a different number of `*` wildcards than names after `as`.',
-  // compile
-  unknown_function: 'A call names a function that does not exist.',
-  wrong_arity: 'A function is called with too few or too many arguments.',
-  invalid_regex: 'A regex is not valid RE2 syntax (backreferences and lookaround are not supported).',
-  invalid_argument: 'A function argument has the wrong form (for example a period where a field is needed).',
-  constant_required: 'An argument that must be a literal (a period, a percent) is a field or expression.',
-  aggregate_not_allowed: 'An aggregate function is used outside `stats`, or nested in another aggregate.',
-  aggregate_required: 'A `stats` item has no aggregate function.',
-  unknown_field_after_stats: 'A command after `stats` references a field that `stats` did not produce.',
-  command_after_dedup: 'A command other than `limit` follows `dedup`.',
-  too_many_stats: 'The query has more than two `stats` commands.',
-  command_before_stats:
-    'A `sort` or `limit` comes before the second `stats` of the query, which the Stats page does not allow.',
-  unsupported_command: 'The command exists in the service but cannot run offline, or is not supported.',
-  // SQL (src/sql)
-  sql_unsupported:
-    'A construct of the query (a command, function, operator or regex feature) that the SQL compiler (`compileToSql`, `engine: "duckdb"`, `kubetrail sql`) does not translate; the error names it and its span.',
-  sql_unreachable_field:
-    'The SQL table model has no column or path for a field the query reads (for example `@message` under the CloudTrail SerDe).',
-  // run
-  query_cancelled: 'The query was cancelled through its AbortSignal.',
-  resource_limit:
-    "A buffering stage reached the run's memory budget (`memoryBudgetBytes`, `--memory-budget`) and cannot spill (no spill store, one stats group alone over the budget, or the table/csv/json output), or it would hold more rows than an explicit `maxBufferedRows`; the run stops instead of dropping rows.",
-} as const satisfies Record<string, string>;
+export { QUERY_ERROR_CODES };
 
 /** A query error code; see {@link QUERY_ERROR_CODES}. */
 export type QueryErrorCode = keyof typeof QUERY_ERROR_CODES;

@@ -4,11 +4,11 @@
  *
  * @module
  */
+export { COMPILE_ERROR_CODES } from '../error-codes.js';
 export type { Command, Expr, FieldRef, QueryAst, Span } from './ast.js';
 export { checkQuery, type QueryDiagnostic } from './check.js';
 export {
   budgetError,
-  COMPILE_ERROR_CODES,
   type CompiledQuery,
   type CompileOptions,
   compileQuery,

@@ -11,6 +11,7 @@
  * @module
  */
 import { RE2JS } from 're2js';
+import { KubetrailError } from '../errors.js';
 
 /** A compiled user regex. All methods are unanchored searches unless stated. */
 export interface UserRegex {
@@ -39,13 +40,13 @@ export interface UserRegexMatch {
 }
 
 /** Thrown by {@link compileUserRegex} for a pattern RE2 cannot compile; `reason` is RE2's message. */
-export class UserRegexSyntaxError extends Error {
+export class UserRegexSyntaxError extends KubetrailError {
   override readonly name = 'UserRegexSyntaxError';
   constructor(
     readonly pattern: string,
     readonly reason: string,
   ) {
-    super(`invalid regular expression /${pattern}/: ${reason}`);
+    super('invalid_regex', `invalid regular expression /${pattern}/: ${reason}`);
   }
 }
 

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { InternalError } from '../errors.js';
 import type { LogEvent } from '../log-event.js';
 import { eventRow, type Row } from './row.js';
 import type { Value } from './value.js';
@@ -90,7 +91,7 @@ export function createMemorySpillStore(): SpillStore & { readonly runsMade: numb
           return {
             count: lines.length,
             read() {
-              if (removed) throw new Error('spill run read after removal');
+              if (removed) throw new InternalError('internal_error', 'spill run read after removal');
               return lines[Symbol.iterator]();
             },
             remove() {
@@ -436,7 +437,7 @@ export function decodeValue(x: unknown): unknown {
       case PLAIN:
         return x[1];
       default:
-        throw new Error('corrupt spill record');
+        throw new InternalError('spill_corrupt', 'corrupt spill record');
     }
   }
   const o = x as Record<string, unknown>;

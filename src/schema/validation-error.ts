@@ -6,23 +6,11 @@
  */
 
 import type { z } from 'zod';
+import { SCHEMA_ERROR_CODES } from '../error-codes.js';
 import { isKubetrailError, KubetrailError } from '../errors.js';
 import { formatPath } from './lenient.js';
 
-/**
- * Error codes thrown by `kubetrail`'s schema layer, with what they mean.
- *
- * @example
- * ```ts
- * SCHEMA_ERROR_CODES.invalid_record; //=> 'A record failed validation …'
- * ```
- */
-export const SCHEMA_ERROR_CODES = Object.freeze({
-  invalid_record:
-    'A record failed validation against its schema (strict mode: any type, enum, format or required-field ' +
-    'violation; lenient mode: the value is not a JSON object). The error carries the zod issues and the path ' +
-    'of the first offending field.',
-} as const);
+export { SCHEMA_ERROR_CODES };
 
 /** A code in {@link SCHEMA_ERROR_CODES}. */
 export type SchemaErrorCode = keyof typeof SCHEMA_ERROR_CODES;

@@ -9,25 +9,13 @@
  *
  * @module
  */
+
+import { SQL_ENGINE_ERROR_CODES } from '../error-codes.js';
 import { KubetrailError } from '../errors.js';
 import type { Span } from '../query/ast.js';
 import { QueryError } from '../query/errors.js';
 
-/**
- * The codes of {@link SqlEngineError}, with their descriptions (for docs/errors.md).
- *
- * @example
- * ```ts
- * Object.keys(SQL_ENGINE_ERROR_CODES).includes('duckdb_missing') //=> true
- * ```
- */
-export const SQL_ENGINE_ERROR_CODES = {
-  duckdb_missing:
-    "`engine: 'duckdb'`, `kubetrail import` or `--engine duckdb` needs the optional dependency `@duckdb/node-api`, which is not installed (`npm install @duckdb/node-api`).",
-  duckdb_error: 'DuckDB failed while loading or querying the events; the message is DuckDB’s own.',
-  unknown_table_model: 'The table model (`--table`) is not one of the models kubetrail knows.',
-  unknown_dialect: 'The SQL dialect (`--dialect`) is not `duckdb` or `trino`.',
-} as const satisfies Record<string, string>;
+export { SQL_ENGINE_ERROR_CODES };
 
 /** A code of {@link SqlEngineError}. */
 export type SqlEngineErrorCode = keyof typeof SQL_ENGINE_ERROR_CODES;

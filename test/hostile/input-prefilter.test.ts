@@ -8,8 +8,8 @@
 import { gzipSync } from 'node:zlib';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { query } from '../../src/query-logs.js';
 import { InputError } from '../../src/read/index.js';
+import { query } from '../../src/run/index.js';
 import { hostileScale } from './scale.js';
 
 const audit = (verb: string, i: number) =>

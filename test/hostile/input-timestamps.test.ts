@@ -5,8 +5,8 @@
  * `KUBETRAIL_HOSTILE_SCALE` scales the number of bad events.
  */
 import { describe, expect, test } from 'vitest';
-import { query } from '../../src/query-logs.js';
 import { readLogs } from '../../src/read/index.js';
+import { query } from '../../src/run/index.js';
 import { expectConserved } from '../read/conservation.js';
 import { hostileScale } from './scale.js';
 

@@ -9,9 +9,9 @@ import { opendir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { query } from '../../src/query-logs.js';
 import { InputError, type ReadLogsOptions, readLogs } from '../../src/read/index.js';
 import type { WalkFs } from '../../src/read/sources.js';
+import { query } from '../../src/run/index.js';
 import { expectConserved } from '../read/conservation.js';
 import { hostileScale } from './scale.js';
 

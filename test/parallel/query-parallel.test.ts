@@ -13,7 +13,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
 import { inProcessExecutor } from '../../src/parallel/executor.js';
 import { queryParallel } from '../../src/parallel/query-parallel.js';
-import { type QueryLogsOptions, type QueryLogsStream, queryStream } from '../../src/query-logs.js';
+import { type QueryLogsOptions, type QueryLogsStream, queryStream } from '../../src/run/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubetrail-parallel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,9 +2,9 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery } from '../../src/query/index.js';
-import { query, toRawPrefilter } from '../../src/query-logs.js';
 import { canSearchChunks, createMultiSearch } from '../../src/read/chunk-search.js';
 import { type RawPrefilter, type ReadSummary, readLogs } from '../../src/read/index.js';
+import { query, toRawPrefilter } from '../../src/run/index.js';
 import { asAsync, cut } from '../read/cut-chunks.js';
 
 // Values that hit, nearly hit, or hide a literal behind an escape.

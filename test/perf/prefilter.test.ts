@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { query } from '../../src/query-logs.js';
+import { query } from '../../src/run/index.js';
 
 // Literals chosen so that escaping, case, substrings and number spellings all matter.
 const WORDS = ['rolebindings', 'RoleBindings', 'role', 'a/b', 'x/y/z', 'get', 'e+', '1E+21', 'Infinity', 'ü'];

@@ -6,9 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { query } from '../../src/query-logs.js';
 import { readLogs } from '../../src/read/index.js';
 import { pathAccountId, qualifiedLogGroup } from '../../src/read/log-group.js';
+import { query } from '../../src/run/index.js';
 
 const at = (p: string) => fileURLToPath(new URL(`../fixtures/${p}`, import.meta.url));
 const S3_FLOW = at('vpc-flow-logs/AWSLogs/');

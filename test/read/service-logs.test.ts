@@ -6,7 +6,6 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { query } from '../../src/query-logs.js';
 import { detectFormat } from '../../src/read/detect-format.js';
 import { readLogs } from '../../src/read/index.js';
 import { parseLambdaPlatformLine } from '../../src/read/lambda-logs.js';
@@ -18,6 +17,7 @@ import {
   vpcFlowFieldName,
   vpcFlowRecord,
 } from '../../src/read/vpc-flow-logs.js';
+import { query } from '../../src/run/index.js';
 import { vendoredExamples } from '../query/support/example-queries.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}/`, import.meta.url));

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
-import { query } from '../../src/query-logs.js';
+import { query } from '../../src/run/index.js';
 import { duckdbError } from '../../src/sql/duckdb-engine.js';
 import { cellsOf } from './support.js';
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { InternalError } from '../../errors.js';
 import { formatCodeFrame } from '../../query/code-frame.js';
 import { compileQuery } from '../../query/index.js';
 import { parseCommand, stringOption } from '../args.js';
@@ -22,7 +23,7 @@ import { type CliIo, write } from '../io.js';
  */
 export async function checkCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('check');
-  if (help === undefined) throw new Error('check help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'check help missing');
   const { options, positionals } = parseCommand(help, args);
   const file = stringOption(options, 'query-file');
   let text: string | undefined = positionals[0];

@@ -15,6 +15,7 @@ import {
   SEVERITIES,
   type Severity,
 } from '../../detect/types.js';
+import { InternalError } from '../../errors.js';
 import { compileQuery } from '../../query/index.js';
 import { readLogs } from '../../read/index.js';
 import { choiceOption, flag, integerOption, listOption, parseCommand, stringOption } from '../args.js';
@@ -70,7 +71,7 @@ function detectionFilter(
  */
 export async function detectCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('detect');
-  if (help === undefined) throw new Error('detect help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'detect help missing');
   const { options, positionals } = parseCommand(help, args);
   const format = choiceOption(options, 'format', ['table', 'json'] as const, 'detect') ?? 'table';
   const severity = choiceOption(options, 'severity', SEVERITIES, 'detect');

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InternalError } from '../../errors.js';
 import { readLogs } from '../../read/index.js';
 import type { ReadSummary } from '../../read/read-summary.js';
 import { choiceOption, flag, parseCommand } from '../args.js';
@@ -38,7 +39,7 @@ function kindsText(kinds: ReadonlyMap<string, number> | undefined): string {
  */
 export async function formatsCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('formats');
-  if (help === undefined) throw new Error('formats help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'formats help missing');
   const { options, positionals } = parseCommand(help, args);
   const format = choiceOption(options, 'format', ['table', 'json'] as const, 'formats') ?? 'table';
   const width = resolveWidth(options, io, 'formats');

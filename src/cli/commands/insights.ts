@@ -4,7 +4,9 @@
  *
  * @module
  */
+
 import { computeInsights, type InsightEvent, type InsightType } from '../../detect/index.js';
+import { InternalError } from '../../errors.js';
 import { choiceOption, integerOption, listOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatInsightsTime } from '../format-value.js';
@@ -65,7 +67,7 @@ export function insightRows(events: readonly InsightEvent[]): Row[] {
  */
 export async function insightsCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('insights');
-  if (help === undefined) throw new Error('insights help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'insights help missing');
   const { options, positionals } = parseCommand(help, args);
   const format = choiceOption(options, 'format', ['table', 'json'] as const, 'insights') ?? 'table';
   const width = resolveWidth(options, io, 'insights');

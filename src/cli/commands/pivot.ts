@@ -4,6 +4,7 @@
  *
  * @module
  */
+
 import {
   type PivotIdentity,
   type PivotResult,
@@ -12,6 +13,7 @@ import {
   type TimelineEntry,
   toTimelineEntry,
 } from '../../detect/index.js';
+import { InternalError } from '../../errors.js';
 import { choiceOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { findCommand } from '../help.js';
@@ -78,7 +80,7 @@ function selectorText(options: Readonly<Record<string, string | undefined>>): st
  */
 export async function pivotCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('pivot');
-  if (help === undefined) throw new Error('pivot help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'pivot help missing');
   const { options, positionals } = parseCommand(help, args);
   const format = choiceOption(options, 'format', ['table', 'json'] as const, 'pivot') ?? 'table';
   const width = resolveWidth(options, io, 'pivot');

@@ -4,6 +4,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { InternalError } from '../../errors.js';
 import type { LogEvent } from '../../log-event.js';
 import {
   budgetError,
@@ -13,15 +14,9 @@ import {
   toInsightsResults,
 } from '../../query/index.js';
 import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
-import {
-  mergeStatistics,
-  type QueryLogsStatistics,
-  queryStream,
-  spillOption,
-  toRawPrefilter,
-} from '../../query-logs.js';
 import { type LogInput, readLogs } from '../../read/index.js';
 import type { ReadSummary } from '../../read/read-summary.js';
+import { type QueryLogsStatistics, queryStream } from '../../run/index.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { findCommand } from '../help.js';
@@ -44,16 +39,6 @@ export const QUERY_FORMATS = ['table', 'json', 'ndjson', 'csv', 'insights'] as c
 
 /** One of {@link QUERY_FORMATS}. */
 export type QueryFormat = (typeof QUERY_FORMATS)[number];
-
-async function* tap(
-  events: AsyncIterable<LogEvent>,
-  onEvent: (e: LogEvent) => void,
-): AsyncGenerator<LogEvent> {
-  for await (const event of events) {
-    onEvent(event);
-    yield event;
-  }
-}
 
 async function readQueryText(
   positionals: readonly string[],
@@ -99,7 +84,7 @@ function memoryBudgetOption(options: Parameters<typeof integerOption>[0]): numbe
  */
 export async function queryCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('query');
-  if (help === undefined) throw new Error('query help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'query help missing');
   const { options, positionals } = parseCommand(help, args);
   const [text, paths] = await readQueryText(positionals, stringOption(options, 'query-file'));
   const format: QueryFormat =
@@ -117,26 +102,24 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const workers = integerOption(options, 'workers', 'query') ?? 1;
   const engine = choiceOption(options, 'engine', ['streaming', 'duckdb'] as const, 'query') ?? 'streaming';
 
-  const compileOptions = {
+  const memoryBudget = memoryBudgetOption(options);
+  const tempDir = stringOption(options, 'temp-dir');
+  const timeOptions = {
     now: times.now,
     ...(times.startTime === undefined ? {} : { startTime: times.startTime }),
     ...(times.endTime === undefined ? {} : { endTime: times.endTime }),
   };
-  const memoryBudget = memoryBudgetOption(options);
-  const tempDir = stringOption(options, 'temp-dir');
-  const compiled = compileQuery(text, {
-    ...compileOptions,
+  // compiled first, so that a bad query fails before anything else is checked or read
+  const { ast } = compileQuery(text, {
+    ...timeOptions,
     ...(limit === undefined ? {} : { limit }),
     ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
-    ...spillOption(tempDir === undefined ? {} : { tempDir }),
   });
-  const hasStats = compiled.ast.commands.some((c) => c.kind === 'StatsCommand');
+  const hasStats = ast.commands.some((c) => c.kind === 'StatsCommand');
   const histogramAsked = flag(options, 'histogram');
   if (histogramAsked && engine === 'duckdb')
     throw new UsageError('bad_option', 'query: --histogram runs on the streaming engine only', 'query');
-  const countingQuery = histogramAsked
-    ? compileQuery(histogramQuery(compiled.ast), compileOptions)
-    : undefined;
+  const countingQuery = histogramAsked ? compileQuery(histogramQuery(ast), timeOptions) : undefined;
 
   const showProgress = io.stderr.isTTY === true && !quiet;
   const sizes = showProgress ? await fileSizes(paths) : undefined;
@@ -148,39 +131,40 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   });
   const started = io.now();
   const signal = io.signal === undefined ? {} : { signal: io.signal };
-  const prefilter = toRawPrefilter(compiled.prefilter);
-  const reader = readLogs(inputs, {
+  const side: { summary?: ReadSummary; counting?: Promise<QueryResult> } = {};
+  // One path for one thread, --workers and --engine duckdb: the library runs the query, and its
+  // hooks feed the progress line, the histogram's counting query (a tee of the events, which keeps
+  // the run on this thread) and the check that something was read.
+  const stream = queryStream(inputs, text, {
+    ...timeOptions,
+    ...(limit === undefined ? {} : { limit }),
     onError: flag(options, 'strict') ? 'throw' : 'skip',
-    ...(prefilter === undefined ? {} : { prefilter }),
     ...(logStream === undefined ? {} : { logStream }),
     ...(logGroup === undefined ? {} : { logGroup }),
     ...signal,
+    ...(engine === 'duckdb'
+      ? { engine, ...(tempDir === undefined ? {} : { duckdb: { tempDirectory: tempDir } }) }
+      : { workers }),
+    ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
+    ...(tempDir === undefined ? {} : { tempDir }),
+    onEvent: (e) => progress.tick(e),
+    onReadSummary: (summary) => {
+      side.summary = summary;
+    },
+    ...(countingQuery === undefined
+      ? {}
+      : {
+          tapEvents: (events: AsyncIterable<LogEvent>): AsyncIterable<LogEvent> => {
+            const [mainEvents, countEvents] = tee(events, 2) as [
+              AsyncIterable<LogEvent>,
+              AsyncIterable<LogEvent>,
+            ];
+            side.counting = countingQuery.run(countEvents, signal);
+            side.counting.catch(() => {});
+            return mainEvents;
+          },
+        }),
   });
-  const events = tap(reader, (e) => progress.tick(e));
-  const [mainEvents, countEvents] = countingQuery === undefined ? [events] : tee(events, 2);
-  // --workers: query() splits the work across threads (or runs on one thread when it cannot); no per-event progress
-  const parallel =
-    (workers > 1 || engine === 'duckdb') && countingQuery === undefined
-      ? queryStream(inputs, text, {
-          ...compileOptions,
-          ...(limit === undefined ? {} : { limit }),
-          onError: flag(options, 'strict') ? 'throw' : 'skip',
-          ...(logStream === undefined ? {} : { logStream }),
-          ...(logGroup === undefined ? {} : { logGroup }),
-          ...signal,
-          ...(engine === 'duckdb'
-            ? { engine, ...(tempDir === undefined ? {} : { duckdb: { tempDirectory: tempDir } }) }
-            : { workers }),
-          ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
-          ...(tempDir === undefined ? {} : { tempDir }),
-        })
-      : undefined;
-  const stream = parallel ?? compiled.stream(mainEvents ?? events, signal);
-  const counting =
-    countingQuery === undefined || countEvents === undefined
-      ? undefined
-      : countingQuery.run(countEvents, signal);
-  counting?.catch(() => {});
 
   const rows: ResultRow[] = [];
   // ndjson streams its rows; the other formats lay out all rows at the end, within the memory budget
@@ -214,11 +198,13 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   } finally {
     progress.done();
   }
-  const countResult = counting === undefined ? undefined : await counting;
-  if (parallel === undefined) checkReadSomething(check, reader.summary, io);
-  else if (parallel.statistics.recordsScanned === 0) checkReadSomething(check, await summaryOf(inputs), io);
-  const statistics = parallel?.statistics ?? mergeStatistics(stream.statistics, reader.summary);
-  const result: QueryResult = { rows, fields: orderColumns(seen, compiled.columns), statistics };
+  const countResult = side.counting === undefined ? undefined : await side.counting;
+  // a run split across threads reports no file list: look when it scanned nothing
+  const summary =
+    side.summary ?? (stream.statistics.recordsScanned === 0 ? await summaryOf(inputs) : undefined);
+  if (summary !== undefined) checkReadSomething(check, summary, io);
+  const statistics = stream.statistics;
+  const result: QueryResult = { rows, fields: orderColumns(seen, stream.columns), statistics };
 
   let histogram: Histogram | undefined;
   if (countResult !== undefined && !(hasStats && histogramFromRows(result) !== undefined)) {

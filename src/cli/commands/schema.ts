@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { InternalError } from '../../errors.js';
 import { auditEventJsonSchema, cloudTrailRecordJsonSchema } from '../../schema/index.js';
 import { parseCommand } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -24,7 +25,7 @@ const SCHEMAS: Readonly<Record<string, () => unknown>> = {
  */
 export async function schemaCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('schema');
-  if (help === undefined) throw new Error('schema help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'schema help missing');
   const { positionals } = parseCommand(help, args);
   const [name, ...rest] = positionals;
   const make = name !== undefined && Object.hasOwn(SCHEMAS, name) ? SCHEMAS[name] : undefined;

@@ -3,8 +3,9 @@
  *
  * @module
  */
+
 import { sigmaToInsights } from '../../detect/sigma/convert.js';
-import { isKubetrailError } from '../../errors.js';
+import { InternalError, isKubetrailError } from '../../errors.js';
 import { flag, listOption, parseCommand } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { findCommand } from '../help.js';
@@ -23,7 +24,7 @@ import { loadSigmaForCli, placeholdersOf } from './sigma-files.js';
  */
 export async function sigmaCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('sigma');
-  if (help === undefined) throw new Error('sigma help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'sigma help missing');
   const { options, positionals } = parseCommand(help, args);
   const [verb, ...paths] = positionals;
   if (verb !== 'convert')

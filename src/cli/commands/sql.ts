@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { InternalError } from '../../errors.js';
 import { readLogs } from '../../read/index.js';
 import { compileToSql } from '../../sql/compile-sql.js';
 import { tableDdl } from '../../sql/ddl.js';
@@ -19,7 +20,7 @@ import { checkPaths, resolveInputs, resolveTimes } from './shared.js';
 
 function helpOf(name: string) {
   const help = findCommand(name);
-  if (help === undefined) throw new Error(`${name} help missing`);
+  if (help === undefined) throw new InternalError('internal_error', `${name} help missing`);
   return help;
 }
 

@@ -4,7 +4,9 @@
  *
  * @module
  */
+
 import { buildTimeline, type TimelineEntry } from '../../detect/index.js';
+import { InternalError } from '../../errors.js';
 import { choiceOption, integerOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatInsightsTime } from '../format-value.js';
@@ -56,7 +58,7 @@ export const TIMELINE_FIELDS = ['time', 'kind', 'actor', 'action', 'target', 'so
  */
 export async function timelineCommand(args: readonly string[], io: CliIo): Promise<number> {
   const help = findCommand('timeline');
-  if (help === undefined) throw new Error('timeline help missing');
+  if (help === undefined) throw new InternalError('internal_error', 'timeline help missing');
   const { options, positionals } = parseCommand(help, args);
   const format = choiceOption(options, 'format', ['table', 'json', 'ndjson'] as const, 'timeline') ?? 'table';
   const principal = stringOption(options, 'principal');

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { KubetrailError } from '../../errors.js';
 
 /** A parsed condition. */
 export type ConditionNode =
@@ -14,13 +15,13 @@ export type ConditionNode =
   | { readonly kind: 'of'; readonly quantifier: 'one' | 'all'; readonly pattern: string | 'them' };
 
 /** A condition that does not parse: the message and the 0-based offset in the condition text. */
-export class ConditionSyntaxError extends Error {
+export class ConditionSyntaxError extends KubetrailError {
   override readonly name = 'ConditionSyntaxError';
   constructor(
     message: string,
     readonly offset: number,
   ) {
-    super(message);
+    super('invalid_sigma_rules', message);
   }
 }
 

@@ -13,6 +13,8 @@
  *
  * @module
  */
+
+import { KubetrailError } from '../../errors.js';
 import { DetectError } from '../errors.js';
 import { type ConditionNode, expandPattern, parseCondition } from './condition.js';
 import { SIGMA_FIELD_MAPPINGS } from './load.js';
@@ -80,7 +82,11 @@ function and(parts: readonly string[]): string {
 
 const NUMERIC: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
-class NotConvertible extends Error {}
+class NotConvertible extends KubetrailError {
+  constructor(message: string) {
+    super('sigma_not_convertible', message);
+  }
+}
 
 /** One `field|mods: values` entry as a query expression. */
 function entryExpr(

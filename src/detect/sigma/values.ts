@@ -7,6 +7,7 @@
  * @module
  */
 import { RE2JS } from 're2js';
+import { KubetrailError } from '../../errors.js';
 import { inCidr, parseCidr, parseIp } from '../../query/functions/ip.js';
 
 /**
@@ -53,13 +54,13 @@ export const SIGMA_MODIFIERS: readonly string[] = [
 ];
 
 /** A modifier chain that kubetrail cannot run, or that is not valid Sigma. */
-export class ModifierError extends Error {
+export class ModifierError extends KubetrailError {
   override readonly name = 'ModifierError';
   constructor(
     message: string,
     readonly severity: 'error' | 'unsupported',
   ) {
-    super(message);
+    super(severity === 'error' ? 'invalid_sigma_rules' : 'sigma_not_convertible', message);
   }
 }
 

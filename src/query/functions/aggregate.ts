@@ -335,18 +335,7 @@ function addCount(s: PctState, v: number, c: number): void {
   s.n += c;
 }
 
-/**
- * Error codes the function library reports through the evaluator.
- *
- * @example
- * ```ts
- * FUNCTION_ERROR_CODES.invalid_argument //=> 'A constant argument …'
- * ```
- */
-export const FUNCTION_ERROR_CODES: Readonly<Record<string, string>> = Object.freeze({
-  invalid_argument:
-    'A constant argument is malformed or out of range: a pct percent outside 0–100, a period that is not positive, an invalid regexReplace pattern, an unsupported parseDate pattern letter.',
-});
+export { FUNCTION_ERROR_CODES } from '../../error-codes.js';
 
 /**
  * The aggregate functions.

@@ -1,0 +1,76 @@
+/**
+ * A query run on the DuckDB engine (`engine: 'duckdb'`).
+ *
+ * @module
+ */
+import type { QueryAst } from '../query/ast.js';
+import { compileQuery, printQuery } from '../query/index.js';
+import { readLogs } from '../read/read-logs.js';
+import type { LogInput } from '../read/sources.js';
+import { runOnDuckdb } from '../sql/duckdb-engine.js';
+import { asInputs } from './one-thread.js';
+import { hookedEvents, readOptionsOf, toCompileOptions } from './options.js';
+import { emptyStatistics, mergeStatistics } from './statistics.js';
+import type { QueryLogsOptions, QueryLogsStream } from './types.js';
+
+/** Inputs that are all `.parquet` files, or one `.duckdb` file (copies made by `importEvents`). */
+function importedSource(
+  inputs: readonly LogInput[],
+): { parquet: string[] } | { database: string } | undefined {
+  if (inputs.length === 0 || !inputs.every((i) => typeof i === 'string')) return undefined;
+  const paths = inputs as string[];
+  if (paths.every((p) => p.endsWith('.parquet'))) return { parquet: paths };
+  if (paths.length === 1 && (paths[0] as string).endsWith('.duckdb')) return { database: paths[0] as string };
+  return undefined;
+}
+
+/**
+ * `queryStream` on the DuckDB engine: kubetrail's readers feed DuckDB; rows
+ * come back in the engine's shape.
+ *
+ * @throws {QueryError} when the query does not compile.
+ * @example
+ * ```ts
+ * for await (const row of queryStreamDuckdb('samples/incident/', 'stats count(*)', {})) console.log(row);
+ * ```
+ * @internal
+ */
+export function queryStreamDuckdb(
+  input: LogInput | readonly LogInput[],
+  text: string | QueryAst,
+  options: QueryLogsOptions,
+): QueryLogsStream {
+  const queryText = typeof text === 'string' ? text : printQuery(text);
+  const compiled = compileQuery(queryText, toCompileOptions(options));
+  let statistics = emptyStatistics();
+  return {
+    get statistics() {
+      return statistics;
+    },
+    columns: compiled.columns,
+    async *[Symbol.asyncIterator]() {
+      const inputs = asInputs(input);
+      const imported = importedSource(inputs);
+      if (imported !== undefined) {
+        // A copy made by kubetrail import: DuckDB reads it directly.
+        const result = await runOnDuckdb(queryText, [], {
+          ...toCompileOptions(options),
+          ...options.duckdb,
+          source: imported,
+        });
+        statistics = { ...emptyStatistics(), ...result.statistics };
+        yield* result.rows;
+        return;
+      }
+      const reader = readLogs(inputs, readOptionsOf(options, compiled.prefilter));
+      const result = await runOnDuckdb(queryText, hookedEvents(reader, options), {
+        ...toCompileOptions(options),
+        ...options.duckdb,
+        signal: options.signal,
+      });
+      statistics = mergeStatistics(result.statistics, reader.summary);
+      options.onReadSummary?.(reader.summary);
+      yield* result.rows;
+    },
+  };
+}

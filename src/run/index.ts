@@ -1,0 +1,20 @@
+/**
+ * The run layer: `query()`/`queryStream()`, their options, statistics and
+ * option mapping. `src/parallel/` builds on its lower modules (options,
+ * statistics, raw prefilter, one-thread run); only `query.ts` picks
+ * between them and the parallel run.
+ *
+ * @module
+ */
+
+export { queryStreamOneThread } from './one-thread.js';
+export { hookedEvents, readOptionsOf, spillOption, toCompileOptions } from './options.js';
+export { query, queryStream } from './query.js';
+export { toRawPrefilter } from './raw-prefilter.js';
+export { emptyStatistics, mergeStatistics } from './statistics.js';
+export type {
+  QueryLogsOptions,
+  QueryLogsResult,
+  QueryLogsStatistics,
+  QueryLogsStream,
+} from './types.js';
