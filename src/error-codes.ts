@@ -178,6 +178,8 @@ export const DETECT_ERROR_CODES = {
     'A Sigma correlation kept more matching events than maxCorrelationEvents allows; the run stops rather than drop any.',
   invalid_investigation_option:
     'An investigation option is out of range (a CIDR that does not parse, a negative window).',
+  invalid_allow_list:
+    'An allow-list file or option is not valid (not YAML or JSON, an unknown list, a CIDR that does not parse); the message names the file and line.',
   resource_limit:
     'A timeline would hold more entries than `maxEntries` or more bytes than `memoryBudgetBytes` allows; narrow the selector or the window, or raise the bound. Entries are never dropped.',
 } as const;

@@ -6,6 +6,7 @@
  */
 import type { LogEvent } from '../log-event.js';
 import type { QueryAst } from '../query/ast.js';
+import { type AllowLists, allowListTest, applicableLists } from './allow-lists.js';
 import { broadcast } from './broadcast.js';
 import { BUILT_IN_DETECTIONS, listDetections, severityRank } from './catalogue/index.js';
 import { buildRouter, type IndexKey, indexKeyOf } from './detection-index.js';
@@ -66,6 +67,13 @@ export interface RunDetectionsOptions {
    * findings join the others', with `sigma` metadata.
    */
   readonly sigma?: SigmaRuleSet;
+  /**
+   * Trusted CIDRs, users, service accounts, namespaces and user agents.
+   * Each applies only to detections that declare it (`Detection.allowLists`);
+   * the events it matches are withheld from those detections and counted in
+   * `Finding.suppressed`.
+   */
+  readonly allowLists?: AllowLists;
   /** The most matches of correlated Sigma rules kept (see `SigmaRunOptions`). @defaultValue 1,000,000 */
   readonly maxCorrelationEvents?: number;
 }
@@ -75,6 +83,10 @@ interface Planned {
   readonly index: number;
   readonly compiled: DetectionCompiledQuery;
   readonly key: IndexKey | undefined;
+  /** Only events passing this reach the query (allow-lists); none when undefined. */
+  readonly gate?: (event: LogEvent) => boolean;
+  /** A shadow copy that sees only the events the allow-lists withheld. */
+  readonly shadow?: true;
 }
 
 /**
@@ -107,12 +119,18 @@ export async function runDetectionsWith(
   };
   const planned: Planned[] = [];
   for (const detection of selected) {
+    const withheld = allowListTest(detection, options.allowLists);
     detection.queries.forEach((q, index) => {
       try {
         const compiled = compile(q.query, compileOptions);
         const key =
           compiled.ast === undefined ? undefined : indexKeyOf(compiled.ast, q.query, detection.kind);
-        planned.push({ detection, index, compiled, key });
+        if (withheld === undefined) planned.push({ detection, index, compiled, key });
+        else {
+          planned.push({ detection, index, compiled, key, gate: (e) => !withheld(e) });
+          const shadow = compile(q.query, compileOptions);
+          planned.push({ detection, index, compiled: shadow, key, gate: withheld, shadow: true });
+        }
       } catch (cause) {
         const message = cause instanceof Error ? cause.message : String(cause);
         throw new DetectError('invalid_detection_query', `${detection.id} query ${index + 1}: ${message}`, {
@@ -150,8 +168,16 @@ export async function runDetectionsWith(
       parts: { index: number; rows: readonly ResultRowLike[]; recordsMatched: number }[];
     }
   >();
+  const suppressed = new Map<string, { records: number; rows: number }>();
   planned.forEach((p, i) => {
     const r = results[i]!;
+    if (p.shadow === true) {
+      const s = suppressed.get(p.detection.id) ?? { records: 0, rows: 0 };
+      s.records += r.statistics.recordsMatched;
+      s.rows += r.rows.length;
+      suppressed.set(p.detection.id, s);
+      return;
+    }
     let entry = byDetection.get(p.detection.id);
     if (entry === undefined) {
       entry = { detection: p.detection, parts: [] };
@@ -161,8 +187,13 @@ export async function runDetectionsWith(
   });
   const findings: Finding[] = [];
   for (const { detection, parts } of byDetection.values()) {
-    const finding = toFinding(detection, parts, sampleLimit);
-    if (finding.count > 0 || options.includeEmpty === true) findings.push(finding);
+    const base = toFinding(detection, parts, sampleLimit);
+    const s = suppressed.get(detection.id);
+    const finding =
+      s === undefined
+        ? base
+        : { ...base, suppressed: { ...s, lists: applicableLists(detection, options.allowLists) } };
+    if (finding.count > 0 || (s?.records ?? 0) > 0 || options.includeEmpty === true) findings.push(finding);
   }
   const sigmaFindings = sigma?.findings() ?? [];
   findings.push(...sigmaFindings);
@@ -260,7 +291,7 @@ function runNaive(
 ): Promise<RunResult[]> {
   const streams = broadcast(events, planned.length);
   return Promise.all(
-    planned.map((p, i) => p.compiled.run(ofKind(streams[i]!, p.detection.kind), runOptions)),
+    planned.map((p, i) => p.compiled.run(ofKind(streams[i]!, p.detection.kind, p.gate), runOptions)),
   );
 }
 
@@ -290,7 +321,12 @@ async function runIndexed(
     const shares: LogEvent[][] = planned.map(() => []);
     try {
       for await (const batch of batchesOf(events)) {
-        for (const event of batch) for (const q of router.route(event)) shares[q]!.push(event);
+        for (const event of batch) {
+          for (const q of router.route(event)) {
+            const gate = planned[q]!.gate;
+            if (gate === undefined || gate(event)) shares[q]!.push(event);
+          }
+        }
         const waits: Promise<void>[] = [];
         for (let q = 0; q < shares.length; q++) {
           const share = shares[q]!;
@@ -312,6 +348,10 @@ async function runIndexed(
   return results as RunResult[];
 }
 
-async function* ofKind(events: AsyncIterable<LogEvent>, kind: Detection['kind']): AsyncGenerator<LogEvent> {
-  for await (const e of events) if (e.kind === kind) yield e;
+async function* ofKind(
+  events: AsyncIterable<LogEvent>,
+  kind: Detection['kind'],
+  gate: ((event: LogEvent) => boolean) | undefined,
+): AsyncGenerator<LogEvent> {
+  for await (const e of events) if (e.kind === kind && (gate === undefined || gate(e))) yield e;
 }

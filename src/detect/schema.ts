@@ -89,6 +89,7 @@ export const DetectionSchema = z
     falcoRule: z.string().optional(),
     pantherRule: z.string().optional(),
     guardDutyFinding: z.string().optional(),
+    allowLists: z.array(z.enum(['cidrs', 'users', 'serviceAccounts', 'namespaces', 'userAgents'])).optional(),
     enabled: z.boolean().optional(),
   })
   .strict();
@@ -200,6 +201,7 @@ function fromParsed(d: z.infer<typeof DetectionSchema>): Detection {
   if (d.falcoRule !== undefined) out.falcoRule = d.falcoRule;
   if (d.pantherRule !== undefined) out.pantherRule = d.pantherRule;
   if (d.guardDutyFinding !== undefined) out.guardDutyFinding = d.guardDutyFinding;
+  if (d.allowLists !== undefined) out.allowLists = d.allowLists;
   if (d.enabled !== undefined) out.enabled = d.enabled;
   return out;
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { AllowListKind } from './allow-lists.js';
 import type { ResultRowLike } from './result-row.js';
 
 /** How bad a finding is, from `info` (context) to `critical` (act now). */
@@ -69,6 +70,12 @@ export interface Detection {
   /** For GuardDuty equivalents, the finding type. */
   readonly guardDutyFinding?: string;
   /**
+   * The allow-lists (`RunDetectionsOptions.allowLists`) that apply: events
+   * they match are withheld from the queries and counted in
+   * `Finding.suppressed`.
+   */
+  readonly allowLists?: readonly AllowListKind[];
+  /**
    * `false` for detections that match too broadly to run by default (Falco's
    * disabled-by-default rules); they run only when asked for by id.
    * @defaultValue true
@@ -123,6 +130,17 @@ export interface Finding {
     readonly rows: number;
     readonly recordsMatched: number;
   }[];
+  /**
+   * What the allow-lists withheld, when any applied: the records the
+   * queries' filters would have matched among the withheld events, and the
+   * result rows those events alone give. A finding with `count` 0 is still
+   * returned when it suppressed something, so nothing is lost silently.
+   */
+  readonly suppressed?: {
+    readonly records: number;
+    readonly rows: number;
+    readonly lists: readonly AllowListKind[];
+  };
   /**
    * For findings of Sigma rules: the rule's id, title, level, author and
    * references (the DRL 1.1 attribution), the file and line it was loaded

@@ -107,6 +107,7 @@ interface FalcoSpec {
   readonly tags: readonly string[];
   readonly query: string;
   readonly enabled?: boolean;
+  readonly allowLists?: Detection['allowLists'];
 }
 
 const falco = (s: FalcoSpec): Detection => ({
@@ -120,6 +121,7 @@ const falco = (s: FalcoSpec): Detection => ({
   queries: [{ query: s.query }],
   source: `${FALCO_RULES} rule "${s.rule}"`,
   falcoRule: s.rule,
+  ...(s.allowLists === undefined ? {} : { allowLists: s.allowLists }),
   ...(s.enabled === undefined ? {} : { enabled: s.enabled }),
 });
 
@@ -219,6 +221,7 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1078'],
     tags: ['initial-access', 'users'],
+    allowLists: ['users'],
     query: lines(
       'fields @timestamp, user.username, verb, objectRef.resource, objectRef.name, requestURI, responseStatus.code',
       `| filter ${KEVT} and ${NON_SYSTEM_USER} and user.username not in ${quoted(ALLOWED_USERS)}`,
@@ -331,6 +334,7 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'NOTICE',
     mitre: ['T1609'],
     tags: ['execution', 'exec'],
+    allowLists: ['users', 'namespaces'],
     query: lines(
       'fields @timestamp, user.username, sourceIPs.0, objectRef.namespace, objectRef.name, objectRef.subresource, requestURI',
       '| filter stage = "ResponseStarted" and objectRef.resource = "pods" and objectRef.subresource in ["exec", "attach"] and verb in ["create", "get"]',

@@ -40,6 +40,7 @@ export const IRSA_DETECTIONS: readonly Detection[] = [
     mitre: ['T1078.004'],
     tags: ['irsa', 'credential-access'],
     kind: 'cloudtrail',
+    allowLists: ['serviceAccounts'],
     queries: [
       {
         query: lines(
@@ -55,17 +56,19 @@ export const IRSA_DETECTIONS: readonly Detection[] = [
     id: 'irsa.session-used-outside-aws',
     title: 'IRSA session credentials used from outside AWS',
     description:
-      'Calls made with web-identity sessions from an EKS OIDC provider whose source is a plain IP address rather than an AWS service. Compare the IPs with the cluster egress (NAT) addresses; the IRSA investigation does this with CIDRs.',
+      'Calls made with web-identity sessions from an EKS OIDC provider whose source is a public IP address: not an AWS service, not AWS Internal and not a private (RFC 1918) address, which is what calls through VPC endpoints show. Declare the cluster NAT egress addresses with the `cidrs` allow-list (`--trusted-cidr`); the calls from them are then counted as suppressed, not reported. The IRSA investigation goes further (per-token, per-role).',
     severity: 'medium',
     mitre: ['T1550.001', 'T1078.004'],
     tags: ['irsa', 'credential-access', 'exfiltration'],
     kind: 'cloudtrail',
+    allowLists: ['cidrs', 'userAgents'],
     queries: [
       {
         query: lines(
           'filter userIdentity.type = "AssumedRole"',
           '| filter userIdentity.sessionContext.webIdFederationData.federatedProvider like /oidc\\.eks\\./',
           '| filter not (sourceIPAddress like /amazonaws\\.com$/) and sourceIPAddress != "AWS Internal"',
+          '| filter not isPrivateIP(sourceIPAddress)',
           '| stats count(*) as calls, count_distinct(eventName) as apis, earliest(@timestamp) as first_seen, latest(@timestamp) as last_seen by userIdentity.sessionContext.sessionIssuer.arn, sourceIPAddress, userAgent',
           '| sort first_seen asc',
         ),
@@ -77,16 +80,18 @@ export const IRSA_DETECTIONS: readonly Detection[] = [
     id: 'irsa.node-credentials-off-node',
     title: 'Node instance-role credentials used from several addresses',
     description:
-      'Instance-profile sessions (session name i-...) seen from more than one non-AWS source IP: node credentials stolen through IMDS and used elsewhere. Clusters with several NAT gateways see this legitimately; the IRSA investigation with allowedCidrs is the precise check.',
+      'Instance-profile sessions (session name i-...) seen from more than one non-AWS source IP: node credentials stolen through IMDS and used elsewhere. Private (VPC endpoint) addresses are left out. Clusters with several NAT gateways see this legitimately: declare them with the `cidrs` allow-list.',
     severity: 'medium',
     mitre: ['T1552.005', 'T1078.004'],
     tags: ['credential-access', 'nodes'],
     kind: 'cloudtrail',
+    allowLists: ['cidrs'],
     queries: [
       {
         query: lines(
           'filter userIdentity.type = "AssumedRole" and userIdentity.arn like /:assumed-role\\/[^\\/]+\\/i-[0-9a-f]+$/',
           '| filter not (sourceIPAddress like /amazonaws\\.com$/) and sourceIPAddress != "AWS Internal"',
+          '| filter not isPrivateIP(sourceIPAddress)',
           '| stats count(*) as calls, count_distinct(sourceIPAddress) as source_ips, earliest(@timestamp) as first_seen, latest(@timestamp) as last_seen by userIdentity.arn',
           '| filter source_ips > 1',
           '| sort source_ips desc',

@@ -195,6 +195,7 @@ export const KUBERNETES_DETECTIONS: readonly Detection[] = [
     mitre: ['T1609'],
     tags: ['execution', 'exec'],
     kind: 'kubernetes-audit',
+    allowLists: ['users', 'namespaces'],
     queries: [
       {
         query: lines(
@@ -347,6 +348,7 @@ export const KUBERNETES_DETECTIONS: readonly Detection[] = [
     mitre: ['T1110', 'T1613'],
     tags: ['discovery', 'brute-force'],
     kind: 'kubernetes-audit',
+    allowLists: ['cidrs'],
     queries: [
       {
         query: lines(
@@ -369,6 +371,7 @@ export const KUBERNETES_DETECTIONS: readonly Detection[] = [
     mitre: ['T1078.004'],
     tags: ['credential-access', 'initial-access'],
     kind: 'kubernetes-audit',
+    allowLists: ['cidrs'],
     queries: [
       {
         query: lines(

@@ -535,6 +535,7 @@ export const PANTHER_KUBERNETES_DETECTIONS: readonly Detection[] = [
     severity: 'high',
     mitre: ['T1190', 'T1528'],
     tags: ['credential-access', 'network'],
+    allowLists: ['cidrs'],
     query: lines(
       'fields @timestamp, user.username, verb, objectRef.resource, objectRef.namespace, sourceIPs.0, userAgent, responseStatus.code',
       '| filter not ispresent(stage) or stage = "ResponseComplete"',
@@ -554,6 +555,7 @@ export const PANTHER_KUBERNETES_DETECTIONS: readonly Detection[] = [
     severity: 'medium',
     mitre: ['T1190', 'T1078.004'],
     tags: ['credential-access', 'network', 'eks'],
+    allowLists: ['cidrs'],
     query: lines(
       'fields @timestamp, user.username, verb, objectRef.resource, objectRef.namespace, sourceIPs.0, userAgent, responseStatus.code',
       '| filter stage = "ResponseComplete" and not (responseStatus.code = 403)',

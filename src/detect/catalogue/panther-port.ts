@@ -23,6 +23,8 @@ export interface PantherPort {
   readonly tags: readonly string[];
   readonly query: string;
   readonly enabled?: boolean;
+  /** The allow-lists that apply (see `Detection.allowLists`). */
+  readonly allowLists?: Detection['allowLists'];
 }
 
 /**
@@ -46,6 +48,7 @@ export function pantherPorter(kind: DetectionKind, tag: string, dir: string): (p
     queries: [{ query: p.query }],
     source: `${PANTHER} ${dir}${p.file}`,
     pantherRule: p.rule,
+    ...(p.allowLists === undefined ? {} : { allowLists: p.allowLists }),
     ...(p.enabled === undefined ? {} : { enabled: p.enabled }),
   });
 }
