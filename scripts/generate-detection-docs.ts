@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderDetectionDocs, renderRulesFileDocs } from '../src/detect/docs.js';
 import { renderSigmaDocs } from '../src/detect/sigma/docs.js';
+import { incidentPrecisionReport, renderPrecisionDocs } from '../test/detect/incident-precision-report.js';
 import { sigmaCorpusReport } from '../test/detect/sigma-corpus-report.js';
 
 writeFileSync(
@@ -14,5 +15,6 @@ writeFileSync(
     renderRulesFileDocs(
       readFileSync(new URL('../test/detect/fixtures/my-rules.yaml', import.meta.url), 'utf8'),
     ) +
-    renderSigmaDocs(await sigmaCorpusReport()),
+    renderSigmaDocs(await sigmaCorpusReport()) +
+    renderPrecisionDocs(await incidentPrecisionReport()),
 );
