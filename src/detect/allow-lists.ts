@@ -84,7 +84,8 @@ export function loadAllowLists(
   const where = options.file ?? '<allow-lists>';
   let value: unknown;
   try {
-    value = options.format === 'json' ? JSON.parse(text) : loadYamlModule().parse(text, { maxAliasCount: 100 });
+    value =
+      options.format === 'json' ? JSON.parse(text) : loadYamlModule().parse(text, { maxAliasCount: 100 });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new DetectError('invalid_allow_list', `${where}: ${message}`, { cause });
@@ -121,9 +122,13 @@ function checkCidr(text: string, where: string): Ipv4Cidr {
   try {
     return parseCidr(text);
   } catch (cause) {
-    throw new DetectError('invalid_allow_list', `${where}: cidrs: not an IPv4 CIDR: ${JSON.stringify(text)}`, {
-      cause,
-    });
+    throw new DetectError(
+      'invalid_allow_list',
+      `${where}: cidrs: not an IPv4 CIDR: ${JSON.stringify(text)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -219,7 +224,7 @@ export function allowListTest(
         const patterns = values.map((v) => (v.startsWith(SA_PREFIX) ? v : `${SA_PREFIX}${v}`));
         tests.push((r) => {
           const u = audit ? getString(r, 'user', 'username') : getString(r, 'userIdentity', 'userName');
-          return u !== undefined && u.startsWith(SA_PREFIX) && patterns.some((p) => matchesPattern(u, p));
+          return u?.startsWith(SA_PREFIX) === true && patterns.some((p) => matchesPattern(u, p));
         });
         break;
       }

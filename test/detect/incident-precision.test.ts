@@ -42,9 +42,7 @@ describe('precision on the bundled incident', () => {
   });
 
   test('with the incident allow-lists, nothing above low fires more than twice on background alone', () => {
-    const noisy = report.lines.filter(
-      (l) => !['info', 'low'].includes(l.severity) && l.fpAllowListed > 2,
-    );
+    const noisy = report.lines.filter((l) => !['info', 'low'].includes(l.severity) && l.fpAllowListed > 2);
     expect(noisy.map((l) => [l.id, l.fpAllowListed])).toEqual([]);
   });
 });
