@@ -35,10 +35,12 @@ import {
   planCommands,
 } from '../query/compile.js';
 import { squeeze } from '../query/evaluate.js';
+import { fixedPeriodMs } from '../query/functions/datetime.js';
 import { parseIpv4 } from '../query/functions/ip.js';
 import { lookupFunction } from '../query/functions/registry.js';
 import { printQuery } from '../query/print.js';
 import { compileUserRegex } from '../query/regex.js';
+import { applyStatsRules } from '../query/stats-rules.js';
 import { type Dialect, dialectOf, type SqlDialectName, sqlString } from './dialect.js';
 import { SqlEngineError, unreachable, unsupported } from './errors.js';
 import { TABLE_MODEL_NAMES, type TableModel, type TableModelName, tableModelOf } from './table-models.js';
@@ -172,7 +174,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
     counter: 0,
   };
   for (const c of engine.ast.commands) checkCommand(c, ctx);
-  const steps = planCommands(engine.ast.commands, compileOptions, text);
+  const steps = planCommands(applyStatsRules(engine.ast.commands, text), compileOptions, text);
   const from = options.tableName ?? model.defaultTable;
   const where = model.window(engine.window.startTime, engine.window.endTime, d);
   const first = engine.ast.commands[0];
@@ -644,7 +646,8 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
     return ms;
   };
   switch (name) {
-    case 'count': {
+    case 'count':
+    case 'count_over_time': {
       if (e.star || e.args.length === 0) return { kind: 'num', sql: 'CAST(count(*) AS DOUBLE)' };
       const p = sem.present(arg()) ?? 'FALSE';
       return { kind: 'num', sql: `CAST(count(CASE WHEN ${p} THEN 1 END) AS DOUBLE)` };
@@ -657,10 +660,11 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
       };
     }
     case 'sum':
+    case 'sum_over_time':
     case 'avg': {
       const n = numericArg(arg(), ctx);
       if (n === undefined) return { kind: 'num', sql: 'CAST(NULL AS DOUBLE)' };
-      return name === 'sum'
+      return name !== 'avg'
         ? { kind: 'num', sql: `${d.sum(n)}` }
         : { kind: 'num', sql: `(${d.sum(n)} / count(${n}))` };
     }
@@ -723,6 +727,31 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
       return {
         kind: v.kind,
         sql: `${(late ? d.argMax : d.argMin)(v.sql, key)} FILTER (WHERE ${p} AND ${t} IS NOT NULL)`,
+      };
+    }
+    case 'rate': {
+      // (last − first) / (t_last − t_first) × interval over the rows with a numeric value and a
+      // finite @timestamp; first and last by (time, value), as the engine's rate state keeps them.
+      const intervalArg = e.args[1] as Expr;
+      const interval =
+        intervalArg.kind === 'PeriodLit'
+          ? fixedPeriodMs({ kind: 'Period', amount: intervalArg.amount, unit: intervalArg.unit })
+          : undefined;
+      if (interval === undefined)
+        return unsupported('rate with an interval that is not a fixed period', e.span, ctx.text);
+      const n = numericArg(arg(), ctx);
+      if (n === undefined) return { kind: 'num', sql: 'CAST(NULL AS DOUBLE)' };
+      const t = ts();
+      const where = `FILTER (WHERE ${n} IS NOT NULL AND ${t} IS NOT NULL AND ${d.isFinite(t)})`;
+      const key = d.row([t, n]);
+      const firstV = `${d.argMin(n, key)} ${where}`;
+      const lastV = `${d.argMax(n, key)} ${where}`;
+      const firstT = `min(${t}) ${where}`;
+      const lastT = `max(${t}) ${where}`;
+      const r = `((${lastV} - ${firstV}) / (${lastT} - ${firstT}) * ${interval})`;
+      return {
+        kind: 'num',
+        sql: `CASE WHEN ${lastT} > ${firstT} AND ${d.isFinite(r)} THEN ${r} END`,
       };
     }
     default:
@@ -1055,10 +1084,18 @@ function callExpr(
           e.span,
           text,
         );
-      return {
-        kind: 'ts',
-        sql: periodBoundary(ms, periodArg.amount, periodArg.unit, name === 'dateceil', e.span, ctx),
-      };
+      const floor = periodBoundary(ms, periodArg.amount, periodArg.unit, name === 'dateceil', e.span, ctx);
+      // `bin(5m) offset 1h` (also written bin(5m, 1h)): the bin label moved by a fixed-length offset
+      const shiftArg = name === 'bin' ? e.args[1] : undefined;
+      if (shiftArg === undefined) return { kind: 'ts', sql: floor };
+      const offset =
+        shiftArg.kind === 'PeriodLit'
+          ? fixedPeriodMs({ kind: 'Period', amount: shiftArg.amount, unit: shiftArg.unit })
+          : undefined;
+      if (offset === undefined)
+        return unsupported('bin with an offset that is not a fixed period', e.span, text);
+      const shifted = `((${floor}) + ${offset})`;
+      return { kind: 'ts', sql: `CASE WHEN abs(${shifted}) <= 8.64e15 THEN ${shifted} END` };
     }
     case 'toMillis': {
       const ms = epochMs(child(e.args[0] as Expr), d, sem);
