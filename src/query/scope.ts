@@ -12,7 +12,7 @@ import { QueryError } from './errors.js';
 import { compileError, type ExprScope, spanText } from './evaluate.js';
 import type { BufferLimit } from './plan.js';
 import type { FieldLookupOptions } from './row.js';
-import { childExprs } from './walk.js';
+import { walkExpr } from './walk.js';
 
 /**
  * The state of a compile, step by step.
@@ -73,7 +73,7 @@ export function scopeOf(state: CompileState, extra: Partial<ExprScope> = {}): Ex
 export function checkAvailable(expr: Expr, state: CompileState, what: string): void {
   if (state.available === undefined) return;
   const available = state.available;
-  const visit = (e: Expr): void => {
+  walkExpr(expr, (e) => {
     if (e.kind === 'FieldRef') {
       const name = fieldRefName(e);
       const parts = name.split('.');
@@ -91,15 +91,15 @@ export function checkAvailable(expr: Expr, state: CompileState, what: string): v
           [`fields available here: ${[...available].join(', ')}`],
         );
       }
-      return;
+      return false;
     }
     if (e.kind === 'CallExpr') {
+      // A call the stats produced as a column (`count(*)`) is that column.
       const text = spanText(e.span, state.text);
-      if (text !== undefined && [...available].some((c) => squeezeEq(c, text))) return;
+      if (text !== undefined && [...available].some((c) => squeezeEq(c, text))) return false;
     }
-    for (const child of childExprs(e)) visit(child);
-  };
-  visit(expr);
+    return true;
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Traversal of expression trees: the children of every expression kind, in
- * one exhaustive switch, so that a new expression kind fails `tsc` here
- * instead of being skipped silently by a walker.
+ * one exhaustive switch ({@link childExprs}), and the one walker every
+ * traversal of the engine uses ({@link walkExpr}, {@link someExpr}), so that
+ * a new expression kind fails `tsc` here instead of being skipped silently.
  *
  * @module
  */
@@ -44,4 +45,41 @@ export function childExprs(e: Expr): readonly Expr[] {
     default:
       return e satisfies never;
   }
+}
+
+/**
+ * Visits an expression and its sub-expressions depth first, in source
+ * order. `enter` runs before a node's children and returns whether to
+ * visit them; `leave` runs after them.
+ *
+ * @example
+ * ```ts
+ * const kinds: string[] = [];
+ * walkExpr(parseQuery('filter not a').commands[0].expr, (e) => {
+ *   kinds.push(e.kind);
+ *   return true;
+ * });
+ * kinds //=> ['UnaryExpr', 'FieldRef']
+ * ```
+ * @internal
+ */
+export function walkExpr(expr: Expr, enter: (e: Expr) => boolean, leave?: (e: Expr) => void): void {
+  if (!enter(expr)) return;
+  for (const child of childExprs(expr)) walkExpr(child, enter, leave);
+  leave?.(expr);
+}
+
+/**
+ * Tells whether an expression or any of its sub-expressions satisfies `test`.
+ *
+ * @example
+ * ```ts
+ * someExpr(parseQuery('filter a + 1 > 2').commands[0].expr, (e) => e.kind === 'FieldRef') //=> true
+ * ```
+ * @internal
+ */
+export function someExpr(expr: Expr, test: (e: Expr) => boolean): boolean {
+  if (test(expr)) return true;
+  for (const child of childExprs(expr)) if (someExpr(child, test)) return true;
+  return false;
 }

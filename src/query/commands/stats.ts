@@ -45,7 +45,7 @@ import {
   type SpillRunWriter,
 } from '../spill.js';
 import type { Value } from '../value.js';
-import { childExprs } from '../walk.js';
+import { walkExpr } from '../walk.js';
 import { sortStage } from './sort.js';
 import type { CommandSpec } from './spec.js';
 
@@ -490,14 +490,16 @@ function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
   return { groups, slots, items, slotValues, timestamp };
 }
 
-/** Field references outside aggregate calls. */
-function collectBareRefs(e: Expr, out: string[]): void {
-  if (e.kind === 'FieldRef') {
-    out.push(fieldRefName(e));
-    return;
-  }
-  if (e.kind === 'CallExpr' && containsAggregate(e) && !e.args.some(containsAggregate)) return;
-  for (const child of childExprs(e)) collectBareRefs(child, out);
+/** Field references outside aggregate calls (an aggregate call whose arguments hold no aggregate is skipped whole). */
+function collectBareRefs(expr: Expr, out: string[]): void {
+  walkExpr(expr, (e) => {
+    if (e.kind === 'FieldRef') {
+      out.push(fieldRefName(e));
+      return false;
+    }
+    if (e.kind === 'CallExpr' && containsAggregate(e) && !e.args.some(containsAggregate)) return false;
+    return true;
+  });
 }
 
 /**
