@@ -1,25 +1,15 @@
 /**
  * Which queries can run partitioned: those whose first `stats`, or first
  * top-K sort, sees only rows that per-row stages made from single events.
+ * Each command declares its part in its `CommandSpec.split`.
  *
  * @module
  */
-import type { Command, QueryAst } from '../query/ast.js';
+import type { QueryAst } from '../query/ast.js';
+import { specOf } from '../query/commands/registry.js';
 import { type CompiledQuery, type CompileOptions, planCommands, topKAfter } from '../query/compile.js';
 import { parseQuery } from '../query/parser.js';
 import { printQuery } from '../query/print.js';
-
-/** Commands that map each row to zero or more rows on their own (no ordering, counting or memory across rows). */
-const PER_ROW: ReadonlySet<Command['kind']> = new Set([
-  'FilterCommand',
-  'FilterIndexCommand',
-  'FieldsCommand',
-  'ParseCommand',
-  'UnnestCommand',
-  'JsonCommand',
-  'DisplayCommand',
-  'UnmaskCommand',
-]);
 
 /**
  * The largest K of a top-K sort that is split across partitions: each
@@ -73,12 +63,11 @@ export function splitPlanOf(
     const step = steps[i] as (typeof steps)[number];
     if (step.kind === 'match-point') continue;
     if (step.kind === 'cap') return { kind: 'none', reason: 'no stats and no sort' };
-    const isSort =
-      step.kind === 'implicit-sort' || (step.kind === 'command' && step.command.kind === 'SortCommand');
-    if (isSort) {
+    const split = step.kind === 'command' ? specOf(step.command).split : undefined;
+    if (step.kind === 'implicit-sort' || split === 'top-k') {
       const next = steps[i + 1];
       const what = step.kind === 'implicit-sort' ? 'the newest-first order' : 'sort';
-      if (next?.kind === 'command' && next.command.kind === 'DedupCommand')
+      if (next?.kind === 'command' && specOf(next.command).fusesWithSort === true)
         return { kind: 'none', reason: `${what} followed by dedup` };
       const k = topKAfter(steps, i);
       if (k === undefined) return { kind: 'none', reason: `${what} without a limit after it` };
@@ -87,8 +76,8 @@ export function splitPlanOf(
       return { kind: 'top-k', k };
     }
     if (step.kind !== 'command') return { kind: 'none', reason: 'an unsplittable step' };
-    if (step.command.kind === 'StatsCommand') return { kind: 'stats' };
-    if (!PER_ROW.has(step.command.kind))
+    if (split === 'partial-stats') return { kind: 'stats' };
+    if (split !== 'per-row')
       return {
         kind: 'none',
         reason: `${step.command.kind.replace(/Command$/, '').toLowerCase()} before the first stats or sort`,

@@ -29,59 +29,25 @@
  */
 
 import type { LogEvent } from '../log-event.js';
-import type {
-  Command,
-  DedupCommand,
-  Expr,
-  FieldRef,
-  FilterCommand,
-  FilterIndexCommand,
-  Item,
-  ParseCommand,
-  QueryAst,
-  SourceCommand,
-  Span,
-  StatsCommand,
-} from './ast.js';
-import { fieldRefName } from './ast.js';
-import { dedupStage, sortedDedupStage } from './commands/dedup.js';
-import { type FieldItem, fieldsStage } from './commands/fields.js';
-import { filterStage } from './commands/filter.js';
-import { filterIndexStage } from './commands/filter-index.js';
-import { jsonStage } from './commands/json.js';
+import type { Command, DedupCommand, Item, QueryAst, Span } from './ast.js';
+import { compileSortedDedup } from './commands/dedup.js';
 import { limitStage } from './commands/limit.js';
-import {
-  csvExtractor,
-  type Extractor,
-  globExtractor,
-  globWildcards,
-  groupsExtractor,
-  logfmtExtractor,
-  parseStage,
-} from './commands/parse.js';
-import { type CompiledSortKey, sortStage } from './commands/sort.js';
-import { type CompiledStats, statsStage } from './commands/stats.js';
-import { unmaskStage } from './commands/unmask.js';
-import { unnestStage } from './commands/unnest.js';
+import { specOf } from './commands/registry.js';
+import { sortStage } from './commands/sort.js';
+import { sourceGroups, sourceWindow } from './commands/source.js';
+import type { CompileContext } from './commands/spec.js';
+import { statsStage } from './commands/stats.js';
 import { QueryError } from './errors.js';
-import {
-  type AggregateSlot,
-  compileError,
-  compileExpr,
-  compileRegexLit,
-  containsAggregate,
-  type Evaluator,
-  type ExprScope,
-  fieldRefsOf,
-  resolveCalls,
-  spanText,
-} from './evaluate.js';
+import { compileError, compileExpr, type Evaluator } from './evaluate.js';
 import type { EvalContext } from './functions/types.js';
 import { parseQuery } from './parser.js';
 import {
   type BufferLimit,
   buildChain,
+  type CompiledSortKey,
+  type CompiledStats,
   countMatched,
+  type PlanStep,
   type RunState,
   type Sink,
   type StageFactory,
@@ -96,6 +62,7 @@ import {
   type ResultRow,
 } from './results.js';
 import { compileFieldLookup, eventPointer, eventRow, type FieldLookupOptions, type Row } from './row.js';
+import { type CompileState, checkAvailable, itemName, scopeOf } from './scope.js';
 import {
   createRunMemory,
   DEFAULT_MEMORY_BUDGET_BYTES,
@@ -110,6 +77,9 @@ import {
 } from './spill.js';
 import { applyStatsRules } from './stats-rules.js';
 import type { Value } from './value.js';
+
+export type { PlanStep } from './plan.js';
+export { exprName, itemName } from './scope.js';
 
 /** Options of {@link compileQuery}. */
 export interface CompileOptions {
@@ -247,102 +217,7 @@ export const DEFAULT_LIMIT = 10_000;
  */
 export const DEFAULT_MAX_BUFFERED_ROWS = Number.POSITIVE_INFINITY;
 
-/** A step of the laid-out plan. @internal */
-export type PlanStep =
-  | { readonly kind: 'command'; readonly command: Command }
-  | { readonly kind: 'implicit-sort' }
-  | { readonly kind: 'match-point' }
-  | { readonly kind: 'cap'; readonly count: number };
-
 const IMPLICIT_SORT: PlanStep = { kind: 'implicit-sort' };
-
-function isFilter(c: Command): c is FilterCommand | FilterIndexCommand {
-  return c.kind === 'FilterCommand' || c.kind === 'FilterIndexCommand';
-}
-
-function filterReads(c: FilterCommand | FilterIndexCommand): string[] {
-  if (c.kind === 'FilterCommand') return fieldRefsOf(c.expr);
-  const out = [fieldRefName(c.field)];
-  for (const v of c.values) fieldRefsOf(v, out);
-  return out;
-}
-
-/** The name a `fields`/`display`/`stats` item defines. @internal */
-export function itemName(item: Item, text: string | undefined): string {
-  if (item.alias !== undefined) return item.alias.name;
-  return exprName(item.expr, text);
-}
-
-/**
- * The column name of an un-aliased expression: a field's flattened name, else the expression's text as written.
- *
- * @internal
- */
-export function exprName(expr: Expr, text: string | undefined): string {
-  if (expr.kind === 'FieldRef') return fieldRefName(expr);
-  return spanText(expr.span, text) ?? '';
-}
-
-function parseNames(c: ParseCommand): string[] {
-  switch (c.mode.kind) {
-    case 'ParseGlob':
-    case 'ParseCsv':
-      return c.mode.names.map((n) => n.name);
-    case 'ParseRegex':
-      return c.mode.names.length > 0 ? c.mode.names.map((n) => n.name) : groupNamesOf(c.mode.regex.pattern);
-    case 'ParseLogfmt':
-      return [c.mode.name.name];
-    default:
-      return [];
-  }
-}
-
-/** Named groups of a pattern, by a simple scan (exact names come from RE2 at compile). */
-function groupNamesOf(pattern: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 3 < pattern.length; i++) {
-    if (pattern[i] === '\\') {
-      i++;
-      continue;
-    }
-    if (pattern.startsWith('(?<', i) || pattern.startsWith('(?P<', i)) {
-      const start = pattern.indexOf('<', i) + 1;
-      const end = pattern.indexOf('>', start);
-      if (end > start && pattern[start] !== '=' && pattern[start] !== '!')
-        out.push(pattern.slice(start, end));
-    }
-  }
-  return out;
-}
-
-/** Names a command defines on rows (for filter hoisting and reads analysis). */
-function definedNames(c: Command, text: string | undefined): string[] {
-  switch (c.kind) {
-    case 'FieldsCommand':
-      return c.items.map((i) => itemName(i, text));
-    case 'ParseCommand':
-      return parseNames(c);
-    case 'UnnestCommand':
-      return [c.into.name];
-    case 'JsonCommand':
-      return [c.alias.name];
-    default:
-      return [];
-  }
-}
-
-/** Stats output names that a filter cannot be moved past (computed columns). */
-function statsBlockingNames(c: StatsCommand, text: string | undefined): Set<string> {
-  const out = new Set<string>();
-  for (const item of c.items) out.add(itemName(item, text));
-  for (const g of c.groups) {
-    const name = itemName(g, text);
-    // A plain field grouped under its own name commutes with a filter on it.
-    if (g.expr.kind === 'FieldRef' && fieldRefName(g.expr) === name) continue;
-    out.add(name);
-  }
-  return out;
-}
 
 function overlaps(reads: readonly string[], names: Iterable<string>): boolean {
   const set = new Set(names);
@@ -355,46 +230,38 @@ function overlaps(reads: readonly string[], names: Iterable<string>): boolean {
   });
 }
 
+/** Whether a filter reading `reads` may move ahead of `prev` (its `CommandSpec.hoist`). */
+function hoistsPast(prev: Command, reads: readonly string[], text: string | undefined): boolean {
+  const spec = specOf(prev);
+  const rule = spec.hoist;
+  if (rule === 'always') return true;
+  if (rule === 'never') return false;
+  if (rule === 'unless-defined') return !overlaps(reads, spec.defines(prev, text));
+  return !overlaps(reads, rule(prev, text));
+}
+
 /**
  * Moves each filter ahead of the commands it commutes with (see the module
- * notes). The relative order of filters is kept.
+ * notes and `CommandSpec.hoist`). The relative order of filters is kept.
  *
+ * @example
+ * ```ts
+ * hoistFilters(parseQuery('sort a | filter b = 1').commands, undefined).map((c) => c.kind)
+ * //=> ['FilterCommand', 'SortCommand']
+ * ```
  * @internal
  */
 export function hoistFilters(commands: readonly Command[], text: string | undefined): Command[] {
   const out: Command[] = [];
   for (const c of commands) {
-    if (!isFilter(c)) {
+    const predicate = specOf(c).predicate;
+    if (predicate === undefined) {
       out.push(c);
       continue;
     }
-    const reads = filterReads(c);
+    const reads = predicate.reads(c);
     let at = out.length;
-    while (at > 0) {
-      const prev = out[at - 1] as Command;
-      let passes: boolean;
-      switch (prev.kind) {
-        case 'SortCommand':
-        case 'LimitCommand':
-        case 'DisplayCommand':
-        case 'UnmaskCommand':
-          passes = true;
-          break;
-        case 'FieldsCommand':
-        case 'ParseCommand':
-        case 'UnnestCommand':
-        case 'JsonCommand':
-          passes = !overlaps(reads, definedNames(prev, text));
-          break;
-        case 'StatsCommand':
-          passes = !overlaps(reads, statsBlockingNames(prev, text));
-          break;
-        default:
-          passes = false;
-      }
-      if (!passes) break;
-      at--;
-    }
+    while (at > 0 && hoistsPast(out[at - 1] as Command, reads, text)) at--;
     // (a filter that stays in place is appended: a splice at the end would copy nothing but still costs a call per element)
     if (at === out.length) out.push(c);
     else out.splice(at, 0, c);
@@ -416,17 +283,11 @@ export function planCommands(
   let statsCount = 0;
   let dedupSeen = false;
   commands.forEach((c, i) => {
-    if (c.kind === 'PatternCommand' || c.kind === 'DiffCommand' || c.kind === 'AnomalyCommand') {
-      const word = c.kind === 'PatternCommand' ? 'pattern' : c.kind === 'DiffCommand' ? 'diff' : 'anomaly';
-      compileError(
-        'unsupported_command',
-        `${word} needs the service's machine-learning models and cannot run offline`,
-        c.span,
-        scope,
-        ['group similar messages with stats count(*) by a parse-extracted field instead'],
-      );
+    const spec = specOf(c);
+    if (spec.unsupported !== undefined) {
+      compileError('unsupported_command', spec.unsupported.message, c.span, scope, spec.unsupported.hints);
     }
-    if (c.kind === 'SourceCommand' && i > 0) {
+    if (spec.header === true && i > 0) {
       compileError('misplaced_source', 'SOURCE can only be the first command', c.span, scope);
     }
     if (c.kind === 'StatsCommand' && ++statsCount > 2) {
@@ -438,20 +299,21 @@ export function planCommands(
     if (c.kind === 'DedupCommand') dedupSeen = true;
   });
   const hoisted = hoistFilters(
-    commands.filter((c) => c.kind !== 'SourceCommand'),
+    commands.filter((c) => specOf(c).header !== true),
     text,
   );
   const steps: PlanStep[] = hoisted.map((command) => ({ kind: 'command', command }));
-  // Implicit newest-first order before the first limit/dedup (or the end) when nothing sorted.
+  // Implicit newest-first order before the first command that takes the order it gets (or the end) when nothing sorted.
   if ((options.order ?? 'newest-first') === 'newest-first') {
     let insertAt: number | undefined = steps.length;
     for (let i = 0; i < steps.length; i++) {
       const c = (steps[i] as { command: Command }).command;
-      if (c.kind === 'SortCommand' || c.kind === 'StatsCommand') {
+      const order = specOf(c).order(c);
+      if (order === 'sets') {
         insertAt = undefined;
         break;
       }
-      if ((c.kind === 'LimitCommand' && !c.any) || c.kind === 'DedupCommand') {
+      if (order === 'takes') {
         insertAt = i;
         break;
       }
@@ -462,384 +324,20 @@ export function planCommands(
   let matchAt = steps.length;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i] as PlanStep;
-    if (s.kind === 'implicit-sort') {
-      matchAt = i;
-      break;
-    }
-    if (s.kind !== 'command') continue;
-    const k = s.command.kind;
-    if (k === 'SortCommand' || k === 'LimitCommand' || k === 'DedupCommand' || k === 'StatsCommand') {
+    if (s.kind === 'implicit-sort' || (s.kind === 'command' && specOf(s.command).barrier)) {
       matchAt = i;
       break;
     }
   }
   steps.splice(matchAt, 0, { kind: 'match-point' });
-  const hasLimit = commands.some((c) => c.kind === 'LimitCommand');
+  const hasLimit = commands.some((c) => specOf(c).rowCap !== undefined);
   if (options.limit !== undefined) steps.push({ kind: 'cap', count: options.limit });
   else if (!hasLimit) steps.push({ kind: 'cap', count: DEFAULT_LIMIT });
   return steps;
 }
 
-/** The time window of a `SOURCE … START=… END=…` prefix. */
-function sourceWindow(
-  source: SourceCommand | undefined,
-  text: string | undefined,
-  now: number | undefined,
-): { start?: number; end?: number } {
-  if (source === undefined) return {};
-  const read = (lit: SourceCommand['start']): number | undefined => {
-    if (lit === undefined) return undefined;
-    if (lit.kind === 'NumberLit') return lit.value;
-    const iso = Date.parse(lit.value);
-    if (!Number.isNaN(iso)) return iso;
-    const rel = /^(-?\d{1,12})(ms|s|m|h|d)$/.exec(lit.value);
-    if (rel !== null && now !== undefined) {
-      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'ms'];
-      return now + Number(rel[1]) * unit;
-    }
-    return compileError(
-      'invalid_argument',
-      `cannot read "${lit.value}" as a time (epoch ms, an ISO timestamp, or -3600s relative to the now option)`,
-      lit.span,
-      { text },
-    );
-  };
-  const out: { start?: number; end?: number } = {};
-  const start = read(source.start);
-  const end = read(source.end);
-  if (start !== undefined) out.start = start;
-  if (end !== undefined) out.end = end;
-  return out;
-}
-
-/** Log-group selectors of SOURCE: exact names and name prefixes. */
-function sourceGroups(source: SourceCommand | undefined): ((group: string) => boolean) | undefined {
-  if (source === undefined) return undefined;
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  for (const sel of source.selectors) {
-    if (sel.kind === 'StringLit') exact.add(sel.value);
-    else
-      for (const arg of sel.args)
-        if (arg.name.toLowerCase() === 'nameprefix') for (const v of arg.values) prefixes.push(v.value);
-  }
-  if (exact.size === 0 && prefixes.length === 0) return undefined;
-  return (group) => {
-    // The service's @log is "account-id:log-group-name": match the name part.
-    const colon = group.indexOf(':');
-    const name = colon >= 0 && /^\d{12}:/.test(group) ? group.slice(colon + 1) : group;
-    return exact.has(name) || prefixes.some((p) => name.startsWith(p));
-  };
-}
-
 interface Projection {
   readonly columns: readonly { readonly name: string; readonly value: Evaluator }[];
-}
-
-interface CompileState {
-  readonly text: string | undefined;
-  /** Makes the bound of a buffering stage (see `CompileOptions.maxBufferedRows`). */
-  readonly bound: (what: string, unit: string, span: Span, hints: readonly string[]) => BufferLimit;
-  readonly fieldOptions: FieldLookupOptions;
-  readonly defined: Set<string>;
-  readonly reads: Set<string>;
-  /** Names available after the last stats (undefined before any stats). */
-  available: Set<string> | undefined;
-  statsSeen: number;
-  /** Output columns so far (without display). */
-  columns: string[];
-  /** The names in `columns`, for an O(1) membership test (a `fields` of 50k names stays linear). */
-  columnSet: Set<string>;
-  explicitColumns: boolean;
-  /** Problems that do not stop the query (see `CompiledQuery.warnings`). */
-  readonly warnings: QueryError[];
-}
-
-function scopeOf(state: CompileState, extra: Partial<ExprScope> = {}): ExprScope {
-  return {
-    text: state.text,
-    fieldOptions: state.fieldOptions,
-    defined: state.defined,
-    onFieldRead: (name) => {
-      if (state.available === undefined) state.reads.add(name);
-    },
-    ...(state.available === undefined ? {} : { columns: state.available }),
-    ...extra,
-  };
-}
-
-/** After stats, every field read must be a stats output or defined later. */
-function checkAvailable(expr: Expr, state: CompileState, what: string): void {
-  if (state.available === undefined) return;
-  const available = state.available;
-  const visit = (e: Expr): void => {
-    if (e.kind === 'FieldRef') {
-      const name = fieldRefName(e);
-      const parts = name.split('.');
-      let ok = available.has(name) || state.defined.has(name);
-      for (let i = parts.length - 1; i >= 1 && !ok; i--) {
-        const p = parts.slice(0, i).join('.');
-        ok = available.has(p) || state.defined.has(p);
-      }
-      if (!ok) {
-        compileError(
-          'unknown_field_after_stats',
-          `${what} reads "${name}", which the preceding stats does not produce`,
-          e.span,
-          { text: state.text },
-          [`fields available here: ${[...available].join(', ')}`],
-        );
-      }
-      return;
-    }
-    if (e.kind === 'CallExpr') {
-      const text = spanText(e.span, state.text);
-      if (text !== undefined && [...available].some((c) => squeezeEq(c, text))) return;
-      for (const a of e.args) visit(a);
-      return;
-    }
-    for (const child of childExprs(e)) visit(child);
-  };
-  visit(expr);
-}
-
-/** As {@link checkAvailable}, but a field that the stats does not produce is a warning, not an error. */
-function warnUnavailable(expr: Expr, state: CompileState, what: string): void {
-  try {
-    checkAvailable(expr, state, what);
-  } catch (error) {
-    if (!(error instanceof QueryError) || error.code !== 'unknown_field_after_stats') throw error;
-    state.warnings.push(error);
-  }
-}
-
-function squeezeEq(a: string, b: string): boolean {
-  const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
-  return norm(a) === norm(b);
-}
-
-function childExprs(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'BinaryExpr':
-      return [e.left, e.right];
-    case 'UnaryExpr':
-      return [e.operand];
-    case 'LikeExpr':
-    case 'RegexMatchExpr':
-      return [e.subject];
-    case 'InExpr':
-      return [e.subject, ...e.list.items];
-    case 'ListLit':
-      return [...e.items];
-    case 'AccessExpr':
-      return [e.object];
-    case 'CallExpr':
-      return [...e.args];
-    default:
-      return [];
-  }
-}
-
-function addColumns(state: CompileState, names: readonly string[]): void {
-  for (const n of names) {
-    if (state.columnSet.has(n)) continue;
-    state.columnSet.add(n);
-    state.columns.push(n);
-  }
-}
-
-function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
-  state.statsSeen++;
-  for (const item of [...c.items, ...c.groups]) resolveCalls(item.expr, { text: state.text });
-  if (state.available !== undefined) {
-    // Second stats: it sees only what the first one produced.
-    for (const item of [...c.items, ...c.groups]) checkAvailable(item.expr, state, 'the second stats');
-    const needsTimestamp = [...c.items, ...c.groups].some((i) => fieldRefsOf(i.expr).includes('@timestamp'));
-    if (needsTimestamp && !state.available.has('@timestamp') && !state.defined.has('@timestamp')) {
-      compileError(
-        'unknown_field_after_stats',
-        'bin() in the second stats needs @timestamp: name a column @timestamp in the first stats (… by bin(1m) as @timestamp)',
-        c.span,
-        { text: state.text },
-      );
-    }
-  }
-  const groups = c.groups.map((g) => {
-    if (containsAggregate(g.expr)) {
-      compileError(
-        'aggregate_not_allowed',
-        'a stats group (by …) cannot contain an aggregate function',
-        g.span,
-        {
-          text: state.text,
-        },
-      );
-    }
-    return { name: itemName(g, state.text), value: compileExpr(g.expr, scopeOf(state)) };
-  });
-  const slots: AggregateSlot[] = [];
-  const slotValues: { current: readonly Value[] } = { current: [] };
-  const outputNames = new Set(groups.map((g) => g.name));
-  const items = c.items.map((item) => {
-    const name = itemName(item, state.text);
-    const hasAgg = containsAggregate(item.expr);
-    // Outside aggregate calls, an item may read only earlier items and groups.
-    const bare: string[] = [];
-    collectBareRefs(item.expr, bare);
-    const unknown = bare.filter((r) => !outputNames.has(r));
-    if (unknown.length > 0 || (!hasAgg && bare.length === 0)) {
-      compileError(
-        'aggregate_required',
-        unknown.length > 0
-          ? `"${unknown[0]}" in a stats item must be inside an aggregate function (or be an earlier alias)`
-          : 'a stats item needs an aggregate function such as count(*)',
-        item.span,
-        { text: state.text },
-      );
-    }
-    const itemScope = scopeOf(state, {
-      aggregates: { slots, slotValues },
-      defined: new Set([...state.defined, ...outputNames]),
-    });
-    const value = compileExpr(item.expr, { ...itemScope, columns: undefined });
-    outputNames.add(name);
-    return { name, value };
-  });
-  const tsLookup = compileFieldLookup('@timestamp', ['@timestamp'], state.fieldOptions);
-  const timestamp = (row: Row): number | undefined => {
-    if (row.event !== undefined && (row.defined === undefined || !row.defined.has('@timestamp'))) {
-      return row.event.timestampInvalid === true ? undefined : row.event.timestamp;
-    }
-    const v = tsLookup(row);
-    if (v instanceof Date) return v.getTime();
-    return typeof v === 'number' ? v : undefined;
-  };
-  const columns = [...groups.map((g) => g.name), ...items.map((i) => i.name)];
-  state.available = new Set(columns);
-  state.defined.clear();
-  state.columns = [...columns];
-  state.columnSet = new Set(columns);
-  state.explicitColumns = true;
-  return { groups, slots, items, slotValues, timestamp };
-}
-
-/** Field references outside aggregate calls. */
-function collectBareRefs(e: Expr, out: string[]): void {
-  if (e.kind === 'FieldRef') {
-    out.push(fieldRefName(e));
-    return;
-  }
-  if (e.kind === 'CallExpr' && containsAggregate(e) && !e.args.some(containsAggregate)) return;
-  for (const child of childExprs(e)) collectBareRefs(child, out);
-}
-
-function compileParse(c: ParseCommand, state: CompileState): StageFactory {
-  const scope = scopeOf(state);
-  const sourceRef: Expr =
-    c.field ??
-    ({
-      kind: 'FieldRef',
-      path: [{ kind: 'name', name: '@message' }],
-      text: '@message',
-      span: c.span,
-    } as FieldRef);
-  checkAvailable(sourceRef, state, 'parse');
-  const source = compileExpr(sourceRef, scope);
-  const mode = c.mode;
-  let names: string[];
-  let extract: Extractor;
-  switch (mode.kind) {
-    case 'ParseGlob': {
-      names = mode.names.map((n) => n.name);
-      const stars = globWildcards(mode.pattern);
-      if (stars !== names.length) {
-        compileError(
-          'parse_name_mismatch',
-          `the pattern has ${stars} * wildcard${stars === 1 ? '' : 's'} but ${names.length} name${names.length === 1 ? '' : 's'} after as`,
-          mode.span,
-          scope,
-        );
-      }
-      extract = globExtractor(mode.pattern, names);
-      break;
-    }
-    case 'ParseRegex': {
-      const re = compileRegexLit(mode.regex, scope);
-      names = mode.names.map((n) => n.name);
-      if (names.length === 0 && re.groupNames.length === 0) {
-        compileError(
-          'parse_name_mismatch',
-          'a parse regex needs named groups (?<name>…) or names after as',
-          mode.regex.span,
-          scope,
-        );
-      }
-      const groupCount = countGroups(mode.regex.pattern);
-      if (names.length > 0 && names.length > groupCount) {
-        compileError(
-          'parse_name_mismatch',
-          `the regex has ${groupCount} capture group${groupCount === 1 ? '' : 's'} but ${names.length} names after as`,
-          mode.span,
-          scope,
-        );
-      }
-      extract = groupsExtractor(re, names, mode.multi);
-      if (names.length === 0) names = [...re.groupNames];
-      break;
-    }
-    case 'ParseLogfmt':
-      names = [mode.name.name];
-      extract = logfmtExtractor(mode.name.name);
-      break;
-    case 'ParseCsv':
-      names = mode.names.map((n) => n.name);
-      extract = csvExtractor(names);
-      break;
-    default:
-      return mode satisfies never;
-  }
-  for (const n of names) state.defined.add(n);
-  if (state.available !== undefined) for (const n of names) state.available.add(n);
-  addColumns(state, names);
-  const limit = state.bound('parse … multi', 'rows from one row', c.span, [
-    'use a regex that matches fewer times per line',
-  ]);
-  return parseStage(source, names, extract, limit);
-}
-
-/** Counts capture groups of a pattern by a simple scan (escapes and classes skipped). */
-function countGroups(pattern: string): number {
-  let n = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      continue;
-    }
-    if (ch === '[') inClass = true;
-    else if (ch === '(') {
-      if (pattern[i + 1] !== '?') n++;
-      else if (pattern[i + 2] === '<' || pattern[i + 2] === 'P') n++;
-    }
-  }
-  return n;
-}
-
-function compileItems(items: readonly Item[], state: CompileState, what: string): FieldItem[] {
-  const out: FieldItem[] = [];
-  for (const item of items) {
-    checkAvailable(item.expr, state, what);
-    const name = itemName(item, state.text);
-    const value = compileExpr(item.expr, scopeOf(state));
-    if (item.expr.kind === 'FieldRef' && name === fieldRefName(item.expr)) continue;
-    out.push({ name, value });
-  }
-  return out;
 }
 
 /**
@@ -860,27 +358,14 @@ export function topKAfter(steps: readonly PlanStep[], i: number): number | undef
     const s = steps[j] as PlanStep;
     if (s.kind === 'match-point') continue;
     if (s.kind === 'cap') k = Math.min(k ?? s.count, s.count);
-    else if (s.kind === 'command' && s.command.kind === 'LimitCommand')
-      k = Math.min(k ?? s.command.count, s.command.count);
-    else if (s.kind === 'command' && isOneToOne(s.command)) continue;
-    else break;
+    else if (s.kind === 'command') {
+      const spec = specOf(s.command);
+      const cap = spec.rowCap?.(s.command);
+      if (cap !== undefined) k = Math.min(k ?? cap, cap);
+      else if (!spec.oneToOne(s.command)) break;
+    } else break;
   }
   return k;
-}
-
-/** Commands that pass every row on exactly once (so a later limit bounds an earlier sort). */
-function isOneToOne(c: Command): boolean {
-  switch (c.kind) {
-    case 'FieldsCommand':
-    case 'DisplayCommand':
-    case 'UnmaskCommand':
-    case 'JsonCommand':
-      return true;
-    case 'ParseCommand':
-      return c.mode.kind !== 'ParseRegex' || !c.mode.multi;
-    default:
-      return false;
-  }
 }
 
 interface CompiledPlan {
@@ -941,6 +426,21 @@ function compileSteps(
   };
   // The index of a dedup step already compiled into the sort before it.
   let fused = -1;
+  /** A sort by `keys` at step `i`, fused with a dedup right after it. */
+  const sortAt = (keys: readonly CompiledSortKey[], i: number, limit: () => BufferLimit): void => {
+    const following = steps[i + 1];
+    if (following?.kind === 'command' && specOf(following.command).fusesWithSort === true) {
+      sorts++; // (a sort fused with dedup is a sort too: the seam is for the first one only)
+      stages.push(compileSortedDedup(keys, following.command as DedupCommand, state));
+      fused = i + 1;
+      return;
+    }
+    stages.push(sortOf(keys, i, limit()));
+  };
+  const statsStageOf = (compiled: CompiledStats, limit: BufferLimit): StageFactory => {
+    const custom = state.statsSeen === 1 ? options.firstStatsStage : undefined;
+    return custom === undefined ? statsStage(compiled, limit) : custom(compiled, limit);
+  };
   steps.forEach((step, i) => {
     if (i === fused) return;
     switch (step.kind) {
@@ -953,133 +453,31 @@ function compileSteps(
       case 'implicit-sort': {
         state.reads.add('@timestamp');
         const following = steps[i + 1];
-        if (following?.kind === 'command' && following.command.kind === 'DedupCommand') {
-          sorts++; // (a sort fused with dedup is a sort too: the seam is for the first one only)
-          stages.push(compileSortedDedup([timestampKey], following.command, state));
-          fused = i + 1;
-          return;
-        }
         const span =
           following?.kind === 'command' ? following.command.span : { start: 0, end: text?.length ?? 0 };
-        const limit = state.bound('the default newest-first order', 'rows', span, [
-          "use limit any N, or the order: 'input' option, to keep input order without buffering",
-          'lower the limit option',
-        ]);
-        stages.push(sortOf([timestampKey], i, limit));
+        sortAt([timestampKey], i, () =>
+          state.bound('the default newest-first order', 'rows', span, [
+            "use limit any N, or the order: 'input' option, to keep input order without buffering",
+            'lower the limit option',
+          ]),
+        );
         return;
       }
-      default:
-        break;
-    }
-    const c = step.command;
-    switch (c.kind) {
-      case 'FilterCommand': {
-        checkAvailable(c.expr, state, 'filter');
-        stages.push(filterStage(compileExpr(c.expr, scopeOf(state))));
-        return;
-      }
-      case 'FilterIndexCommand': {
-        const scope = scopeOf(state);
-        checkAvailable(c.field, state, 'filterIndex');
-        const field = compileExpr(c.field, scope);
-        const values = c.values.map((v) => compileExpr(v, scope));
-        stages.push(filterIndexStage(field, values));
-        return;
-      }
-      case 'FieldsCommand': {
-        const items = compileItems(c.items, state, 'fields');
-        for (const item of c.items) {
-          const name = itemName(item, state.text);
-          state.defined.add(name);
-          state.available?.add(name);
-        }
-        addColumns(
+      case 'command': {
+        const ctx: CompileContext = {
           state,
-          c.items.map((item) => itemName(item, state.text)),
-        );
-        if (!state.explicitColumns) state.explicitColumns = true;
-        if (items.length > 0) stages.push(fieldsStage(items));
+          emit: (stage) => stages.push(stage),
+          sort: (keys, limit) => sortAt(keys, i, limit),
+          statsStage: statsStageOf,
+          display: (items) => {
+            display = items;
+          },
+        };
+        specOf(step.command).compile(step.command, ctx);
         return;
       }
-      case 'DisplayCommand':
-        display = c.items;
-        return;
-      case 'StatsCommand': {
-        const limit = state.bound('stats', 'groups', c.span, [
-          'group by fewer or coarser values, such as a larger bin()',
-        ]);
-        const compiled = compileStats(c, state);
-        const custom = state.statsSeen === 1 ? options.firstStatsStage : undefined;
-        stages.push(custom === undefined ? statsStage(compiled, limit) : custom(compiled, limit));
-        const bin = c.groups.findIndex(
-          (g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin',
-        );
-        if (bin !== -1) stages.push(binOrderStage(compiled.groups[bin]?.name ?? '', fieldOptions, limit));
-        return;
-      }
-      case 'SortCommand': {
-        const scope = scopeOf(state);
-        const keys = c.keys.map((k): CompiledSortKey => {
-          warnUnavailable(k.expr, state, 'sort');
-          return { value: compileExpr(k.expr, scope), descending: k.direction === 'desc' };
-        });
-        const following = steps[i + 1];
-        if (following?.kind === 'command' && following.command.kind === 'DedupCommand') {
-          sorts++;
-          stages.push(compileSortedDedup(keys, following.command, state));
-          fused = i + 1;
-          return;
-        }
-        const limit = state.bound('sort', 'rows', c.span, [
-          'add a limit after the sort to keep only the top rows',
-          'narrow the input with filters or a time window',
-        ]);
-        stages.push(sortOf(keys, i, limit));
-        return;
-      }
-      case 'LimitCommand':
-        stages.push(limitStage(c.count));
-        return;
-      case 'ParseCommand':
-        stages.push(compileParse(c, state));
-        return;
-      case 'JsonCommand': {
-        checkAvailable(c.field, state, 'json');
-        const field = compileExpr(c.field, scopeOf(state));
-        state.defined.add(c.alias.name);
-        state.available?.add(c.alias.name);
-        addColumns(state, [c.alias.name]);
-        stages.push(jsonStage(field, c.path, c.alias.name));
-        return;
-      }
-      case 'DedupCommand': {
-        const limit = state.bound('dedup', 'distinct keys', c.span, [
-          'dedup by fewer or coarser fields, or narrow the input with filters',
-        ]);
-        stages.push(dedupStage(compileDedupFields(c, state), limit));
-        return;
-      }
-      case 'UnnestCommand': {
-        checkAvailable(c.expr, state, 'unnest');
-        const value = compileExpr(c.expr, scopeOf(state));
-        state.defined.add(c.into.name);
-        state.available?.add(c.into.name);
-        addColumns(state, [c.into.name]);
-        const limit = state.bound('unnest', 'rows from one row', c.span, []);
-        stages.push(unnestStage(value, c.into.name, limit));
-        return;
-      }
-      case 'UnmaskCommand':
-        if (c.expr !== undefined) compileExpr(c.expr, scopeOf(state));
-        stages.push(unmaskStage);
-        return;
-      case 'PatternCommand':
-      case 'DiffCommand':
-      case 'AnomalyCommand':
-      case 'SourceCommand':
-        return;
       default:
-        c satisfies never;
+        step satisfies never;
     }
   });
   let columns: { name: string; value: Evaluator }[];
@@ -1102,39 +500,6 @@ function compileSteps(
     });
   }
   return { stages, projection: { columns }, reads: state.reads, warnings: state.warnings };
-}
-
-/**
- * The time order of a `stats … by bin(…)`: groups come out oldest bin first
- * (as the console shows them), groups of the same bin in order of first
- * appearance (the sort is stable). A later `sort` still decides.
- */
-function binOrderStage(name: string, fieldOptions: FieldLookupOptions, limit: BufferLimit): StageFactory {
-  const lookup = compileFieldLookup(name, undefined, fieldOptions);
-  return sortStage([{ value: (row: Row) => lookup(row), descending: false }], undefined, limit);
-}
-
-function compileDedupFields(c: DedupCommand, state: CompileState): Evaluator[] {
-  const scope = scopeOf(state);
-  return c.fields.map((f) => {
-    checkAvailable(f, state, 'dedup');
-    return compileExpr(f, scope);
-  });
-}
-
-/** A sort directly followed by dedup: one stage that keeps one row per distinct key. */
-function compileSortedDedup(
-  keys: readonly CompiledSortKey[],
-  c: DedupCommand,
-  state: CompileState,
-): StageFactory {
-  const limit = state.bound(
-    'dedup',
-    'rows (one per distinct key, plus the rows with a missing field)',
-    c.span,
-    ['dedup by fewer or coarser fields, or narrow the input with filters'],
-  );
-  return sortedDedupStage(keys, compileDedupFields(c, state), limit);
 }
 
 /**

@@ -49,6 +49,7 @@ import {
   valueToResultString,
 } from './semantics.js';
 import type { Period, Value } from './value.js';
+import { someExpr, walkExpr } from './walk.js';
 
 /**
  * A compiled expression.
@@ -524,35 +525,10 @@ function compileAggregateCall(
  * @internal
  */
 export function resolveCalls(expr: Expr, scope: Pick<ExprScope, 'text'>): void {
-  if (expr.kind === 'CallExpr') resolveFunction(expr, scope, knownNames());
-  switch (expr.kind) {
-    case 'CallExpr':
-      for (const a of expr.args) resolveCalls(a, scope);
-      return;
-    case 'BinaryExpr':
-      resolveCalls(expr.left, scope);
-      resolveCalls(expr.right, scope);
-      return;
-    case 'UnaryExpr':
-      resolveCalls(expr.operand, scope);
-      return;
-    case 'LikeExpr':
-    case 'RegexMatchExpr':
-      resolveCalls(expr.subject, scope);
-      return;
-    case 'InExpr':
-      resolveCalls(expr.subject, scope);
-      for (const i of expr.list.items) resolveCalls(i, scope);
-      return;
-    case 'ListLit':
-      for (const i of expr.items) resolveCalls(i, scope);
-      return;
-    case 'AccessExpr':
-      resolveCalls(expr.object, scope);
-      return;
-    default:
-      return;
-  }
+  walkExpr(expr, (e) => {
+    if (e.kind === 'CallExpr') resolveFunction(e, scope, knownNames());
+    return true;
+  });
 }
 
 /**
@@ -561,28 +537,7 @@ export function resolveCalls(expr: Expr, scope: Pick<ExprScope, 'text'>): void {
  * @internal
  */
 export function containsAggregate(expr: Expr): boolean {
-  switch (expr.kind) {
-    case 'CallExpr': {
-      const def = lookupFunction(expr.name);
-      if (def?.kind === 'aggregate') return true;
-      return expr.args.some(containsAggregate);
-    }
-    case 'BinaryExpr':
-      return containsAggregate(expr.left) || containsAggregate(expr.right);
-    case 'UnaryExpr':
-      return containsAggregate(expr.operand);
-    case 'LikeExpr':
-    case 'RegexMatchExpr':
-      return containsAggregate(expr.subject);
-    case 'InExpr':
-      return containsAggregate(expr.subject) || expr.list.items.some(containsAggregate);
-    case 'ListLit':
-      return expr.items.some(containsAggregate);
-    case 'AccessExpr':
-      return containsAggregate(expr.object);
-    default:
-      return false;
-  }
+  return someExpr(expr, (e) => e.kind === 'CallExpr' && lookupFunction(e.name)?.kind === 'aggregate');
 }
 
 /**
@@ -591,37 +546,16 @@ export function containsAggregate(expr: Expr): boolean {
  * @internal
  */
 export function fieldRefsOf(expr: Expr, out: string[] = []): string[] {
-  switch (expr.kind) {
-    case 'FieldRef':
-      out.push(fieldRefName(expr));
-      break;
-    case 'CallExpr':
-      for (const a of expr.args) fieldRefsOf(a, out);
-      if (lookupFunction(expr.name)?.implicitTimestamp === true) out.push('@timestamp');
-      break;
-    case 'BinaryExpr':
-      fieldRefsOf(expr.left, out);
-      fieldRefsOf(expr.right, out);
-      break;
-    case 'UnaryExpr':
-      fieldRefsOf(expr.operand, out);
-      break;
-    case 'LikeExpr':
-    case 'RegexMatchExpr':
-      fieldRefsOf(expr.subject, out);
-      break;
-    case 'InExpr':
-      fieldRefsOf(expr.subject, out);
-      for (const i of expr.list.items) fieldRefsOf(i, out);
-      break;
-    case 'ListLit':
-      for (const i of expr.items) fieldRefsOf(i, out);
-      break;
-    case 'AccessExpr':
-      fieldRefsOf(expr.object, out);
-      break;
-    default:
-      break;
-  }
+  walkExpr(
+    expr,
+    (e) => {
+      if (e.kind === 'FieldRef') out.push(fieldRefName(e));
+      return true;
+    },
+    (e) => {
+      // (after the arguments' fields: `bin` reads the row's @timestamp too)
+      if (e.kind === 'CallExpr' && lookupFunction(e.name)?.implicitTimestamp === true) out.push('@timestamp');
+    },
+  );
   return out;
 }

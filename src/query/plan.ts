@@ -1,5 +1,6 @@
 /**
- * The executable plan of a compiled query: a chain of push-based stages.
+ * The plan of a compiled query: the laid-out steps ({@link PlanStep}) and
+ * the executable chain of push-based stages they compile to.
  *
  * Each command compiles to a {@link StageFactory}; a run instantiates the
  * factories into a chain of {@link Sink}s, pushes one {@link Row} per event
@@ -15,9 +16,50 @@
  *
  * @module
  */
+import type { Command } from './ast.js';
+import type { AggregateSlot, Evaluator } from './evaluate.js';
 import type { EvalContext } from './functions/types.js';
 import type { Row } from './row.js';
 import type { RunMemory } from './spill.js';
+import type { Value } from './value.js';
+
+/**
+ * A step of the laid-out plan (see `planCommands`): a command, the implicit
+ * newest-first order, the point where rows count as matched, or the result
+ * cap.
+ *
+ * @internal
+ */
+export type PlanStep =
+  | { readonly kind: 'command'; readonly command: Command }
+  | { readonly kind: 'implicit-sort' }
+  | { readonly kind: 'match-point' }
+  | { readonly kind: 'cap'; readonly count: number };
+
+/**
+ * One compiled sort key.
+ *
+ * @internal
+ */
+export interface CompiledSortKey {
+  readonly value: (row: Row, ctx: EvalContext) => Value;
+  readonly descending: boolean;
+}
+
+/**
+ * A compiled `stats` command.
+ *
+ * @internal
+ */
+export interface CompiledStats {
+  readonly groups: readonly { readonly name: string; readonly value: Evaluator }[];
+  readonly slots: readonly AggregateSlot[];
+  /** Item evaluators; aggregate calls in them read `slotValues.current`. */
+  readonly items: readonly { readonly name: string; readonly value: Evaluator }[];
+  readonly slotValues: { current: readonly Value[] };
+  /** Reads the row's `@timestamp` for `earliest`/`latest`. */
+  readonly timestamp: (row: Row) => number | undefined;
+}
 
 /**
  * A stage instance that receives rows.

@@ -21,10 +21,13 @@
  *
  * @module
  */
-import type { Evaluator } from '../evaluate.js';
+import type { DedupCommand } from '../ast.js';
+import { compileExpr, type Evaluator } from '../evaluate.js';
 import type { EvalContext } from '../functions/types.js';
+import { advance, parseFieldName, span } from '../parse/state.js';
 import type { BufferLimit, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
+import { type CompileState, checkAvailable, scopeOf } from '../scope.js';
 import { valueToResultString } from '../semantics.js';
 import { createExternalSorter, type ExternalSorter, mustSpill, type RunMemory } from '../spill.js';
 import type { Value } from '../value.js';
@@ -38,6 +41,7 @@ import {
   sortEntrySorter,
   sortKeysOf,
 } from './sort.js';
+import type { CommandSpec } from './spec.js';
 
 /**
  * The identity of a value for dedup: its result string form, so that rows
@@ -293,3 +297,73 @@ export function sortedDedupStage(
     };
   };
 }
+
+function compileDedupFields(c: DedupCommand, state: CompileState): Evaluator[] {
+  const scope = scopeOf(state);
+  return c.fields.map((f) => {
+    checkAvailable(f, state, 'dedup');
+    return compileExpr(f, scope);
+  });
+}
+
+/**
+ * A sort directly followed by dedup, compiled as one stage that keeps one
+ * row per distinct key (see {@link sortedDedupStage}).
+ *
+ * @example
+ * ```ts
+ * compileSortedDedup([timestampKey], dedupCommandNode, state) // the stage of `sort … | dedup …`
+ * ```
+ * @internal
+ */
+export function compileSortedDedup(
+  keys: readonly CompiledSortKey[],
+  c: DedupCommand,
+  state: CompileState,
+): StageFactory {
+  const limit = state.bound(
+    'dedup',
+    'rows (one per distinct key, plus the rows with a missing field)',
+    c.span,
+    ['dedup by fewer or coarser fields, or narrow the input with filters'],
+  );
+  return sortedDedupStage(keys, compileDedupFields(c, state), limit);
+}
+
+/**
+ * The `dedup` command. A sort right before it fuses with it
+ * ({@link compileSortedDedup}); on its own it streams ({@link dedupStage}).
+ *
+ * @example
+ * ```ts
+ * dedupCommand.print(parseQuery('dedup a,b').commands[0]) //=> 'dedup a, b'
+ * ```
+ * @internal
+ */
+export const dedupCommand: CommandSpec<DedupCommand> = {
+  kind: 'DedupCommand',
+  keywords: ['dedup'],
+  parse(p, start) {
+    advance(p);
+    const fields = [parseFieldName(p, 'a field name after dedup')];
+    while (p.tok.kind === 'Comma') {
+      advance(p);
+      fields.push(parseFieldName(p, 'a field name'));
+    }
+    return { kind: 'DedupCommand', fields, span: span(p, start) };
+  },
+  print: (c) => `dedup ${c.fields.map((f) => f.text).join(', ')}`,
+  defines: () => [],
+  hoist: 'never',
+  barrier: true,
+  order: () => 'takes',
+  oneToOne: () => false,
+  fusesWithSort: true,
+  split: 'one-thread',
+  compile(c, { state, emit }) {
+    const limit = state.bound('dedup', 'distinct keys', c.span, [
+      'dedup by fewer or coarser fields, or narrow the input with filters',
+    ]);
+    emit(dedupStage(compileDedupFields(c, state), limit));
+  },
+};

@@ -5,10 +5,15 @@
  *
  * @module
  */
-import type { Evaluator } from '../evaluate.js';
+import type { JsonCommand } from '../ast.js';
+import { compileExpr, type Evaluator } from '../evaluate.js';
+import { advance, expectKind, expectWord, parseFieldName, parseIdentifier, span } from '../parse/state.js';
 import type { StageFactory } from '../plan.js';
+import { printName, printString } from '../print-expression.js';
 import { defineField, walkValue } from '../row.js';
+import { checkAvailable, defineNames, scopeOf } from '../scope.js';
 import type { Value } from '../value.js';
+import type { CommandSpec } from './spec.js';
 
 function parseJson(text: string): Value {
   try {
@@ -37,3 +42,40 @@ export function jsonStage(field: Evaluator, path: string, alias: string): StageF
     },
   });
 }
+
+/**
+ * The `json` command.
+ *
+ * @example
+ * ```ts
+ * jsonCommand.defines(parseQuery('json field=@message "a.b" as x').commands[0], undefined) //=> ['x']
+ * ```
+ * @internal
+ */
+export const jsonCommand: CommandSpec<JsonCommand> = {
+  kind: 'JsonCommand',
+  keywords: ['json'],
+  parse(p, start) {
+    advance(p);
+    expectWord(p, 'field');
+    expectKind(p, 'Eq', '"=" after "field"');
+    const field = parseFieldName(p, 'a field name after "field="');
+    const tok = expectKind(p, 'String', 'a quoted key path');
+    expectWord(p, 'as');
+    const alias = parseIdentifier(p, 'a name after "as"');
+    return { kind: 'JsonCommand', field, path: tok.value ?? '', alias, span: span(p, start) };
+  },
+  print: (c) => `json field=${c.field.text} ${printString(c.path)} as ${printName(c.alias.name)}`,
+  defines: (c) => [c.alias.name],
+  hoist: 'unless-defined',
+  barrier: false,
+  order: () => undefined,
+  oneToOne: () => true,
+  split: 'per-row',
+  compile(c, { state, emit }) {
+    checkAvailable(c.field, state, 'json');
+    const field = compileExpr(c.field, scopeOf(state));
+    defineNames(state, [c.alias.name]);
+    emit(jsonStage(field, c.path, c.alias.name));
+  },
+};

@@ -16,13 +16,39 @@
  *
  * @module
  */
-import type { Evaluator } from '../evaluate.js';
+import {
+  assertNever,
+  type Expr,
+  type FieldRef,
+  type Identifier,
+  type ParseCommand,
+  type ParseMode,
+} from '../ast.js';
+import { compileError, compileExpr, compileRegexLit, type Evaluator } from '../evaluate.js';
+import { parseRegexLiteral } from '../parse/expression.js';
+import {
+  advance,
+  expected,
+  expectWord,
+  fail,
+  isWord,
+  parseFieldName,
+  parseIdentifier,
+  parseIdentifiers,
+  peek,
+  type State,
+  span,
+} from '../parse/state.js';
 import type { BufferLimit, StageFactory } from '../plan.js';
+import { printName, printNames, printString } from '../print-expression.js';
 import type { UserRegex } from '../regex.js';
 import { compileUserRegex } from '../regex.js';
 import { copyRow, defineField, type Row } from '../row.js';
+import { type CompileState, checkAvailable, defineNames, scopeOf } from '../scope.js';
 import { valueToResultString } from '../semantics.js';
+import { RESERVED_WORDS } from '../tokens.js';
 import type { Value, ValueMap } from '../value.js';
+import type { CommandSpec } from './spec.js';
 
 /** What a parse mode extracts from one text: one row's worth of fields per match. */
 export type Extractor = (text: string) => readonly (readonly [string, Value][])[];
@@ -281,3 +307,238 @@ export function parseStage(
     },
   });
 }
+
+function parseParse(p: State, start: number): ParseCommand {
+  advance(p);
+  let field: FieldRef | undefined;
+  const tok = p.tok;
+  const modeWord = tok.kind === 'Name' && (tok.word === 'logfmt' || tok.word === 'csv');
+  if (tok.kind !== 'String' && tok.kind !== 'Slash' && !(modeWord && isWord(peek(p), 'as'))) {
+    if (tok.kind !== 'Name' || (tok.word !== undefined && RESERVED_WORDS.has(tok.word))) {
+      fail(p, 'unexpected_token', expected(p, 'a field, a "glob" string or a /regex/ after parse'));
+    }
+    field = parseFieldName(p, 'a field');
+  }
+  const mode = parseParseMode(p);
+  return field
+    ? { kind: 'ParseCommand', field, mode, span: span(p, start) }
+    : { kind: 'ParseCommand', mode, span: span(p, start) };
+}
+
+function parseParseMode(p: State): ParseMode {
+  const tok = p.tok;
+  const start = tok.start;
+  if (tok.kind === 'String') {
+    const pattern = tok.value ?? '';
+    advance(p);
+    expectWord(p, 'as');
+    const names = parseIdentifiers(p);
+    let stars = 0;
+    for (const ch of pattern) if (ch === '*') stars++;
+    if (stars !== names.length) {
+      fail(
+        p,
+        'parse_name_mismatch',
+        `the pattern has ${stars} "*" wildcard${stars === 1 ? '' : 's'} but ${names.length} name${names.length === 1 ? '' : 's'} follow "as"`,
+        { start, end: p.prevEnd },
+      );
+    }
+    return { kind: 'ParseGlob', pattern, names, span: span(p, start) };
+  }
+  if (tok.kind === 'Slash') {
+    const regex = parseRegexLiteral(p);
+    let names: Identifier[] = [];
+    if (isWord(p.tok, 'as')) {
+      advance(p);
+      names = parseIdentifiers(p);
+    }
+    const multi = isWord(p.tok, 'multi');
+    if (multi) advance(p);
+    return { kind: 'ParseRegex', regex, names, multi, span: span(p, start) };
+  }
+  if (isWord(tok, 'logfmt')) {
+    advance(p);
+    expectWord(p, 'as');
+    return { kind: 'ParseLogfmt', name: parseIdentifier(p, 'a name after "as"'), span: span(p, start) };
+  }
+  if (isWord(tok, 'csv')) {
+    advance(p);
+    expectWord(p, 'as');
+    return { kind: 'ParseCsv', names: parseIdentifiers(p), span: span(p, start) };
+  }
+  return fail(p, 'unexpected_token', expected(p, 'a "glob" string, a /regex/, logfmt or csv'));
+}
+
+function printParse(c: ParseCommand): string {
+  const field = c.field ? ` ${c.field.text}` : '';
+  const mode = c.mode;
+  switch (mode.kind) {
+    case 'ParseGlob':
+      return `parse${field} ${printString(mode.pattern)} as ${printNames(mode.names)}`;
+    case 'ParseRegex':
+      return `parse${field} /${mode.regex.pattern}/${mode.names.length > 0 ? ` as ${printNames(mode.names)}` : ''}${mode.multi ? ' multi' : ''}`;
+    case 'ParseLogfmt':
+      return `parse${field} logfmt as ${printName(mode.name.name)}`;
+    case 'ParseCsv':
+      return `parse${field} csv as ${printNames(mode.names)}`;
+    default:
+      return assertNever(mode);
+  }
+}
+
+function parseNames(c: ParseCommand): string[] {
+  switch (c.mode.kind) {
+    case 'ParseGlob':
+    case 'ParseCsv':
+      return c.mode.names.map((n) => n.name);
+    case 'ParseRegex':
+      return c.mode.names.length > 0 ? c.mode.names.map((n) => n.name) : groupNamesOf(c.mode.regex.pattern);
+    case 'ParseLogfmt':
+      return [c.mode.name.name];
+    default:
+      return assertNever(c.mode);
+  }
+}
+
+/**
+ * Named groups of a pattern, by a simple scan: a superset of the groups RE2
+ * finds at compile (a `(?<name>` inside a character class counts too), so
+ * the planner never misses a name the command defines.
+ */
+function groupNamesOf(pattern: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 3 < pattern.length; i++) {
+    if (pattern[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (pattern.startsWith('(?<', i) || pattern.startsWith('(?P<', i)) {
+      const start = pattern.indexOf('<', i) + 1;
+      const end = pattern.indexOf('>', start);
+      if (end > start && pattern[start] !== '=' && pattern[start] !== '!')
+        out.push(pattern.slice(start, end));
+    }
+  }
+  return out;
+}
+
+function compileParse(c: ParseCommand, state: CompileState): StageFactory {
+  const scope = scopeOf(state);
+  const sourceRef: Expr =
+    c.field ??
+    ({
+      kind: 'FieldRef',
+      path: [{ kind: 'name', name: '@message' }],
+      text: '@message',
+      span: c.span,
+    } as FieldRef);
+  checkAvailable(sourceRef, state, 'parse');
+  const source = compileExpr(sourceRef, scope);
+  const mode = c.mode;
+  let names: string[];
+  let extract: Extractor;
+  switch (mode.kind) {
+    case 'ParseGlob': {
+      names = mode.names.map((n) => n.name);
+      const stars = globWildcards(mode.pattern);
+      if (stars !== names.length) {
+        compileError(
+          'parse_name_mismatch',
+          `the pattern has ${stars} * wildcard${stars === 1 ? '' : 's'} but ${names.length} name${names.length === 1 ? '' : 's'} after as`,
+          mode.span,
+          scope,
+        );
+      }
+      extract = globExtractor(mode.pattern, names);
+      break;
+    }
+    case 'ParseRegex': {
+      const re = compileRegexLit(mode.regex, scope);
+      names = mode.names.map((n) => n.name);
+      if (names.length === 0 && re.groupNames.length === 0) {
+        compileError(
+          'parse_name_mismatch',
+          'a parse regex needs named groups (?<name>…) or names after as',
+          mode.regex.span,
+          scope,
+        );
+      }
+      const groupCount = countGroups(mode.regex.pattern);
+      if (names.length > 0 && names.length > groupCount) {
+        compileError(
+          'parse_name_mismatch',
+          `the regex has ${groupCount} capture group${groupCount === 1 ? '' : 's'} but ${names.length} names after as`,
+          mode.span,
+          scope,
+        );
+      }
+      extract = groupsExtractor(re, names, mode.multi);
+      if (names.length === 0) names = [...re.groupNames];
+      break;
+    }
+    case 'ParseLogfmt':
+      names = [mode.name.name];
+      extract = logfmtExtractor(mode.name.name);
+      break;
+    case 'ParseCsv':
+      names = mode.names.map((n) => n.name);
+      extract = csvExtractor(names);
+      break;
+    default:
+      return mode satisfies never;
+  }
+  defineNames(state, names);
+  const limit = state.bound('parse … multi', 'rows from one row', c.span, [
+    'use a regex that matches fewer times per line',
+  ]);
+  return parseStage(source, names, extract, limit);
+}
+
+/** Counts capture groups of a pattern by a simple scan (escapes and classes skipped). */
+function countGroups(pattern: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === '(') {
+      if (pattern[i + 1] !== '?') n++;
+      else if (pattern[i + 2] === '<' || pattern[i + 2] === 'P') n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * The `parse` command.
+ *
+ * @example
+ * ```ts
+ * parseCommand.defines(parseQuery('parse /(?<user>\\S+)/').commands[0], undefined) //=> ['user']
+ * ```
+ * @internal
+ */
+export const parseCommand: CommandSpec<ParseCommand> = {
+  kind: 'ParseCommand',
+  keywords: ['parse'],
+  parse: parseParse,
+  print: printParse,
+  defines: parseNames,
+  hoist: 'unless-defined',
+  barrier: false,
+  order: () => undefined,
+  // `parse … multi` makes a row per match; every other mode one row per row.
+  oneToOne: (c) => c.mode.kind !== 'ParseRegex' || !c.mode.multi,
+  split: 'per-row',
+  compile(c, { state, emit }) {
+    emit(compileParse(c, state));
+  },
+};

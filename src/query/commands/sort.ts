@@ -9,9 +9,15 @@
  *
  * @module
  */
+import type { SortCommand, SortKey as SortKeyNode } from '../ast.js';
+import { compileExpr } from '../evaluate.js';
 import type { EvalContext } from '../functions/types.js';
-import type { BufferLimit, Sink, StageFactory } from '../plan.js';
+import { parseExpr } from '../parse/expression.js';
+import { advance, isWord, span } from '../parse/state.js';
+import type { BufferLimit, CompiledSortKey, Sink, StageFactory } from '../plan.js';
+import { printExpression } from '../print-expression.js';
 import type { Row } from '../row.js';
+import { scopeOf, warnUnavailable } from '../scope.js';
 import { compareSortKeys, type SortKey, sortKeyOf } from '../semantics.js';
 import {
   createExternalSorter,
@@ -25,16 +31,9 @@ import {
   type RunMemory,
 } from '../spill.js';
 import type { Value } from '../value.js';
+import type { CommandSpec } from './spec.js';
 
-/**
- * One compiled sort key.
- *
- * @internal
- */
-export interface CompiledSortKey {
-  readonly value: (row: Row, ctx: EvalContext) => Value;
-  readonly descending: boolean;
-}
+export type { CompiledSortKey } from '../plan.js';
 
 /**
  * A buffered row with its sort keys (classified once, when the entry is
@@ -332,3 +331,58 @@ export function sortStage(
     };
   };
 }
+
+/**
+ * The `sort` command. A `dedup` right after it fuses with it, and a limit
+ * after it makes it a top-K sort (see `CompileContext.sort`).
+ *
+ * @example
+ * ```ts
+ * sortCommand.print(parseQuery('sort by a desc, b').commands[0]) //=> 'sort a desc, b'
+ * ```
+ * @internal
+ */
+export const sortCommand: CommandSpec<SortCommand> = {
+  kind: 'SortCommand',
+  keywords: ['sort'],
+  parse(p, start) {
+    advance(p);
+    if (isWord(p.tok, 'by')) advance(p);
+    const keys: SortKeyNode[] = [];
+    do {
+      if (keys.length > 0) advance(p); // the comma
+      const keyStart = p.tok.start;
+      const expr = parseExpr(p);
+      if (isWord(p.tok, 'asc') || isWord(p.tok, 'desc')) {
+        const direction = p.tok.word as 'asc' | 'desc';
+        advance(p);
+        keys.push({ kind: 'SortKey', expr, direction, span: span(p, keyStart) });
+      } else {
+        keys.push({ kind: 'SortKey', expr, span: span(p, keyStart) });
+      }
+    } while (p.tok.kind === 'Comma');
+    return { kind: 'SortCommand', keys, span: span(p, start) };
+  },
+  print: (c) =>
+    `sort ${c.keys.map((key) => `${printExpression(key.expr)}${key.direction ? ` ${key.direction}` : ''}`).join(', ')}`,
+  defines: () => [],
+  hoist: 'always',
+  barrier: true,
+  order: () => 'sets',
+  oneToOne: () => false,
+  split: 'top-k',
+  compile(c, ctx) {
+    const state = ctx.state;
+    const scope = scopeOf(state);
+    const keys = c.keys.map((k): CompiledSortKey => {
+      warnUnavailable(k.expr, state, 'sort');
+      return { value: compileExpr(k.expr, scope), descending: k.direction === 'desc' };
+    });
+    ctx.sort(keys, () =>
+      state.bound('sort', 'rows', c.span, [
+        'add a limit after the sort to keep only the top rows',
+        'narrow the input with filters or a time window',
+      ]),
+    );
+  },
+};

@@ -15,10 +15,23 @@
  *
  * @module
  */
-import type { AggregateSlot, Evaluator } from '../evaluate.js';
+import { type Expr, fieldRefName, type Item, type StatsCommand } from '../ast.js';
+import {
+  type AggregateSlot,
+  compileError,
+  compileExpr,
+  containsAggregate,
+  fieldRefsOf,
+  resolveCalls,
+} from '../evaluate.js';
 import type { Accumulator } from '../functions/types.js';
-import type { BufferLimit, RunState, Sink, StageFactory } from '../plan.js';
-import { defineField, fieldsRow, type Row } from '../row.js';
+import { parseExpr } from '../parse/expression.js';
+import { parseItems, withAlias } from '../parse/items.js';
+import { advance, fail, isWord, type State, span } from '../parse/state.js';
+import type { BufferLimit, CompiledStats, RunState, Sink, StageFactory } from '../plan.js';
+import { printItems } from '../print-expression.js';
+import { compileFieldLookup, defineField, type FieldLookupOptions, fieldsRow, type Row } from '../row.js';
+import { type CompileState, checkAvailable, itemName, scopeOf } from '../scope.js';
 import { valueToResultString } from '../semantics.js';
 import {
   createExternalSorter,
@@ -32,21 +45,11 @@ import {
   type SpillRunWriter,
 } from '../spill.js';
 import type { Value } from '../value.js';
+import { walkExpr } from '../walk.js';
+import { sortStage } from './sort.js';
+import type { CommandSpec } from './spec.js';
 
-/**
- * A compiled `stats` command.
- *
- * @internal
- */
-export interface CompiledStats {
-  readonly groups: readonly { readonly name: string; readonly value: Evaluator }[];
-  readonly slots: readonly AggregateSlot[];
-  /** Item evaluators; aggregate calls in them read `slotValues.current`. */
-  readonly items: readonly { readonly name: string; readonly value: Evaluator }[];
-  readonly slotValues: { current: readonly Value[] };
-  /** Reads the row's `@timestamp` for `earliest`/`latest`. */
-  readonly timestamp: (row: Row) => number | undefined;
-}
+export type { CompiledStats } from '../plan.js';
 
 /** One group of a `stats`: its key values and one accumulator per aggregate call. @internal */
 export interface StatsGroup {
@@ -359,3 +362,184 @@ export function statsStage(stats: CompiledStats, limit: BufferLimit): StageFacto
     };
   };
 }
+
+function parseStats(p: State, start: number): StatsCommand {
+  advance(p);
+  const items = parseItems(p);
+  let groups: Item[] = [];
+  if (isWord(p.tok, 'by')) {
+    advance(p);
+    groups = [parseGroupItem(p)];
+    while (p.tok.kind === 'Comma') {
+      advance(p);
+      groups.push(parseGroupItem(p));
+    }
+  }
+  return { kind: 'StatsCommand', items, groups, span: span(p, start) };
+}
+
+/**
+ * A stats group item; `bin(5m) offset 1h` (the time-series page's shifted
+ * bins) becomes the call `bin(5m, 1h)`, spanning the text as written so the
+ * column is named `bin(5m) offset 1h`.
+ */
+function parseGroupItem(p: State): Item {
+  const start = p.tok.start;
+  let expr = parseExpr(p);
+  if (
+    expr.kind === 'CallExpr' &&
+    expr.name.toLowerCase() === 'bin' &&
+    expr.args.length === 1 &&
+    isWord(p.tok, 'offset')
+  ) {
+    advance(p);
+    const offset = parseExpr(p);
+    if (offset.kind !== 'PeriodLit') {
+      fail(p, 'expected_period', 'expected a duration such as 1h after offset', offset.span);
+    }
+    expr = { ...expr, args: [...expr.args, offset], span: { start: expr.span.start, end: offset.span.end } };
+  }
+  return withAlias(p, expr, start);
+}
+
+/** The columns a stats computes (a plain field grouped under its own name is not computed: it stays the field). */
+function statsDefines(c: StatsCommand, text: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const item of c.items) out.add(itemName(item, text));
+  for (const g of c.groups) {
+    const name = itemName(g, text);
+    // A plain field grouped under its own name commutes with a filter on it.
+    if (g.expr.kind === 'FieldRef' && fieldRefName(g.expr) === name) continue;
+    out.add(name);
+  }
+  return out;
+}
+
+function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
+  state.statsSeen++;
+  for (const item of [...c.items, ...c.groups]) resolveCalls(item.expr, { text: state.text });
+  if (state.available !== undefined) {
+    // Second stats: it sees only what the first one produced.
+    for (const item of [...c.items, ...c.groups]) checkAvailable(item.expr, state, 'the second stats');
+    const needsTimestamp = [...c.items, ...c.groups].some((i) => fieldRefsOf(i.expr).includes('@timestamp'));
+    if (needsTimestamp && !state.available.has('@timestamp') && !state.defined.has('@timestamp')) {
+      compileError(
+        'unknown_field_after_stats',
+        'bin() in the second stats needs @timestamp: name a column @timestamp in the first stats (… by bin(1m) as @timestamp)',
+        c.span,
+        { text: state.text },
+      );
+    }
+  }
+  const groups = c.groups.map((g) => {
+    if (containsAggregate(g.expr)) {
+      compileError(
+        'aggregate_not_allowed',
+        'a stats group (by …) cannot contain an aggregate function',
+        g.span,
+        {
+          text: state.text,
+        },
+      );
+    }
+    return { name: itemName(g, state.text), value: compileExpr(g.expr, scopeOf(state)) };
+  });
+  const slots: AggregateSlot[] = [];
+  const slotValues: { current: readonly Value[] } = { current: [] };
+  const outputNames = new Set(groups.map((g) => g.name));
+  const items = c.items.map((item) => {
+    const name = itemName(item, state.text);
+    const hasAgg = containsAggregate(item.expr);
+    // Outside aggregate calls, an item may read only earlier items and groups.
+    const bare: string[] = [];
+    collectBareRefs(item.expr, bare);
+    const unknown = bare.filter((r) => !outputNames.has(r));
+    if (unknown.length > 0 || (!hasAgg && bare.length === 0)) {
+      compileError(
+        'aggregate_required',
+        unknown.length > 0
+          ? `"${unknown[0]}" in a stats item must be inside an aggregate function (or be an earlier alias)`
+          : 'a stats item needs an aggregate function such as count(*)',
+        item.span,
+        { text: state.text },
+      );
+    }
+    const itemScope = scopeOf(state, {
+      aggregates: { slots, slotValues },
+      defined: new Set([...state.defined, ...outputNames]),
+    });
+    const value = compileExpr(item.expr, { ...itemScope, columns: undefined });
+    outputNames.add(name);
+    return { name, value };
+  });
+  const tsLookup = compileFieldLookup('@timestamp', ['@timestamp'], state.fieldOptions);
+  const timestamp = (row: Row): number | undefined => {
+    if (row.event !== undefined && (row.defined === undefined || !row.defined.has('@timestamp'))) {
+      return row.event.timestampInvalid === true ? undefined : row.event.timestamp;
+    }
+    const v = tsLookup(row);
+    if (v instanceof Date) return v.getTime();
+    return typeof v === 'number' ? v : undefined;
+  };
+  const columns = [...groups.map((g) => g.name), ...items.map((i) => i.name)];
+  state.available = new Set(columns);
+  state.defined.clear();
+  state.columns = [...columns];
+  state.columnSet = new Set(columns);
+  state.explicitColumns = true;
+  return { groups, slots, items, slotValues, timestamp };
+}
+
+/** Field references outside aggregate calls (an aggregate call whose arguments hold no aggregate is skipped whole). */
+function collectBareRefs(expr: Expr, out: string[]): void {
+  walkExpr(expr, (e) => {
+    if (e.kind === 'FieldRef') {
+      out.push(fieldRefName(e));
+      return false;
+    }
+    if (e.kind === 'CallExpr' && containsAggregate(e) && !e.args.some(containsAggregate)) return false;
+    return true;
+  });
+}
+
+/**
+ * The time order of a `stats … by bin(…)`: groups come out oldest bin first
+ * (as the console shows them), groups of the same bin in order of first
+ * appearance (the sort is stable). A later `sort` still decides.
+ */
+function binOrderStage(name: string, fieldOptions: FieldLookupOptions, limit: BufferLimit): StageFactory {
+  const lookup = compileFieldLookup(name, undefined, fieldOptions);
+  return sortStage([{ value: (row: Row) => lookup(row), descending: false }], undefined, limit);
+}
+
+/**
+ * The `stats` command.
+ *
+ * @example
+ * ```ts
+ * statsCommand.defines(parseQuery('stats count(*) as n by verb').commands[0], undefined) //=> ['n']
+ * ```
+ * @internal
+ */
+export const statsCommand: CommandSpec<StatsCommand> = {
+  kind: 'StatsCommand',
+  keywords: ['stats'],
+  parse: parseStats,
+  print: (c) => `stats ${printItems(c.items)}${c.groups.length > 0 ? ` by ${printItems(c.groups)}` : ''}`,
+  defines: (c, text) => [...statsDefines(c, text)],
+  hoist: 'unless-defined',
+  barrier: true,
+  order: () => 'sets',
+  oneToOne: () => false,
+  split: 'partial-stats',
+  compile(c, ctx) {
+    const state = ctx.state;
+    const limit = state.bound('stats', 'groups', c.span, [
+      'group by fewer or coarser values, such as a larger bin()',
+    ]);
+    const compiled = compileStats(c, state);
+    ctx.emit(ctx.statsStage(compiled, limit));
+    const bin = c.groups.findIndex((g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin');
+    if (bin !== -1) ctx.emit(binOrderStage(compiled.groups[bin]?.name ?? '', state.fieldOptions, limit));
+  },
+};

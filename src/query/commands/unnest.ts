@@ -8,10 +8,16 @@
  *
  * @module
  */
-import type { Evaluator } from '../evaluate.js';
+import type { UnnestCommand } from '../ast.js';
+import { compileExpr, type Evaluator } from '../evaluate.js';
+import { parseExpr } from '../parse/expression.js';
+import { advance, expectWord, parseIdentifier, span } from '../parse/state.js';
 import type { BufferLimit, StageFactory } from '../plan.js';
+import { printExpression, printName } from '../print-expression.js';
 import { copyRow, defineField } from '../row.js';
+import { checkAvailable, defineNames, scopeOf } from '../scope.js';
 import { isValueList } from '../semantics.js';
+import type { CommandSpec } from './spec.js';
 
 /**
  * The `unnest` stage.
@@ -40,3 +46,38 @@ export function unnestStage(value: Evaluator, into: string, limit: BufferLimit):
     },
   });
 }
+
+/**
+ * The `unnest` command.
+ *
+ * @example
+ * ```ts
+ * unnestCommand.defines(parseQuery('unnest jsonParse(a) into x').commands[0], undefined) //=> ['x']
+ * ```
+ * @internal
+ */
+export const unnestCommand: CommandSpec<UnnestCommand> = {
+  kind: 'UnnestCommand',
+  keywords: ['unnest'],
+  parse(p, start) {
+    advance(p);
+    const expr = parseExpr(p);
+    expectWord(p, 'into');
+    const into = parseIdentifier(p, 'a name after "into"');
+    return { kind: 'UnnestCommand', expr, into, span: span(p, start) };
+  },
+  print: (c) => `unnest ${printExpression(c.expr)} into ${printName(c.into.name)}`,
+  defines: (c) => [c.into.name],
+  hoist: 'unless-defined',
+  barrier: false,
+  order: () => undefined,
+  oneToOne: () => false,
+  split: 'per-row',
+  compile(c, { state, emit }) {
+    checkAvailable(c.expr, state, 'unnest');
+    const value = compileExpr(c.expr, scopeOf(state));
+    defineNames(state, [c.into.name]);
+    const limit = state.bound('unnest', 'rows from one row', c.span, []);
+    emit(unnestStage(value, c.into.name, limit));
+  },
+};

@@ -1,0 +1,308 @@
+/**
+ * fast-check arbitraries of query ASTs, for the round-trip and registry
+ * tests. Nodes carry zero spans; names and field paths use the canonical
+ * spellings of print.ts.
+ */
+import { fc } from '@fast-check/vitest';
+import type {
+  Command,
+  Expr,
+  FieldRef,
+  Identifier,
+  Item,
+  ListLit,
+  ParseMode,
+  PathSegment,
+  QueryAst,
+  RegexLit,
+  SortKey,
+  SourceSelector,
+  StringLit,
+} from '../../../src/query/ast.js';
+import { formatFieldPath } from '../../../src/query/print.js';
+import { BINARY_PRECEDENCE, PERIOD_UNITS, RESERVED_WORDS } from '../../../src/query/tokens.js';
+
+const span = { start: 0, end: 0 };
+
+/** The command node of one kind. */
+type Of<K extends Command['kind']> = Extract<Command, { kind: K }>;
+
+// ---------------------------------------------------------------------------
+// Leaves
+
+/** Any text a name can hold: backtick names cannot contain line breaks. */
+const anyName = fc.oneof(
+  fc.constantFrom(
+    'a',
+    'verb',
+    'count',
+    'desc',
+    'and',
+    'TRUE',
+    'filter',
+    'logfmt',
+    'csv',
+    'into',
+    'multi',
+    'any',
+  ),
+  fc.constantFrom(
+    '@timestamp',
+    '@@key',
+    '@',
+    '',
+    'foo-bar',
+    'a.b',
+    '0',
+    '007',
+    '1e5',
+    'a`b',
+    'x\\',
+    '\\"',
+    'é',
+  ),
+  fc.stringMatching(/^@?[A-Za-z_][A-Za-z0-9_]{0,6}$/),
+  fc.string({ maxLength: 6 }).filter((s) => !/[\r\n]/.test(s)),
+);
+
+const plainWord = fc
+  .stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,7}$/)
+  .filter((w) => !RESERVED_WORDS.has(w.toLowerCase()));
+
+const identifier: fc.Arbitrary<Identifier> = anyName.map((name) => ({ kind: 'Identifier', name, span }));
+
+const segment: fc.Arbitrary<PathSegment> = fc.oneof(
+  { weight: 4, arbitrary: anyName.map((name) => ({ kind: 'name' as const, name })) },
+  { weight: 1, arbitrary: fc.nat({ max: 20 }).map((index) => ({ kind: 'index' as const, index })) },
+);
+
+const fieldRef: fc.Arbitrary<FieldRef> = fc
+  .tuple(anyName, fc.array(segment, { maxLength: 3 }))
+  .map(([head, tail]) => {
+    const path: PathSegment[] = [{ kind: 'name', name: head }, ...tail];
+    return { kind: 'FieldRef', path, text: formatFieldPath(path), span };
+  });
+
+const stringLit: fc.Arbitrary<StringLit> = fc
+  .oneof(
+    fc.string({ maxLength: 8 }),
+    fc.string({ maxLength: 6, unit: 'binary' }),
+    fc.constantFrom('', '"', "'", '\\', 'a\\', '\\d+', '#', '|', '\n', '*', '/x/'),
+  )
+  .map((value) => ({ kind: 'StringLit', value, span }));
+
+const regexLit: fc.Arbitrary<RegexLit> = fc
+  .oneof(
+    fc.string({ maxLength: 8 }).filter((s) => !/[/\\[\]]/.test(s)),
+    fc.constantFrom(
+      '\\/api\\/v1',
+      '[/]x',
+      '[]/]',
+      '(?i)err',
+      '^(?i)x',
+      '\\d+',
+      'a#b',
+      'a|b',
+      'line\nbreak',
+      '',
+    ),
+  )
+  .map((pattern) => ({
+    kind: 'RegexLit',
+    pattern,
+    caseInsensitive: pattern.startsWith('(?i)') || pattern.startsWith('^(?i)'),
+    span,
+  }));
+
+const numberLit: fc.Arbitrary<Expr> = fc
+  .oneof(
+    fc.nat().map(String),
+    fc.constantFrom('0.5', '1e3', '2.50', '123456789012', '1E-2', '007', '9007199254740993'),
+  )
+  .map((text) => ({ kind: 'NumberLit', value: Number(text), text, span }));
+
+const periodLit: fc.Arbitrary<Expr> = fc
+  .tuple(fc.nat({ max: 400 }), fc.constantFrom(...PERIOD_UNITS.keys()))
+  .map(([amount, spelling]) => ({
+    kind: 'PeriodLit',
+    amount,
+    unit: PERIOD_UNITS.get(spelling) ?? 'ms',
+    text: `${amount}${spelling}`,
+    span,
+  }));
+
+const boolLit: fc.Arbitrary<Expr> = fc.boolean().map((value) => ({ kind: 'BoolLit', value, span }));
+
+const binaryOps = Object.keys(BINARY_PRECEDENCE) as (keyof typeof BINARY_PRECEDENCE)[];
+
+// ---------------------------------------------------------------------------
+// Expressions and commands
+
+export const { expr } = fc.letrec<{ expr: Expr; list: ListLit }>((tie) => ({
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fieldRef,
+    stringLit,
+    numberLit,
+    periodLit,
+    boolLit,
+    regexLit,
+    tie('list'),
+    fc
+      .record({ op: fc.constantFrom(...binaryOps), left: tie('expr'), right: tie('expr') })
+      .map((r) => ({ kind: 'BinaryExpr' as const, ...r, span })),
+    fc
+      .record({ op: fc.constantFrom('not' as const, '-' as const), operand: tie('expr') })
+      .map((r) => ({ kind: 'UnaryExpr' as const, ...r, span })),
+    fc
+      .record({ subject: tie('expr'), pattern: fc.oneof(stringLit, regexLit), negated: fc.boolean() })
+      .map((r) => ({ kind: 'LikeExpr' as const, ...r, span })),
+    fc
+      .record({ subject: tie('expr'), pattern: regexLit })
+      .map((r) => ({ kind: 'RegexMatchExpr' as const, ...r, span })),
+    fc
+      .record({ subject: tie('expr'), list: tie('list') as fc.Arbitrary<ListLit>, negated: fc.boolean() })
+      .map((r) => ({ kind: 'InExpr' as const, ...r, span })),
+    fc
+      .record({ name: plainWord, star: fc.boolean(), args: fc.array(tie('expr'), { maxLength: 3 }) })
+      .map((r) => ({ kind: 'CallExpr' as const, ...r, args: r.star ? [] : r.args, span })),
+    fc
+      .record({ object: tie('expr'), path: fc.array(segment, { minLength: 1, maxLength: 3 }) })
+      .map((r) => ({ kind: 'AccessExpr' as const, ...r, span })),
+  ),
+  list: fc.array(tie('expr'), { maxLength: 3 }).map((items) => ({ kind: 'ListLit' as const, items, span })),
+}));
+
+const item: fc.Arbitrary<Item> = fc
+  .tuple(expr, fc.option(identifier, { nil: undefined }))
+  .map(([e, alias]) => (alias ? { kind: 'Item', expr: e, alias, span } : { kind: 'Item', expr: e, span }));
+const items = fc.array(item, { minLength: 1, maxLength: 3 });
+const names = fc.array(identifier, { minLength: 1, maxLength: 3 });
+
+const sortKey: fc.Arbitrary<SortKey> = fc
+  .tuple(expr, fc.constantFrom(undefined, 'asc' as const, 'desc' as const))
+  .map(([e, direction]) =>
+    direction ? { kind: 'SortKey', expr: e, direction, span } : { kind: 'SortKey', expr: e, span },
+  );
+
+const globChunk = fc.string({ maxLength: 5 }).filter((s) => !s.includes('*'));
+const parseMode: fc.Arbitrary<ParseMode> = fc.oneof(
+  names.chain((ns) =>
+    fc
+      .array(globChunk, { minLength: ns.length + 1, maxLength: ns.length + 1 })
+      .map((chunks): ParseMode => ({ kind: 'ParseGlob', pattern: chunks.join('*'), names: ns, span })),
+  ),
+  fc
+    .record({ regex: regexLit, names: fc.array(identifier, { maxLength: 2 }), multi: fc.boolean() })
+    .map((r): ParseMode => ({ kind: 'ParseRegex', ...r, span })),
+  identifier.map((name): ParseMode => ({ kind: 'ParseLogfmt', name, span })),
+  names.map((ns): ParseMode => ({ kind: 'ParseCsv', names: ns, span })),
+);
+
+const selector: fc.Arbitrary<SourceSelector> = fc.oneof(
+  stringLit,
+  fc
+    .array(
+      fc.record({ name: plainWord, values: fc.array(stringLit, { maxLength: 2 }) }).map((a) => ({
+        kind: 'SourceArgument' as const,
+        ...a,
+        span,
+      })),
+      { maxLength: 2 },
+    )
+    .map((args) => ({ kind: 'LogGroupsSelector' as const, args, span })),
+);
+const bound = fc.option(
+  fc.oneof(
+    stringLit,
+    fc.nat().map((n) => ({ kind: 'NumberLit' as const, value: n, text: String(n), span })),
+  ),
+  { nil: undefined },
+);
+const sourceCommand: fc.Arbitrary<Of<'SourceCommand'>> = fc
+  .record({ selectors: fc.array(selector, { minLength: 1, maxLength: 2 }), start: bound, end: bound })
+  .map(({ selectors, start, end }) => ({
+    kind: 'SourceCommand',
+    selectors,
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
+    span,
+  }));
+
+/**
+ * One arbitrary per command kind; typed over the AST's `Command` union, so a
+ * new command kind without an arbitrary fails `tsc` (see registry.test.ts).
+ */
+export const commandArbitraries: {
+  readonly [K in Command['kind']]: fc.Arbitrary<Of<K>>;
+} = {
+  FieldsCommand: items.map((i): Of<'FieldsCommand'> => ({ kind: 'FieldsCommand', items: i, span })),
+  DisplayCommand: items.map((i): Of<'DisplayCommand'> => ({ kind: 'DisplayCommand', items: i, span })),
+  FilterCommand: expr.map((e): Of<'FilterCommand'> => ({ kind: 'FilterCommand', expr: e, span })),
+  StatsCommand: fc.tuple(items, fc.array(item, { maxLength: 2 })).map(
+    ([i, groups]): Of<'StatsCommand'> => ({
+      kind: 'StatsCommand',
+      items: i,
+      groups,
+      span,
+    }),
+  ),
+  SortCommand: fc
+    .array(sortKey, { minLength: 1, maxLength: 3 })
+    .map((keys): Of<'SortCommand'> => ({ kind: 'SortCommand', keys, span })),
+  LimitCommand: fc
+    .record({
+      count: fc.nat({ max: 100_000 }),
+      any: fc.boolean(),
+      keyword: fc.constantFrom('limit' as const, 'head' as const, 'tail' as const),
+    })
+    .map((r): Of<'LimitCommand'> => ({ kind: 'LimitCommand', ...r, span })),
+  ParseCommand: fc
+    .tuple(fc.option(fieldRef, { nil: undefined }), parseMode)
+    .map(
+      ([field, mode]): Of<'ParseCommand'> =>
+        field ? { kind: 'ParseCommand', field, mode, span } : { kind: 'ParseCommand', mode, span },
+    ),
+  JsonCommand: fc
+    .record({ field: fieldRef, path: fc.string({ maxLength: 8 }), alias: identifier })
+    .map((r): Of<'JsonCommand'> => ({ kind: 'JsonCommand', ...r, span })),
+  DedupCommand: fc
+    .array(fieldRef, { minLength: 1, maxLength: 3 })
+    .map((fields): Of<'DedupCommand'> => ({ kind: 'DedupCommand', fields, span })),
+  UnnestCommand: fc
+    .record({ expr, into: identifier })
+    .map((r): Of<'UnnestCommand'> => ({ kind: 'UnnestCommand', ...r, span })),
+  FilterIndexCommand: fc
+    .tuple(fieldRef, fc.boolean(), fc.array(expr, { minLength: 1, maxLength: 3 }))
+    .map(
+      ([field, isIn, values]): Of<'FilterIndexCommand'> =>
+        isIn
+          ? { kind: 'FilterIndexCommand', field, operator: 'in', values, span }
+          : { kind: 'FilterIndexCommand', field, operator: '=', values: values.slice(0, 1), span },
+    ),
+  UnmaskCommand: fc
+    .option(expr, { nil: undefined })
+    .map(
+      (e): Of<'UnmaskCommand'> =>
+        e ? { kind: 'UnmaskCommand', expr: e, span } : { kind: 'UnmaskCommand', span },
+    ),
+  PatternCommand: expr.map((e): Of<'PatternCommand'> => ({ kind: 'PatternCommand', expr: e, span })),
+  DiffCommand: fc
+    .constantFrom(undefined, 'previousDay' as const, 'previousWeek' as const, 'previousMonth' as const)
+    .map(
+      (baseline): Of<'DiffCommand'> =>
+        baseline ? { kind: 'DiffCommand', baseline, span } : { kind: 'DiffCommand', span },
+    ),
+  AnomalyCommand: fc.constant<Of<'AnomalyCommand'>>({ kind: 'AnomalyCommand', span }),
+  SourceCommand: sourceCommand,
+};
+
+/** Any command but `SOURCE` (which only comes first). */
+export const command: fc.Arbitrary<Command> = fc.oneof(
+  ...Object.values(commandArbitraries).filter((a) => a !== sourceCommand),
+) as fc.Arbitrary<Command>;
+
+/** Any query: an optional `SOURCE`, then one to four commands. */
+export const query: fc.Arbitrary<QueryAst> = fc
+  .tuple(fc.option(sourceCommand, { nil: undefined }), fc.array(command, { minLength: 1, maxLength: 4 }))
+  .map(([source, rest]) => ({ kind: 'Query', commands: source ? [source, ...rest] : rest, span }));
