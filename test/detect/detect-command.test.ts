@@ -69,6 +69,32 @@ describe('detect --rows and --format json rows', () => {
     expect([c.rowLimit, c.findings[0]?.rows.length, c.findings[0]?.rowsOmitted]).toEqual([1, 1, 3]);
   });
 
+  test("--format json names the Falco rule a finding mirrors, with Falco's priority and output labels", async () => {
+    const t = io();
+    await detectCommand([INCIDENT, '--id', 'falco.attach-exec-pod', '--format', 'json', ...NOW], t.io);
+    const json = JSON.parse(t.out()) as {
+      findings: { source?: unknown; rows: Record<string, unknown>[] }[];
+    };
+    expect(json.findings[0]?.source).toEqual({
+      ruleSet: 'falco',
+      rule: 'Attach/Exec Pod',
+      priority: 'NOTICE',
+    });
+    expect(Object.keys(json.findings[0]!.rows[0]!)).toEqual([
+      '@timestamp',
+      'user',
+      'pod',
+      'resource',
+      'ns',
+      'action',
+      'sourceIPs.0',
+      'command',
+      '@ptr',
+    ]);
+    expect(json.findings[0]!.rows[0]).toMatchObject({ user: 'ci-legacy', action: 'exec', ns: 'payments' });
+    expect(json.findings[0]!.rows.map((r) => r.command)).toContain('sh');
+  });
+
   test('--sigma findings carry the rule id, title, level, author and references', async () => {
     const t = io();
     await detectCommand(
