@@ -239,7 +239,7 @@ export const USAGE_ERROR_CODES = Object.freeze({
   missing_paths: 'The command reads logs and was given no file, directory or `-` for stdin.',
   missing_query: '`kubetrail query` was given no query text and no `--query-file`.',
   bad_query_file: 'The `--query-file` could not be read.',
-  bad_rules_file: 'A `--rules` or `--sigma` file could not be read.',
+  bad_rules_file: 'A `--rules`, `--sigma` or `--allow-list` file could not be read.',
   bad_schema: '`kubetrail schema` was asked for a schema other than `audit` or `cloudtrail`.',
   stdin_twice: 'Standard input (`-`) is named more than once.',
   missing_selector: 'A pivot or timeline needs a selector and got none.',

@@ -87,8 +87,15 @@ export function renderDetectionDocs(): string {
     'in the result rows) and sample rows. Add your own detections from YAML or JSON with `loadDetections`;',
     'they are validated by `DetectionSchema`. Detections marked *disabled* run only when asked for by id.',
     '',
-    "Severities are kubetrail's judgement; for Falco equivalents the Falco priority is kept as a",
-    '`falco-priority-*` tag. Queries marked *verbatim* are reproduced character for character from the source',
+    "Severities are kubetrail's judgement. Falco equivalents keep Falco's rule name, its priority (also a",
+    "`falco-priority-*` tag) and its output fields: the query's `fields` line projects each under Falco's label",
+    '(`user`, `pod`, `ns`, `images`, …; a list field shows its first element), and a finding names the rule it',
+    "mirrors in `source` (`{ ruleSet: 'falco', rule: 'Attach/Exec Pod', priority: 'NOTICE' }`; Panther ports and",
+    'GuardDuty equivalents name their RuleID or finding type). Falco split its RBAC activity rules by object in',
+    'May 2024 (falcosecurity/plugins 472fd1fc): "K8s Role/Clusterrole Created" became "K8s Role Created" and',
+    '"K8s ClusterRole Created", and so on. kubetrail keeps the current names and lists the former one on each',
+    "(`formerly`), so both versions of Falco's documentation map to the findings.",
+    'Queries marked *verbatim* are reproduced character for character from the source',
     "(the EKS guide's sample code is MIT-0).",
     '',
     '## Index',
@@ -163,7 +170,20 @@ function section(d: Detection): string[] {
     `- Tags: ${d.tags.join(', ')}`,
     `- Source: ${d.source}`,
   ];
-  if (d.falcoRule !== undefined) lines.push(`- Falco rule: ${d.falcoRule}`);
+  if (d.falcoRule !== undefined) {
+    lines.push(
+      `- Falco rule: ${d.falcoRule}${d.falcoPriority === undefined ? '' : ` (priority ${d.falcoPriority})`}`,
+    );
+    if (d.falcoFormerRules !== undefined) lines.push(`- Former Falco name: ${d.falcoFormerRules.join(', ')}`);
+    if (d.falcoOutput !== undefined)
+      lines.push(
+        `- Falco output: ${d.falcoOutput
+          .map(
+            (f) => `\`${f.label}=%${f.field}\`${f.column === undefined ? ' (an object: not projected)' : ''}`,
+          )
+          .join(', ')}`,
+      );
+  }
   if (d.guardDutyFinding !== undefined) lines.push(`- GuardDuty finding: ${d.guardDutyFinding}`);
   if (d.pantherRule !== undefined) lines.push(`- Panther rule: ${d.pantherRule}`);
   d.queries.forEach((q, i) => {

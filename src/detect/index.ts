@@ -43,6 +43,7 @@ export {
   type DetectionCompiler,
   type RunDetectionsOptions,
   runDetectionsWith,
+  sourceRuleOf,
   toFinding,
 } from './run-detections.js';
 export {
@@ -86,6 +87,9 @@ export {
   type DetectionFilter,
   type DetectionKind,
   type DetectionQuery,
+  type DetectionSourceRule,
+  type FalcoOutputField,
+  type FalcoPriority,
   type Finding,
   type InexpressibleRule,
   SEVERITIES,

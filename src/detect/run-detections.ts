@@ -15,7 +15,7 @@ import { batchesOf, EventChannel } from './lockstep.js';
 import type { ResultRowLike } from './result-row.js';
 import { createSigmaRunner, type SigmaRunner } from './sigma/run.js';
 import type { SigmaRuleSet } from './sigma/types.js';
-import type { Detection, DetectionFilter, Finding } from './types.js';
+import type { Detection, DetectionFilter, DetectionSourceRule, Finding } from './types.js';
 
 /** The part of a compiled query that detections use (the engine's `CompiledQuery`). @internal */
 export interface DetectionCompiledQuery {
@@ -248,18 +248,45 @@ export function toFinding(
       }
     }
   }
+  const source = sourceRuleOf(detection);
   return {
     detectionId: detection.id,
     title: detection.title,
     severity: detection.severity,
     mitre: detection.mitre,
     kind: detection.kind,
+    ...(source === undefined ? {} : { source }),
     count,
     recordsMatched,
     ...(Number.isFinite(first) ? { firstSeen: first, lastSeen: last } : {}),
     samples,
     queries: parts.map((p) => ({ index: p.index, rows: p.rows.length, recordsMatched: p.recordsMatched })),
   };
+}
+
+/**
+ * The rule a detection mirrors, named as its rule set names it: Falco's rule
+ * name (with its priority and earlier names), Panther's RuleID or
+ * GuardDuty's finding type; `undefined` for kubetrail's own detections.
+ *
+ * @example
+ * ```ts
+ * sourceRuleOf(BUILT_IN_DETECTIONS.find((d) => d.id === 'falco.attach-exec-pod')!);
+ * //=> { ruleSet: 'falco', rule: 'Attach/Exec Pod', priority: 'NOTICE' }
+ * ```
+ */
+export function sourceRuleOf(detection: Detection): DetectionSourceRule | undefined {
+  if (detection.falcoRule !== undefined)
+    return {
+      ruleSet: 'falco',
+      rule: detection.falcoRule,
+      ...(detection.falcoPriority === undefined ? {} : { priority: detection.falcoPriority }),
+      ...(detection.falcoFormerRules === undefined ? {} : { formerly: detection.falcoFormerRules }),
+    };
+  if (detection.pantherRule !== undefined) return { ruleSet: 'panther', rule: detection.pantherRule };
+  if (detection.guardDutyFinding !== undefined)
+    return { ruleSet: 'guardduty', rule: detection.guardDutyFinding };
+  return undefined;
 }
 
 /** The events, with every batch also pushed through the Sigma rules as it passes. */

@@ -87,6 +87,31 @@ export const DetectionSchema = z
     queries: z.array(DetectionQuerySchema).min(1),
     source: z.string().min(1),
     falcoRule: z.string().optional(),
+    falcoPriority: z
+      .enum([
+        'EMERGENCY',
+        'ALERT',
+        'CRITICAL',
+        'ERROR',
+        'WARNING',
+        'NOTICE',
+        'INFORMATIONAL',
+        'INFO',
+        'DEBUG',
+      ])
+      .optional(),
+    falcoOutput: z
+      .array(
+        z
+          .object({
+            label: z.string().min(1),
+            field: z.string().min(1),
+            column: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+    falcoFormerRules: z.array(z.string().min(1)).optional(),
     pantherRule: z.string().optional(),
     guardDutyFinding: z.string().optional(),
     allowLists: z.array(z.enum(['cidrs', 'users', 'serviceAccounts', 'namespaces', 'userAgents'])).optional(),
@@ -199,6 +224,14 @@ function fromParsed(d: z.infer<typeof DetectionSchema>): Detection {
     source: d.source,
   };
   if (d.falcoRule !== undefined) out.falcoRule = d.falcoRule;
+  if (d.falcoPriority !== undefined) out.falcoPriority = d.falcoPriority;
+  if (d.falcoOutput !== undefined)
+    out.falcoOutput = d.falcoOutput.map((f) => ({
+      label: f.label,
+      field: f.field,
+      ...(f.column === undefined ? {} : { column: f.column }),
+    }));
+  if (d.falcoFormerRules !== undefined) out.falcoFormerRules = d.falcoFormerRules;
   if (d.pantherRule !== undefined) out.pantherRule = d.pantherRule;
   if (d.guardDutyFinding !== undefined) out.guardDutyFinding = d.guardDutyFinding;
   if (d.allowLists !== undefined) out.allowLists = d.allowLists;

@@ -65,6 +65,19 @@ export interface Detection {
   readonly source: string;
   /** For Falco equivalents, the Falco rule name (as in the current rules file). */
   readonly falcoRule?: string;
+  /** For Falco equivalents, the rule's Falco priority, as Falco spells it (`WARNING`, `NOTICE`, …). */
+  readonly falcoPriority?: FalcoPriority;
+  /**
+   * For Falco equivalents, the fields of the rule's Falco output, each with
+   * the label Falco prints it under; the query projects each one it can
+   * under that label (see `FalcoOutputField.column`).
+   */
+  readonly falcoOutput?: readonly FalcoOutputField[];
+  /**
+   * Names the same Falco rule had in earlier Falco rule files, e.g.
+   * `K8s Role/Clusterrole Created` before Falco split it by RBAC object.
+   */
+  readonly falcoFormerRules?: readonly string[];
   /** For Panther ports, the Panther RuleID. */
   readonly pantherRule?: string;
   /** For GuardDuty equivalents, the finding type. */
@@ -81,6 +94,46 @@ export interface Detection {
    * @defaultValue true
    */
   readonly enabled?: boolean;
+}
+
+/** Falco's rule priorities, most severe first. */
+export type FalcoPriority =
+  | 'EMERGENCY'
+  | 'ALERT'
+  | 'CRITICAL'
+  | 'ERROR'
+  | 'WARNING'
+  | 'NOTICE'
+  | 'INFORMATIONAL'
+  | 'INFO'
+  | 'DEBUG';
+
+/**
+ * One field of a Falco rule's output: `label=%field` in Falco's output
+ * format, and the result column that holds it.
+ */
+export interface FalcoOutputField {
+  /** The label Falco prints, e.g. `user` or `ns`; the query's column alias. */
+  readonly label: string;
+  /** The Falco field, e.g. `ka.user.name` or `jevt.value[/requestObject/spec/volumes]`. */
+  readonly field: string;
+  /**
+   * The Logs Insights field projected under `label` (for a Falco list
+   * field, its first element), or `undefined` when the value is an object
+   * or a list of objects, which the language does not project.
+   */
+  readonly column?: string;
+}
+
+/** The rule set a detection mirrors, and the rule's name there. */
+export interface DetectionSourceRule {
+  readonly ruleSet: 'falco' | 'panther' | 'guardduty';
+  /** Falco's rule name, Panther's RuleID or GuardDuty's finding type. */
+  readonly rule: string;
+  /** The Falco priority (Falco rules only). */
+  readonly priority?: FalcoPriority;
+  /** Earlier names of the same rule (Falco rules only). */
+  readonly formerly?: readonly string[];
 }
 
 /** A detection the language cannot express, with the reason. */
@@ -114,6 +167,11 @@ export interface Finding {
   readonly severity: Severity;
   readonly mitre: readonly string[];
   readonly kind: DetectionKind;
+  /**
+   * The rule this detection mirrors, for Falco, Panther and GuardDuty
+   * equivalents: e.g. `{ ruleSet: 'falco', rule: 'Attach/Exec Pod', priority: 'NOTICE' }`.
+   */
+  readonly source?: DetectionSourceRule;
   /** Result rows over all the detection's queries. */
   readonly count: number;
   /** Records the queries' filters matched, summed over queries (engine statistics). */

@@ -21,6 +21,45 @@ describe('built-in catalogue', () => {
     expect(falco.length + INEXPRESSIBLE_RULES.length).toBe(48);
   });
 
+  test("Falco equivalents keep Falco's priority and project every output field they can under Falco's label", () => {
+    const falco = BUILT_IN_DETECTIONS.filter((d) => d.falcoRule !== undefined);
+    for (const d of falco) {
+      expect(d.tags, d.id).toContain(`falco-priority-${d.falcoPriority!.toLowerCase()}`);
+      const query = d.queries[0]!.query;
+      expect(d.falcoOutput?.length, d.id).toBeGreaterThan(0);
+      for (const f of d.falcoOutput ?? []) {
+        if (f.column === undefined) continue;
+        const projected =
+          f.field === 'ka.uri.param[command]'
+            ? query.includes(`(?<${f.label}>`)
+            : query.includes(f.column === f.label ? f.column : `${f.column} as ${f.label}`);
+        expect(projected, `${d.id}: ${f.label}=${f.field}`).toBe(true);
+      }
+    }
+    // Only object-valued fields (Role rules) are left out.
+    const left = falco.flatMap((d) =>
+      (d.falcoOutput ?? []).filter((f) => f.column === undefined).map((f) => f.field),
+    );
+    expect(new Set(left)).toEqual(new Set(['ka.req.role.rules']));
+  });
+
+  test('the RBAC activity rules carry the names Falco gave them before splitting them by object', () => {
+    const former = BUILT_IN_DETECTIONS.filter((d) => d.falcoFormerRules !== undefined).map((d) => [
+      d.falcoRule,
+      d.falcoFormerRules,
+    ]);
+    expect(former).toEqual([
+      ['K8s Role Created', ['K8s Role/Clusterrole Created']],
+      ['K8s Role Deleted', ['K8s Role/Clusterrole Deleted']],
+      ['K8s ClusterRole Created', ['K8s Role/Clusterrole Created']],
+      ['K8s ClusterRole Deleted', ['K8s Role/Clusterrole Deleted']],
+      ['K8s RoleBinding Created', ['K8s Role/Clusterrolebinding Created']],
+      ['K8s RoleBinding Deleted', ['K8s Role/Clusterrolebinding Deleted']],
+      ['K8s ClusterRoleBinding Created', ['K8s Role/Clusterrolebinding Created']],
+      ['K8s ClusterRoleBinding Deleted', ['K8s Role/Clusterrolebinding Deleted']],
+    ]);
+  });
+
   test('the EKS Best Practices queries are verbatim', () => {
     const q1 = BUILT_IN_DETECTIONS.find((d) => d.id === 'eks-bp.aws-auth-updates')?.queries[0];
     expect(q1?.verbatim).toBe(true);

@@ -69,6 +69,53 @@ describe('detect --rows and --format json rows', () => {
     expect([c.rowLimit, c.findings[0]?.rows.length, c.findings[0]?.rowsOmitted]).toEqual([1, 1, 3]);
   });
 
+  test("--format json names the Falco rule a finding mirrors, with Falco's priority and output labels", async () => {
+    const t = io();
+    await detectCommand([INCIDENT, '--id', 'falco.attach-exec-pod', '--format', 'json', ...NOW], t.io);
+    const json = JSON.parse(t.out()) as {
+      findings: { source?: unknown; rows: Record<string, unknown>[] }[];
+    };
+    expect(json.findings[0]?.source).toEqual({
+      ruleSet: 'falco',
+      rule: 'Attach/Exec Pod',
+      priority: 'NOTICE',
+    });
+    expect(Object.keys(json.findings[0]!.rows[0]!)).toEqual([
+      '@timestamp',
+      'user',
+      'pod',
+      'resource',
+      'ns',
+      'action',
+      'sourceIPs.0',
+      'command',
+      '@ptr',
+    ]);
+    expect(json.findings[0]!.rows[0]).toMatchObject({ user: 'ci-legacy', action: 'exec', ns: 'payments' });
+    expect(json.findings[0]!.rows.map((r) => r.command)).toContain('sh');
+  });
+
+  test('--trusted-cidr and --allow-list withhold trusted events and report them as suppressed', async () => {
+    const id = ['--id', 'irsa.web-identity-token-used-outside', '--format', 'json'];
+    const run = async (...extra: string[]) => {
+      const t = io();
+      await detectCommand(['samples/incident', ...id, ...extra, ...NOW], t.io);
+      return (JSON.parse(t.out()) as { findings: { count: number; suppressed?: unknown }[] }).findings[0];
+    };
+    const all = await run();
+    expect(all?.count).toBe(7);
+    expect(all?.suppressed).toBeUndefined();
+    const flags = await run('--trusted-cidr', '192.0.2.10', '--trusted-cidr', '192.0.2.11/32');
+    expect(flags).toMatchObject({ count: 1, suppressed: { records: 162, rows: 6, lists: ['cidrs'] } });
+    const file = join(mkdtempSync(join(tmpdir(), 'kt-allow-')), 'trusted.yaml');
+    writeFileSync(file, 'cidrs: [192.0.2.10/32, 192.0.2.11/32]\n');
+    expect(await run('--allow-list', file)).toEqual(flags);
+    const bad = io();
+    await expect(
+      detectCommand(['samples/incident', ...id, '--trusted-cidr', '300.1.2.3', ...NOW], bad.io),
+    ).rejects.toThrow(/the command line: cidrs: not an IPv4 CIDR: "300.1.2.3"/);
+  });
+
   test('--sigma findings carry the rule id, title, level, author and references', async () => {
     const t = io();
     await detectCommand(

@@ -65,7 +65,7 @@ export const EXPECTED_STEPS: Readonly<Record<string, readonly string[]>> = {
   'falco.clusterrolebinding-created': ['3a'],
   'falco.rolebinding-created': ['3b'],
   'kube.rbac-changes': ['3a', '3b'],
-  'kube.secrets-listed-cluster-wide': ['3c'],
+  'kube.secrets-listed-cluster-wide': ['2', '3c'],
   'panther.k8s-secrets-dump-all-namespaces': ['3c'],
   'kube.exec-into-pod': ['4'],
   'falco.attach-exec-pod': ['4'],
@@ -73,6 +73,33 @@ export const EXPECTED_STEPS: Readonly<Record<string, readonly string[]>> = {
   'kube.aws-auth-modified': ['5'],
   'eks-bp.aws-auth-updates': ['5'],
   'irsa.session-used-outside-aws': ['6b', '6c'],
+  'irsa.web-identity-token-used-outside': ['6a'],
+  'kube.system-masters-iam-identity': ['7'],
+};
+
+/**
+ * The attack steps no detection finds at high or critical, and why: each is
+ * an act that a legitimate client does too, told apart only by who and from
+ * where, which the later steps of the same actor show at high. The
+ * precision test checks that this is exactly the set below high.
+ */
+export const BELOW_HIGH: Readonly<Record<string, string>> = {
+  '1a': 'anonymous 403s from one address are the background noise of any public API endpoint (scanners); found at medium as a burst',
+  '1b': 'forged-token 401s carry no identity to judge; found at medium as a burst',
+  '2-aws':
+    'GetCallerIdentity and DescribeCluster with a valid key are what `aws eks update-kubeconfig` always does; only the address is foreign, and no allow-list of trusted addresses for IAM users applies',
+  '2-auth': "the authenticator's mapping line is the same for every kubectl call with that key",
+};
+
+/**
+ * Background rows above low that remain with the incident allow-lists, and
+ * why they are not false alarms.
+ */
+export const BACKGROUND_ABOVE_LOW: Readonly<Record<string, { rows: number; why: string }>> = {
+  'falco.disallowed-k8s-user': {
+    rows: 2,
+    why: "two reads by the attacker's ci-legacy (GET aws-auth before the patch, GET the pod before the exec) that ground-truth.json does not list under a step",
+  },
 };
 
 /** One detection's line of the table. */
@@ -263,6 +290,8 @@ export function renderPrecisionDocs(report: PrecisionReport): string {
     '',
     "As in Falco's lists and exceptions, `runDetections(events, { allowLists })` takes trusted values: `cidrs` (IPv4 blocks; audit `sourceIPs[0]`, CloudTrail `sourceIPAddress`), `users` (audit `user.username`; CloudTrail `userIdentity.arn`, `userName` or the session issuer ARN), `serviceAccounts` (`system:serviceaccount:<ns>:<name>`), `namespaces` (audit `objectRef.namespace`) and `userAgents`. Values other than CIDRs are exact or use `*` wildcards. `loadAllowLists(text)` reads them from YAML or JSON (errors name the file and line, code `invalid_allow_list`).",
     '',
+    'On the command line, `kubetrail detect --allow-list <file>` reads such a file, and `--trusted-cidr`, `--trusted-user`, `--trusted-service-account`, `--trusted-namespace` and `--trusted-user-agent` add single values (all repeatable; the lists are joined). The table output gains a `suppressed` column, and `--format json` shows `suppressed` on each finding.',
+    '',
     "A list applies only to the detections that declare it (`allowLists` on the detection, also accepted in your own rules files). Events a list matches are withheld from that detection and run through a shadow copy of its queries: the finding's `suppressed` gives the records those queries would have matched and the rows they would have made, and a finding is still returned when everything it saw was suppressed. Nothing is dropped silently.",
     '',
     '```yaml',
@@ -298,6 +327,16 @@ export function renderPrecisionDocs(report: PrecisionReport): string {
       `| ${s.step} | ${s.title.replaceAll('|', '\\|')} | ${s.detections.map((d) => `\`${d}\``).join(', ') || '—'} | ${s.topSeverity ?? '—'} |`,
     );
   }
-  out.push('');
+  out.push(
+    '',
+    `Every attack step but ${Object.keys(BELOW_HIGH).length} is found at high or critical. The others, and why no detection rates them higher:`,
+    '',
+    ...Object.entries(BELOW_HIGH).map(([step, why]) => `- **${step}**: ${why}.`),
+    '',
+    'With the incident allow-lists, the background alone raises nothing above low except:',
+    '',
+    ...Object.entries(BACKGROUND_ABOVE_LOW).map(([id, b]) => `- \`${id}\`: ${b.rows} rows, ${b.why}.`),
+    '',
+  );
   return out.join('\n');
 }

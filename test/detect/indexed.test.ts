@@ -93,7 +93,7 @@ const eventsArb = fc
 describe('indexed detection', () => {
   // Indexed findings must be exactly the naive per-detection evaluation: every detection
   // (disabled ones included), every row, sample, count, recordsMatched and first/last seen.
-  test.prop([eventsArb], { numRuns: 12 })(
+  test.prop([eventsArb], { numRuns: 12, seed: 42 })(
     'equals naive evaluation over the whole catalogue',
     async (events) => {
       const options = { now: Date.UTC(2024, 4, 15), includeEmpty: true, filter: { includeDisabled: true } };

@@ -5,6 +5,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { type AllowLists, loadAllowLists, mergeAllowLists } from '../../detect/allow-lists.js';
 import { BUILT_IN_DETECTIONS, listDetections } from '../../detect/catalogue/index.js';
 import { runDetectionsWith } from '../../detect/run-detections.js';
 import { loadDetections } from '../../detect/schema.js';
@@ -18,7 +19,15 @@ import {
 import { InternalError } from '../../errors.js';
 import { compileQuery } from '../../query/index.js';
 import { readLogs } from '../../read/index.js';
-import { choiceOption, flag, integerOption, listOption, parseCommand, stringOption } from '../args.js';
+import {
+  choiceOption,
+  flag,
+  integerOption,
+  listOption,
+  type ParsedOptions,
+  parseCommand,
+  stringOption,
+} from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatInsightsTime } from '../format-value.js';
 import { findCommand } from '../help.js';
@@ -46,6 +55,37 @@ async function userDetections(file: string | undefined): Promise<readonly Detect
     );
   }
   return loadDetections(text, { format: file.endsWith('.json') ? 'json' : 'yaml', file });
+}
+
+/** `--allow-list` files and the `--trusted-*` values, joined; `undefined` when none are given. */
+async function allowListsOf(options: ParsedOptions): Promise<AllowLists | undefined> {
+  const lists: AllowLists[] = [];
+  for (const file of listOption(options, 'allow-list')) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+      throw new UsageError(
+        'bad_rules_file',
+        `detect: cannot read --allow-list ${file}: ${String(reason)}`,
+        'detect',
+      );
+    }
+    lists.push(loadAllowLists(text, { format: file.endsWith('.json') ? 'json' : 'yaml', file }));
+  }
+  const given: Record<string, readonly string[]> = {
+    cidrs: listOption(options, 'trusted-cidr'),
+    users: listOption(options, 'trusted-user'),
+    serviceAccounts: listOption(options, 'trusted-service-account'),
+    namespaces: listOption(options, 'trusted-namespace'),
+    userAgents: listOption(options, 'trusted-user-agent'),
+  };
+  const flags = Object.fromEntries(Object.entries(given).filter(([, v]) => v.length > 0));
+  // validated as a file would be (a bad CIDR names the list and the value)
+  if (Object.keys(flags).length > 0)
+    lists.push(loadAllowLists(JSON.stringify(flags), { format: 'json', file: 'the command line' }));
+  return lists.length === 0 ? undefined : mergeAllowLists(...lists);
 }
 
 function detectionFilter(
@@ -96,6 +136,7 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
             if (!quiet) io.stderr.write(`${line}\n`);
           },
         );
+  const allowLists = await allowListsOf(options);
   const detections = sigmaOnly ? own : [...BUILT_IN_DETECTIONS, ...own];
   const known = new Set(detections.map((d) => d.id));
   const unknown = ids.filter((id) => !known.has(id));
@@ -152,6 +193,7 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
       sampleLimit: format === 'json' || showRows ? rowLimit : 5,
       filter: sigmaOnly && own.length === 0 ? { ids: [] } : filter,
       ...(sigma === undefined ? {} : { sigma }),
+      ...(allowLists === undefined ? {} : { allowLists }),
       now: times.now,
       ...(times.startTime === undefined ? {} : { startTime: times.startTime }),
       ...(times.endTime === undefined ? {} : { endTime: times.endTime }),
@@ -234,10 +276,12 @@ export function findingsTables(findings: readonly Finding[], ran: number, width:
         ...(first === undefined ? {} : { 'first seen': first }),
         ...(last === undefined ? {} : { 'last seen': last }),
         mitre: f.mitre.join(' '),
+        ...(f.suppressed === undefined ? {} : { suppressed: f.suppressed.records }),
       };
     });
+    const suppressed = list.some((f) => f.suppressed !== undefined) ? ['suppressed'] : [];
     const t = renderTable(
-      { fields: ['id', 'title', 'rows', 'first seen', 'last seen', 'mitre'], rows },
+      { fields: ['id', 'title', 'rows', 'first seen', 'last seen', 'mitre', ...suppressed], rows },
       { width },
     );
     out += `\n${severity.toUpperCase()} (${list.length})\n${t.text}${truncationNote(t.truncatedCells, width)}`;

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Detection, InexpressibleRule } from '../types.js';
+import type { Detection, FalcoOutputField, FalcoPriority, InexpressibleRule } from '../types.js';
 import { FALCO_RULES, lines } from './sources.js';
 
 const KEVT = 'stage = "ResponseComplete"';
@@ -93,8 +93,83 @@ const quoted = (items: readonly string[]): string => `[${items.map((i) => `"${i}
 const SENSITIVE_PATHS =
   '\\/proc|\\/var\\/run\\/docker\\.sock|\\/|\\/etc|\\/root|\\/var\\/run\\/crio\\/crio\\.sock|\\/run\\/containerd\\/containerd\\.sock|\\/home\\/admin|\\/var\\/lib\\/kubelet|\\/var\\/lib\\/kubelet\\/pki|\\/etc\\/kubernetes|\\/etc\\/kubernetes\\/manifests';
 
-const POD_COLUMNS =
-  'fields @timestamp, user.username, objectRef.namespace, responseObject.metadata.name as pod, requestObject.spec.containers.0.image as image';
+/**
+ * Falco's k8saudit output fields and the Logs Insights field each one reads
+ * (the JSON paths of Falco's field extractor). A Falco list field projects
+ * its first element; `undefined` marks an object or list of objects, which
+ * the language does not project.
+ */
+const FALCO_FIELDS: Readonly<Record<string, string | undefined>> = {
+  'ka.user.name': 'user.username',
+  'ka.target.name': 'objectRef.name',
+  'ka.target.name/ka.target.resource': 'concat(objectRef.name, "/", objectRef.resource)',
+  'ka.target.resource': 'objectRef.resource',
+  'ka.target.namespace': 'objectRef.namespace',
+  'ka.target.subresource': 'objectRef.subresource',
+  'ka.verb': 'verb',
+  'ka.uri': 'requestURI',
+  'ka.uri.param[command]': 'requestURI',
+  'ka.response.code': 'responseStatus.code',
+  'ka.response.reason': 'responseStatus.reason',
+  'ka.auth.decision': '`annotations.authorization.k8s.io/decision`',
+  'ka.auth.reason': '`annotations.authorization.k8s.io/reason`',
+  'ka.resp.name': 'responseObject.metadata.name',
+  'ka.req.pod.containers.image': 'requestObject.spec.containers.0.image',
+  'ka.req.pod.initContainers.image': 'requestObject.spec.initContainers.0.image',
+  'ka.req.pod.ephemeralContainers.image': 'requestObject.spec.ephemeralContainers.0.image',
+  'jevt.value[/requestObject/spec/volumes]': 'requestObject.spec.volumes.0.hostPath.path',
+  'ka.req.service.ports': 'requestObject.spec.ports.0.nodePort',
+  'ka.req.configmap.name': 'objectRef.name',
+  'ka.req.binding.subjects': 'requestObject.subjects.0.name',
+  'ka.req.binding.role': 'requestObject.roleRef.name',
+  'ka.req.role.rules': undefined,
+  'jevt.value[/requestObject/ephemeralContainers/0/name]': 'requestObject.ephemeralContainers.0.name',
+  'jevt.value[/requestObject/ephemeralContainers/0/image]': 'requestObject.ephemeralContainers.0.image',
+  'jevt.obj': '@message',
+};
+
+/** `label=field` pairs of a Falco output, in Falco's order. */
+function output(...pairs: readonly string[]): FalcoOutputField[] {
+  return pairs.map((pair) => {
+    const eq = pair.indexOf('=');
+    const label = pair.slice(0, eq);
+    const field = pair.slice(eq + 1);
+    if (!(field in FALCO_FIELDS)) throw new TypeError(`falco.ts: no column for Falco field ${field}`);
+    const column = FALCO_FIELDS[field];
+    return column === undefined ? { label, field } : { label, field, column };
+  });
+}
+
+/**
+ * The `fields` line projecting a Falco output under Falco's labels (after
+ * `@timestamp`, before kubetrail's extra columns), and the `parse` of
+ * `ka.uri.param[command]` when the output has it: the last lines of the
+ * query. They come after the filters, so that a label such as `user` never
+ * hides a field the filters read (`user.username`).
+ */
+function projection(
+  out: readonly FalcoOutputField[],
+  extra: readonly string[] = [],
+): { fields: string; parse: string[] } {
+  const columns = ['@timestamp'];
+  const parse: string[] = [];
+  for (const f of out) {
+    if (f.column === undefined) continue;
+    if (f.field === 'ka.uri.param[command]')
+      parse.push(`| parse requestURI /[?&]command=(?<${f.label}>[^&]*)/`);
+    else columns.push(f.column === f.label ? f.column : `${f.column} as ${f.label}`);
+  }
+  columns.push(...extra);
+  return { fields: `| fields ${columns.join(', ')}`, parse };
+}
+
+const POD_OUTPUT = output(
+  'user=ka.user.name',
+  'pod=ka.resp.name',
+  'resource=ka.target.resource',
+  'ns=ka.target.namespace',
+  'images=ka.req.pod.containers.image',
+);
 
 interface FalcoSpec {
   readonly slug: string;
@@ -102,34 +177,50 @@ interface FalcoSpec {
   readonly title?: string;
   readonly description: string;
   readonly severity: Detection['severity'];
-  readonly priority: string;
+  readonly priority: FalcoPriority;
   readonly mitre: readonly string[];
   readonly tags: readonly string[];
-  readonly query: string;
+  /** Falco's output fields: projected under Falco's labels by the query's first line. */
+  readonly output: readonly FalcoOutputField[];
+  /** Columns kubetrail adds after Falco's (the source address, mostly). */
+  readonly extra?: readonly string[];
+  /** The query's `filter` lines (the `fields` line comes from `output`). */
+  readonly filter: readonly string[];
+  readonly formerly?: readonly string[];
   readonly enabled?: boolean;
   readonly allowLists?: Detection['allowLists'];
 }
 
-const falco = (s: FalcoSpec): Detection => ({
-  id: `falco.${s.slug}`,
-  title: s.title ?? s.rule,
-  description: s.description,
-  severity: s.severity,
-  mitre: s.mitre,
-  tags: ['falco', `falco-priority-${s.priority.toLowerCase()}`, ...s.tags],
-  kind: 'kubernetes-audit',
-  queries: [{ query: s.query }],
-  source: `${FALCO_RULES} rule "${s.rule}"`,
-  falcoRule: s.rule,
-  ...(s.allowLists === undefined ? {} : { allowLists: s.allowLists }),
-  ...(s.enabled === undefined ? {} : { enabled: s.enabled }),
-});
+const falco = (s: FalcoSpec): Detection => {
+  const { fields, parse } = projection(s.output, s.extra);
+  return {
+    id: `falco.${s.slug}`,
+    title: s.title ?? s.rule,
+    description: s.description,
+    severity: s.severity,
+    mitre: s.mitre,
+    tags: ['falco', `falco-priority-${s.priority.toLowerCase()}`, ...s.tags],
+    kind: 'kubernetes-audit',
+    queries: [{ query: lines(...s.filter, fields, ...parse).replace(/^\| /, '') }],
+    source: `${FALCO_RULES} rule "${s.rule}"`,
+    falcoRule: s.rule,
+    falcoPriority: s.priority,
+    falcoOutput: s.output,
+    ...(s.formerly === undefined ? {} : { falcoFormerRules: s.formerly }),
+    ...(s.allowLists === undefined ? {} : { allowLists: s.allowLists }),
+    ...(s.enabled === undefined ? {} : { enabled: s.enabled }),
+  };
+};
 
 interface ActivitySpec {
   readonly resource: string;
   readonly noun: string;
   readonly label: string;
-  readonly extra?: string;
+  /** The label of `ka.target.name` in Falco's output. */
+  readonly output: string;
+  readonly namespaced: boolean;
+  /** The rule's name before Falco split it by RBAC object (falcosecurity/plugins 472fd1fc, 2024-05-01). */
+  readonly formerly?: string;
   readonly mitreCreate: readonly string[];
   readonly mitreDelete: readonly string[];
 }
@@ -139,24 +230,64 @@ const ACTIVITY: readonly ActivitySpec[] = [
     resource: 'deployments',
     noun: 'Deployment',
     label: 'deployment',
+    output: 'deployment',
+    namespaced: true,
     mitreCreate: ['T1610'],
     mitreDelete: ['T1485'],
   },
-  { resource: 'services', noun: 'Service', label: 'service', mitreCreate: ['T1133'], mitreDelete: ['T1485'] },
-  { resource: 'configmaps', noun: 'ConfigMap', label: 'configmap', mitreCreate: [], mitreDelete: ['T1485'] },
-  { resource: 'namespaces', noun: 'Namespace', label: 'namespace', mitreCreate: [], mitreDelete: ['T1485'] },
+  {
+    resource: 'services',
+    noun: 'Service',
+    label: 'service',
+    output: 'service',
+    namespaced: true,
+    mitreCreate: ['T1133'],
+    mitreDelete: ['T1485'],
+  },
+  {
+    resource: 'configmaps',
+    noun: 'ConfigMap',
+    label: 'configmap',
+    output: 'configmap',
+    namespaced: true,
+    mitreCreate: [],
+    mitreDelete: ['T1485'],
+  },
+  {
+    resource: 'namespaces',
+    noun: 'Namespace',
+    label: 'namespace',
+    output: 'namespace',
+    namespaced: false,
+    mitreCreate: [],
+    mitreDelete: ['T1485'],
+  },
   {
     resource: 'serviceaccounts',
     noun: 'Serviceaccount',
     label: 'serviceaccount',
+    output: 'serviceaccount',
+    namespaced: true,
     mitreCreate: ['T1136'],
     mitreDelete: ['T1531'],
   },
-  { resource: 'roles', noun: 'Role', label: 'role', mitreCreate: ['T1098.006'], mitreDelete: ['T1531'] },
+  {
+    resource: 'roles',
+    noun: 'Role',
+    label: 'role',
+    output: 'role',
+    namespaced: true,
+    formerly: 'K8s Role/Clusterrole',
+    mitreCreate: ['T1098.006'],
+    mitreDelete: ['T1531'],
+  },
   {
     resource: 'clusterroles',
     noun: 'ClusterRole',
     label: 'clusterrole',
+    output: 'role',
+    namespaced: false,
+    formerly: 'K8s Role/Clusterrole',
     mitreCreate: ['T1098.006'],
     mitreDelete: ['T1531'],
   },
@@ -164,6 +295,9 @@ const ACTIVITY: readonly ActivitySpec[] = [
     resource: 'rolebindings',
     noun: 'RoleBinding',
     label: 'rolebinding',
+    output: 'binding',
+    namespaced: true,
+    formerly: 'K8s Role/Clusterrolebinding',
     mitreCreate: ['T1098.006'],
     mitreDelete: ['T1531'],
   },
@@ -171,11 +305,40 @@ const ACTIVITY: readonly ActivitySpec[] = [
     resource: 'clusterrolebindings',
     noun: 'ClusterRoleBinding',
     label: 'clusterrolebinding',
+    output: 'binding',
+    namespaced: false,
+    formerly: 'K8s Role/Clusterrolebinding',
     mitreCreate: ['T1098.006'],
     mitreDelete: ['T1531'],
   },
-  { resource: 'secrets', noun: 'Secret', label: 'secret', mitreCreate: [], mitreDelete: ['T1485'] },
+  {
+    resource: 'secrets',
+    noun: 'Secret',
+    label: 'secret',
+    output: 'secret',
+    namespaced: true,
+    mitreCreate: [],
+    mitreDelete: ['T1485'],
+  },
 ];
+
+/** Falco's output for an activity rule: who, what, and the response and authorization decision. */
+function activityOutput(a: ActivitySpec, verb: 'create' | 'delete'): FalcoOutputField[] {
+  const created = verb === 'create';
+  return output(
+    'user=ka.user.name',
+    `${a.output}=ka.target.name`,
+    ...(a.namespaced ? ['ns=ka.target.namespace'] : []),
+    'resource=ka.target.resource',
+    ...(created && a.output === 'role' ? ['rules=ka.req.role.rules'] : []),
+    ...(created && a.output === 'binding'
+      ? ['subjects=ka.req.binding.subjects', 'role=ka.req.binding.role']
+      : []),
+    'resp=ka.response.code',
+    'decision=ka.auth.decision',
+    'reason=ka.auth.reason',
+  );
+}
 
 function activityRules(): Detection[] {
   const out: Detection[] = [];
@@ -194,15 +357,20 @@ function activityRules(): Detection[] {
           rule: `K8s ${a.noun} ${past}`,
           description: `A ${a.noun} was ${past.toLowerCase()} successfully (2xx).${
             extra ? ' kube-system and system: users are excluded, as in Falco.' : ''
+          }${
+            a.formerly === undefined
+              ? ''
+              : ` Falco rules files before May 2024 had one rule, "${a.formerly} ${past}", for this and its ${a.noun.startsWith('Cluster') ? 'namespaced' : 'cluster-wide'} counterpart.`
           }`,
           severity: 'info',
           priority: 'INFO',
           mitre: verb === 'create' ? a.mitreCreate : a.mitreDelete,
           tags: ['activity', a.label],
-          query: lines(
-            'fields @timestamp, user.username, verb, objectRef.resource, objectRef.namespace, objectRef.name, responseStatus.code',
+          output: activityOutput(a, verb),
+          filter: [
             `| filter ${KEVT} and verb = "${verb}" and objectRef.resource = "${a.resource}" and not ispresent(objectRef.subresource) and ${SUCCESS}${extra}`,
-          ),
+          ],
+          ...(a.formerly === undefined ? {} : { formerly: [`${a.formerly} ${past}`] }),
         }),
       );
     }
@@ -222,10 +390,15 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     mitre: ['T1078'],
     tags: ['initial-access', 'users'],
     allowLists: ['users'],
-    query: lines(
-      'fields @timestamp, user.username, verb, objectRef.resource, objectRef.name, requestURI, responseStatus.code',
-      `| filter ${KEVT} and ${NON_SYSTEM_USER} and user.username not in ${quoted(ALLOWED_USERS)}`,
+    output: output(
+      'user=ka.user.name',
+      'target=ka.target.name/ka.target.resource',
+      'verb=ka.verb',
+      'uri=ka.uri',
+      'resp=ka.response.code',
     ),
+    extra: ['sourceIPs.0'],
+    filter: [`| filter ${KEVT} and ${NON_SYSTEM_USER} and user.username not in ${quoted(ALLOWED_USERS)}`],
   }),
   falco({
     slug: 'create-privileged-pod',
@@ -236,12 +409,20 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1611', 'T1610'],
     tags: ['privilege-escalation', 'pods'],
-    query: lines(
-      POD_COLUMNS,
+    output: output(
+      'user=ka.user.name',
+      'pod=ka.resp.name',
+      'resource=ka.target.resource',
+      'ns=ka.target.namespace',
+      'images=ka.req.pod.containers.image',
+      'init_images=ka.req.pod.initContainers.image',
+      'ephemeral_images=ka.req.pod.ephemeralContainers.image',
+    ),
+    filter: [
       `| filter ${KEVT} and ${POD} and verb = "create"`,
       '| filter @message like /"privileged":\\s*true/',
       `| filter ${imageNotIn(PRIVILEGED_IMAGES)}`,
-    ),
+    ],
   }),
   falco({
     slug: 'create-sensitive-mount-pod',
@@ -252,12 +433,19 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1611'],
     tags: ['privilege-escalation', 'pods', 'hostpath'],
-    query: lines(
-      POD_COLUMNS,
+    output: output(
+      'user=ka.user.name',
+      'pod=ka.resp.name',
+      'ns=ka.target.namespace',
+      'resource=ka.target.resource',
+      'images=ka.req.pod.containers.image',
+      'volumes=jevt.value[/requestObject/spec/volumes]',
+    ),
+    filter: [
       `| filter ${KEVT} and ${POD} and verb = "create"`,
       `| filter @message like /"hostPath":\\s*\\{\\s*"path":\\s*"(${SENSITIVE_PATHS})"/`,
       `| filter ${imageNotIn(SENSITIVE_MOUNT_IMAGES)}`,
-    ),
+    ],
   }),
   ...(
     [
@@ -274,12 +462,12 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
       priority: 'WARNING',
       mitre: ['T1611'],
       tags: ['privilege-escalation', 'pods', 'host-namespaces'],
-      query: lines(
-        POD_COLUMNS,
+      output: POD_OUTPUT,
+      filter: [
         `| filter ${KEVT} and ${POD} and verb = "create"`,
         `| filter @message like /"${field}":\\s*true/`,
         ...(images ? [`| filter ${imageNotIn(images)}`] : []),
-      ),
+      ],
     }),
   ),
   falco({
@@ -290,10 +478,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1133'],
     tags: ['exposure', 'services'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.namespace, objectRef.name, requestObject.spec.type as service_type',
-      `| filter ${KEVT} and objectRef.resource = "services" and verb = "create" and requestObject.spec.type = "NodePort"`,
+    output: output(
+      'user=ka.user.name',
+      'service=ka.target.name',
+      'resource=ka.target.resource',
+      'ns=ka.target.namespace',
+      'ports=ka.req.service.ports',
     ),
+    filter: [
+      `| filter ${KEVT} and objectRef.resource = "services" and verb = "create" and requestObject.spec.type = "NodePort"`,
+    ],
   }),
   falco({
     slug: 'configmap-private-credentials',
@@ -304,11 +498,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1552.007'],
     tags: ['credential-access', 'configmaps'],
-    query: lines(
-      'fields @timestamp, user.username, verb, objectRef.namespace, objectRef.name',
+    output: output(
+      'user=ka.user.name',
+      'verb=ka.verb',
+      'resource=ka.target.resource',
+      'configmap=ka.req.configmap.name',
+    ),
+    filter: [
       `| filter ${KEVT} and objectRef.resource = "configmaps" and verb in ["create", "update", "patch"]`,
       '| filter @message like /"requestObject":\\{.*"data":\\{[^}]*(aws_access_key_id|aws-access-key-id|aws_s3_access_key_id|aws-s3-access-key-id|password|passphrase)/',
-    ),
+    ],
   }),
   falco({
     slug: 'anonymous-request-allowed',
@@ -319,11 +518,12 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1078.001'],
     tags: ['initial-access', 'anonymous'],
-    query: lines(
-      'fields @timestamp, sourceIPs.0, verb, requestURI, responseStatus.code, `annotations.authorization.k8s.io/reason` as reason',
+    output: output('user=ka.user.name', 'verb=ka.verb', 'uri=ka.uri', 'reason=ka.auth.reason'),
+    extra: ['sourceIPs.0'],
+    filter: [
       `| filter ${KEVT} and user.username = "system:anonymous" and \`annotations.authorization.k8s.io/decision\` = "allow"`,
       '| filter not (requestURI like /^\\/(healthz|livez|readyz)(\\?|$)/)',
-    ),
+    ],
   }),
   falco({
     slug: 'attach-exec-pod',
@@ -335,10 +535,18 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     mitre: ['T1609'],
     tags: ['execution', 'exec'],
     allowLists: ['users', 'namespaces'],
-    query: lines(
-      'fields @timestamp, user.username, sourceIPs.0, objectRef.namespace, objectRef.name, objectRef.subresource, requestURI',
-      '| filter stage = "ResponseStarted" and objectRef.resource = "pods" and objectRef.subresource in ["exec", "attach"] and verb in ["create", "get"]',
+    output: output(
+      'user=ka.user.name',
+      'pod=ka.target.name',
+      'resource=ka.target.resource',
+      'ns=ka.target.namespace',
+      'action=ka.target.subresource',
+      'command=ka.uri.param[command]',
     ),
+    extra: ['sourceIPs.0'],
+    filter: [
+      '| filter stage = "ResponseStarted" and objectRef.resource = "pods" and objectRef.subresource in ["exec", "attach"] and verb in ["create", "get"]',
+    ],
   }),
   falco({
     slug: 'port-forward',
@@ -348,10 +556,14 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'NOTICE',
     mitre: ['T1572'],
     tags: ['lateral-movement', 'port-forward'],
-    query: lines(
-      'fields @timestamp, user.username, sourceIPs.0, objectRef.namespace, objectRef.name, stage',
-      '| filter objectRef.subresource = "portforward"',
+    output: output(
+      'user=ka.user.name',
+      'pod=ka.target.name',
+      'ns=ka.target.namespace',
+      'action=ka.target.subresource',
     ),
+    extra: ['sourceIPs.0', 'stage'],
+    filter: ['| filter objectRef.subresource = "portforward"'],
   }),
   falco({
     slug: 'ephemeral-containers-created',
@@ -361,10 +573,17 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'NOTICE',
     mitre: ['T1609'],
     tags: ['execution', 'pods'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.namespace, objectRef.name, requestObject.ephemeralContainers.0.name as container, requestObject.ephemeralContainers.0.image as image',
-      `| filter ${KEVT} and objectRef.resource = "pods" and objectRef.subresource = "ephemeralcontainers" and verb in ["create", "update", "patch"]`,
+    output: output(
+      'user=ka.user.name',
+      'pod=ka.target.name',
+      'resource=ka.target.resource',
+      'ns=ka.target.namespace',
+      'ephemeral_container_name=jevt.value[/requestObject/ephemeralContainers/0/name]',
+      'ephemeral_container_image=jevt.value[/requestObject/ephemeralContainers/0/image]',
     ),
+    filter: [
+      `| filter ${KEVT} and objectRef.resource = "pods" and objectRef.subresource = "ephemeralcontainers" and verb in ["create", "update", "patch"]`,
+    ],
   }),
   falco({
     slug: 'create-disallowed-namespace',
@@ -374,10 +593,10 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: [],
     tags: ['namespaces'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.name',
+    output: output('user=ka.user.name', 'ns=ka.target.name', 'resource=ka.target.resource'),
+    filter: [
       `| filter ${KEVT} and objectRef.resource = "namespaces" and verb = "create" and objectRef.name not in ["kube-system", "kube-public", "default"]`,
-    ),
+    ],
   }),
   falco({
     slug: 'pod-created-in-kube-namespace',
@@ -388,11 +607,11 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1610'],
     tags: ['persistence', 'pods', 'system-namespace'],
-    query: lines(
-      POD_COLUMNS,
+    output: POD_OUTPUT,
+    filter: [
       `| filter ${KEVT} and ${POD} and verb = "create" and objectRef.namespace in ["kube-system", "kube-public"]`,
       `| filter ${imageNotIn(KUBE_NAMESPACE_IMAGES)}`,
-    ),
+    ],
   }),
   falco({
     slug: 'service-account-created-in-kube-namespace',
@@ -403,11 +622,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1136'],
     tags: ['persistence', 'serviceaccounts', 'system-namespace'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.namespace, objectRef.name',
+    output: output(
+      'user=ka.user.name',
+      'serviceaccount=ka.target.name',
+      'resource=ka.target.resource',
+      'ns=ka.target.namespace',
+    ),
+    filter: [
       `| filter ${KEVT} and objectRef.resource = "serviceaccounts" and not ispresent(objectRef.subresource) and verb = "create" and objectRef.namespace in ["kube-system", "kube-public"] and ${SUCCESS}`,
       `| filter objectRef.name not in ${quoted(KNOWN_KUBE_SYSTEM_SAS)}`,
-    ),
+    ],
   }),
   falco({
     slug: 'system-clusterrole-modified',
@@ -419,11 +643,17 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1098.006'],
     tags: ['persistence', 'privilege-escalation', 'rbac'],
-    query: lines(
-      'fields @timestamp, user.username, verb, objectRef.resource, objectRef.namespace, objectRef.name',
+    output: output(
+      'user=ka.user.name',
+      'role=ka.target.name',
+      'resource=ka.target.resource',
+      'ns=ka.target.namespace',
+      'action=ka.verb',
+    ),
+    filter: [
       `| filter ${KEVT} and objectRef.resource in ["roles", "clusterroles"] and verb in ["create", "update", "patch", "delete"]`,
       '| filter objectRef.name like /^system:/ and objectRef.name not in ["system:coredns", "system:managed-certificate-controller"]',
-    ),
+    ],
   }),
   falco({
     slug: 'attach-to-cluster-admin-role',
@@ -433,10 +663,11 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1098.006'],
     tags: ['privilege-escalation', 'rbac'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.name, requestObject.subjects.0.kind as subject_kind, requestObject.subjects.0.name as subject_name',
+    output: output('user=ka.user.name', 'subject=ka.req.binding.subjects'),
+    extra: ['requestObject.subjects.0.kind as subject_kind'],
+    filter: [
       `| filter ${KEVT} and objectRef.resource = "clusterrolebindings" and verb = "create" and requestObject.roleRef.name = "cluster-admin"`,
-    ),
+    ],
   }),
   falco({
     slug: 'clusterrole-with-wildcard-created',
@@ -446,11 +677,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1098.006'],
     tags: ['privilege-escalation', 'rbac'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.resource, objectRef.namespace, objectRef.name',
+    output: output(
+      'user=ka.user.name',
+      'role=ka.target.name',
+      'resource=ka.target.resource',
+      'rules=ka.req.role.rules',
+    ),
+    filter: [
       `| filter ${KEVT} and objectRef.resource in ["roles", "clusterroles"] and verb = "create"`,
       '| filter @message like /"(resources|verbs)":\\s*\\[[^\\]]*"\\*"/',
-    ),
+    ],
   }),
   falco({
     slug: 'clusterrole-with-write-privileges-created',
@@ -461,11 +697,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'NOTICE',
     mitre: ['T1098.006'],
     tags: ['rbac'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.resource, objectRef.namespace, objectRef.name',
+    output: output(
+      'user=ka.user.name',
+      'role=ka.target.name',
+      'resource=ka.target.resource',
+      'rules=ka.req.role.rules',
+    ),
+    filter: [
       `| filter ${KEVT} and objectRef.resource in ["roles", "clusterroles"] and verb = "create"`,
       '| filter @message like /"verbs":\\s*\\[[^\\]]*"(create|update|patch|delete|deletecollection)"/',
-    ),
+    ],
   }),
   falco({
     slug: 'clusterrole-with-pod-exec-created',
@@ -475,11 +716,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1098.006', 'T1609'],
     tags: ['privilege-escalation', 'rbac', 'exec'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.resource, objectRef.namespace, objectRef.name',
+    output: output(
+      'user=ka.user.name',
+      'role=ka.target.name',
+      'resource=ka.target.resource',
+      'rules=ka.req.role.rules',
+    ),
+    filter: [
       `| filter ${KEVT} and objectRef.resource in ["roles", "clusterroles"] and verb = "create"`,
       '| filter @message like /"resources":\\s*\\[[^\\]]*"pods\\/exec"/',
-    ),
+    ],
   }),
   ...activityRules(),
   falco({
@@ -491,10 +737,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'ERROR',
     mitre: ['T1552.007'],
     tags: ['credential-access', 'secrets'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.namespace, objectRef.name, responseStatus.code',
-      `| filter ${KEVT} and objectRef.resource = "secrets" and verb = "get" and ${SUCCESS}`,
+    output: output(
+      'user=ka.user.name',
+      'secret=ka.target.name',
+      'ns=ka.target.namespace',
+      'resource=ka.target.resource',
+      'resp=ka.response.code',
+      'decision=ka.auth.decision',
+      'reason=ka.auth.reason',
     ),
+    filter: [`| filter ${KEVT} and objectRef.resource = "secrets" and verb = "get" and ${SUCCESS}`],
   }),
   falco({
     slug: 'secret-get-unsuccessfully-tried',
@@ -504,10 +756,17 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1552.007'],
     tags: ['credential-access', 'secrets'],
-    query: lines(
-      'fields @timestamp, user.username, sourceIPs.0, objectRef.namespace, objectRef.name, responseStatus.code',
-      `| filter ${KEVT} and objectRef.resource = "secrets" and verb = "get" and not (${SUCCESS})`,
+    output: output(
+      'user=ka.user.name',
+      'secret=ka.target.name',
+      'ns=ka.target.namespace',
+      'resource=ka.target.resource',
+      'resp=ka.response.code',
+      'decision=ka.auth.decision',
+      'reason=ka.auth.reason',
     ),
+    extra: ['sourceIPs.0'],
+    filter: [`| filter ${KEVT} and objectRef.resource = "secrets" and verb = "get" and not (${SUCCESS})`],
   }),
   falco({
     slug: 'all-k8s-audit-events',
@@ -518,7 +777,8 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     mitre: [],
     tags: ['all'],
     enabled: false,
-    query: lines('fields @timestamp, user.username, verb, requestURI', `| filter ${KEVT}`),
+    output: output('user=ka.user.name', 'verb=ka.verb', 'uri=ka.uri', 'obj=jevt.obj'),
+    filter: [`| filter ${KEVT}`],
   }),
   falco({
     slug: 'full-k8s-administrative-access',
@@ -530,10 +790,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     mitre: ['T1078.001'],
     tags: ['users'],
     enabled: false,
-    query: lines(
-      'fields @timestamp, user.username, verb, requestURI',
-      `| filter ${KEVT} and user.username in ["admin", "kubernetes-admin", "kubernetes-admin@kubernetes", "kubernetes-admin@cluster.local", "minikube-user"]`,
+    output: output(
+      'user=ka.user.name',
+      'target=ka.target.name/ka.target.resource',
+      'verb=ka.verb',
+      'uri=ka.uri',
+      'resp=ka.response.code',
     ),
+    filter: [
+      `| filter ${KEVT} and user.username in ["admin", "kubernetes-admin", "kubernetes-admin@kubernetes", "kubernetes-admin@cluster.local", "minikube-user"]`,
+    ],
   }),
   falco({
     slug: 'ingress-without-tls-created',
@@ -543,11 +809,16 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     priority: 'WARNING',
     mitre: ['T1133'],
     tags: ['exposure', 'ingress'],
-    query: lines(
-      'fields @timestamp, user.username, objectRef.namespace, objectRef.name',
+    output: output(
+      'user=ka.user.name',
+      'ingress=ka.target.name',
+      'namespace=ka.target.namespace',
+      'resource=ka.target.resource',
+    ),
+    filter: [
       `| filter ${KEVT} and objectRef.resource = "ingresses" and verb = "create" and ${SUCCESS}`,
       '| filter not (@message like /"requestObject":\\{.*"spec":\\{.*"tls":/)',
-    ),
+    ],
   }),
   falco({
     slug: 'untrusted-node-joined',
@@ -559,10 +830,9 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     mitre: ['T1078'],
     tags: ['nodes'],
     enabled: false,
-    query: lines(
-      'fields @timestamp, user.username, objectRef.name, sourceIPs.0',
-      `| filter ${KEVT} and objectRef.resource = "nodes" and verb = "create" and ${SUCCESS}`,
-    ),
+    output: output('user=ka.user.name', 'node=ka.target.name', 'resource=ka.target.resource'),
+    extra: ['sourceIPs.0'],
+    filter: [`| filter ${KEVT} and objectRef.resource = "nodes" and verb = "create" and ${SUCCESS}`],
   }),
   falco({
     slug: 'untrusted-node-join-failed',
@@ -574,10 +844,14 @@ export const FALCO_DETECTIONS: readonly Detection[] = [
     mitre: ['T1078'],
     tags: ['nodes'],
     enabled: false,
-    query: lines(
-      'fields @timestamp, user.username, objectRef.name, responseStatus.reason, sourceIPs.0',
-      `| filter ${KEVT} and objectRef.resource = "nodes" and verb = "create" and not (${SUCCESS})`,
+    output: output(
+      'user=ka.user.name',
+      'node=ka.target.name',
+      'reason=ka.response.reason',
+      'resource=ka.target.resource',
     ),
+    extra: ['sourceIPs.0'],
+    filter: [`| filter ${KEVT} and objectRef.resource = "nodes" and verb = "create" and not (${SUCCESS})`],
   }),
 ];
 

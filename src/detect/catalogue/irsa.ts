@@ -53,11 +53,35 @@ export const IRSA_DETECTIONS: readonly Detection[] = [
     source: 'project-original (reference catalogue C02)',
   },
   {
+    id: 'irsa.web-identity-token-used-outside',
+    title: 'IRSA token exchanged from outside the cluster',
+    description:
+      "AssumeRoleWithWebIdentity with an EKS OIDC token from a public address that is not an AWS service: a pod exchanges its projected service-account token from the cluster's NAT egress or through a VPC endpoint (a private address), so any other public source means the token left the cluster. Declare the NAT egress addresses with the `cidrs` allow-list (`--trusted-cidr`); exchanges from them are then counted as suppressed.",
+    severity: 'high',
+    mitre: ['T1550.001', 'T1528'],
+    tags: ['irsa', 'credential-access'],
+    kind: 'cloudtrail',
+    allowLists: ['cidrs'],
+    queries: [
+      {
+        query: lines(
+          'filter eventSource = "sts.amazonaws.com" and eventName = "AssumeRoleWithWebIdentity"',
+          '| filter userIdentity.identityProvider like /oidc\\.eks\\./',
+          '| filter not (sourceIPAddress like /amazonaws\\.com$/) and sourceIPAddress != "AWS Internal"',
+          '| filter not isPrivateIP(sourceIPAddress)',
+          '| stats count(*) as exchanges, earliest(@timestamp) as first_seen, latest(@timestamp) as last_seen by userIdentity.userName, requestParameters.roleArn, sourceIPAddress, userAgent, errorCode',
+          '| sort first_seen asc',
+        ),
+      },
+    ],
+    source: 'project-original (reference catalogue C03, the token exchange itself)',
+  },
+  {
     id: 'irsa.session-used-outside-aws',
     title: 'IRSA session credentials used from outside AWS',
     description:
       'Calls made with web-identity sessions from an EKS OIDC provider whose source is a public IP address: not an AWS service, not AWS Internal and not a private (RFC 1918) address, which is what calls through VPC endpoints show. Declare the cluster NAT egress addresses with the `cidrs` allow-list (`--trusted-cidr`); the calls from them are then counted as suppressed, not reported. The IRSA investigation goes further (per-token, per-role).',
-    severity: 'medium',
+    severity: 'high',
     mitre: ['T1550.001', 'T1078.004'],
     tags: ['irsa', 'credential-access', 'exfiltration'],
     kind: 'cloudtrail',

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Detection } from '../types.js';
-import { EKS_BP_DETECTIVE, lines, PANTHER, STRATUS } from './sources.js';
+import { EKS_BP_DETECTIVE, EKS_BP_IAM, lines, PANTHER, STRATUS } from './sources.js';
 
 const WORKLOADS = '["pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"]';
 
@@ -167,7 +167,7 @@ export const KUBERNETES_DETECTIONS: readonly Detection[] = [
     id: 'kube.secrets-listed-cluster-wide',
     title: 'Secrets listed cluster-wide or in a sensitive namespace',
     description:
-      'A successful list of Secrets across all namespaces (no namespace) or in kube-system/default, by a non-system user: the whole set of credentials in one call.',
+      'A list of Secrets across all namespaces (no namespace) or in kube-system/default by an authenticated non-system user, allowed (200) or refused (403): the whole set of credentials in one call, or a valid credential trying for it. Anonymous and unauthenticated probes are left to the anonymous-access detections.',
     severity: 'high',
     mitre: ['T1552.007'],
     tags: ['credential-access', 'secrets'],
@@ -178,8 +178,8 @@ export const KUBERNETES_DETECTIONS: readonly Detection[] = [
           'fields @timestamp, user.username, user.extra.arn.0 as iam_arn, sourceIPs.0, userAgent, requestURI, responseStatus.code',
           '| filter objectRef.resource = "secrets" and verb = "list"',
           '| filter (not ispresent(objectRef.namespace)) or objectRef.namespace in ["kube-system", "default"]',
-          '| filter responseStatus.code = 200',
-          '| filter not (user.username like /^(system:|eks:)/)',
+          '| filter responseStatus.code in [200, 403]',
+          '| filter ispresent(user.username) and not (user.username like /^(system:|eks:)/)',
           '| sort @timestamp asc',
         ),
       },
@@ -422,5 +422,27 @@ export const KUBERNETES_DETECTIONS: readonly Detection[] = [
       },
     ],
     source: `${PANTHER} Kubernetes.API.IOC.Activity; SigmaHQ kubernetes_audit_potential_enumeration_activity`,
+  },
+  {
+    id: 'kube.system-masters-iam-identity',
+    title: 'IAM identity mapped to system:masters acting in the cluster',
+    description:
+      'Requests by an IAM principal (aws-iam-authenticator uid) that the aws-auth ConfigMap maps into the system:masters group, other than the cluster creator (kubernetes-admin). system:masters bypasses RBAC and cannot be revoked by it; EKS access entries refuse the group, so a new system:masters mapping is how an aws-auth backdoor shows. Declare the administrators you map on purpose with the `users` allow-list; their requests are then counted as suppressed.',
+    severity: 'high',
+    mitre: ['T1078.004', 'T1098.006'],
+    tags: ['privilege-escalation', 'persistence', 'aws-auth', 'identity'],
+    kind: 'kubernetes-audit',
+    allowLists: ['users'],
+    queries: [
+      {
+        query: lines(
+          'filter user.uid like /^aws-iam-authenticator:/ and user.username != "kubernetes-admin"',
+          '| filter @message like /"groups":\\[[^\\]]*"system:masters"/',
+          '| stats count(*) as requests, count_distinct(verb) as verbs, earliest(@timestamp) as first_seen, latest(@timestamp) as last_seen by user.username, user.extra.canonicalArn.0, sourceIPs.0',
+          '| sort first_seen asc',
+        ),
+      },
+    ],
+    source: `${EKS_BP_IAM} (do not map IAM identities to system:masters); project-original`,
   },
 ];

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Detection } from '../types.js';
-import { PANTHER_CLOUDTRAIL_DETECTIONS } from './panther-cloudtrail.js';
+import { PANTHER_CLOUDTRAIL_DETECTIONS } from './panther-cloudtrail/index.js';
 import { PANTHER_KUBERNETES_DETECTIONS } from './panther-kubernetes.js';
 import { lines, PANTHER } from './sources.js';
 
