@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { InternalError } from '../../errors.js';
 import type { Detection, FalcoOutputField, FalcoPriority, InexpressibleRule } from '../types.js';
 import { FALCO_RULES, lines } from './sources.js';
 
@@ -134,7 +135,8 @@ function output(...pairs: readonly string[]): FalcoOutputField[] {
     const eq = pair.indexOf('=');
     const label = pair.slice(0, eq);
     const field = pair.slice(eq + 1);
-    if (!(field in FALCO_FIELDS)) throw new TypeError(`falco.ts: no column for Falco field ${field}`);
+    if (!(field in FALCO_FIELDS))
+      throw new InternalError('internal_error', `falco.ts: no column for Falco field ${field}`);
     const column = FALCO_FIELDS[field];
     return column === undefined ? { label, field } : { label, field, column };
   });
