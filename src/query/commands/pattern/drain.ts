@@ -26,9 +26,12 @@
  *
  * @module
  */
-import { KIND_OF_LETTER, MARK, type MaskKind, maskText } from './mask.js';
+import { MARK, maskText } from './mask.js';
 import { SEVERITY_ORDER, type SeverityLabel, severityOf } from './severity.js';
+import { generalize, isWild, renderTemplate, type TokenKind } from './template-token.js';
 import { createTimeBins, type TimeBins } from './time-bins.js';
+
+export type { TokenKind };
 
 /** The default cap on distinct signatures of one `pattern` run. */
 export const DEFAULT_MAX_SIGNATURES = 20_000;
@@ -37,13 +40,13 @@ export const DEFAULT_MAX_SIGNATURES = 20_000;
 export const DEFAULT_SIMILARITY = 0.4;
 
 /** The default number of leading tokens in the parse tree's path (Drain's depth minus 2). */
-export const DEFAULT_DEPTH = 2;
+export const DEFAULT_DEPTH = 1;
 
 /** The default number of children of a parse-tree node before new tokens share its wildcard child. */
 export const DEFAULT_MAX_CHILDREN = 100;
 
-/** A wildcard position of a template (a token that varies). @internal */
-export const WILDCARD = `${MARK}*`;
+/** The parse-tree key of a token with digits or placeholders. */
+const ANY = `${MARK}*`;
 
 /** Options of the miner. */
 export interface MinerOptions {
@@ -168,9 +171,6 @@ export function createPatternSummary(options: SummaryOptions = {}): PatternSumma
   return new Summary(options);
 }
 
-/** The kind written in a dynamic token: a masked kind, or `Token` when it is not known. */
-export type TokenKind = MaskKind | 'Token';
-
 /** One mined template. */
 export interface MinedPattern {
   /** The template, dynamic tokens written `<Kind-N>` (N counts from 1 within the template). */
@@ -189,7 +189,7 @@ export interface MinedPattern {
 
 interface Cluster {
   readonly tokens: string[];
-  /** Kind of each wildcard position (only where `tokens[i] === WILDCARD`). */
+  /** Kind of the wildcard of each position that has one. */
   readonly wildKinds: Array<TokenKind | undefined>;
   readonly signatures: string[];
   readonly order: number;
@@ -212,23 +212,11 @@ function hasDigitOrMark(token: string): boolean {
   return false;
 }
 
-/** The kind of a signature token as a value: a lone placeholder's kind, else `Token`. */
-function valueKind(token: string): TokenKind {
-  if (token.length === 2 && token[0] === MARK) return KIND_OF_LETTER[token[1] as string] ?? 'Token';
-  return 'Token';
-}
-
-function combineKinds(a: TokenKind, b: TokenKind): TokenKind {
-  if (a === b) return a;
-  if ((a === 'Number' || a === 'ID') && (b === 'Number' || b === 'ID')) return 'ID';
-  return 'Token';
-}
-
 function similarity(template: readonly string[], tokens: readonly string[]): [number, number] {
   let same = 0;
   let wild = 0;
   for (let i = 0; i < template.length; i++) {
-    if (template[i] === WILDCARD) wild++;
+    if (isWild(template[i] as string)) wild++;
     else if (template[i] === tokens[i]) same++;
   }
   return [template.length === 0 ? 1 : same / template.length, wild];
@@ -240,39 +228,6 @@ function signatureOrder(signatures: ReadonlyMap<string, SignatureStats>): string
     const d = (signatures.get(b)?.count ?? 0) - (signatures.get(a)?.count ?? 0);
     return d !== 0 ? d : a < b ? -1 : a > b ? 1 : 0;
   });
-}
-
-/**
- * Renders template tokens with numbered dynamic tokens.
- *
- * @internal
- */
-export function renderTemplate(
-  tokens: readonly string[],
-  wildKinds: ReadonlyArray<TokenKind | undefined>,
-): { pattern: string; kinds: TokenKind[] } {
-  const kinds: TokenKind[] = [];
-  const parts: string[] = [];
-  for (let p = 0; p < tokens.length; p++) {
-    const token = tokens[p] as string;
-    if (token === WILDCARD) {
-      const kind = wildKinds[p] ?? 'Token';
-      kinds.push(kind);
-      parts.push(`<${kind}-${kinds.length}>`);
-      continue;
-    }
-    let out = '';
-    for (let i = 0; i < token.length; i++) {
-      if (token[i] === MARK) {
-        const kind: TokenKind = KIND_OF_LETTER[token[i + 1] as string] ?? 'Token';
-        kinds.push(kind);
-        out += `<${kind}-${kinds.length}>`;
-        i++;
-      } else out += token[i];
-    }
-    parts.push(out);
-  }
-  return { pattern: parts.join(' '), kinds };
 }
 
 /**
@@ -295,21 +250,18 @@ export function minePatterns(summary: PatternSummary, options: MinerOptions = {}
 
   for (const key of signatureOrder(summary.signatures)) {
     const tokens = key === '' ? [] : key.split(' ');
-    let at = root.children.get(String(tokens.length));
-    if (at === undefined) {
-      at = node();
-      root.children.set(String(tokens.length), at);
-    }
+    let at: TreeNode = root.children.get(String(tokens.length)) ?? node();
+    root.children.set(String(tokens.length), at);
     for (let d = 0; d < Math.min(depth, tokens.length); d++) {
       const token = tokens[d] as string;
-      const step = hasDigitOrMark(token) ? WILDCARD : token;
-      let child = at.children.get(step);
+      const step = hasDigitOrMark(token) ? ANY : token;
+      let child: TreeNode | undefined = at.children.get(step);
       if (child === undefined) {
-        if (step !== WILDCARD && at.children.size >= maxChildren) {
-          child = at.children.get(WILDCARD);
+        if (step !== ANY && at.children.size >= maxChildren) {
+          child = at.children.get(ANY);
           if (child === undefined) {
             child = node();
-            at.children.set(WILDCARD, child);
+            at.children.set(ANY, child);
           }
         } else {
           child = node();
@@ -333,12 +285,10 @@ export function minePatterns(summary: PatternSummary, options: MinerOptions = {}
       for (let p = 0; p < tokens.length; p++) {
         const t = tokens[p] as string;
         const had = best.tokens[p] as string;
-        if (had === WILDCARD) {
-          best.wildKinds[p] = combineKinds(best.wildKinds[p] ?? 'Token', valueKind(t));
-        } else if (had !== t) {
-          best.tokens[p] = WILDCARD;
-          best.wildKinds[p] = combineKinds(valueKind(had), valueKind(t));
-        }
+        if (had === t) continue;
+        const g = generalize(had, best.wildKinds[p], t);
+        best.tokens[p] = g.token;
+        best.wildKinds[p] = g.kind;
       }
       best.signatures.push(key);
     } else {

@@ -21,6 +21,9 @@
  * Every matcher is a hand-written scan that looks at each character a
  * bounded number of times, so no input can make masking slow.
  *
+ * A message that starts with `{` or `[` is also split after each `,`, `{`
+ * and `[` (see {@link GLUE}), so that the fields of a JSON message are tokens.
+ *
  * Internally a placeholder is the character U+0000 followed by the kind's
  * letter (see {@link PLACEHOLDER}); a U+0000 in the text becomes U+FFFD.
  *
@@ -47,6 +50,16 @@ export const PLACEHOLDER: Readonly<Record<MaskKind, string>> = {
   ID: `${MARK}D`,
   Number: `${MARK}N`,
 };
+
+/**
+ * Marks a token that follows the one before it without a space: a message
+ * that starts with `{` or `[` (JSON) is also split after each `,`, `{` and
+ * `[`, so that its fields become tokens, and the parts are glued back when a
+ * template is written.
+ *
+ * @internal
+ */
+export const GLUE = `${MARK}g`;
 
 /** The kind a placeholder letter stands for. @internal */
 export const KIND_OF_LETTER: Readonly<Record<string, MaskKind>> = {
@@ -329,6 +342,7 @@ function maskPiece(p: string): string {
 
 /** Masks a run: leading/trailing punctuation stays, the core is classified, else split at `:`. */
 function maskRun(run: string): string {
+  if (isIpv6(run)) return PLACEHOLDER.IPAddress; // before trimming: `::1` starts with colons
   let a = 0;
   let b = run.length;
   while (
@@ -410,7 +424,24 @@ export function maskText(text: string): string[] {
   }
   literal(at, s.length);
   if (open) tokens.push(current);
-  return tokens;
+  let first = 0;
+  while (first < s.length && isSpace(s.charCodeAt(first))) first++;
+  return s[first] === '{' || s[first] === '[' ? tokens.flatMap(splitJsonToken) : tokens;
+}
+
+/** Splits a token of a JSON message after each `,`, `{` and `[`; the later parts are glued. */
+function splitJsonToken(token: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < token.length; i++) {
+    const c = token[i];
+    if ((c === ',' || c === '{' || c === '[') && i + 1 < token.length) {
+      parts.push((parts.length > 0 ? GLUE : '') + token.slice(from, i + 1));
+      from = i + 1;
+    }
+  }
+  parts.push((parts.length > 0 ? GLUE : '') + token.slice(from));
+  return parts;
 }
 
 /**
@@ -425,8 +456,9 @@ export function renderMaskedToken(token: string): string {
   let out = '';
   for (let i = 0; i < token.length; i++) {
     if (token[i] === MARK) {
-      const kind = KIND_OF_LETTER[token[i + 1] as string];
-      out += kind === undefined ? '<Token>' : `<${kind}>`;
+      const letter = token[i + 1] as string;
+      const kind = KIND_OF_LETTER[letter];
+      out += letter === 'g' ? '' : kind === undefined ? '<Token>' : `<${kind}>`;
       i++;
     } else out += token[i];
   }
