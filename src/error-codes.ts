@@ -56,6 +56,8 @@ export const QUERY_ERROR_CODES = {
   command_before_stats:
     'A `sort` or `limit` comes before the second `stats` of the query, which the Stats page does not allow.',
   unsupported_command: 'The command exists in the service but cannot run offline, or is not supported.',
+  misplaced_command:
+    '`diff` or `anomaly` is neither directly after `pattern` nor on its own (where it mines `@message`): another command stands between them, or it follows another `diff` or `anomaly`.',
   // SQL (src/sql)
   sql_unsupported:
     'A construct of the query (a command, function, operator or regex feature) that the SQL compiler (`compileToSql`, `engine: "duckdb"`, `kubetrail sql`) does not translate; the error names it and its span.',
@@ -63,6 +65,8 @@ export const QUERY_ERROR_CODES = {
     'The SQL table model has no column or path for a field the query reads (for example `@message` under the CloudTrail SerDe).',
   // run
   query_cancelled: 'The query was cancelled through its AbortSignal.',
+  diff_no_baseline:
+    "`diff` without both ends of a window (`startTime`/`endTime`, `--start`/`--end`) uses the data's own range, and that range is too short to hold the window and the earlier one it is compared with; give the window, or read more data.",
   resource_limit:
     "A buffering stage reached the run's memory budget (`memoryBudgetBytes`, `--memory-budget`) and cannot spill (no spill store, one stats group alone over the budget, or the table/csv/json output), or it would hold more rows than an explicit `maxBufferedRows`; the run stops instead of dropping rows.",
 } as const satisfies Record<string, string>;
@@ -90,6 +94,8 @@ export const COMPILE_ERROR_CODES: readonly (keyof typeof QUERY_ERROR_CODES)[] = 
   'too_many_stats',
   'command_before_stats',
   'unsupported_command',
+  'misplaced_command',
+  'diff_no_baseline',
   'misplaced_source',
   'parse_name_mismatch',
   'query_cancelled',

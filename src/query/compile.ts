@@ -373,12 +373,15 @@ interface CompiledPlan {
   readonly projection: Projection;
   readonly reads: ReadonlySet<string>;
   readonly warnings: readonly QueryError[];
+  /** The earliest time a command asked to read from (see `CompileContext.readFrom`). */
+  readonly readFrom: number | undefined;
 }
 
 function compileSteps(
   steps: readonly PlanStep[],
   options: CompileOptions,
   text: string | undefined,
+  window: CompileContext['window'] = { startTime: undefined, endTime: undefined },
 ): CompiledPlan {
   const fieldOptions: FieldLookupOptions =
     options.maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields: options.maxDiscoveredFields };
@@ -415,6 +418,7 @@ function compileSteps(
   };
   const stages: StageFactory[] = [];
   let display: readonly Item[] | undefined;
+  let readFrom: number | undefined;
   const timestampKey: CompiledSortKey = {
     value: compileFieldLookup('@timestamp', ['@timestamp'], fieldOptions),
     descending: true,
@@ -464,7 +468,13 @@ function compileSteps(
         return;
       }
       case 'command': {
+        const before = steps[i - 1];
         const ctx: CompileContext = {
+          previous: before?.kind === 'command' ? before.command : undefined,
+          window,
+          readFrom: (t) => {
+            readFrom = readFrom === undefined ? t : Math.min(readFrom, t);
+          },
           state,
           emit: (stage) => stages.push(stage),
           sort: (keys, limit) => sortAt(keys, i, limit),
@@ -499,7 +509,7 @@ function compileSteps(
       return { name, value: (row: Row) => lookup(row) };
     });
   }
-  return { stages, projection: { columns }, reads: state.reads, warnings: state.warnings };
+  return { stages, projection: { columns }, reads: state.reads, warnings: state.warnings, readFrom };
 }
 
 /**
@@ -616,11 +626,13 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
   const first = ast.commands[0];
   const source = first?.kind === 'SourceCommand' ? first : undefined;
   const steps = planCommands(applyStatsRules(ast.commands, text), options, text);
-  const plan = compileSteps(steps, options, text);
-  const budget = memoryBudgetOf(options, text);
   const win = sourceWindow(source, text, options.now);
-  const startTime = maxDefined(options.startTime, win.start);
+  const queryStart = maxDefined(options.startTime, win.start);
   const endTime = minDefined(options.endTime, win.end);
+  const plan = compileSteps(steps, options, text, { startTime: queryStart, endTime });
+  const budget = memoryBudgetOf(options, text);
+  // The events read start earlier when a command needs an earlier window (diff).
+  const startTime = minDefined(queryStart, plan.readFrom);
   const groupFilter = sourceGroups(source);
   const prefilter = computePrefilter(steps, text);
   const referencedFields: ReadonlySet<string> = new Set(plan.reads);
@@ -636,7 +648,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
       if (signal?.aborted) throw cancelled(text);
       const now = options.now ?? Date.now();
       const ctx: EvalContext = {
-        startTime: startTime ?? 0,
+        startTime: queryStart ?? 0,
         endTime: endTime ?? now,
         now,
       };

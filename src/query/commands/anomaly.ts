@@ -1,13 +1,15 @@
 /**
- * `anomaly`: finds unusual patterns with the service's machine-learning
- * models. It parses and prints, and compile rejects it with
- * `unsupported_command`.
+ * `anomaly`: flags patterns whose per-bin counts surge (robust z-score and
+ * a Poisson tail) and patterns new in the window (`anomaly/detect.ts`), not
+ * the service's machine-learning models. Directly after `pattern` it reads
+ * that command's patterns; alone it mines `@message`. It stays on one thread.
  *
  * @module
  */
 import type { AnomalyCommand } from '../ast.js';
 import { advance, span } from '../parse/state.js';
-import { type CommandSpec, machineLearningOnly } from './spec.js';
+import { compileAnomaly, PATTERN_COLUMNS } from './pattern/compile-step.js';
+import type { CommandSpec } from './spec.js';
 
 /**
  * The `anomaly` command.
@@ -26,13 +28,11 @@ export const anomalyCommand: CommandSpec<AnomalyCommand> = {
     return { kind: 'AnomalyCommand', span: span(p, start) };
   },
   print: () => 'anomaly',
-  defines: () => [],
+  defines: () => PATTERN_COLUMNS.anomaly,
   hoist: 'never',
-  barrier: false,
-  order: () => undefined,
+  barrier: true,
+  order: () => 'sets',
   oneToOne: () => false,
   split: 'one-thread',
-  unsupported: machineLearningOnly('anomaly'),
-  // (never reached: planCommands rejects an unsupported command before compile)
-  compile() {},
+  compile: compileAnomaly,
 };

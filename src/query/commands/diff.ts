@@ -1,13 +1,16 @@
 /**
- * `diff [previousDay|previousWeek|previousMonth]`: compares patterns with
- * an earlier period using the service's machine-learning models. It parses
- * and prints, and compile rejects it with `unsupported_command`.
+ * `diff [previousDay|previousWeek|previousMonth]`: compares each pattern's
+ * events in the query window with an earlier window of the same length
+ * (`diff/windows.ts`, `diff/compare.ts`). Directly after `pattern` it
+ * compares that command's patterns; alone it mines `@message`. It stays on
+ * one thread.
  *
  * @module
  */
 import type { DiffCommand } from '../ast.js';
 import { advance, expected, fail, span } from '../parse/state.js';
-import { type CommandSpec, machineLearningOnly } from './spec.js';
+import { compileDiff, PATTERN_COLUMNS } from './pattern/compile-step.js';
+import type { CommandSpec } from './spec.js';
 
 const DIFF_BASELINES: ReadonlyMap<string, NonNullable<DiffCommand['baseline']>> = new Map([
   ['previousday', 'previousDay'],
@@ -38,13 +41,11 @@ export const diffCommand: CommandSpec<DiffCommand> = {
     return { kind: 'DiffCommand', baseline, span: span(p, start) };
   },
   print: (c) => (c.baseline ? `diff ${c.baseline}` : 'diff'),
-  defines: () => [],
+  defines: () => PATTERN_COLUMNS.diff,
   hoist: 'never',
-  barrier: false,
-  order: () => undefined,
+  barrier: true,
+  order: () => 'sets',
   oneToOne: () => false,
   split: 'one-thread',
-  unsupported: machineLearningOnly('diff'),
-  // (never reached: planCommands rejects an unsupported command before compile)
-  compile() {},
+  compile: compileDiff,
 };

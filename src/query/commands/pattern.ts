@@ -1,7 +1,9 @@
 /**
- * `pattern expr`: groups messages into patterns with the service's
- * machine-learning models. It parses and prints, and compile rejects it
- * with `unsupported_command` (it cannot run offline).
+ * `pattern expr`: clusters the values of `expr` into templates offline with
+ * a deterministic Drain-style miner (see `pattern/drain.ts`), one row per
+ * pattern with `@pattern`, `@ratio`, `@sampleCount` and `@severityLabel`.
+ * A `diff` or `anomaly` right after it runs in the same stage
+ * (`pattern/compile-step.ts`). It stays on one thread.
  *
  * @module
  */
@@ -9,7 +11,8 @@ import type { PatternCommand } from '../ast.js';
 import { parseExpr } from '../parse/expression.js';
 import { advance, span } from '../parse/state.js';
 import { printExpression } from '../print-expression.js';
-import { type CommandSpec, machineLearningOnly } from './spec.js';
+import { compilePattern, PATTERN_COLUMNS } from './pattern/compile-step.js';
+import type { CommandSpec } from './spec.js';
 
 /**
  * The `pattern` command.
@@ -28,13 +31,11 @@ export const patternCommand: CommandSpec<PatternCommand> = {
     return { kind: 'PatternCommand', expr: parseExpr(p), span: span(p, start) };
   },
   print: (c) => `pattern ${printExpression(c.expr)}`,
-  defines: () => [],
+  defines: () => PATTERN_COLUMNS.pattern,
   hoist: 'never',
-  barrier: false,
-  order: () => undefined,
+  barrier: true,
+  order: () => 'sets',
   oneToOne: () => false,
   split: 'one-thread',
-  unsupported: machineLearningOnly('pattern'),
-  // (never reached: planCommands rejects an unsupported command before compile)
-  compile() {},
+  compile: compilePattern,
 };
