@@ -12,9 +12,10 @@
  * - Compile checks everything that needs names or pipeline context: function
  *   names and arity, regex validity, aggregate placement, at most two `stats`
  *   (`too_many_stats`), only `limit` after `dedup` (`command_after_dedup`),
- *   fields referenced after `stats` (`unknown_field_after_stats`), and
- *   whether offline-impossible commands (`pattern`, `diff`, `anomaly`,
- *   `SOURCE`) run, are ignored or are rejected (`unsupported_command`).
+ *   fields referenced after `stats` (`unknown_field_after_stats`), that
+ *   `diff` and `anomaly` follow `pattern` directly or stand alone
+ *   (`misplaced_command`), and whether commands that need the service
+ *   (`SOURCE`) run, are ignored or are rejected (`unsupported_command`).
  *
  * Source fidelity: `FieldRef.text`, `NumberLit.text` and `PeriodLit.text` are
  * the exact source slices and are printed verbatim, so `printQuery` never

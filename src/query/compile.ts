@@ -182,7 +182,10 @@ export interface CompiledQuery {
    * {@link Prefilter}); empty `clauses` when nothing can be said.
    */
   readonly prefilter: Prefilter;
-  /** The window on `@timestamp` the query applies (inclusive), after `SOURCE START=/END=`. */
+  /**
+   * The window on `@timestamp` of the events the query reads (inclusive), after `SOURCE START=/END=`;
+   * it starts earlier than `startTime` when `diff` needs its earlier window.
+   */
   readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
   /**
    * The result columns in the order the query declares them (`stats` groups,
@@ -611,8 +614,9 @@ function cancelled(text: string): QueryError {
  * @throws {QueryError} for syntax errors, unknown functions (`unknown_function`,
  *   with a "did you mean" hint), wrong arity, invalid regexes, misplaced
  *   aggregates, more than two `stats`, commands after `dedup`, fields read
- *   after `stats` that it does not produce, and `pattern`/`diff`/`anomaly`
- *   (`unsupported_command`).
+ *   after `stats` that it does not produce, commands that cannot run offline
+ *   (`unsupported_command`), and a `diff` or `anomaly` not right after
+ *   `pattern` (`misplaced_command`).
  * @example
  * ```ts
  * const q = compileQuery('filter verb = "delete" | stats count(*) by user.username');

@@ -210,7 +210,11 @@ describe('errors before input', () => {
     ['fields abs(1, 2)', 'wrong_arity', undefined],
     ['filter x like /(/', 'invalid_regex', undefined],
     ['stats pct(x, y)', 'constant_required', undefined],
-    ['pattern @message', 'unsupported_command', undefined],
+    [
+      'pattern @message | sort @sampleCount | diff',
+      'misplaced_command',
+      ['write … | pattern @message | diff'],
+    ],
     ['dedup a | fields a', 'command_after_dedup', undefined],
     ['stats count(*) as n | stats count(*) as m | stats count(*)', 'too_many_stats', undefined],
   ])('%s fails with %s', (query, code, hints) => {

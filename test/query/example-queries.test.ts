@@ -53,6 +53,16 @@ testWithShared('the shared reference file holds 192 queries: the fixture plus th
   expect(dropped).toHaveLength(34);
 });
 
+test('the pattern, diff and anomaly examples are all checked (none is documented as invalid)', () => {
+  const mining = vendored.filter((e) => /^\s*(\|\s*)?(pattern|diff|anomaly)\b/im.test(e.query));
+  expect(mining.length).toBe(7);
+  for (const e of mining)
+    expect(
+      checkQuery(e.query).filter((d) => d.severity === 'error'),
+      e.query,
+    ).toEqual([]);
+});
+
 test('every invalid marker matches exactly one query', () => {
   for (const [needle] of [...INVALID, ...SEMANTICALLY_INVALID]) {
     expect(examples.filter((e) => e.query.includes(needle))).toHaveLength(1);
@@ -92,6 +102,13 @@ function conformance(example: Example): void {
       const [first, ...rest] = checkQuery(example.query);
       expect(rest).toEqual([]);
       expect({ code: first?.code, line: first?.line, column: first?.column }).toEqual(semantic);
+    });
+  }
+
+  const mining = ['PatternCommand', 'DiffCommand', 'AnomalyCommand'];
+  if (!semantic && parseQuery(example.query).commands.some((c) => mining.includes(c.kind))) {
+    test('pattern, diff and anomaly queries pass checkQuery', () => {
+      expect(checkQuery(example.query).filter((d) => d.severity === 'error')).toEqual([]);
     });
   }
 

@@ -157,20 +157,3 @@ export interface CommandSpec<C extends Command> {
   /** Compiles the command at its plan step. */
   compile(c: C, ctx: CompileContext): void;
 }
-
-/**
- * The `unsupported` entry of a command that needs the service's
- * machine-learning models (`pattern`, `diff`, `anomaly`).
- *
- * @example
- * ```ts
- * machineLearningOnly('pattern').message //=> "pattern needs the service's machine-learning models and cannot run offline"
- * ```
- * @internal
- */
-export function machineLearningOnly(word: string): NonNullable<CommandSpec<Command>['unsupported']> {
-  return {
-    message: `${word} needs the service's machine-learning models and cannot run offline`,
-    hints: ['group similar messages with stats count(*) by a parse-extracted field instead'],
-  };
-}
