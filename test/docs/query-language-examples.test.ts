@@ -51,15 +51,15 @@ function fences(): Fence[] {
   return out;
 }
 
-/** Splits a markdown table row into cells, honouring `\|` escapes. */
+/** Splits a markdown table row into cells, honouring `\|` and `\<` escapes (`\<Token-1>` renders as text, not a tag). */
 function cells(row: string): string[] {
   const inner = row.trim().replace(/^\|/, '').replace(/\|$/, '');
   const out: string[] = [];
   let cell = '';
   for (let i = 0; i < inner.length; i++) {
     const c = inner[i];
-    if (c === '\\' && inner[i + 1] === '|') {
-      cell += '|';
+    if (c === '\\' && (inner[i + 1] === '|' || inner[i + 1] === '<')) {
+      cell += inner[i + 1];
       i++;
     } else if (c === '|') {
       out.push(cell.trim());
