@@ -15,7 +15,9 @@
  *    a leaf of candidate templates; the signature joins the most similar one
  *    (share of positions with equal tokens, wildcards not counted) if the
  *    similarity reaches `similarity`, turning differing positions into
- *    wildcards, and starts a new template otherwise. Since the input of this
+ *    wildcards, and starts a new template otherwise (only the oldest
+ *    {@link DEFAULT_MAX_CANDIDATES} templates of a leaf are candidates, so
+ *    the work per signature is bounded). Since the input of this
  *    step is the merged summary in a fixed order, the templates do not depend
  *    on how the events arrived.
  *
@@ -45,6 +47,13 @@ export const DEFAULT_DEPTH = 1;
 /** The default number of children of a parse-tree node before new tokens share its wildcard child. */
 export const DEFAULT_MAX_CHILDREN = 100;
 
+/**
+ * The default number of templates of a parse-tree leaf that a signature is
+ * compared with (the oldest ones): a bound on the work per signature, so
+ * that many dissimilar texts of one length cannot make mining quadratic.
+ */
+export const DEFAULT_MAX_CANDIDATES = 50;
+
 /** The parse-tree key of a token with digits or placeholders. */
 const ANY = `${MARK}*`;
 
@@ -56,6 +65,8 @@ export interface MinerOptions {
   readonly depth?: number;
   /** Children per parse-tree node. @defaultValue {@link DEFAULT_MAX_CHILDREN} */
   readonly maxChildren?: number;
+  /** Templates of a leaf a signature is compared with. @defaultValue {@link DEFAULT_MAX_CANDIDATES} */
+  readonly maxCandidates?: number;
 }
 
 /** Options of a {@link PatternSummary}. */
@@ -245,6 +256,7 @@ export function minePatterns(summary: PatternSummary, options: MinerOptions = {}
   const threshold = options.similarity ?? DEFAULT_SIMILARITY;
   const depth = options.depth ?? DEFAULT_DEPTH;
   const maxChildren = options.maxChildren ?? DEFAULT_MAX_CHILDREN;
+  const maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   const root = node();
   const clusters: Cluster[] = [];
 
@@ -273,7 +285,9 @@ export function minePatterns(summary: PatternSummary, options: MinerOptions = {}
     let best: Cluster | undefined;
     let bestSim = -1;
     let bestWild = -1;
-    for (const c of at.clusters) {
+    const candidates = Math.min(at.clusters.length, maxCandidates);
+    for (let k = 0; k < candidates; k++) {
+      const c = at.clusters[k] as Cluster;
       const [sim, wild] = similarity(c.tokens, tokens);
       if (sim > bestSim || (sim === bestSim && wild > bestWild)) {
         best = c;
