@@ -1,9 +1,9 @@
-// Helpers for the tests that run the built CLI (cli/main.js, compiled by tsc -p tsconfig.build.json).
+// Helpers for the tests that run the private build (cli/main.js and the library, see cli-build.ts).
 import { execFile } from 'node:child_process';
 import { inject } from 'vitest';
 import { buildCliForTests, MAIN, ROOT } from './cli-build.js';
 
-export { compileInto, MAIN, ROOT } from './cli-build.js';
+export { BUILT_DIR, MAIN, ROOT } from './cli-build.js';
 
 let built = false;
 

@@ -1,9 +1,9 @@
 /**
  * Real worker threads. A `.ts` worker cannot be started from the TypeScript
- * sources vitest runs, so this test compiles the package with the project's
- * build config into a private directory (as the CLI tests do) and runs the
- * compiled JavaScript: `workerExecutor` starts `parallel/worker.js` next to
- * the compiled `executor.js`. It covers the thread hand-over (messages,
+ * sources vitest runs, so this test imports the private build of the
+ * package that the CLI tests run (test/cli/cli-build.ts, built once per
+ * run): `workerExecutor` starts `parallel/worker.js` next to the compiled
+ * `executor.js`. It covers the thread hand-over (messages,
  * structured clone, task queue, shutdown) and the public `workers` option;
  * the exactness over generated queries and partitionings is covered with
  * the in-process executor in `query-parallel.test.ts`.
@@ -11,13 +11,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { compileInto } from '../cli/built-cli.js';
+import { BUILT_DIR, buildOnce } from '../cli/built-cli.js';
 
-const OUT = fileURLToPath(
-  new URL('../../node_modules/.cache/kubetrail-parallel-test/dist/', import.meta.url),
-);
+const OUT = BUILT_DIR;
 
 type Api = typeof import('../../src/index.js');
 type Parallel = typeof import('../../src/parallel/query-parallel.js');
@@ -31,7 +29,7 @@ const NOW = Date.UTC(2024, 0, 1);
 const files: string[] = [];
 
 beforeAll(async () => {
-  compileInto(OUT, 'parallel/worker.js');
+  buildOnce();
   api = (await import(pathToFileURL(join(OUT, 'index.js')).href)) as Api;
   parallel = (await import(pathToFileURL(join(OUT, 'parallel', 'query-parallel.js')).href)) as Parallel;
   executors = (await import(pathToFileURL(join(OUT, 'parallel', 'executor.js')).href)) as Executors;
