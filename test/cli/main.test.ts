@@ -150,6 +150,28 @@ const cases: readonly { name: string; args: readonly string[]; code: number }[] 
     code: 0,
   },
   { name: 'insights-table', args: ['insights', 'samples/incident/cloudtrail', ...WIDE], code: 0 },
+  // Narrow terminals: free text is cut first, timestamps and detection ids never (rows become records).
+  ...[80, 100, 120].flatMap((w) => [
+    {
+      name: `timeline-width-${w}`,
+      args: [
+        'timeline',
+        'samples/incident',
+        '--principal',
+        'ci-legacy',
+        '--end',
+        '2024-05-14T13:42:00Z',
+        '--width',
+        `${w}`,
+      ],
+      code: 0,
+    },
+    {
+      name: `detect-width-${w}`,
+      args: ['detect', 'samples/incident', '--severity', 'critical', ...NOW, '--width', `${w}`],
+      code: 0,
+    },
+  ]),
 ];
 
 describe('golden: the CLI on samples/', { timeout: 180_000 }, () => {

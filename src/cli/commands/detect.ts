@@ -156,7 +156,10 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
         mitre: d.mitre.join(' '),
         title: d.title,
       }));
-      const t = renderTable({ fields: ['id', 'severity', 'kind', 'mitre', 'title'], rows }, { width });
+      const t = renderTable(
+        { fields: ['id', 'severity', 'kind', 'mitre', 'title'], rows },
+        { width, keep: ['id'] },
+      );
       await write(
         io.stdout,
         t.text + truncationNote(t.truncatedCells, width) + `${selected.length} detections\n`,
@@ -282,7 +285,7 @@ export function findingsTables(findings: readonly Finding[], ran: number, width:
     const suppressed = list.some((f) => f.suppressed !== undefined) ? ['suppressed'] : [];
     const t = renderTable(
       { fields: ['id', 'title', 'rows', 'first seen', 'last seen', 'mitre', ...suppressed], rows },
-      { width },
+      { width, keep: ['id'] },
     );
     out += `\n${severity.toUpperCase()} (${list.length})\n${t.text}${truncationNote(t.truncatedCells, width)}`;
   }

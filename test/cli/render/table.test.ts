@@ -49,3 +49,63 @@ test('a row key named __proto__ is an ordinary cell', () => {
   const row = JSON.parse('{"__proto__": "p"}');
   expect(renderTable({ fields: ['__proto__'], rows: [row] }, { width: 0 }).text).toContain('│ p         │');
 });
+
+const STAMP = '2024-05-14 13:40:12.000';
+const widthsOf = (text: string): number[] =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => Array.from(l).length);
+
+test('free text is cut first: timestamps, numbers and ids stay whole, and the space they leave is used', () => {
+  const rows = [
+    { time: STAMP, n: 12345, id: 'kube.exec-into-pod', message: 'x '.repeat(60) },
+    { time: STAMP, n: 7, id: 'kube.aws-auth-modified', message: 'short' },
+  ];
+  const { text, truncatedCells } = renderTable(
+    { fields: ['time', 'n', 'id', 'message'], rows },
+    { width: 80 },
+  );
+  expect(text).toContain(`│ ${STAMP} │ 12345 │ kube.exec-into-pod     │`);
+  expect(truncatedCells).toBe(1);
+  // the cut column takes every column the others leave
+  expect(widthsOf(text)).toEqual(Array(6).fill(80));
+});
+
+test('identifier-like tokens are cut only after the free text is at its floor', () => {
+  const rows = [
+    { time: STAMP, arn: `arn:aws:iam::111122223333:role/${'r'.repeat(20)}`, note: 'a b '.repeat(10) },
+  ];
+  const { text } = renderTable({ fields: ['time', 'arn', 'note'], rows }, { width: 70 });
+  expect(text).toContain(STAMP);
+  expect(text).toContain('│ a b a b a… │'); // the free text at its floor (10)
+  expect(text).toContain('│ arn:aws:iam::111122223333:… │');
+  expect(Math.max(...widthsOf(text))).toBe(70);
+});
+
+test('when the kept columns do not fit, rows print as records instead of cutting them', () => {
+  const id = 'guardduty.admin-access-to-default-service-account';
+  const { text, truncatedCells } = renderTable(
+    {
+      fields: ['id', 'title', 'first seen'],
+      rows: [{ id, title: 'Admin rights granted', 'first seen': STAMP }],
+    },
+    { width: 70, keep: ['id'] },
+  );
+  expect(truncatedCells).toBe(0);
+  expect(text).toBe(
+    [
+      `─[ 1 ]${'─'.repeat(64)}`,
+      `id         │ ${id}`,
+      'title      │ Admin rights granted',
+      `first seen │ ${STAMP}`,
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a table without rows cuts its headers to fit', () => {
+  const fields = ['a-long-header-name', 'another-long-header', 'third-long-header-name'];
+  const { text } = renderTable({ fields, rows: [] }, { width: 40 });
+  expect(Math.max(...widthsOf(text))).toBeLessThanOrEqual(40);
+});
