@@ -217,6 +217,7 @@ const DETECT: CommandHelp = {
     END,
     NOW,
     STRICT,
+    ALLOW_EMPTY,
     WIDTH,
     QUIET,
     HELP,

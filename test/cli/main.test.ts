@@ -3,7 +3,10 @@
 // cases spawn the built CLI (exit codes, stdin, the summary line, SIGINT).
 // Update the files with `npx vitest run test/cli/main.test.ts -u` after an
 // intended change, and review the diff.
-import { beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildOnce, runBuiltCli, spawnBuiltCli } from './built-cli.js';
 import { runCliInProcess } from './run-in-process.js';
 
@@ -367,5 +370,65 @@ describe('exit codes', { timeout: 60_000 }, () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(await exited).toBe(130);
+  });
+});
+
+describe('reading nothing is not "nothing found"', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'kubetrail-empty-'));
+  const notLogs = mkdtempSync(join(tmpdir(), 'kubetrail-not-logs-'));
+  writeFileSync(join(notLogs, 'README.txt'), 'not a log\n');
+  afterAll(() => {
+    rmSync(empty, { recursive: true, force: true });
+    rmSync(notLogs, { recursive: true, force: true });
+  });
+
+  test.each([
+    ['an empty directory', () => empty, 'empty_directory'],
+    ['a directory of non-log files', () => notLogs, 'no_log_files'],
+    ['a glob matching no file', () => 'samples/incident/*.nothing', 'glob_matched_nothing'],
+  ] as const)(
+    'detect on %s exits 6 naming the reason; --allow-empty makes it a warning',
+    async (_, path, code) => {
+      const run = await inProcess(['detect', path(), '--id', 'kube.exec-into-pod', ...NOW]);
+      expect(run.code).toBe(6);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(code);
+      const allowed = await inProcess([
+        'detect',
+        path(),
+        '--id',
+        'kube.exec-into-pod',
+        '--allow-empty',
+        ...NOW,
+      ]);
+      expect(allowed.code).toBe(0);
+      expect(allowed.stderr).toContain(`warning [${code}]`);
+      expect(allowed.stdout).toContain('0 of 1 detections fired');
+    },
+  );
+});
+
+describe('the default row cap', () => {
+  const AUDIT = HOSTILE.split('\n')[0] ?? '';
+  const lines = (n: number) => `${AUDIT}\n`.repeat(n);
+
+  test('an output cut at 10,000 rows says so on stderr and names --limit', async () => {
+    const run = await inProcess(['query', 'fields verb', '-'], lines(10_001));
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((l) => l !== '')).toHaveLength(10_000);
+    expect(run.stderr).toMatch(/^kubetrail: 10,000 rows;/);
+    expect(run.stderr).toContain(
+      'kubetrail: the output stopped at 10,000 rows, the default cap; more rows matched. Use --limit <n> (up to 100,000) or end the query with | limit <n> to see more\n',
+    );
+  });
+
+  test.each([
+    ['exactly 10,000 rows', ['query', 'fields verb', '-'], 10_000, 10_000],
+    ['a limit command', ['query', 'fields verb | limit 10000', '-'], 10_001, 10_000],
+    ['--limit', ['query', 'fields verb', '-', '--limit', '10000'], 10_001, 10_000],
+  ] as const)('no note with %s', async (_, args, n, rows) => {
+    const run = await inProcess(args, lines(n));
+    expect(run.stdout.split('\n').filter((l) => l !== '')).toHaveLength(rows);
+    expect(run.stderr).not.toContain('default cap');
   });
 });

@@ -38,6 +38,7 @@ import { rowToJson } from '../render/json.js';
 import { renderTable, truncationNote } from '../render/table.js';
 import type { Row } from '../render/types.js';
 import { escapeJsonText } from '../sanitize.js';
+import { checkReadSomething } from './input-check.js';
 import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
 import { loadSigmaForCli, placeholdersOf } from './sigma-files.js';
 
@@ -169,8 +170,10 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   }
 
   const times = resolveTimes(options, io, 'detect');
-  const inputs = resolveInputs(positionals, io, 'detect');
-  await checkPaths(positionals);
+  resolveInputs(positionals, io, 'detect');
+  // reading nothing is not "no findings": exit 6 unless --allow-empty, as for query
+  const check = await checkPaths(positionals, { allowEmpty: flag(options, 'allow-empty'), io });
+  const inputs = check.paths.length === 0 ? [] : resolveInputs(check.paths, io, 'detect');
   const showProgress = io.stderr.isTTY === true && !quiet;
   const sizes = showProgress ? await fileSizes(positionals) : undefined;
   const progress = createProgress({
@@ -205,6 +208,7 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   } finally {
     progress.done();
   }
+  checkReadSomething(check, reader.summary, io);
   const ran =
     (sigmaOnly && own.length === 0 ? 0 : listDetections(filter, detections).length) +
     (sigma === undefined ? 0 : sigma.rules.filter((r) => r.generate).length + sigma.correlations.length);

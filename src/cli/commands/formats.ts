@@ -1,12 +1,13 @@
 /**
- * `kubetrail formats`: what each file was detected as, with record counts and
- * skipped or invalid records by reason.
+ * `kubetrail formats`: what each file was detected as, with record counts,
+ * skipped or invalid records by reason, and the faults of whole files
+ * (damaged gzip, unreadable) apart from the records.
  *
  * @module
  */
 import { InternalError } from '../../errors.js';
 import { readLogs } from '../../read/index.js';
-import type { ReadSummary } from '../../read/read-summary.js';
+import type { ReadSummary, Rejection } from '../../read/read-summary.js';
 import { choiceOption, flag, parseCommand } from '../args.js';
 import { EXIT } from '../errors.js';
 import { findCommand } from '../help.js';
@@ -99,6 +100,7 @@ function summaryJson(
       recordsRead: summary.recordsRead,
       eventsEmitted: summary.eventsEmitted,
       rejected: summary.rejected,
+      fileFaults: summary.fileFaults,
       skipped: summary.skipped,
       digestFilesSkipped: summary.digestFilesSkipped,
       unknownFilesSkipped: summary.unknownFilesSkipped,
@@ -107,6 +109,7 @@ function summaryJson(
       bytesDecompressed: summary.bytesDecompressed,
     },
     rejectedByCode: summary.rejectedByCode,
+    fileFaultsByCode: summary.fileFaultsByCode,
     rejections: summary.rejections,
     rejectionsTruncated: summary.rejectionsTruncated,
   };
@@ -134,7 +137,11 @@ function formatsTable(
   out +=
     `\n${formatCount(summary.files.length)} files, ${formatCount(summary.recordsRead)} records, ` +
     `${formatCount(summary.eventsEmitted)} events; ${formatCount(summary.digestFilesSkipped)} digest files and ` +
-    `${formatCount(summary.unknownFilesSkipped)} unrecognised files skipped\n`;
+    `${formatCount(summary.unknownFilesSkipped)} unrecognised files skipped` +
+    (summary.fileFaults > 0
+      ? `; ${formatCount(summary.fileFaults)} file fault${summary.fileFaults === 1 ? '' : 's'} (${faultCodes(summary)})`
+      : '') +
+    '\n';
   const reasons = Object.entries(summary.rejectedByCode).filter(([, n]) => n !== undefined && n > 0);
   if (summary.skipped > 0) reasons.push(['skipped (not a record)', summary.skipped]);
   if (reasons.length > 0) {
@@ -144,27 +151,56 @@ function formatsTable(
     );
     out += `\nSkipped or invalid records by reason:\n${table.text}`;
   }
-  if (summary.rejections.length > 0) {
-    const shown = summary.rejections.slice(0, 20);
-    const table = renderTable(
-      {
-        fields: ['where', 'reason', 'message'],
-        rows: shown.map((r) => ({
-          where: [
-            r.file ?? STDIN_NAME,
-            r.line === undefined ? undefined : `line ${r.line}`,
-            r.byteOffset === undefined ? undefined : `byte ${r.byteOffset}`,
-          ]
-            .filter((p) => p !== undefined)
-            .join(':'),
-          reason: r.code,
-          message: r.message,
-        })),
-      },
-      { width },
-    );
-    const more = summary.rejections.length > shown.length || summary.rejectionsTruncated ? ' (first 20)' : '';
-    out += `\nRejected records${more}:\n${table.text}` + truncationNote(table.truncatedCells, width);
-  }
+  // faults of a whole file (damaged gzip, unreadable, …) apart from the records rejected
+  out += rejectionsTable(
+    'File faults',
+    summary.rejections.filter((r) => r.level === 'file'),
+    summary.rejectionsTruncated,
+    width,
+  );
+  out += rejectionsTable(
+    'Rejected records',
+    summary.rejections.filter((r) => r.level !== 'file'),
+    summary.rejectionsTruncated,
+    width,
+  );
   return out;
+}
+
+/** `truncated_gzip 1, unreadable_file 2`: the file faults by code. */
+function faultCodes(summary: ReadSummary): string {
+  return Object.entries(summary.fileFaultsByCode)
+    .filter(([, n]) => n !== undefined && n > 0)
+    .map(([code, n]) => `${code} ${formatCount(n ?? 0)}`)
+    .join(', ');
+}
+
+/** A titled table of located rejections (the first 20), or `''` without any. */
+function rejectionsTable(
+  title: string,
+  rejections: readonly Rejection[],
+  truncated: boolean,
+  width: number,
+): string {
+  if (rejections.length === 0) return '';
+  const shown = rejections.slice(0, 20);
+  const table = renderTable(
+    {
+      fields: ['where', 'reason', 'message'],
+      rows: shown.map((r) => ({
+        where: [
+          r.file ?? STDIN_NAME,
+          r.line === undefined ? undefined : `line ${r.line}`,
+          r.byteOffset === undefined ? undefined : `byte ${r.byteOffset}`,
+        ]
+          .filter((p) => p !== undefined)
+          .join(':'),
+        reason: r.code,
+        message: r.message,
+      })),
+    },
+    { width },
+  );
+  const more = rejections.length > shown.length || truncated ? ' (first 20)' : '';
+  return `\n${title}${more}:\n${table.text}${truncationNote(table.truncatedCells, width)}`;
 }

@@ -9,10 +9,12 @@ import type { LogEvent } from '../../log-event.js';
 import {
   budgetError,
   compileQuery,
+  DEFAULT_LIMIT,
   DEFAULT_MEMORY_BUDGET_BYTES,
   estimateResultRowBytes,
   toInsightsResults,
 } from '../../query/index.js';
+import { MAX_LIMIT } from '../../query/parse/commands.js';
 import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
 import { type LogInput, readLogs } from '../../read/index.js';
 import type { ReadSummary } from '../../read/read-summary.js';
@@ -116,6 +118,11 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
     ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
   });
   const hasStats = ast.commands.some((c) => c.kind === 'StatsCommand');
+  // Without a limit the output stops at the service's 10,000 rows: the run asks for one
+  // more, so that a cut output can say so (the extra row is not shown).
+  const capped = limit === undefined && !ast.commands.some((c) => c.kind === 'LimitCommand');
+  const runLimit = capped ? DEFAULT_LIMIT + 1 : limit;
+  let cut = false;
   const histogramAsked = flag(options, 'histogram');
   if (histogramAsked && engine === 'duckdb')
     throw new UsageError('bad_option', 'query: --histogram runs on the streaming engine only', 'query');
@@ -137,7 +144,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   // the run on this thread) and the check that something was read.
   const stream = queryStream(inputs, text, {
     ...timeOptions,
-    ...(limit === undefined ? {} : { limit }),
+    ...(runLimit === undefined ? {} : { limit: runLimit }),
     onError: flag(options, 'strict') ? 'throw' : 'skip',
     ...(logStream === undefined ? {} : { logStream }),
     ...(logGroup === undefined ? {} : { logGroup }),
@@ -175,6 +182,10 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const seen = new Set<string>();
   try {
     for await (const row of stream) {
+      if (capped && rowCount === DEFAULT_LIMIT) {
+        cut = true;
+        continue;
+      }
       rowCount++;
       if (keepRows) {
         keptBytes += estimateResultRowBytes(row);
@@ -240,7 +251,20 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
       }),
     );
   }
+  if (cut) io.stderr.write(rowCapNote());
   return flag(options, 'fail-on-empty') && rowCount === 0 ? EXIT.empty : EXIT.ok;
+}
+
+/**
+ * The note for an output cut at the default row cap.
+ *
+ * @example
+ * ```ts
+ * rowCapNote(); //=> 'kubetrail: the output stopped at 10,000 rows, the default cap; …'
+ * ```
+ */
+export function rowCapNote(): string {
+  return `kubetrail: the output stopped at ${DEFAULT_LIMIT.toLocaleString('en-US')} rows, the default cap; more rows matched. Use --limit <n> (up to ${MAX_LIMIT.toLocaleString('en-US')}) or end the query with | limit <n> to see more\n`;
 }
 
 /** What a read of the inputs finds (after a parallel run that scanned nothing). */
