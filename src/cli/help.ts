@@ -89,7 +89,7 @@ const WIDTH: OptionHelp = {
   type: 'string',
   value: 'columns',
   description:
-    'Table width; wider cells are cut with … and a note. Default: the terminal width, or 200 when not a terminal. 0 = no limit.',
+    'Table width. Free text is cut first (with … and a note), then identifier-like values; timestamps, numbers and detection ids never: when they do not fit, rows print as records. Default: the terminal width, or 200 when not a terminal. 0 = no limit.',
 };
 const HELP: OptionHelp = { name: 'help', short: 'h', type: 'boolean', description: 'Show this help.' };
 const ALLOW_EMPTY: OptionHelp = {
@@ -228,12 +228,13 @@ const DETECT: CommandHelp = {
       command: 'kubetrail detect samples/incident/',
     },
     {
-      comment: 'High and critical only; fail a CI job when anything fires',
-      command: 'kubetrail detect logs/ --severity high --fail-on-findings',
+      comment: 'High and critical only; fail a CI job when anything fires (exit 1: the sample has findings)',
+      command: 'kubetrail detect samples/incident/ --severity high --fail-on-findings',
     },
     {
-      comment: 'IRSA checks plus your own rules, as JSON',
-      command: 'kubetrail detect logs/ --tag irsa --rules my-rules.yaml --format json',
+      comment: 'IRSA checks plus your own rules (docs/detections.md), as JSON',
+      command:
+        'kubetrail detect samples/incident/ --tag irsa --rules test/detect/fixtures/my-rules.yaml --format json',
     },
     { comment: 'What would run?', command: 'kubetrail detect --list --severity critical' },
     {
@@ -242,7 +243,7 @@ const DETECT: CommandHelp = {
     },
     {
       comment: 'SigmaHQ rules, unchanged, instead of the catalogue',
-      command: 'kubetrail detect logs/ --sigma test/fixtures/corpus/sigmahq-rules/ --sigma-only',
+      command: 'kubetrail detect samples/incident/ --sigma test/fixtures/corpus/sigmahq-rules/ --sigma-only',
     },
   ],
 };
@@ -335,12 +336,13 @@ const INVESTIGATIONS: readonly CommandHelp[] = [
     ],
     examples: [
       {
-        comment: 'Unusual API activity in the sample trail',
-        command: 'kubetrail insights samples/incident/cloudtrail',
+        comment: 'Unusual API activity in the sample trail (one day is a thin baseline: fewer calls count)',
+        command: 'kubetrail insights samples/incident/cloudtrail --min-count 3',
       },
       {
-        comment: 'Error-rate insights only, as CloudTrail-shaped JSON',
-        command: 'kubetrail insights trail/ --type ApiErrorRateInsight --format json',
+        comment: 'Call-rate insights only, as CloudTrail-shaped JSON',
+        command:
+          'kubetrail insights samples/incident/cloudtrail --type ApiCallRateInsight --min-count 3 --format json',
       },
     ],
   },
@@ -498,8 +500,9 @@ export const COMMANDS: readonly CommandHelp[] = [
         command: "kubetrail query 'stats count(*) by bin(1h)' samples/incident/",
       },
       {
-        comment: 'Last 24 hours only, from stdin',
-        command: 'zcat audit.log.gz | kubetrail query \'filter verb="delete"\' - --start -24h',
+        comment: 'The last 24 hours before --now only, from stdin',
+        command:
+          'zcat samples/incident/cloudwatch-export/exportedlogs/7f3e9c1a-5b2d-4e8f-a6c0-d4b2e8f1a3c5/kube-apiserver-audit-d83b5f1e7a9c2e4b6d8f0a2c4e6b8d1f/000000.gz | kubetrail query \'filter verb="delete"\' - --start -24h --now 2024-05-15T00:00:00Z',
       },
     ],
   },

@@ -383,9 +383,9 @@ describe('reading nothing is not "nothing found"', () => {
   });
 
   test.each([
-    ['an empty directory', () => empty, 'empty_directory'],
-    ['a directory of non-log files', () => notLogs, 'no_log_files'],
-    ['a glob matching no file', () => 'samples/incident/*.nothing', 'glob_matched_nothing'],
+    ['an empty directory', (): string => empty, 'empty_directory'],
+    ['a directory of non-log files', (): string => notLogs, 'no_log_files'],
+    ['a glob matching no file', (): string => 'samples/incident/*.nothing', 'glob_matched_nothing'],
   ] as const)(
     'detect on %s exits 6 naming the reason; --allow-empty makes it a warning',
     async (_, path, code) => {
@@ -431,4 +431,15 @@ describe('the default row cap', () => {
     expect(run.stdout.split('\n').filter((l) => l !== '')).toHaveLength(rows);
     expect(run.stderr).not.toContain('default cap');
   });
+});
+
+test('insights that find nothing say why and name --min-count', async () => {
+  const run = await inProcess(['insights', 'samples/incident/cloudtrail']);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toContain(
+    'kubetrail: no minute reached 10 calls and 5× its baseline; on a short trail (a day or two) try a lower --min-count, e.g. --min-count 3\n',
+  );
+  const found = await inProcess(['insights', 'samples/incident/cloudtrail', '--min-count', '3', '--quiet']);
+  expect(found.stdout).toMatch(/^16 insight events/);
+  expect(found.stderr).toBe('');
 });

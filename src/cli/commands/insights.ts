@@ -7,7 +7,7 @@
 
 import { computeInsights, type InsightEvent, type InsightType } from '../../detect/index.js';
 import { InternalError } from '../../errors.js';
-import { choiceOption, integerOption, listOption, parseCommand, stringOption } from '../args.js';
+import { choiceOption, flag, integerOption, listOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatInsightsTime } from '../format-value.js';
 import { findCommand } from '../help.js';
@@ -88,6 +88,7 @@ export async function insightsCommand(args: readonly string[], io: CliIo): Promi
     ...(baseline === undefined ? {} : { baselineMinutes: baseline }),
   });
   opened.finish(`${events.length} insight events`);
+  if (events.length === 0 && !flag(options, 'quiet')) io.stderr.write(noInsightsHint(minCount, threshold));
   if (format === 'json') {
     await write(io.stdout, escapeJsonText(JSON.stringify(events, null, 2)) + '\n');
   } else {
@@ -104,4 +105,21 @@ export async function insightsCommand(args: readonly string[], io: CliIo): Promi
     );
   }
   return EXIT.ok;
+}
+
+/**
+ * Why a run found no insight: no minute reached both bars. A trail of a day
+ * or two rarely has ten calls of one API in a minute, which CloudTrail's
+ * defaults need, so the hint names --min-count.
+ *
+ * @example
+ * ```ts
+ * noInsightsHint(undefined, undefined); //=> 'kubetrail: no minute reached 10 calls and 5× its baseline; …'
+ * ```
+ */
+export function noInsightsHint(minCount: number | undefined, threshold: number | undefined): string {
+  return (
+    `kubetrail: no minute reached ${minCount ?? 10} calls and ${threshold ?? 5}× its baseline; ` +
+    'on a short trail (a day or two) try a lower --min-count, e.g. --min-count 3\n'
+  );
 }
