@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { InternalError } from '../../errors.js';
 import type { LogEvent } from '../../log-event.js';
+import { MAX_LIMIT } from '../../query/commands/limit.js';
 import {
   budgetError,
   compileQuery,
@@ -14,7 +15,6 @@ import {
   estimateResultRowBytes,
   toInsightsResults,
 } from '../../query/index.js';
-import { MAX_LIMIT } from '../../query/parse/commands.js';
 import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
 import { type LogInput, readLogs } from '../../read/index.js';
 import type { ReadSummary } from '../../read/read-summary.js';
