@@ -11,7 +11,9 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // clean of dist/ cannot change the CLI under test. It lives inside the
 // repository so that Node resolves the dependencies.
 /** The directory of the private build (the layout of `tsc -p tsconfig.build.json`). */
-export const BUILT_DIR = fileURLToPath(new URL('../../node_modules/.cache/kubetrail-cli-test/dist/', import.meta.url));
+export const BUILT_DIR = fileURLToPath(
+  new URL('../../node_modules/.cache/kubetrail-cli-test/dist/', import.meta.url),
+);
 /** The built CLI entry. */
 export const MAIN = `${BUILT_DIR}cli/main.js`;
 
