@@ -31,8 +31,13 @@ function removeAll(): void {
   live.clear();
 }
 
-/** Pending text is written once it reaches this many UTF-16 units. */
-const WRITE_UNITS = 1 << 20;
+/**
+ * Pending text is written once it reaches this many UTF-16 units. A stats
+ * spill writes 16 partitions at once (32 when a partition is split again),
+ * so this is per run times 16: at 1 Mi units the pending lines of a spill
+ * were as big as the groups being spilled (13 MB of 128 in a heap snapshot).
+ */
+const WRITE_UNITS = 1 << 16;
 /** Bytes read at a time (a merge reads up to 64 runs at once). */
 const READ_BYTES = 1 << 16;
 

@@ -205,7 +205,16 @@ export function createTableHandler(sink: RecordSink, format: LogFormat, startOff
       }
       const record =
         format === 'cloudtrail-console-csv' ? consoleRecord(header, cells) : lakeRecord(header, cells);
-      const text = JSON.stringify(record);
+      let text: string;
+      try {
+        text = JSON.stringify(record);
+      } catch (e) {
+        // a cell of JSON nested deeper than JSON.stringify's stack (found by the fuzz campaign): counted as a
+        // record (no bytes are not a JSON value, so the prefilter never drops it) and rejected
+        sink.candidate(new Uint8Array(0), 0, 0, 'json-value');
+        sink.reject('record_too_complex', 'a JSON cell nests too deeply to be kept', line, offset, e);
+        return;
+      }
       if (!sink.candidateText(text)) return;
       sink.emit(jsonRecordEvent(sink, text, record, {}, source));
       return;

@@ -105,18 +105,21 @@ export async function* gunzipChunks(
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as { code?: unknown }).code;
+    // the compressed bytes zlib had taken in before the fault: where it is, whatever the reader had read ahead
+    // (the bytes read from the file depend on how fast the records were consumed; found by the fuzz campaign)
+    const byteOffset = Math.min(gz.bytesWritten, compressedCounter.bytes);
     if (code === 'Z_BUF_ERROR') {
       throw new InputError(
         'truncated_gzip',
         'gzip data ends before the end of the member',
-        { ...(file === undefined ? {} : { file }), byteOffset: compressedCounter.bytes },
+        { ...(file === undefined ? {} : { file }), byteOffset },
         { cause: e },
       );
     }
     throw new InputError(
       'bad_gzip',
       `corrupt gzip data: ${(e as Error).message}`,
-      { ...(file === undefined ? {} : { file }), byteOffset: compressedCounter.bytes },
+      { ...(file === undefined ? {} : { file }), byteOffset },
       { cause: e },
     );
   } finally {

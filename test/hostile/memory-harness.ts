@@ -200,7 +200,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   },
   {
     name: 'detect',
-    args: () => ['detect', '--format', 'ndjson'],
+    args: () => ['detect', '--format', 'json'],
     check: (run) =>
       run.code === 0 || run.code === 1 ? undefined : `exit ${run.code}: ${run.stderr.slice(0, 400)}`,
   },

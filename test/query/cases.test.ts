@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { isKubetrailError } from '../../src/errors.js';
 import type { LogEvent } from '../../src/log-event.js';
-import { compileQuery, toInsightsResults } from '../../src/query/index.js';
+import { compileQuery, createMemorySpillStore, toInsightsResults } from '../../src/query/index.js';
 
 const casesDir = fileURLToPath(new URL('../cases/', import.meta.url));
 
@@ -50,6 +50,10 @@ const CaseOptions = z
     order: z.enum(['newest-first', 'input']).optional(),
     maxDiscoveredFields: z.number().int().positive().optional(),
     maxBufferedRows: z.number().int().positive().optional(),
+    /** The run's memory budget in estimated bytes (1 makes every buffering stage spill). */
+    memoryBudgetBytes: z.number().positive().optional(),
+    /** With `memoryBudgetBytes`: give the run an in-memory spill store (default true); false makes the stage stop with resource_limit. */
+    spill: z.boolean().optional(),
   })
   .strict();
 
@@ -131,8 +135,9 @@ function toEvents(c: CaseT, raw: unknown): LogEvent[] {
 }
 
 function compileOptions(c: CaseT) {
-  const o = c.options ?? {};
-  return { now: Date.parse('2024-01-01T00:00:00Z'), ...o };
+  const { spill, ...o } = c.options ?? {};
+  const store = o.memoryBudgetBytes !== undefined && spill !== false ? { spill: createMemorySpillStore } : {};
+  return { now: Date.parse('2024-01-01T00:00:00Z'), ...o, ...store };
 }
 
 type Cells = [string, string][];
