@@ -433,6 +433,15 @@ export interface SourceCommand {
   readonly span: Span;
 }
 
+/** `accum field [as out]`: a running sum in row order. */
+export interface AccumCommand {
+  readonly kind: 'AccumCommand';
+  readonly field: FieldRef;
+  /** The output name; without it the field itself is overwritten. */
+  readonly alias?: Identifier;
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -450,7 +459,8 @@ export type Command =
   | PatternCommand
   | DiffCommand
   | AnomalyCommand
-  | SourceCommand;
+  | SourceCommand
+  | AccumCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

@@ -41,6 +41,7 @@ describe('the command registry', () => {
       'diff',
       'anomaly',
       'SOURCE',
+      'accum',
     ]);
   });
 
@@ -65,6 +66,7 @@ describe('the command registry', () => {
       diff: 'diff',
       anomaly: 'anomaly',
       SOURCE: 'SOURCE "g"',
+      accum: 'accum a as b',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

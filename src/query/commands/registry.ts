@@ -10,6 +10,7 @@
 
 import { KubetrailError } from '../../errors.js';
 import type { Command } from '../ast.js';
+import { accumCommand } from './accum.js';
 import { anomalyCommand } from './anomaly.js';
 import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
@@ -62,6 +63,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   DiffCommand: diffCommand,
   AnomalyCommand: anomalyCommand,
   SourceCommand: sourceCommand,
+  AccumCommand: accumCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

@@ -27,7 +27,6 @@ const NEWEST_COMMANDS: ReadonlySet<string> = new Set([
   'fillmissing',
   'cidrlookup',
   'outlier',
-  'accum',
   'appendcols',
   'sessionize',
   'countfrequent',

@@ -269,6 +269,14 @@ export const commandArbitraries: {
   DedupCommand: fc
     .array(fieldRef, { minLength: 1, maxLength: 3 })
     .map((fields): Of<'DedupCommand'> => ({ kind: 'DedupCommand', fields, span })),
+  AccumCommand: fc
+    .tuple(fieldRef, fc.option(identifier, { nil: undefined }))
+    .map(
+      ([field, alias]): Of<'AccumCommand'> =>
+        alias === undefined
+          ? { kind: 'AccumCommand', field, span }
+          : { kind: 'AccumCommand', field, alias, span },
+    ),
   UnnestCommand: fc
     .record({ expr, into: identifier })
     .map((r): Of<'UnnestCommand'> => ({ kind: 'UnnestCommand', ...r, span })),
