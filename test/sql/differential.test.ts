@@ -38,10 +38,32 @@ async function outcome(run: () => Promise<QueryResult>): Promise<Outcome> {
 function notComparable(c: RawCase): string | undefined {
   // maxBufferedRows bounds the streaming engine's buffers; DuckDB spills under its memory limit instead.
   if (c.options.maxBufferedRows !== undefined) return 'maxBufferedRows is a streaming-engine bound';
+  // The byte budget and its spill store are the streaming engine's; DuckDB has its own memory limit.
+  if (c.options.memoryBudgetBytes !== undefined) return 'memoryBudgetBytes is a streaming-engine bound';
   return undefined;
 }
 
-const tally = { compared: 0, sameError: 0, unsupported: new Map<string, number>(), excluded: 0 };
+const tally = {
+  compared: 0,
+  sameError: 0,
+  unsupported: new Map<string, number>(),
+  excluded: 0,
+  streamingOnly: 0,
+};
+
+/**
+ * Commands the SQL back end leaves to the streaming engine by design
+ * (docs/scale-out.md, "Supported constructs"): a template miner, a baseline
+ * window and a running total in row order have no exact SQL form. Their cases
+ * must still fail with `sql_unsupported` (checked above); they do not count
+ * towards the supported share.
+ */
+const STREAMING_ONLY = /^(pattern|diff|anomaly|accum) is not translated to SQL$/;
+
+function countUnsupported(message: string): void {
+  if (STREAMING_ONLY.test(message)) tally.streamingOnly++;
+  else tally.unsupported.set(message, (tally.unsupported.get(message) ?? 0) + 1);
+}
 
 describe('DuckDB engine = streaming engine on the conformance cases', () => {
   test.each(cases.map((c) => [`${c.file} › ${c.name}`, c] as const))('%s', async (_name, c) => {
@@ -59,6 +81,10 @@ describe('DuckDB engine = streaming engine on the conformance cases', () => {
       const a = stream.error;
       const b = (duck as { error: unknown }).error;
       if (!isKubetrailError(a)) throw a;
+      if (isKubetrailError(b) && b.code === 'sql_unsupported') {
+        countUnsupported(b.message);
+        return;
+      }
       expect(isKubetrailError(b) ? b.code : b).toBe(a.code);
       tally.sameError++;
       return;
@@ -66,7 +92,7 @@ describe('DuckDB engine = streaming engine on the conformance cases', () => {
     if ('error' in duck) {
       const e = duck.error;
       if (isKubetrailError(e) && e.code === 'sql_unsupported') {
-        tally.unsupported.set(e.message, (tally.unsupported.get(e.message) ?? 0) + 1);
+        countUnsupported(e.message);
         return;
       }
       throw e;
@@ -87,7 +113,7 @@ describe('DuckDB engine = streaming engine on the conformance cases', () => {
   });
 
   test('the compiler supports at least 90% of the comparable cases', () => {
-    const comparable = cases.length - tally.excluded;
+    const comparable = cases.length - tally.excluded - tally.streamingOnly;
     const supported = tally.compared + tally.sameError;
     const share = supported / comparable;
     expect(
