@@ -105,16 +105,9 @@ export {
   toInsightsResults,
   type Value,
 } from './query/index.js';
-export {
-  compareForSort,
-  compareOrdered,
-  formatNumber,
-  formatTimestamp,
-  isTruthy,
-  toNumberValue,
-  valuesEqual,
-  valueToResultString,
-} from './query/semantics.js';
+export { compareOrdered, isTruthy, toNumberValue, valuesEqual } from './query/semantics/compare.js';
+export { formatNumber, formatTimestamp, valueToResultString } from './query/semantics/format.js';
+export { compareForSort } from './query/semantics/sort-keys.js';
 export {
   DEFAULT_MAX_LINE_BYTES,
   type DetectedFormat,

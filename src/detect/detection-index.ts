@@ -23,7 +23,7 @@ import type { Command, Expr, QueryAst } from '../query/ast.js';
 import { fieldRefName } from '../query/ast.js';
 import { planCommands } from '../query/compile.js';
 import { compileFieldLookup, eventRow, type FieldLookup } from '../query/row.js';
-import { isNumericString } from '../query/semantics.js';
+import { isNumericString } from '../query/semantics/compare.js';
 import type { DetectionKind } from './types.js';
 
 /**

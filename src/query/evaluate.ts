@@ -40,14 +40,8 @@ import type {
 } from './functions/types.js';
 import { compileUserRegex, type UserRegex, UserRegexSyntaxError } from './regex.js';
 import { compileFieldLookup, type FieldLookupOptions, type Row, walkValue } from './row.js';
-import {
-  compareOrdered,
-  isTruthy,
-  isValueList,
-  isValueMap,
-  valuesEqual,
-  valueToResultString,
-} from './semantics.js';
+import { compareOrdered, isTruthy, isValueList, isValueMap, valuesEqual } from './semantics/compare.js';
+import { valueToResultString } from './semantics/format.js';
 import type { Period, Value } from './value.js';
 import { someExpr, walkExpr } from './walk.js';
 

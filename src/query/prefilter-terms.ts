@@ -7,7 +7,7 @@
  */
 import type { Expr } from './ast.js';
 import { fieldRefName } from './ast.js';
-import { isNumericString } from './semantics.js';
+import { isNumericString } from './semantics/compare.js';
 
 /** One literal that may satisfy a clause. */
 export interface PrefilterTerm {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { valueToResultString } from './semantics.js';
+import { valueToResultString } from './semantics/format.js';
 import type { Value } from './value.js';
 
 /**

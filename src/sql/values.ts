@@ -1,5 +1,5 @@
 /**
- * The engine's value semantics (`src/query/semantics.ts`) as SQL.
+ * The engine's value semantics (`src/query/semantics/`) as SQL.
  *
  * Every SQL expression the compiler makes has a static *kind*:
  * - `json`: a JSON leaf (string, number, boolean or JSON null) of a

@@ -4,16 +4,14 @@ import { type CompiledSortKey, createTopK, sortStage } from '../../src/query/com
 import type { EvalContext } from '../../src/query/functions/types.js';
 import type { RunState, Sink } from '../../src/query/plan.js';
 import type { Row } from '../../src/query/row.js';
+import { compareCodePoints, isNumericString, toNumberValue } from '../../src/query/semantics/compare.js';
+import { valueToResultString } from '../../src/query/semantics/format.js';
 import {
   compareChunked,
-  compareCodePoints,
   compareForSort,
   compareSortKeys,
-  isNumericString,
   sortKeyOf,
-  toNumberValue,
-  valueToResultString,
-} from '../../src/query/semantics.js';
+} from '../../src/query/semantics/sort-keys.js';
 import { createRunMemory } from '../../src/query/spill.js';
 import type { Value } from '../../src/query/value.js';
 

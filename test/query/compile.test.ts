@@ -10,7 +10,7 @@ import {
   QueryError,
   toInsightsResults,
 } from '../../src/query/index.js';
-import { compareForSort } from '../../src/query/semantics.js';
+import { compareForSort } from '../../src/query/semantics/sort-keys.js';
 import { asyncSource } from './tracked-source.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');

@@ -1,18 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  compareChunked,
-  compareForSort,
   compareOrdered,
-  formatNumber,
-  formatTimestamp,
   isNumericString,
   isTruthy,
-  toJsonText,
   toNumberValue,
   valuesEqual,
+} from '../../src/query/semantics/compare.js';
+import {
+  formatNumber,
+  formatTimestamp,
+  toJsonText,
   valueToResultString,
-} from '../../src/query/semantics.js';
+} from '../../src/query/semantics/format.js';
+import { compareChunked, compareForSort } from '../../src/query/semantics/sort-keys.js';
 import type { Value } from '../../src/query/value.js';
 
 describe('compareForSort', () => {

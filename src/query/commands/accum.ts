@@ -17,7 +17,7 @@ import type { StageFactory } from '../plan.js';
 import { printName } from '../print-expression.js';
 import { defineField } from '../row.js';
 import { checkAvailable, defineNames, scopeOf } from '../scope.js';
-import { toNumberValue } from '../semantics.js';
+import { toNumberValue } from '../semantics/compare.js';
 import type { CommandSpec } from './spec.js';
 
 /**

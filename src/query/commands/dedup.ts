@@ -28,7 +28,7 @@ import { advance, parseFieldName, span } from '../parse/state.js';
 import type { BufferLimit, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
 import { type CompileState, checkAvailable, scopeOf } from '../scope.js';
-import { valueToResultString } from '../semantics.js';
+import { valueToResultString } from '../semantics/format.js';
 import { createExternalSorter, type ExternalSorter, mustSpill, type RunMemory } from '../spill.js';
 import type { Value } from '../value.js';
 import {

@@ -14,7 +14,7 @@ import type { StageFactory } from '../plan.js';
 import { type Clauses, type PrefilterTerm, termFor } from '../prefilter-terms.js';
 import { printExpr, printExpression } from '../print-expression.js';
 import { checkAvailable, scopeOf } from '../scope.js';
-import { valuesEqual } from '../semantics.js';
+import { valuesEqual } from '../semantics/compare.js';
 import { PRECEDENCE } from '../tokens.js';
 import type { CommandSpec } from './spec.js';
 

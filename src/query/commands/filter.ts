@@ -12,7 +12,7 @@ import type { Sink, StageFactory } from '../plan.js';
 import { clausesOf } from '../prefilter-terms.js';
 import { printExpression } from '../print-expression.js';
 import { checkAvailable, scopeOf } from '../scope.js';
-import { isTruthy } from '../semantics.js';
+import { isTruthy } from '../semantics/compare.js';
 import type { CommandSpec } from './spec.js';
 
 /**

@@ -45,7 +45,7 @@ import type { UserRegex } from '../regex.js';
 import { compileUserRegex } from '../regex.js';
 import { copyRow, defineField, type Row } from '../row.js';
 import { type CompileState, checkAvailable, defineNames, scopeOf } from '../scope.js';
-import { valueToResultString } from '../semantics.js';
+import { valueToResultString } from '../semantics/format.js';
 import { RESERVED_WORDS } from '../tokens.js';
 import type { Value, ValueMap } from '../value.js';
 import type { CommandSpec } from './spec.js';

@@ -18,7 +18,7 @@ import type { BufferLimit, CompiledSortKey, Sink, StageFactory } from '../plan.j
 import { printExpression } from '../print-expression.js';
 import type { Row } from '../row.js';
 import { scopeOf, warnUnavailable } from '../scope.js';
-import { compareSortKeys, type SortKey, sortKeyOf } from '../semantics.js';
+import { compareSortKeys, type SortKey, sortKeyOf } from '../semantics/sort-keys.js';
 import {
   createExternalSorter,
   decodeRow,

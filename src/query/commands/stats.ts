@@ -32,7 +32,7 @@ import type { BufferLimit, CompiledStats, RunState, Sink, StageFactory } from '.
 import { printItems } from '../print-expression.js';
 import { compileFieldLookup, defineField, type FieldLookupOptions, fieldsRow, type Row } from '../row.js';
 import { type CompileState, checkAvailable, itemName, scopeOf } from '../scope.js';
-import { valueToResultString } from '../semantics.js';
+import { valueToResultString } from '../semantics/format.js';
 import {
   createExternalSorter,
   decodeValue,

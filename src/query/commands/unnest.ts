@@ -16,7 +16,7 @@ import type { BufferLimit, StageFactory } from '../plan.js';
 import { printExpression, printName } from '../print-expression.js';
 import { copyRow, defineField } from '../row.js';
 import { checkAvailable, defineNames, scopeOf } from '../scope.js';
-import { isValueList } from '../semantics.js';
+import { isValueList } from '../semantics/compare.js';
 import type { CommandSpec } from './spec.js';
 
 /**

@@ -35,7 +35,9 @@
  *
  * @module
  */
-import { compareForSort, isValueList, isValueMap, toNumberValue, valueToResultString } from '../semantics.js';
+import { isValueList, isValueMap, toNumberValue } from '../semantics/compare.js';
+import { valueToResultString } from '../semantics/format.js';
+import { compareForSort } from '../semantics/sort-keys.js';
 import { detachString, detachValue } from '../spill.js';
 import type { Value } from '../value.js';
 import { argNumber, argValue, isStarArg } from './args.js';

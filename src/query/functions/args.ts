@@ -7,7 +7,8 @@
  */
 
 import type { UserRegex } from '../regex.js';
-import { formatNumber, formatTimestamp, isNumericString, toNumberValue } from '../semantics.js';
+import { isNumericString, toNumberValue } from '../semantics/compare.js';
+import { formatNumber, formatTimestamp } from '../semantics/format.js';
 import type { Period, Value } from '../value.js';
 import type { Arg } from './types.js';
 

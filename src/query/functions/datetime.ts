@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { formatNumber } from '../semantics.js';
+import { formatNumber } from '../semantics/format.js';
 import type { Period, PeriodUnit, Value } from '../value.js';
 import { argEpochMs, argNumber, argPeriod, argString } from './args.js';
 import type { Arg, ScalarFunctionDef } from './types.js';

@@ -66,7 +66,7 @@ formulas below are kubetrail's decisions (see also [the query language](query-la
 
 const DECISIONS = `## Value semantics and decisions
 
-These rules live in \`src/query/semantics.ts\` and the function family files; the evaluator uses them for every operator.
+These rules live in \`src/query/semantics/\` (compare, format, sort keys) and the function family files; the evaluator uses them for every operator.
 
 - **Numeric strings.** A string is numeric when it spells a decimal number exactly: optional sign, digits with an optional fraction, optional exponent (\`401\`, \`01\`, \`-1.5\`, \`2e3\`). No surrounding whitespace, no hex. Arithmetic and numeric aggregates coerce numeric strings (the docs' \`parse … | stats avg(…)\`), booleans (1/0) and timestamps (epoch ms); other values make the result missing.
 - **Equality** (\`=\`, \`==\`, \`!=\`, \`in\`). A number and a string compare by value (\`401\` equals \`"401"\` and \`"401.0"\`, as the EKS guide's \`responseStatus.code="401"\` needs). A timestamp compares as its epoch ms. A boolean equals \`true\`/\`false\`, \`"true"\`/\`"false"\` and 1/0. Missing fields and JSON nulls are never equal to anything, not even to each other; maps and lists are never equal to anything (the docs: "Comparing map and list to any other fields result in false").

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isNumericString, isTruthy } from '../semantics.js';
+import { isNumericString, isTruthy } from '../semantics/compare.js';
 import type { Value } from '../value.js';
 import { argString, argValue } from './args.js';
 import type { ScalarFunctionDef } from './types.js';

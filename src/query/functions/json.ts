@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { isValueList, isValueMap, toJsonText, valuesEqual } from '../semantics.js';
+import { isValueList, isValueMap, valuesEqual } from '../semantics/compare.js';
+import { toJsonText } from '../semantics/format.js';
 import type { Value, ValueList } from '../value.js';
 import { argValue } from './args.js';
 import type { Arg, ScalarFunctionDef } from './types.js';

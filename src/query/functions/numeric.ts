@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { formatNumber, isNumericString, toNumberValue } from '../semantics.js';
+import { isNumericString, toNumberValue } from '../semantics/compare.js';
+import { formatNumber } from '../semantics/format.js';
 import type { Value } from '../value.js';
 import { argNumber, argValue, finite } from './args.js';
 import type { Arg, ScalarFunctionDef } from './types.js';

@@ -9,7 +9,7 @@
  * @module
  */
 import { compileUserRegex, type UserRegex } from '../regex.js';
-import { isTruthy } from '../semantics.js';
+import { isTruthy } from '../semantics/compare.js';
 import type { Value } from '../value.js';
 import { argNumber, argRegex, argString, argValue } from './args.js';
 import type { Arg, ScalarFunctionDef } from './types.js';

@@ -30,7 +30,7 @@
  *
  * @module
  */
-import { formatNumber } from '../semantics.js';
+import { formatNumber } from '../semantics/format.js';
 import type { Value } from '../value.js';
 import {
   defineAggregate,

@@ -2,7 +2,8 @@ import { fc, test as propTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import type { LogEvent } from '../../../src/log-event.js';
 import { compileQuery } from '../../../src/query/index.js';
-import { compareForSort, valueToResultString } from '../../../src/query/semantics.js';
+import { valueToResultString } from '../../../src/query/semantics/format.js';
+import { compareForSort } from '../../../src/query/semantics/sort-keys.js';
 import type { Value } from '../../../src/query/value.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');

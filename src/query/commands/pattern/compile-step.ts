@@ -24,7 +24,7 @@ import { QueryError } from '../../errors.js';
 import { compileError, compileExpr } from '../../evaluate.js';
 import { compileFieldLookup, type Row } from '../../row.js';
 import { type CompileState, checkAvailable, scopeOf } from '../../scope.js';
-import { formatTimestamp } from '../../semantics.js';
+import { formatTimestamp } from '../../semantics/format.js';
 import { type DiffBaseline, previousWindow } from '../diff/windows.js';
 import type { CompileContext } from '../spec.js';
 import { type PatternMode, patternStage } from './stage.js';

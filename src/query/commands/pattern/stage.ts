@@ -24,7 +24,7 @@
 import type { Evaluator } from '../../evaluate.js';
 import type { BufferLimit, StageFactory } from '../../plan.js';
 import { fieldsRow, type Row } from '../../row.js';
-import { formatTimestamp, valueToResultString } from '../../semantics.js';
+import { formatTimestamp, valueToResultString } from '../../semantics/format.js';
 import { mustSpill } from '../../spill.js';
 import type { Value } from '../../value.js';
 import { detectAnomalies, formatBinWidth } from '../anomaly/detect.js';
