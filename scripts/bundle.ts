@@ -1,7 +1,8 @@
 /**
- * Bundles the package's JavaScript entry points with esbuild, one file per
- * entry: the library (`dist/index.js`), the CLI (`dist/cli/main.js`), the
- * demo (`dist/cli/demo.js`) and the worker thread (`dist/parallel/worker.js`).
+ * Bundles the package's JavaScript entry points with esbuild: the library
+ * (`dist/kubetrail.js`, re-exported by the root `dist/index.js` and the
+ * subpaths `dist/entries/*.js`), the CLI (`dist/cli/main.js`), the demo
+ * (`dist/cli/demo.js`) and the worker thread (`dist/parallel/worker.js`).
  * Dependencies stay external (they are installed next to the package, and
  * users share their zod with ours). Type declarations come from `tsc`.
  *
@@ -27,7 +28,39 @@ import { build, type Plugin } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The bundled entry points, by source path under `src/`. */
-export const ENTRIES: readonly string[] = ['index.ts', 'cli/main.ts', 'cli/demo.ts', 'parallel/worker.ts'];
+export const ENTRIES: readonly string[] = ['cli/main.ts', 'cli/demo.ts', 'parallel/worker.ts'];
+
+/**
+ * The package's public modules (the root and its subpaths), by source path
+ * under `src/`. Their code is one bundle, `kubetrail.js`, so that the root and
+ * every subpath share one copy of each class (`instanceof KubetrailError`
+ * holds whichever module threw); each public module is a thin file that
+ * re-exports its names from that bundle. `kubetrail.js` is not in the
+ * package's `exports`, so users reach it only through the public modules.
+ */
+export const PUBLIC_MODULES: readonly string[] = [
+  'index.ts',
+  'entries/schema.ts',
+  'entries/detect.ts',
+  'entries/sql.ts',
+  'entries/engine.ts',
+];
+
+const LIBRARY_OUT = 'kubetrail.js';
+
+/** Resolves every import of a public module to the library bundle (so the output only re-exports). */
+function toLibraryPlugin(entryOut: string): Plugin {
+  let path = relative(dirname(entryOut), LIBRARY_OUT).split('\\').join('/');
+  if (!path.startsWith('.')) path = `./${path}`;
+  return {
+    name: 'kubetrail-to-library',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) =>
+        args.kind === 'entry-point' ? undefined : { path, external: true },
+      );
+    },
+  };
+}
 
 const WORKER_EXPRESSION = "new URL('./worker.js', import.meta.url)";
 const WORKER_OUTPUT = 'parallel/worker.js';
@@ -59,6 +92,36 @@ function workerUrlPlugin(entryOut: string): Plugin {
  * ```
  */
 export async function bundle(outDir: string): Promise<void> {
+  const common = {
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+  } as const;
+  await build({
+    ...common,
+    stdin: {
+      contents: PUBLIC_MODULES.map((m) => `export * from './src/${m}';`).join('\n'),
+      resolveDir: ROOT,
+      sourcefile: 'kubetrail.ts',
+      loader: 'ts',
+    },
+    outfile: join(outDir, LIBRARY_OUT),
+    sourcemap: true,
+    plugins: [workerUrlPlugin(LIBRARY_OUT)],
+  });
+  for (const entry of PUBLIC_MODULES) {
+    const out = entry.replace(/\.ts$/, '.js');
+    await build({
+      ...common,
+      entryPoints: [join(ROOT, 'src', entry)],
+      outfile: join(outDir, out),
+      plugins: [toLibraryPlugin(out)],
+    });
+  }
   for (const entry of ENTRIES) {
     const out = entry.replace(/\.ts$/, '.js');
     await build({

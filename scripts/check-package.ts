@@ -142,7 +142,11 @@ function consumerLock(tarball: string): { manifest: object; lock: object } {
   };
 }
 
-const CONSUMER_TS = `import { compileQuery, isKubetrailError, query } from 'kubetrail';
+const CONSUMER_TS = `import { compileQuery, isKubetrailError, query, QueryError } from 'kubetrail';
+import { listDetections } from 'kubetrail/detect';
+import { FUNCTIONS, QueryError as EngineQueryError } from 'kubetrail/engine';
+import { classifyRecord } from 'kubetrail/schema';
+import { compileToSql as sqlCompile, TABLE_MODEL_NAMES } from 'kubetrail/sql';
 
 const result = await query('audit.ndjson', 'stats count(*) as n by verb');
 const rows: readonly Record<string, unknown>[] = result.rows;
@@ -152,7 +156,14 @@ try {
   throw new Error('the bad query compiled');
 } catch (error) {
   if (!isKubetrailError(error) || error.code !== 'unknown_function') throw error;
+  if (!(error instanceof EngineQueryError)) throw new Error('the root and kubetrail/engine have two QueryError classes');
 }
+// Each subpath loads and answers; the root and the subpaths share one copy of each class.
+if (EngineQueryError !== QueryError) throw new Error('two QueryError classes');
+if (listDetections().length < 100) throw new Error('kubetrail/detect: too few detections');
+if (FUNCTIONS.length === 0) throw new Error('kubetrail/engine: no functions');
+if (classifyRecord({ eventVersion: '1.08', eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', eventTime: '2024-05-14T12:00:00Z' }) !== 'cloudtrail-record') throw new Error('kubetrail/schema');
+if (!TABLE_MODEL_NAMES.includes('cloudtrail-athena') || !sqlCompile('stats count(*)').sql.includes('count')) throw new Error('kubetrail/sql');
 process.stdout.write('consumer ok\\n');
 `;
 
@@ -199,12 +210,14 @@ async function consume(dir: string, tarball: string): Promise<void> {
     }),
   );
   run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project], project);
-  step("import from 'kubetrail' type-checks (NodeNext, strict, without skipLibCheck)");
+  step("import from 'kubetrail' and its subpaths type-checks (NodeNext, strict, without skipLibCheck)");
   const { code } = await transform(CONSUMER_TS, { loader: 'ts', format: 'esm', target: 'node20' });
   writeFileSync(join(project, 'index.mjs'), code);
   const out = run(process.execPath, ['index.mjs'], project);
   if (!out.includes('consumer ok')) throw new CheckFailed(`the consumer program printed: ${out}`);
-  step("import from 'kubetrail' runs: a query over an NDJSON file, a typed query error");
+  step(
+    "import from 'kubetrail' and kubetrail/{schema,detect,sql,engine} runs: a query over an NDJSON file, a typed query error, one class per error across subpaths",
+  );
 
   const help = run('npx', ['--offline', 'kubetrail', '--help'], project);
   if (!/kubetrail <command>/.test(help)) throw new CheckFailed(`npx kubetrail --help printed:\n${help}`);

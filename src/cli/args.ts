@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../query/errors.js';
 import { UsageError } from './errors.js';
-import type { CommandHelp } from './help.js';
+import type { CommandHelp } from './help-types.js';
 
 /** Parsed options: strings, booleans, and lists for `multiple` options. */
 export type ParsedOptions = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;

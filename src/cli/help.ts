@@ -5,27 +5,7 @@
  * @module
  */
 import { SQL_COMMANDS_HELP } from './commands/sql-help.js';
-
-/** One command-line option. */
-export interface OptionHelp {
-  readonly name: string;
-  readonly short?: string;
-  /** `string` options take a value, shown as `<value>` in help. */
-  readonly type: 'string' | 'boolean';
-  readonly value?: string;
-  readonly multiple?: boolean;
-  readonly description: string;
-}
-
-/** One command's help. */
-export interface CommandHelp {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: readonly string[];
-  readonly description: string;
-  readonly options: readonly OptionHelp[];
-  readonly examples: readonly { readonly command: string; readonly comment: string }[];
-}
+import type { CommandHelp, OptionHelp } from './help-types.js';
 
 const FORMAT_OUT: OptionHelp = {
   name: 'format',

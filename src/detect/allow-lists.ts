@@ -14,12 +14,9 @@ import type { LogEvent } from '../log-event.js';
 import { type Ipv4Cidr, ipv4InCidr, parseCidr } from './cidr.js';
 import { DetectError } from './errors.js';
 import { getPath, getString } from './record.js';
-import { loadYamlModule } from './schema.js';
-import type { Detection } from './types.js';
+import type { AllowListKind, Detection } from './types.js';
+import { loadYamlModule } from './yaml-module.js';
 import { yamlPosition } from './yaml-position.js';
-
-/** The kinds of allow-list a detection can declare. */
-export type AllowListKind = 'cidrs' | 'users' | 'serviceAccounts' | 'namespaces' | 'userAgents';
 
 /**
  * Every allow-list kind.

@@ -3,8 +3,10 @@
  *
  * @module
  */
-import type { AllowListKind } from './allow-lists.js';
 import type { ResultRowLike } from './result-row.js';
+
+/** The kinds of allow-list a detection can declare. */
+export type AllowListKind = 'cidrs' | 'users' | 'serviceAccounts' | 'namespaces' | 'userAgents';
 
 /** How bad a finding is, from `info` (context) to `critical` (act now). */
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';

@@ -6,7 +6,7 @@
  * @internal
  */
 import type { Document, LineCounter } from 'yaml';
-import { loadYamlModule } from './schema.js';
+import { loadYamlModule } from './yaml-module.js';
 
 /**
  * The 1-based line and column of the node at `path` in a parsed document:

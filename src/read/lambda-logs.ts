@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { ServiceRecord } from './service-record.js';
+import type { ServiceRecord } from './service-record-type.js';
 
 /** The record of a Lambda platform line. */
 export type LambdaRecord = Readonly<Record<string, string | number>>;

@@ -13,7 +13,7 @@
  * @module
  */
 import { parseIsoTimestamp } from './iso-timestamp.js';
-import type { ServiceRecord } from './service-record.js';
+import type { ServiceRecord } from './service-record-type.js';
 
 /** The fields of a public DNS query log line, in order. */
 export const ROUTE53_QUERY_FIELDS: readonly string[] = Object.freeze([

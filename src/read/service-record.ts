@@ -6,18 +6,10 @@
  *
  * @module
  */
-import type { LogKind } from '../log-event.js';
 import { lambdaMessage } from './lambda-logs.js';
 import { route53Message } from './route53-logs.js';
+import type { ServiceRecord } from './service-record-type.js';
 import { vpcFlowMessage } from './vpc-flow-logs.js';
-
-/** A recognised service line: its kind, typed record, own time (NaN if none) and inferred stream. */
-export interface ServiceRecord {
-  readonly kind: Extract<LogKind, 'vpc-flow' | 'route53' | 'lambda'>;
-  readonly record: Readonly<Record<string, string | number>>;
-  readonly time: number;
-  readonly stream: string | undefined;
-}
 
 /**
  * Recognises a text message as a service line (a default-format VPC flow

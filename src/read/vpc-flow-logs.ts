@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { ServiceRecord } from './service-record.js';
+import type { ServiceRecord } from './service-record-type.js';
 
 /** The field names of the default (version 2) format, in order, as the flow-log header writes them. */
 export const VPC_FLOW_DEFAULT_FIELDS: readonly string[] = Object.freeze([

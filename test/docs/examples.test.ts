@@ -343,8 +343,12 @@ function typeErrors(): Map<string, string[]> {
 
 /** Runs a program with node from the repository root, `kubetrail` being the private bundle. */
 async function runProgram(p: Program): Promise<Run> {
-  const library = pathToFileURL(`${BUNDLE}index.js`).href;
-  const source = p.source.replace(/(from\s*)(['"])kubetrail\2/g, `$1'${library}'`);
+  // `kubetrail` is the bundle's root module, `kubetrail/<subpath>` its entries/<subpath>.js.
+  const source = p.source.replace(
+    /(from\s*)(['"])kubetrail(?:\/(schema|detect|sql|engine))?\2/g,
+    (_m, from: string, _q: string, sub: string | undefined) =>
+      `${from}'${pathToFileURL(`${BUNDLE}${sub === undefined ? 'index' : `entries/${sub}`}.js`).href}'`,
+  );
   const { code: js } = await transform(source, { loader: 'ts', format: 'esm', target: 'node20' });
   const file = p.file.replace(/\.ts$/, '.mjs');
   writeFileSync(file, `globalThis.Deno = { jupyter: { svg: () => ({}) } };\n${js}`);

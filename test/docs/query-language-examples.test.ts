@@ -2,14 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  checkQuery,
-  compileQuery,
-  isQueryError,
-  parseQuery,
-  query,
-  toInsightsResults,
-} from '../../src/index.js';
+import { isQueryError } from '../../src/entries/engine.js';
+import { checkQuery, compileQuery, parseQuery, query, toInsightsResults } from '../../src/index.js';
 
 // docs/query-language.md is executable:
 // - every ```query block must parse and check without a diagnostic, unless its

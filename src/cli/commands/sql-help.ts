@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CommandHelp, OptionHelp } from '../help.js';
+import type { CommandHelp, OptionHelp } from '../help-types.js';
 
 const HELP: OptionHelp = { name: 'help', short: 'h', type: 'boolean', description: 'Show this help.' };
 const DIALECT: OptionHelp = {

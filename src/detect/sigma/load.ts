@@ -10,8 +10,8 @@ import type { Document, LineCounter } from 'yaml';
 import { z } from 'zod';
 import { AuditEventSchema } from '../../schema/audit-event.js';
 import { CloudTrailRecordShapeSchema } from '../../schema/cloudtrail-record.js';
-import { loadYamlModule } from '../schema.js';
 import type { DetectionKind, Severity } from '../types.js';
+import { loadYamlModule } from '../yaml-module.js';
 import { yamlPosition } from '../yaml-position.js';
 import { type ConditionNode, ConditionSyntaxError, expandPattern, parseCondition } from './condition.js';
 import type {
