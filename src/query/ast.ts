@@ -442,6 +442,27 @@ export interface AccumCommand {
   readonly span: Span;
 }
 
+/**
+ * A field-name pattern with `*` wildcards, as `filldown` takes them (`cpu*`):
+ * adjacent name and `*` tokens written without spaces.
+ */
+export interface FieldPattern {
+  readonly kind: 'FieldPattern';
+  /** The flattened pattern: the pieces' names, `*` for each wildcard. */
+  readonly pattern: string;
+  /** As written; printed verbatim. */
+  readonly text: string;
+  readonly span: Span;
+}
+
+/** `filldown [field …]`: carries the last non-null value of each field forward, in row order. */
+export interface FilldownCommand {
+  readonly kind: 'FilldownCommand';
+  /** Space-separated; empty for every column. */
+  readonly fields: readonly (FieldRef | FieldPattern)[];
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -460,7 +481,8 @@ export type Command =
   | DiffCommand
   | AnomalyCommand
   | SourceCommand
-  | AccumCommand;
+  | AccumCommand
+  | FilldownCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

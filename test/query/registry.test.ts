@@ -42,6 +42,7 @@ describe('the command registry', () => {
       'anomaly',
       'SOURCE',
       'accum',
+      'filldown',
     ]);
   });
 
@@ -67,6 +68,7 @@ describe('the command registry', () => {
       anomaly: 'anomaly',
       SOURCE: 'SOURCE "g"',
       accum: 'accum a as b',
+      filldown: 'filldown a b*',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

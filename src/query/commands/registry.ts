@@ -16,6 +16,7 @@ import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
 import { displayCommand } from './display.js';
 import { fieldsCommand } from './fields.js';
+import { filldownCommand } from './filldown.js';
 import { filterCommand } from './filter.js';
 import { filterIndexCommand } from './filter-index.js';
 import { jsonCommand } from './json.js';
@@ -64,6 +65,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   AnomalyCommand: anomalyCommand,
   SourceCommand: sourceCommand,
   AccumCommand: accumCommand,
+  FilldownCommand: filldownCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

@@ -7,6 +7,7 @@ import { fc } from '@fast-check/vitest';
 import type {
   Command,
   Expr,
+  FieldPattern,
   FieldRef,
   Identifier,
   Item,
@@ -229,6 +230,16 @@ const sourceCommand: fc.Arbitrary<Of<'SourceCommand'>> = fc
     span,
   }));
 
+/** A `filldown` field pattern: plain words and `*` wildcards written together, with at least one `*`. */
+const fieldPattern: fc.Arbitrary<FieldPattern> = fc
+  .array(fc.oneof(plainWord, fc.constant('*')), { minLength: 1, maxLength: 4 })
+  .filter((pieces) => pieces.includes('*'))
+  .map((pieces) => {
+    // two words in a row would lex as one name: join them
+    const text = pieces.join('');
+    return { kind: 'FieldPattern', pattern: text, text, span };
+  });
+
 /**
  * One arbitrary per command kind; typed over the AST's `Command` union, so a
  * new command kind without an arbitrary fails `tsc` (see registry.test.ts).
@@ -303,6 +314,9 @@ export const commandArbitraries: {
     ),
   AnomalyCommand: fc.constant<Of<'AnomalyCommand'>>({ kind: 'AnomalyCommand', span }),
   SourceCommand: sourceCommand,
+  FilldownCommand: fc
+    .array(fc.oneof(fieldRef, fieldPattern), { maxLength: 3 })
+    .map((fields): Of<'FilldownCommand'> => ({ kind: 'FilldownCommand', fields, span })),
 };
 
 /** Any command but `SOURCE` (which only comes first). */
