@@ -463,6 +463,22 @@ export interface FilldownCommand {
   readonly span: Span;
 }
 
+/** One `value for field` pair of `fillmissing … with`. */
+export interface FillmissingValue {
+  readonly kind: 'FillmissingValue';
+  /** A literal: a number (`0`, `-1`), a string or a boolean. */
+  readonly value: NumberLit | StringLit | BoolLit | UnaryExpr;
+  readonly field: FieldRef;
+  readonly span: Span;
+}
+
+/** `fillmissing [with value for field, …]`: rows for the empty time bins after `stats … by bin(…)`. */
+export interface FillmissingCommand {
+  readonly kind: 'FillmissingCommand';
+  readonly fills: readonly FillmissingValue[];
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -482,7 +498,8 @@ export type Command =
   | AnomalyCommand
   | SourceCommand
   | AccumCommand
-  | FilldownCommand;
+  | FilldownCommand
+  | FillmissingCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

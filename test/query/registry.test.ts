@@ -43,6 +43,7 @@ describe('the command registry', () => {
       'SOURCE',
       'accum',
       'filldown',
+      'fillmissing',
     ]);
   });
 
@@ -69,6 +70,7 @@ describe('the command registry', () => {
       SOURCE: 'SOURCE "g"',
       accum: 'accum a as b',
       filldown: 'filldown a b*',
+      fillmissing: 'fillmissing with 0 for n',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

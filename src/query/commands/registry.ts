@@ -17,6 +17,7 @@ import { diffCommand } from './diff.js';
 import { displayCommand } from './display.js';
 import { fieldsCommand } from './fields.js';
 import { filldownCommand } from './filldown.js';
+import { fillmissingCommand } from './fillmissing.js';
 import { filterCommand } from './filter.js';
 import { filterIndexCommand } from './filter-index.js';
 import { jsonCommand } from './json.js';
@@ -66,6 +67,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   SourceCommand: sourceCommand,
   AccumCommand: accumCommand,
   FilldownCommand: filldownCommand,
+  FillmissingCommand: fillmissingCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

@@ -240,6 +240,14 @@ const fieldPattern: fc.Arbitrary<FieldPattern> = fc
     return { kind: 'FieldPattern', pattern: text, text, span };
   });
 
+/** A `fillmissing` constant: a number (possibly negated), a string or a boolean. */
+const fillLiteral = fc.oneof(
+  numberLit,
+  stringLit,
+  boolLit,
+  numberLit.map((operand) => ({ kind: 'UnaryExpr' as const, op: '-' as const, operand, span })),
+) as fc.Arbitrary<Of<'FillmissingCommand'>['fills'][number]['value']>;
+
 /**
  * One arbitrary per command kind; typed over the AST's `Command` union, so a
  * new command kind without an arbitrary fails `tsc` (see registry.test.ts).
@@ -317,6 +325,14 @@ export const commandArbitraries: {
   FilldownCommand: fc
     .array(fc.oneof(fieldRef, fieldPattern), { maxLength: 3 })
     .map((fields): Of<'FilldownCommand'> => ({ kind: 'FilldownCommand', fields, span })),
+  FillmissingCommand: fc
+    .array(
+      fc
+        .record({ value: fillLiteral, field: fieldRef })
+        .map((r) => ({ kind: 'FillmissingValue' as const, ...r, span })),
+      { maxLength: 3 },
+    )
+    .map((fills): Of<'FillmissingCommand'> => ({ kind: 'FillmissingCommand', fills, span })),
 };
 
 /** Any command but `SOURCE` (which only comes first). */
