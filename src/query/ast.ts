@@ -479,6 +479,16 @@ export interface FillmissingCommand {
   readonly span: Span;
 }
 
+/** `autoregress field [as alias] [p=start[-end]]`: copies of `field` from earlier rows. */
+export interface AutoregressCommand {
+  readonly kind: 'AutoregressCommand';
+  readonly field: FieldRef;
+  readonly alias?: Identifier;
+  /** `p=start` or `p=start-end` as written; absent means lag 1. */
+  readonly lags?: { readonly start: number; readonly end?: number };
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -499,7 +509,8 @@ export type Command =
   | SourceCommand
   | AccumCommand
   | FilldownCommand
-  | FillmissingCommand;
+  | FillmissingCommand
+  | AutoregressCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

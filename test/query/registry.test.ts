@@ -44,6 +44,7 @@ describe('the command registry', () => {
       'accum',
       'filldown',
       'fillmissing',
+      'autoregress',
     ]);
   });
 
@@ -71,6 +72,7 @@ describe('the command registry', () => {
       accum: 'accum a as b',
       filldown: 'filldown a b*',
       fillmissing: 'fillmissing with 0 for n',
+      autoregress: 'autoregress a p=1-2',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

@@ -12,6 +12,7 @@ import { KubetrailError } from '../../errors.js';
 import type { Command } from '../ast.js';
 import { accumCommand } from './accum.js';
 import { anomalyCommand } from './anomaly.js';
+import { autoregressCommand } from './autoregress.js';
 import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
 import { displayCommand } from './display.js';
@@ -68,6 +69,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   AccumCommand: accumCommand,
   FilldownCommand: filldownCommand,
   FillmissingCommand: fillmissingCommand,
+  AutoregressCommand: autoregressCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

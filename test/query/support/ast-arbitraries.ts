@@ -333,6 +333,31 @@ export const commandArbitraries: {
       { maxLength: 3 },
     )
     .map((fills): Of<'FillmissingCommand'> => ({ kind: 'FillmissingCommand', fills, span })),
+  AutoregressCommand: fc
+    .record({
+      field: fieldRef,
+      alias: fc.option(identifier, { nil: undefined }),
+      lags: fc.option(
+        fc
+          .tuple(
+            fc.integer({ min: 1, max: 100 }),
+            fc.option(fc.integer({ min: 0, max: 99 }), { nil: undefined }),
+          )
+          .map(([start, more]) =>
+            more === undefined ? { start } : { start, end: Math.min(100, start + more) },
+          ),
+        { nil: undefined },
+      ),
+    })
+    .map(
+      ({ field, alias, lags }): Of<'AutoregressCommand'> => ({
+        kind: 'AutoregressCommand',
+        field,
+        ...(alias === undefined ? {} : { alias }),
+        ...(lags === undefined ? {} : { lags }),
+        span,
+      }),
+    ),
 };
 
 /** Any command but `SOURCE` (which only comes first). */
