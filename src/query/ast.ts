@@ -489,6 +489,13 @@ export interface AutoregressCommand {
   readonly span: Span;
 }
 
+/** `expand field`: one row per element of the JSON array the field holds. */
+export interface ExpandCommand {
+  readonly kind: 'ExpandCommand';
+  readonly field: FieldRef;
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -510,7 +517,8 @@ export type Command =
   | AccumCommand
   | FilldownCommand
   | FillmissingCommand
-  | AutoregressCommand;
+  | AutoregressCommand
+  | ExpandCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

@@ -45,6 +45,7 @@ describe('the command registry', () => {
       'filldown',
       'fillmissing',
       'autoregress',
+      'expand',
     ]);
   });
 
@@ -73,6 +74,7 @@ describe('the command registry', () => {
       filldown: 'filldown a b*',
       fillmissing: 'fillmissing with 0 for n',
       autoregress: 'autoregress a p=1-2',
+      expand: 'expand a',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

@@ -15,6 +15,7 @@ import { anomalyCommand } from './anomaly.js';
 import { autoregressCommand } from './autoregress.js';
 import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
+import { expandCommand } from './expand.js';
 import { displayCommand } from './display.js';
 import { fieldsCommand } from './fields.js';
 import { filldownCommand } from './filldown.js';
@@ -70,6 +71,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   FilldownCommand: filldownCommand,
   FillmissingCommand: fillmissingCommand,
   AutoregressCommand: autoregressCommand,
+  ExpandCommand: expandCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

@@ -358,6 +358,7 @@ export const commandArbitraries: {
         span,
       }),
     ),
+  ExpandCommand: fieldRef.map((field): Of<'ExpandCommand'> => ({ kind: 'ExpandCommand', field, span })),
 };
 
 /** Any command but `SOURCE` (which only comes first). */
