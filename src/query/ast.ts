@@ -496,6 +496,20 @@ export interface ExpandCommand {
   readonly span: Span;
 }
 
+/** `addtotals [fieldname=Name] [row=bool] [col=bool] [field, …]`: row totals and a column-totals row. */
+export interface AddtotalsCommand {
+  readonly kind: 'AddtotalsCommand';
+  /** The row-total column (default `Total`). */
+  readonly fieldname?: Identifier;
+  /** Whether each row gets its total (default true). */
+  readonly row?: boolean;
+  /** Whether a summary row of column totals is added at the end (default false). */
+  readonly col?: boolean;
+  /** The fields summed; empty for every column. */
+  readonly fields: readonly FieldRef[];
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -518,7 +532,8 @@ export type Command =
   | FilldownCommand
   | FillmissingCommand
   | AutoregressCommand
-  | ExpandCommand;
+  | ExpandCommand
+  | AddtotalsCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

@@ -46,6 +46,7 @@ describe('the command registry', () => {
       'fillmissing',
       'autoregress',
       'expand',
+      'addtotals',
     ]);
   });
 
@@ -75,6 +76,7 @@ describe('the command registry', () => {
       fillmissing: 'fillmissing with 0 for n',
       autoregress: 'autoregress a p=1-2',
       expand: 'expand a',
+      addtotals: 'addtotals col=true a, b',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

@@ -58,7 +58,7 @@ const tally = {
  * must still fail with `sql_unsupported` (checked above); they do not count
  * towards the supported share.
  */
-const STREAMING_ONLY = /^(pattern|diff|anomaly|accum|filldown|fillmissing|autoregress) is not translated to SQL$/;
+const STREAMING_ONLY = /^(pattern|diff|anomaly|accum|filldown|fillmissing|autoregress|addtotals) is not translated to SQL$/;
 
 function countUnsupported(message: string): void {
   if (STREAMING_ONLY.test(message)) tally.streamingOnly++;

@@ -11,6 +11,7 @@
 import { KubetrailError } from '../../errors.js';
 import type { Command } from '../ast.js';
 import { accumCommand } from './accum.js';
+import { addtotalsCommand } from './addtotals.js';
 import { anomalyCommand } from './anomaly.js';
 import { autoregressCommand } from './autoregress.js';
 import { dedupCommand } from './dedup.js';
@@ -72,6 +73,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   FillmissingCommand: fillmissingCommand,
   AutoregressCommand: autoregressCommand,
   ExpandCommand: expandCommand,
+  AddtotalsCommand: addtotalsCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

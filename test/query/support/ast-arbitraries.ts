@@ -359,6 +359,23 @@ export const commandArbitraries: {
       }),
     ),
   ExpandCommand: fieldRef.map((field): Of<'ExpandCommand'> => ({ kind: 'ExpandCommand', field, span })),
+  AddtotalsCommand: fc
+    .record({
+      fieldname: fc.option(identifier, { nil: undefined }),
+      row: fc.option(fc.boolean(), { nil: undefined }),
+      col: fc.option(fc.boolean(), { nil: undefined }),
+      fields: fc.array(fieldRef, { maxLength: 3 }),
+    })
+    .map(
+      ({ fieldname, row, col, fields }): Of<'AddtotalsCommand'> => ({
+        kind: 'AddtotalsCommand',
+        ...(fieldname === undefined ? {} : { fieldname }),
+        ...(row === undefined ? {} : { row }),
+        ...(col === undefined ? {} : { col }),
+        fields,
+        span,
+      }),
+    ),
 };
 
 /** Any command but `SOURCE` (which only comes first). */
