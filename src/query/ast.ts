@@ -510,6 +510,18 @@ export interface AddtotalsCommand {
   readonly span: Span;
 }
 
+/** `sessionize field, … [maxspan duration] [as out]`: session numbers by inactivity gap per identity. */
+export interface SessionizeCommand {
+  readonly kind: 'SessionizeCommand';
+  /** The identity fields (at least one). */
+  readonly fields: readonly FieldRef[];
+  /** The longest gap inside a session (default 30m). */
+  readonly maxspan?: PeriodLit;
+  /** The output column (default `session_id`). */
+  readonly alias?: Identifier;
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -533,7 +545,8 @@ export type Command =
   | FillmissingCommand
   | AutoregressCommand
   | ExpandCommand
-  | AddtotalsCommand;
+  | AddtotalsCommand
+  | SessionizeCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

@@ -47,6 +47,7 @@ describe('the command registry', () => {
       'autoregress',
       'expand',
       'addtotals',
+      'sessionize',
     ]);
   });
 
@@ -77,6 +78,7 @@ describe('the command registry', () => {
       autoregress: 'autoregress a p=1-2',
       expand: 'expand a',
       addtotals: 'addtotals col=true a, b',
+      sessionize: 'sessionize a maxspan 1h as s',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

@@ -27,6 +27,7 @@ import { jsonCommand } from './json.js';
 import { limitCommand } from './limit.js';
 import { parseCommand } from './parse.js';
 import { patternCommand } from './pattern.js';
+import { sessionizeCommand } from './sessionize.js';
 import { sortCommand } from './sort.js';
 import { sourceCommand } from './source.js';
 import type { CommandKind, CommandOfKind, CommandSpec } from './spec.js';
@@ -74,6 +75,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   AutoregressCommand: autoregressCommand,
   ExpandCommand: expandCommand,
   AddtotalsCommand: addtotalsCommand,
+  SessionizeCommand: sessionizeCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

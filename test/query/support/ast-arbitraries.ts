@@ -14,6 +14,7 @@ import type {
   ListLit,
   ParseMode,
   PathSegment,
+  PeriodLit,
   QueryAst,
   RegexLit,
   SortKey,
@@ -373,6 +374,21 @@ export const commandArbitraries: {
         ...(row === undefined ? {} : { row }),
         ...(col === undefined ? {} : { col }),
         fields,
+        span,
+      }),
+    ),
+  SessionizeCommand: fc
+    .record({
+      fields: fc.array(fieldRef, { minLength: 1, maxLength: 3 }),
+      maxspan: fc.option(periodLit as fc.Arbitrary<PeriodLit>, { nil: undefined }),
+      alias: fc.option(identifier, { nil: undefined }),
+    })
+    .map(
+      ({ fields, maxspan, alias }): Of<'SessionizeCommand'> => ({
+        kind: 'SessionizeCommand',
+        fields,
+        ...(maxspan === undefined ? {} : { maxspan }),
+        ...(alias === undefined ? {} : { alias }),
         span,
       }),
     ),
