@@ -45,6 +45,13 @@ function addend(v: Value): number | undefined {
   return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
+/** Adds `n` to an exact sum, made on the first number. */
+function added(sum: ExactSum | undefined, n: number): ExactSum {
+  const s = sum ?? newExactSum();
+  addExact(s, n);
+  return s;
+}
+
 /** What the `addtotals` stage computes. @internal */
 export interface AddtotalsPlan {
   readonly fields: readonly { readonly name: string; readonly value: Evaluator }[];
@@ -72,13 +79,13 @@ export function addtotalsStage(plan: AddtotalsPlan): StageFactory {
         for (let i = 0; i < fields.length; i++) {
           const n = addend((fields[i] as AddtotalsPlan['fields'][number]).value(row, state.ctx));
           if (n === undefined) continue;
-          if (rowTotals) addExact((rowSum ??= newExactSum()), n);
-          if (col) addExact((sums[i] ??= newExactSum()), n);
+          if (rowTotals) rowSum = added(rowSum, n);
+          if (col) sums[i] = added(sums[i], n);
         }
         if (rowTotals) {
           const t = rowSum === undefined ? undefined : exactSumValue(rowSum);
           defineField(row, total, t);
-          if (col && t !== undefined) addExact((totals ??= newExactSum()), t);
+          if (col && t !== undefined) totals = added(totals, t);
         }
         // (once the next stage wants no more rows, the summary row would not be taken either)
         open = next.push(row);
