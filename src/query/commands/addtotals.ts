@@ -31,7 +31,7 @@ import type { StageFactory } from '../plan.js';
 import { printName } from '../print-expression.js';
 import { compileFieldLookup, defineField, fieldsRow, type Row } from '../row.js';
 import { checkAvailable, defineNames, scopeOf } from '../scope.js';
-import { toNumberValue } from '../semantics.js';
+import { toNumberValue } from '../semantics/compare.js';
 import type { Value } from '../value.js';
 import type { CommandSpec } from './spec.js';
 

@@ -18,7 +18,7 @@ import { advance, parseFieldName, span } from '../parse/state.js';
 import type { BufferLimit, StageFactory } from '../plan.js';
 import { compileValueLookup, copyRow, defineField, type FieldLookup } from '../row.js';
 import { checkAvailable, defineNames, scopeOf } from '../scope.js';
-import { isValueList } from '../semantics.js';
+import { isValueList } from '../semantics/compare.js';
 import type { Value } from '../value.js';
 import type { CommandSpec } from './spec.js';
 
