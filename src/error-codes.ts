@@ -58,6 +58,8 @@ export const QUERY_ERROR_CODES = {
   unsupported_command: 'The command exists in the service but cannot run offline, or is not supported.',
   misplaced_command:
     '`diff` or `anomaly` is neither directly after `pattern` nor on its own (where it mines `@message`): another command stands between them, or it follows another `diff` or `anomaly`.',
+  fillmissing_without_bin:
+    '`fillmissing` does not follow a `stats … by bin(…)` whose bin column is still there: it has no time bins to fill.',
   // SQL (src/sql)
   sql_unsupported:
     'A construct of the query (a command, function, operator or regex feature) that the SQL compiler (`compileToSql`, `engine: "duckdb"`, `kubetrail sql`) does not translate; the error names it and its span.',
@@ -95,6 +97,7 @@ export const COMPILE_ERROR_CODES: readonly (keyof typeof QUERY_ERROR_CODES)[] = 
   'command_before_stats',
   'unsupported_command',
   'misplaced_command',
+  'fillmissing_without_bin',
   'diff_no_baseline',
   'misplaced_source',
   'parse_name_mismatch',

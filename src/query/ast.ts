@@ -442,6 +442,86 @@ export interface AccumCommand {
   readonly span: Span;
 }
 
+/**
+ * A field-name pattern with `*` wildcards, as `filldown` takes them (`cpu*`):
+ * adjacent name and `*` tokens written without spaces.
+ */
+export interface FieldPattern {
+  readonly kind: 'FieldPattern';
+  /** The flattened pattern: the pieces' names, `*` for each wildcard. */
+  readonly pattern: string;
+  /** As written; printed verbatim. */
+  readonly text: string;
+  readonly span: Span;
+}
+
+/** `filldown [field …]`: carries the last non-null value of each field forward, in row order. */
+export interface FilldownCommand {
+  readonly kind: 'FilldownCommand';
+  /** Space-separated; empty for every column. */
+  readonly fields: readonly (FieldRef | FieldPattern)[];
+  readonly span: Span;
+}
+
+/** One `value for field` pair of `fillmissing … with`. */
+export interface FillmissingValue {
+  readonly kind: 'FillmissingValue';
+  /** A literal: a number (`0`, `-1`), a string or a boolean. */
+  readonly value: NumberLit | StringLit | BoolLit | UnaryExpr;
+  readonly field: FieldRef;
+  readonly span: Span;
+}
+
+/** `fillmissing [with value for field, …]`: rows for the empty time bins after `stats … by bin(…)`. */
+export interface FillmissingCommand {
+  readonly kind: 'FillmissingCommand';
+  readonly fills: readonly FillmissingValue[];
+  readonly span: Span;
+}
+
+/** `autoregress field [as alias] [p=start[-end]]`: copies of `field` from earlier rows. */
+export interface AutoregressCommand {
+  readonly kind: 'AutoregressCommand';
+  readonly field: FieldRef;
+  readonly alias?: Identifier;
+  /** `p=start` or `p=start-end` as written; absent means lag 1. */
+  readonly lags?: { readonly start: number; readonly end?: number };
+  readonly span: Span;
+}
+
+/** `expand field`: one row per element of the JSON array the field holds. */
+export interface ExpandCommand {
+  readonly kind: 'ExpandCommand';
+  readonly field: FieldRef;
+  readonly span: Span;
+}
+
+/** `addtotals [fieldname=Name] [row=bool] [col=bool] [field, …]`: row totals and a column-totals row. */
+export interface AddtotalsCommand {
+  readonly kind: 'AddtotalsCommand';
+  /** The row-total column (default `Total`). */
+  readonly fieldname?: Identifier;
+  /** Whether each row gets its total (default true). */
+  readonly row?: boolean;
+  /** Whether a summary row of column totals is added at the end (default false). */
+  readonly col?: boolean;
+  /** The fields summed; empty for every column. */
+  readonly fields: readonly FieldRef[];
+  readonly span: Span;
+}
+
+/** `sessionize field, … [maxspan duration] [as out]`: session numbers by inactivity gap per identity. */
+export interface SessionizeCommand {
+  readonly kind: 'SessionizeCommand';
+  /** The identity fields (at least one). */
+  readonly fields: readonly FieldRef[];
+  /** The longest gap inside a session (default 30m). */
+  readonly maxspan?: PeriodLit;
+  /** The output column (default `session_id`). */
+  readonly alias?: Identifier;
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -460,7 +540,13 @@ export type Command =
   | DiffCommand
   | AnomalyCommand
   | SourceCommand
-  | AccumCommand;
+  | AccumCommand
+  | FilldownCommand
+  | FillmissingCommand
+  | AutoregressCommand
+  | ExpandCommand
+  | AddtotalsCommand
+  | SessionizeCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

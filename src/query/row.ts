@@ -356,6 +356,39 @@ function compileRecordLookup(
 }
 
 /**
+ * As {@link compileFieldLookup}, but where the event's record holds a JSON
+ * array or object under the name, that value is returned too (a field
+ * lookup finds only leaves). For `expand`, which takes a field that holds a
+ * JSON array.
+ *
+ * @example
+ * ```ts
+ * const lookup = compileValueLookup('items');
+ * lookup(eventRow({ timestamp: 0, message: '', kind: 'json', record: { items: [1, 2] }, source: {} }, 0)) //=> [1, 2]
+ * ```
+ * @internal
+ */
+export function compileValueLookup(
+  name: string,
+  segments?: readonly string[],
+  options: FieldLookupOptions = {},
+): FieldLookup {
+  const leaf = compileFieldLookup(name, segments, options);
+  const parts = partsOf(name, segments);
+  const doubled = name.startsWith('@@');
+  // system fields and Lambda `@` fields are leaves
+  if (name.startsWith('@') && !doubled) return leaf;
+  const recordParts = doubled ? [(parts[0] as string).slice(1), ...parts.slice(1)] : parts;
+  return (row) => {
+    const v = leaf(row);
+    if (v !== undefined || row.event === undefined || row.defined?.has(name) === true) return v;
+    if (doubled && (row.event as LogEvent).kind === 'lambda') return undefined;
+    const found = walk(recordOf(row), recordParts, 0, false);
+    return found === MISSING ? undefined : (found as Value);
+  };
+}
+
+/**
  * Reads a field of a plain map by flattened name (used for maps that are
  * rows' values rather than events).
  *

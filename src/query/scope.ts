@@ -12,6 +12,7 @@ import { QueryError } from './errors.js';
 import { compileError, type ExprScope, spanText } from './evaluate.js';
 import type { BufferLimit } from './plan.js';
 import type { FieldLookupOptions } from './row.js';
+import type { Period } from './value.js';
 import { walkExpr } from './walk.js';
 
 /**
@@ -36,6 +37,25 @@ export interface CompileState {
   explicitColumns: boolean;
   /** Problems that do not stop the query (see `CompiledQuery.warnings`). */
   readonly warnings: QueryError[];
+  /** The time bins of the last `stats … by bin(…)` (`fillmissing` reads them); unset after a stats without a bin. */
+  statsBin?: StatsBin | undefined;
+}
+
+/**
+ * The `bin(…)` group of the last `stats`: its column, its period and
+ * offset, and the stats' other group columns.
+ *
+ * @internal
+ */
+export interface StatsBin {
+  /** The bin column's name (`bin(1m)`, or its alias). */
+  readonly name: string;
+  /** The period as written (the bin caps apply when bins are computed). */
+  readonly period: Period;
+  /** The `offset` added to every bin label, in ms (0 without one). */
+  readonly offsetMs: number;
+  /** The stats' other group columns, in order. */
+  readonly groups: readonly string[];
 }
 
 /**

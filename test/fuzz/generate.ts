@@ -30,6 +30,13 @@ const COMMANDS = [
   'head',
   'tail',
   'join',
+  'accum',
+  'filldown',
+  'fillmissing',
+  'autoregress',
+  'expand',
+  'addtotals',
+  'sessionize',
 ] as const;
 
 const WORDS = [
@@ -51,6 +58,13 @@ const WORDS = [
   'any',
   'previousDay',
   'loggroups',
+  'with',
+  'for',
+  'maxspan',
+  'p',
+  'col',
+  'row',
+  'fieldname',
 ];
 
 const FIELDS = [

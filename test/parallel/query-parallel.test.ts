@@ -55,6 +55,8 @@ function auditLine(e: Ev, i: number): string {
   if (e.user !== undefined) o.user = { username: e.user };
   if (e.code !== undefined) o.responseStatus = { code: e.code };
   if (e.size !== undefined) o.size = e.size;
+  // (an array for expand: one address or two)
+  o.sourceIPs = i % 2 === 0 ? [`10.0.0.${i % 4}`] : [`10.0.0.${i % 4}`, '192.0.2.1'];
   return JSON.stringify(o);
 }
 
@@ -263,6 +265,16 @@ describe('partitioned runs equal one thread', () => {
     ['sort verb | stats count(*) by verb', 'without a limit'],
     ['limit 20000 | fields auditID', 'above 10000'],
     ['fields @ptr | limit 5', '@ptr'],
+    ['expand sourceIPs | stats count(*) by sourceIPs', 'no fallback'],
+    ['stats count(*) as n by bin(1m), verb | fillmissing with 0 for n | filldown n', 'no fallback'],
+    [
+      'sessionize user.username maxspan 20s | stats count(*) by session_id',
+      'sessionize before the first stats',
+    ],
+    [
+      'fields size, verb | autoregress size p=1-2 | addtotals col=true | stats sum(Total) by verb',
+      'the newest-first order without a limit',
+    ],
   ])('%s', async (text, expectFallback) => {
     const lines = Array.from({ length: 400 }, (_, i) =>
       auditLine(

@@ -42,6 +42,12 @@ describe('the command registry', () => {
       'anomaly',
       'SOURCE',
       'accum',
+      'filldown',
+      'fillmissing',
+      'autoregress',
+      'expand',
+      'addtotals',
+      'sessionize',
     ]);
   });
 
@@ -67,6 +73,12 @@ describe('the command registry', () => {
       anomaly: 'anomaly',
       SOURCE: 'SOURCE "g"',
       accum: 'accum a as b',
+      filldown: 'filldown a b*',
+      fillmissing: 'fillmissing with 0 for n',
+      autoregress: 'autoregress a p=1-2',
+      expand: 'expand a',
+      addtotals: 'addtotals col=true a, b',
+      sessionize: 'sessionize a maxspan 1h as s',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

@@ -11,17 +11,23 @@
 import { KubetrailError } from '../../errors.js';
 import type { Command } from '../ast.js';
 import { accumCommand } from './accum.js';
+import { addtotalsCommand } from './addtotals.js';
 import { anomalyCommand } from './anomaly.js';
+import { autoregressCommand } from './autoregress.js';
 import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
 import { displayCommand } from './display.js';
+import { expandCommand } from './expand.js';
 import { fieldsCommand } from './fields.js';
+import { filldownCommand } from './filldown.js';
+import { fillmissingCommand } from './fillmissing.js';
 import { filterCommand } from './filter.js';
 import { filterIndexCommand } from './filter-index.js';
 import { jsonCommand } from './json.js';
 import { limitCommand } from './limit.js';
 import { parseCommand } from './parse.js';
 import { patternCommand } from './pattern.js';
+import { sessionizeCommand } from './sessionize.js';
 import { sortCommand } from './sort.js';
 import { sourceCommand } from './source.js';
 import type { CommandKind, CommandOfKind, CommandSpec } from './spec.js';
@@ -64,6 +70,12 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   AnomalyCommand: anomalyCommand,
   SourceCommand: sourceCommand,
   AccumCommand: accumCommand,
+  FilldownCommand: filldownCommand,
+  FillmissingCommand: fillmissingCommand,
+  AutoregressCommand: autoregressCommand,
+  ExpandCommand: expandCommand,
+  AddtotalsCommand: addtotalsCommand,
+  SessionizeCommand: sessionizeCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

@@ -24,6 +24,7 @@ import {
   fieldRefsOf,
   resolveCalls,
 } from '../evaluate.js';
+import { fixedPeriodMs } from '../functions/datetime.js';
 import type { Accumulator } from '../functions/types.js';
 import { parseExpr } from '../parse/expression.js';
 import { parseItems, withAlias } from '../parse/items.js';
@@ -31,7 +32,7 @@ import { advance, fail, isWord, type State, span } from '../parse/state.js';
 import type { BufferLimit, CompiledStats, RunState, Sink, StageFactory } from '../plan.js';
 import { printItems } from '../print-expression.js';
 import { compileFieldLookup, defineField, type FieldLookupOptions, fieldsRow, type Row } from '../row.js';
-import { type CompileState, checkAvailable, itemName, scopeOf } from '../scope.js';
+import { type CompileState, checkAvailable, itemName, type StatsBin, scopeOf } from '../scope.js';
 import { valueToResultString } from '../semantics/format.js';
 import {
   createExternalSorter,
@@ -488,11 +489,30 @@ function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
   };
   const columns = [...groups.map((g) => g.name), ...items.map((i) => i.name)];
   state.available = new Set(columns);
+  state.statsBin = statsBinOf(c, groups);
   state.defined.clear();
   state.columns = [...columns];
   state.columnSet = new Set(columns);
   state.explicitColumns = true;
   return { groups, slots, items, slotValues, timestamp };
+}
+
+/** The first `bin(…)` group of a stats, for `fillmissing` (see {@link StatsBin}). */
+function statsBinOf(c: StatsCommand, groups: readonly { readonly name: string }[]): StatsBin | undefined {
+  const i = c.groups.findIndex((g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin');
+  const expr = c.groups[i]?.expr;
+  const [period, offset] = expr?.kind === 'CallExpr' ? expr.args : [];
+  if (period?.kind !== 'PeriodLit') return undefined;
+  const offsetMs =
+    offset?.kind === 'PeriodLit'
+      ? (fixedPeriodMs({ kind: 'Period', amount: offset.amount, unit: offset.unit }) ?? 0)
+      : 0;
+  return {
+    name: groups[i]?.name ?? '',
+    period: { kind: 'Period', amount: period.amount, unit: period.unit },
+    offsetMs,
+    groups: groups.filter((_, j) => j !== i).map((g) => g.name),
+  };
 }
 
 /** Field references outside aggregate calls (an aggregate call whose arguments hold no aggregate is skipped whole). */

@@ -16,19 +16,13 @@ export { COMMAND_NAMES } from '../commands/registry.js';
 
 /** Commands of the newest language revision that kubetrail does not implement. */
 const NEWEST_COMMANDS: ReadonlySet<string> = new Set([
-  'addtotals',
   'relevantfields',
-  'expand',
   'lookup',
   'join',
-  'autoregress',
   'logcompare',
-  'filldown',
-  'fillmissing',
   'cidrlookup',
   'outlier',
   'appendcols',
-  'sessionize',
   'countfrequent',
 ]);
 

@@ -7,12 +7,14 @@ import { fc } from '@fast-check/vitest';
 import type {
   Command,
   Expr,
+  FieldPattern,
   FieldRef,
   Identifier,
   Item,
   ListLit,
   ParseMode,
   PathSegment,
+  PeriodLit,
   QueryAst,
   RegexLit,
   SortKey,
@@ -229,6 +231,24 @@ const sourceCommand: fc.Arbitrary<Of<'SourceCommand'>> = fc
     span,
   }));
 
+/** A `filldown` field pattern: plain words and `*` wildcards written together, with at least one `*`. */
+const fieldPattern: fc.Arbitrary<FieldPattern> = fc
+  .array(fc.oneof(plainWord, fc.constant('*')), { minLength: 1, maxLength: 4 })
+  .filter((pieces) => pieces.includes('*'))
+  .map((pieces) => {
+    // two words in a row would lex as one name: join them
+    const text = pieces.join('');
+    return { kind: 'FieldPattern', pattern: text, text, span };
+  });
+
+/** A `fillmissing` constant: a number (possibly negated), a string or a boolean. */
+const fillLiteral = fc.oneof(
+  numberLit,
+  stringLit,
+  boolLit,
+  numberLit.map((operand) => ({ kind: 'UnaryExpr' as const, op: '-' as const, operand, span })),
+) as fc.Arbitrary<Of<'FillmissingCommand'>['fills'][number]['value']>;
+
 /**
  * One arbitrary per command kind; typed over the AST's `Command` union, so a
  * new command kind without an arbitrary fails `tsc` (see registry.test.ts).
@@ -303,6 +323,75 @@ export const commandArbitraries: {
     ),
   AnomalyCommand: fc.constant<Of<'AnomalyCommand'>>({ kind: 'AnomalyCommand', span }),
   SourceCommand: sourceCommand,
+  FilldownCommand: fc
+    .array(fc.oneof(fieldRef, fieldPattern), { maxLength: 3 })
+    .map((fields): Of<'FilldownCommand'> => ({ kind: 'FilldownCommand', fields, span })),
+  FillmissingCommand: fc
+    .array(
+      fc
+        .record({ value: fillLiteral, field: fieldRef })
+        .map((r) => ({ kind: 'FillmissingValue' as const, ...r, span })),
+      { maxLength: 3 },
+    )
+    .map((fills): Of<'FillmissingCommand'> => ({ kind: 'FillmissingCommand', fills, span })),
+  AutoregressCommand: fc
+    .record({
+      field: fieldRef,
+      alias: fc.option(identifier, { nil: undefined }),
+      lags: fc.option(
+        fc
+          .tuple(
+            fc.integer({ min: 1, max: 100 }),
+            fc.option(fc.integer({ min: 0, max: 99 }), { nil: undefined }),
+          )
+          .map(([start, more]) =>
+            more === undefined ? { start } : { start, end: Math.min(100, start + more) },
+          ),
+        { nil: undefined },
+      ),
+    })
+    .map(
+      ({ field, alias, lags }): Of<'AutoregressCommand'> => ({
+        kind: 'AutoregressCommand',
+        field,
+        ...(alias === undefined ? {} : { alias }),
+        ...(lags === undefined ? {} : { lags }),
+        span,
+      }),
+    ),
+  ExpandCommand: fieldRef.map((field): Of<'ExpandCommand'> => ({ kind: 'ExpandCommand', field, span })),
+  AddtotalsCommand: fc
+    .record({
+      fieldname: fc.option(identifier, { nil: undefined }),
+      row: fc.option(fc.boolean(), { nil: undefined }),
+      col: fc.option(fc.boolean(), { nil: undefined }),
+      fields: fc.array(fieldRef, { maxLength: 3 }),
+    })
+    .map(
+      ({ fieldname, row, col, fields }): Of<'AddtotalsCommand'> => ({
+        kind: 'AddtotalsCommand',
+        ...(fieldname === undefined ? {} : { fieldname }),
+        ...(row === undefined ? {} : { row }),
+        ...(col === undefined ? {} : { col }),
+        fields,
+        span,
+      }),
+    ),
+  SessionizeCommand: fc
+    .record({
+      fields: fc.array(fieldRef, { minLength: 1, maxLength: 3 }),
+      maxspan: fc.option(periodLit as fc.Arbitrary<PeriodLit>, { nil: undefined }),
+      alias: fc.option(identifier, { nil: undefined }),
+    })
+    .map(
+      ({ fields, maxspan, alias }): Of<'SessionizeCommand'> => ({
+        kind: 'SessionizeCommand',
+        fields,
+        ...(maxspan === undefined ? {} : { maxspan }),
+        ...(alias === undefined ? {} : { alias }),
+        span,
+      }),
+    ),
 };
 
 /** Any command but `SOURCE` (which only comes first). */
