@@ -82,7 +82,7 @@ export function loadAllowLists(
   let value: unknown;
   try {
     value =
-      options.format === 'json' ? JSON.parse(text) : loadYamlModule().parse(text, { maxAliasCount: 100 });
+      options.format === 'json' ? JSON.parse(text) : loadYamlModule().parse(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new DetectError('invalid_allow_list', `${where}: ${message}`, { cause });
@@ -107,7 +107,7 @@ export function loadAllowLists(
 function lineOf(text: string, path: readonly PropertyKey[]): number {
   const yaml = loadYamlModule();
   const lines = new yaml.LineCounter();
-  const doc = yaml.parseDocument(text, { lineCounter: lines });
+  const doc = yaml.parseDocument(text, { lineCounter: lines, logLevel: 'error' });
   return yamlPosition(
     doc,
     lines,

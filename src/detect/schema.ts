@@ -10,7 +10,8 @@ import { loadYamlModule } from './yaml-module.js';
 import { yamlPosition } from './yaml-position.js';
 
 function parseYaml(text: string, options: { maxAliasCount: number }): unknown {
-  return loadYamlModule().parse(text, options);
+  // logLevel 'error': a file's YAML warnings (an unknown tag) must not reach stderr as process warnings.
+  return loadYamlModule().parse(text, { ...options, logLevel: 'error' });
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;
@@ -162,7 +163,7 @@ function locate(
   try {
     const yaml = loadYamlModule();
     const lines = new yaml.LineCounter();
-    const doc = yaml.parseDocument(text, { lineCounter: lines });
+    const doc = yaml.parseDocument(text, { lineCounter: lines, logLevel: 'error' });
     return (path) => yamlPosition(doc, lines, path);
   } catch {
     return undefined;

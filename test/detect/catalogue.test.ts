@@ -160,3 +160,29 @@ describe('loadDetections', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('YAML warnings stay inside kubetrail', () => {
+  test('an unknown tag in a detection, allow-list or Sigma file emits no process warning', async () => {
+    const { loadAllowLists } = await import('../../src/detect/allow-lists.js');
+    const { loadSigmaRules } = await import('../../src/detect/sigma/load.js');
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on('warning', listen);
+    try {
+      const attempt = (f: () => unknown) => {
+        try {
+          f();
+        } catch {
+          // a typed rejection is fine; a process warning is not
+        }
+      };
+      attempt(() => loadDetections('- id: a\n  title: !!js/function "x"\n', { format: 'yaml' }));
+      attempt(() => loadAllowLists('users: [!!js/function "x"]\n', { format: 'yaml' }));
+      attempt(() => loadSigmaRules([{ file: 'r.yml', text: 'title: !!js/function "x"\n' }]));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).toEqual([]);
+  });
+});
