@@ -82,7 +82,9 @@ export function loadAllowLists(
   let value: unknown;
   try {
     value =
-      options.format === 'json' ? JSON.parse(text) : loadYamlModule().parse(text, { maxAliasCount: 100, logLevel: 'error' });
+      options.format === 'json'
+        ? JSON.parse(text)
+        : loadYamlModule().parse(text, { maxAliasCount: 100, logLevel: 'error' });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new DetectError('invalid_allow_list', `${where}: ${message}`, { cause });

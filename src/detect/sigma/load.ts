@@ -639,7 +639,11 @@ export function loadSigmaRules(
   }[] = [];
   for (const source of sources) {
     const lines = new yaml.LineCounter();
-    const docs = yaml.parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false, logLevel: 'error' });
+    const docs = yaml.parseAllDocuments(source.text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      logLevel: 'error',
+    });
     const list = Array.isArray(docs) ? docs : [docs];
     for (const doc of list) {
       const ctx: DocContext = { file: source.file, doc: doc as Document.Parsed, lines, problems: [] };
