@@ -43,7 +43,14 @@ import { compileUserRegex } from '../query/regex.js';
 import { applyStatsRules } from '../query/stats-rules.js';
 import { type Dialect, dialectOf, type SqlDialectName, sqlString } from './dialect.js';
 import { SqlEngineError, unreachable, unsupported } from './errors.js';
-import { TABLE_MODEL_NAMES, type TableModel, type TableModelName, tableModelOf } from './table-models.js';
+import {
+  kubetrailModel,
+  TABLE_MODEL_NAMES,
+  type TableModel,
+  type TableModelName,
+  type TypedColumn,
+  tableModelOf,
+} from './table-models.js';
 import { literalValue, Semantics, type SqlKind, type SqlValue, total } from './values.js';
 
 /** Options of {@link compileToSql}. */
@@ -64,6 +71,11 @@ export interface SqlCompileOptions {
   readonly now?: number | undefined;
   /** As `CompileOptions.order`. */
   readonly order?: 'newest-first' | 'input' | undefined;
+  /**
+   * The typed columns of an imported copy (`kubetrail` model only; field name →
+   * column), read instead of the JSON column `fields`. @defaultValue none
+   */
+  readonly columns?: ReadonlyMap<string, TypedColumn> | undefined;
 }
 
 /** One output column of a compiled SQL query. */
@@ -113,6 +125,8 @@ interface Ctx {
   readonly ctes: string[];
   /** Event fields read (kubetrail model on DuckDB): their base column. */
   readonly baseFields: Map<string, string>;
+  /** Typed columns read (kubetrail model): kept through the base relation. */
+  readonly baseColumns: Set<string>;
   readonly now: number | undefined;
   readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
   counter: number;
@@ -161,7 +175,10 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
   // The engine's own compile: every check it makes (functions, arity, regexes, placement) happens first.
   const engine = compileQuery(text, compileOptions);
   const d = dialectOf(dialectName);
-  const model = tableModelOf(tableName);
+  const model =
+    tableName === 'kubetrail' && options.columns !== undefined
+      ? kubetrailModel(options.columns)
+      : tableModelOf(tableName);
   const ctx: Ctx = {
     text,
     d,
@@ -169,6 +186,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
     model,
     ctes: [],
     baseFields: new Map(),
+    baseColumns: new Set(),
     now: options.now,
     window: engine.window,
     counter: 0,
@@ -790,6 +808,8 @@ function readName(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
     }
     return { kind: 'json', sql: col };
   }
+  if (ctx.model.name === 'kubetrail' && r.value.kind !== 'json' && /^kc_[a-z0-9_]+$/.test(r.value.sql))
+    ctx.baseColumns.add(r.value.sql);
   return r.value;
 }
 
@@ -800,7 +820,10 @@ function baseCte(base: string, ctx: Ctx): string {
     sqlString(`/${n.replaceAll('~', '~0').replaceAll('/', '~1')}`),
   );
   const cols = [...ctx.baseFields.values()].map((c, i) => `fx[${i + 1}] AS ${c}`);
-  const keep = 'kt_ord, kt_timestamp, kt_message, kt_log_stream, kt_log, kt_ingestion_time, kt_ptr, o0';
+  const keep = [
+    'kt_ord, kt_timestamp, kt_message, kt_log_stream, kt_log, kt_ingestion_time, kt_ptr, o0',
+    ...ctx.baseColumns,
+  ].join(', ');
   return `s0x AS (SELECT *, json_extract(fields, [${pointers.join(', ')}]) AS fx FROM (${base})),
   s0 AS (SELECT ${keep}, ${cols.join(', ')} FROM s0x)`;
 }

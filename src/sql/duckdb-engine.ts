@@ -37,7 +37,9 @@ import {
 } from '../query/row.js';
 import type { Value } from '../query/value.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
+import { sqlString } from './dialect.js';
 import { SqlEngineError } from './errors.js';
+import { KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
 
 /** Options of the DuckDB engine (beyond the query's compile options). */
 export interface DuckdbEngineOptions {
@@ -363,8 +365,7 @@ export async function runOnDuckdb(
     order: options.order,
   });
   const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
-  if (options.source !== undefined)
-    return runOnTable(query, sqlOverCopy(query, options, options.source), options, engine.columns);
+  if (options.source !== undefined) return runOnTable(query, options, engine.columns);
   const shared = options.connection;
   const { instance, connection } =
     shared === undefined ? await openDuckdb(options) : { instance: undefined, connection: shared };
@@ -404,6 +405,7 @@ function sqlOverCopy(
   query: string,
   options: CompileOptions,
   source: NonNullable<DuckdbEngineOptions['source']>,
+  columns: ReadonlyMap<string, TypedColumn>,
 ): CompiledSql {
   const tableName =
     'parquet' in source
@@ -418,28 +420,47 @@ function sqlOverCopy(
     endTime: options.endTime,
     now: options.now,
     order: options.order,
+    columns,
   });
+}
+
+const COLUMN_KINDS: Readonly<Record<string, TypedColumn['kind']>> = {
+  VARCHAR: 'str',
+  DOUBLE: 'num',
+  BOOLEAN: 'bool',
+};
+
+/** The typed columns an imported copy has (its schema, read at open): field name → column. */
+async function typedColumnsOf(connection: DuckdbConnection, from: string): Promise<Map<string, TypedColumn>> {
+  const rows = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRows();
+  const types = new Map(rows.map((r) => [String(r[0]), String(r[1])]));
+  const out = new Map<string, TypedColumn>();
+  for (const [field, column] of KUBETRAIL_TYPED_COLUMNS) {
+    const kind = COLUMN_KINDS[types.get(column) ?? ''];
+    if (kind !== undefined) out.set(field, { column, kind });
+  }
+  return out;
 }
 
 /** Runs compiled SQL over an imported copy; statistics come from the copy (every row scanned, message bytes). */
 async function runOnTable(
   query: string,
-  sql: CompiledSql,
-  options: DuckdbEngineOptions,
+  options: CompileOptions & DuckdbEngineOptions,
   declared: readonly string[],
 ): Promise<QueryResult> {
+  const source = options.source as NonNullable<DuckdbEngineOptions['source']>;
   const { instance, connection } = await openDuckdb(options);
   try {
-    const source = options.source;
-    if (source !== undefined && 'database' in source) {
+    if ('database' in source) {
       await connection.run(`ATTACH '${source.database.replaceAll("'", "''")}' AS imported (READ_ONLY)`);
     }
-    const rows = (await connection.runAndReadAll(sql.sql)).getRows();
-    const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     const from =
-      source !== undefined && 'parquet' in source
+      'parquet' in source
         ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
         : `imported.${ENGINE_TABLE}`;
+    const sql = sqlOverCopy(query, options, source, await typedColumnsOf(connection, from));
+    const rows = (await connection.runAndReadAll(sql.sql)).getRows();
+    const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     const scanned = (
       await connection.runAndReadAll(
         `SELECT count(*), COALESCE(sum(octet_length(encode(kt_message))), 0) FROM ${from}`,
@@ -458,6 +479,43 @@ async function runOnTable(
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/**
+ * The SELECT that adds the typed columns to the loaded table: for each field of
+ * {@link KUBETRAIL_TYPED_COLUMNS} whose values in the data all have one JSON
+ * type (strings, numbers or booleans; no JSON null), its values as a VARCHAR,
+ * DOUBLE or BOOLEAN column. `fields` keeps every field.
+ */
+async function typedSelect(connection: DuckdbConnection): Promise<string> {
+  const pointer = (field: string) => sqlString(`/${field.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+  const probes = KUBETRAIL_TYPED_COLUMNS.map(
+    ([field]) => `list(DISTINCT json_type(json_extract(fields, ${pointer(field)})))`,
+  );
+  const row =
+    (await connection.runAndReadAll(`SELECT ${probes.join(', ')} FROM ${ENGINE_TABLE}`)).getRows()[0] ?? [];
+  const extra: string[] = [];
+  KUBETRAIL_TYPED_COLUMNS.forEach(([field, column], i) => {
+    const types = listItems(row[i]).filter((t): t is string => t !== null && t !== undefined);
+    if (types.length === 0) return;
+    const p = pointer(field);
+    if (types.every((t) => t === 'VARCHAR')) extra.push(`json_extract_string(fields, ${p}) AS ${column}`);
+    else if (types.every((t) => t === 'BIGINT' || t === 'UBIGINT' || t === 'DOUBLE' || t === 'HUGEINT'))
+      extra.push(`CAST(json_extract(fields, ${p}) AS DOUBLE) AS ${column}`);
+    else if (types.every((t) => t === 'BOOLEAN'))
+      extra.push(`CAST(json_extract(fields, ${p}) AS BOOLEAN) AS ${column}`);
+  });
+  return extra.length === 0
+    ? `SELECT * FROM ${ENGINE_TABLE}`
+    : `SELECT *, ${extra.join(', ')} FROM ${ENGINE_TABLE}`;
+}
+
+/** The items of a DuckDB LIST cell as the Node API returns it. */
+function listItems(cell: unknown): unknown[] {
+  if (cell === null || cell === undefined) return [];
+  if (Array.isArray(cell)) return cell;
+  const items = (cell as { items?: unknown }).items;
+  return Array.isArray(items) ? items : [];
 }
 
 /** Options of {@link importEvents}. */
@@ -512,8 +570,13 @@ export async function importEvents(
       options.signal,
       '',
     );
+    const select = await typedSelect(connection);
     if (format === 'parquet') {
-      await connection.run(`COPY ${ENGINE_TABLE} TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
+      await connection.run(`COPY (${select}) TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
+    } else if (select !== `SELECT * FROM ${ENGINE_TABLE}`) {
+      await connection.run(`CREATE TABLE kt_import AS ${select}`);
+      await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
+      await connection.run(`ALTER TABLE kt_import RENAME TO ${ENGINE_TABLE}`);
     }
     return { path, format, records: statistics.recordsScanned, bytes: statistics.bytesScanned };
   } catch (error) {

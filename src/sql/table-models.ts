@@ -80,6 +80,80 @@ const SYSTEM_COLUMNS: Readonly<Record<string, string>> = {
   '@ptr': 'kt_ptr',
 };
 
+/**
+ * The frequent scalar fields `kubetrail import` also writes as typed columns
+ * (field name → column name), beside the JSON column `fields` that still
+ * holds every field. A column is written only when every value of the field
+ * in the data has one JSON type (string → VARCHAR, number → DOUBLE, boolean →
+ * BOOLEAN) and none is JSON null; otherwise the field is read from `fields`.
+ *
+ * @example
+ * ```ts
+ * KUBETRAIL_TYPED_COLUMNS.find(([field]) => field === 'verb') //=> ['verb', 'kc_verb']
+ * ```
+ */
+export const KUBETRAIL_TYPED_COLUMNS: readonly (readonly [string, string])[] = Object.freeze(
+  [
+    // EKS audit
+    'verb',
+    'user.username',
+    'objectRef.resource',
+    'objectRef.namespace',
+    'objectRef.name',
+    'objectRef.subresource',
+    'objectRef.apiGroup',
+    'responseStatus.code',
+    'sourceIPs.0',
+    'userAgent',
+    'requestURI',
+    'stage',
+    'auditID',
+    'level',
+    'requestReceivedTimestamp',
+    'stageTimestamp',
+    // CloudTrail
+    'eventSource',
+    'eventName',
+    'eventType',
+    'eventTime',
+    'eventID',
+    'awsRegion',
+    'sourceIPAddress',
+    'userIdentity.arn',
+    'userIdentity.type',
+    'userIdentity.principalId',
+    'userIdentity.accountId',
+    'errorCode',
+    'recipientAccountId',
+    'readOnly',
+  ].map((field) =>
+    Object.freeze([field, `kc_${field.toLowerCase().replaceAll(/[^a-z0-9]/g, '_')}`] as const),
+  ),
+);
+
+/** A typed column of an imported copy: its name and kind. @internal */
+export interface TypedColumn {
+  readonly column: string;
+  readonly kind: 'str' | 'num' | 'bool';
+}
+
+/**
+ * The `kubetrail` model over a copy with typed columns (field name → column):
+ * a field with a column reads it, every other field its JSON in `fields`.
+ *
+ * @internal
+ */
+export function kubetrailModel(columns: ReadonlyMap<string, TypedColumn>): TableModel {
+  if (columns.size === 0) return KUBETRAIL;
+  return {
+    ...KUBETRAIL,
+    field(name, d) {
+      const c = columns.get(name);
+      return c === undefined ? KUBETRAIL.field(name, d) : { value: { kind: c.kind, sql: c.column } };
+    },
+  };
+}
+
 const KUBETRAIL: TableModel = {
   name: 'kubetrail',
   defaultTable: 'kubetrail_events',
