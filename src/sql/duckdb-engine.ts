@@ -489,33 +489,27 @@ async function runOnTable(
  */
 async function typedSelect(connection: DuckdbConnection): Promise<string> {
   const pointer = (field: string) => sqlString(`/${field.replaceAll('~', '~0').replaceAll('/', '~1')}`);
-  const probes = KUBETRAIL_TYPED_COLUMNS.map(
-    ([field]) => `list(DISTINCT json_type(json_extract(fields, ${pointer(field)})))`,
-  );
+  // One constant-memory aggregate per field: the OR of a bit per JSON type class of its leaves
+  // (1 string, 2 number, 4 boolean, 8 anything else; 0 when the field is always missing).
+  const probes = KUBETRAIL_TYPED_COLUMNS.map(([field]) => {
+    const t = `json_type(json_extract(fields, ${pointer(field)}))`;
+    return `bit_or(CASE WHEN ${t} IS NULL THEN 0 WHEN ${t} = 'VARCHAR' THEN 1 WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN 2 WHEN ${t} = 'BOOLEAN' THEN 4 ELSE 8 END)`;
+  });
   const row =
     (await connection.runAndReadAll(`SELECT ${probes.join(', ')} FROM ${ENGINE_TABLE}`)).getRows()[0] ?? [];
+  const casts: Readonly<Record<number, (p: string) => string>> = {
+    1: (p) => `json_extract_string(fields, ${p})`,
+    2: (p) => `CAST(json_extract(fields, ${p}) AS DOUBLE)`,
+    4: (p) => `CAST(json_extract(fields, ${p}) AS BOOLEAN)`,
+  };
   const extra: string[] = [];
   KUBETRAIL_TYPED_COLUMNS.forEach(([field, column], i) => {
-    const types = listItems(row[i]).filter((t): t is string => t !== null && t !== undefined);
-    if (types.length === 0) return;
-    const p = pointer(field);
-    if (types.every((t) => t === 'VARCHAR')) extra.push(`json_extract_string(fields, ${p}) AS ${column}`);
-    else if (types.every((t) => t === 'BIGINT' || t === 'UBIGINT' || t === 'DOUBLE' || t === 'HUGEINT'))
-      extra.push(`CAST(json_extract(fields, ${p}) AS DOUBLE) AS ${column}`);
-    else if (types.every((t) => t === 'BOOLEAN'))
-      extra.push(`CAST(json_extract(fields, ${p}) AS BOOLEAN) AS ${column}`);
+    const cast = casts[Number(row[i] ?? 0)];
+    if (cast !== undefined) extra.push(`${cast(pointer(field))} AS ${column}`);
   });
   return extra.length === 0
     ? `SELECT * FROM ${ENGINE_TABLE}`
     : `SELECT *, ${extra.join(', ')} FROM ${ENGINE_TABLE}`;
-}
-
-/** The items of a DuckDB LIST cell as the Node API returns it. */
-function listItems(cell: unknown): unknown[] {
-  if (cell === null || cell === undefined) return [];
-  if (Array.isArray(cell)) return cell;
-  const items = (cell as { items?: unknown }).items;
-  return Array.isArray(items) ? items : [];
 }
 
 /** Options of {@link importEvents}. */
