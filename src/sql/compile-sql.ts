@@ -44,6 +44,7 @@ import { applyStatsRules } from '../query/stats-rules.js';
 import { type Dialect, dialectOf, type SqlDialectName, sqlString } from './dialect.js';
 import { SqlEngineError, unreachable, unsupported } from './errors.js';
 import {
+  jsonPointer,
   kubetrailModel,
   TABLE_MODEL_NAMES,
   type TableModel,
@@ -816,9 +817,7 @@ function readName(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
 /** The base relation: the table (window applied), the order column, and on DuckDB the read fields as columns. */
 function baseCte(base: string, ctx: Ctx): string {
   if (ctx.baseFields.size === 0) return `s0 AS (${base})`;
-  const pointers = [...ctx.baseFields.keys()].map((n) =>
-    sqlString(`/${n.replaceAll('~', '~0').replaceAll('/', '~1')}`),
-  );
+  const pointers = [...ctx.baseFields.keys()].map((n) => sqlString(jsonPointer(n)));
   const cols = [...ctx.baseFields.values()].map((c, i) => `fx[${i + 1}] AS ${c}`);
   const keep = [
     'kt_ord, kt_timestamp, kt_message, kt_log_stream, kt_log, kt_ingestion_time, kt_ptr, o0',

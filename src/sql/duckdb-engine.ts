@@ -39,7 +39,7 @@ import type { Value } from '../query/value.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
 import { SqlEngineError } from './errors.js';
-import { KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
+import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
 
 /** Options of the DuckDB engine (beyond the query's compile options). */
 export interface DuckdbEngineOptions {
@@ -481,35 +481,52 @@ async function runOnTable(
   }
 }
 
+/** The JSON pointer of a field as an SQL string. */
+function fieldPointer(field: string): string {
+  return sqlString(jsonPointer(field));
+}
+
+/** The type class bit of a JSON leaf: 1 string, 2 number, 4 boolean, 8 anything else (JSON null, object, array); 0 when missing. */
+function typeClass(json: string): string {
+  const t = `json_type(${json})`;
+  return `CASE WHEN ${json} IS NULL THEN 0 WHEN ${t} = 'VARCHAR' THEN 1 WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN 2 WHEN ${t} = 'BOOLEAN' THEN 4 ELSE 8 END`;
+}
+
+/** How a typed column is read from the JSON leaf of its field, by type class. */
+const TYPED_CASTS: Readonly<Record<number, (json: string) => string>> = {
+  1: (j) => `(${j} ->> '$')`,
+  2: (j) => `CAST(${j} AS DOUBLE)`,
+  4: (j) => `CAST(${j} AS BOOLEAN)`,
+};
+
 /**
  * The SELECT that adds the typed columns to the loaded table: for each field of
  * {@link KUBETRAIL_TYPED_COLUMNS} whose values in the data all have one JSON
  * type (strings, numbers or booleans; no JSON null), its values as a VARCHAR,
  * DOUBLE or BOOLEAN column. `fields` keeps every field.
+ *
+ * Both passes parse `fields` once per row: one `json_extract` with the list of
+ * all the paths (a DuckDB JSON function keeps a parse buffer per expression and
+ * thread, so thirty separate extractions exceed a 200 MB memory limit even on a
+ * few megabytes of input).
  */
 async function typedSelect(connection: DuckdbConnection): Promise<string> {
-  const pointer = (field: string) => sqlString(`/${field.replaceAll('~', '~0').replaceAll('/', '~1')}`);
-  // One constant-memory aggregate per field: the OR of a bit per JSON type class of its leaves
-  // (1 string, 2 number, 4 boolean, 8 anything else; 0 when the field is always missing).
-  const probes = KUBETRAIL_TYPED_COLUMNS.map(([field]) => {
-    const t = `json_type(json_extract(fields, ${pointer(field)}))`;
-    return `bit_or(CASE WHEN ${t} IS NULL THEN 0 WHEN ${t} = 'VARCHAR' THEN 1 WHEN ${t} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN 2 WHEN ${t} = 'BOOLEAN' THEN 4 ELSE 8 END)`;
-  });
+  const all = `json_extract(fields, [${KUBETRAIL_TYPED_COLUMNS.map(([f]) => fieldPointer(f)).join(', ')}])`;
+  const probes = KUBETRAIL_TYPED_COLUMNS.map((_, i) => `bit_or(${typeClass(`kt_fx[${i + 1}]`)})`);
   const row =
-    (await connection.runAndReadAll(`SELECT ${probes.join(', ')} FROM ${ENGINE_TABLE}`)).getRows()[0] ?? [];
-  const casts: Readonly<Record<number, (p: string) => string>> = {
-    1: (p) => `json_extract_string(fields, ${p})`,
-    2: (p) => `CAST(json_extract(fields, ${p}) AS DOUBLE)`,
-    4: (p) => `CAST(json_extract(fields, ${p}) AS BOOLEAN)`,
-  };
-  const extra: string[] = [];
-  KUBETRAIL_TYPED_COLUMNS.forEach(([field, column], i) => {
-    const cast = casts[Number(row[i] ?? 0)];
-    if (cast !== undefined) extra.push(`${cast(pointer(field))} AS ${column}`);
+    (
+      await connection.runAndReadAll(
+        `SELECT ${probes.join(', ')} FROM (SELECT ${all} AS kt_fx FROM ${ENGINE_TABLE})`,
+      )
+    ).getRows()[0] ?? [];
+  const typed = KUBETRAIL_TYPED_COLUMNS.flatMap(([field, column], i) => {
+    const cast = TYPED_CASTS[Number(row[i] ?? 0)];
+    return cast === undefined ? [] : [{ field, column, cast }];
   });
-  return extra.length === 0
-    ? `SELECT * FROM ${ENGINE_TABLE}`
-    : `SELECT *, ${extra.join(', ')} FROM ${ENGINE_TABLE}`;
+  if (typed.length === 0) return `SELECT * FROM ${ENGINE_TABLE}`;
+  const some = `json_extract(fields, [${typed.map((t) => fieldPointer(t.field)).join(', ')}])`;
+  const columns = typed.map((t, i) => `${t.cast(`kt_fx[${i + 1}]`)} AS ${t.column}`);
+  return `SELECT * EXCLUDE (kt_fx), ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`;
 }
 
 /** Options of {@link importEvents}. */

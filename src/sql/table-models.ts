@@ -65,7 +65,16 @@ export interface TableModel {
   readonly hasPtr: boolean;
 }
 
-function jsonPointer(name: string): string {
+/**
+ * The JSON pointer of a flattened field name, a key of the `fields` column (`~` and `/` escaped).
+ *
+ * @example
+ * ```ts
+ * jsonPointer('objectRef.resource') //=> '/objectRef.resource'
+ * ```
+ * @internal
+ */
+export function jsonPointer(name: string): string {
   return `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
 }
 
