@@ -144,10 +144,30 @@ export class Semantics {
     return c === undefined ? fromBool : `COALESCE(${c}, ${fromBool})`;
   }
 
-  /** `formatNumber` of a DOUBLE: integers as plain digits, fractions in shortest round-trip form. */
+  /**
+   * `formatNumber` of a DOUBLE, as JavaScript's `String(x)`: integers below
+   * 1e21 as plain digits, other numbers from 1e-6 up to 1e21 in fixed
+   * notation, the rest as `d.ddde±n`, always with the shortest round-trip
+   * digits. DuckDB's own text has those digits but picks fixed or exponent
+   * notation by length and pads the exponent (`1.5e-05`), so its digits are
+   * re-laid out; elsewhere numbers outside the fixed range have no string.
+   */
   formatNumber(x: string): string {
-    // Exponent forms (below 1e-6 or from 1e21) are rendered from the shortest digits.
-    return `CASE WHEN ${x} = 0 THEN '0' WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e21 THEN ${this.d.integerText(x)} WHEN abs(${x}) >= 1e-6 AND abs(${x}) < 1e21 THEN CAST(${x} AS VARCHAR) ELSE NULL END`;
+    if (this.d.name !== 'duckdb')
+      return `CASE WHEN ${x} = 0 THEN '0' WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e21 THEN ${this.d.integerText(x)} WHEN abs(${x}) >= 1e-6 AND abs(${x}) < 1e21 THEN CAST(${x} AS VARCHAR) ELSE NULL END`;
+    // kt_a: DuckDB's shortest text of |x| (without the `.0` it gives some integers); m, e: its mantissa and exponent when it chose exponent notation.
+    const m = "split_part(kt_a, 'e', 1)";
+    const e = "CAST(split_part(kt_a, 'e', 2) AS INTEGER)";
+    // Integers from 2^53 have no exact text in JavaScript either: their shortest digits, then zeros.
+    const whole = `CASE WHEN contains(kt_a, 'e') THEN replace(${m}, '.', '') || repeat('0', ${e} + 1 - length(replace(${m}, '.', ''))) ELSE kt_a END`;
+    const fixed = `CASE WHEN contains(kt_a, 'e') THEN '0.' || repeat('0', -${e} - 1) || replace(${m}, '.', '') ELSE kt_a END`;
+    const digits = "rtrim(kt_a, '0')";
+    const big = `CASE WHEN length(${digits}) > 1 THEN left(kt_a, 1) || '.' || substr(${digits}, 2) ELSE left(kt_a, 1) END || 'e+' || CAST(length(kt_a) - 1 AS VARCHAR)`;
+    const exponent = `CASE WHEN contains(kt_a, 'e') THEN regexp_replace(kt_a, 'e([+-])0*([0-9])', 'e\\1\\2') ELSE ${big} END`;
+    const relaid = (layout: string) =>
+      `CASE WHEN ${x} < 0 THEN '-' ELSE '' END || list_transform([regexp_replace(CAST(abs(${x}) AS VARCHAR), '\\.0$', '')], kt_a -> ${layout})[1]`;
+    const head = `CASE WHEN ${x} = 0 THEN '0' WHEN ${x} = trunc(${x}) AND abs(${x}) < 9007199254740992 THEN ${this.d.integerText(x)}`;
+    return `${head} WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e21 THEN ${relaid(whole)} WHEN abs(${x}) >= 1e-6 AND abs(${x}) < 1e21 THEN ${relaid(fixed)} WHEN isfinite(${x}) THEN ${relaid(exponent)} ELSE NULL END`;
   }
 
   /** `valueToResultString`: the string form of a value, NULL when it has none. */
