@@ -190,9 +190,14 @@ async function runDuckdb(
   module: string,
   q: BenchQuery,
   file: string,
+  parquet?: string,
 ): Promise<{ m: Measured; result?: string; error?: string }> {
   const threads = Math.min(2, cpus().length);
-  const spec = { module, sql: q.duckdb.replaceAll('$FILE', file.replaceAll("'", "''")), threads };
+  const sql =
+    parquet === undefined
+      ? q.duckdb.replaceAll('$FILE', file.replaceAll("'", "''"))
+      : (q.parquet ?? '').replaceAll('$PARQUET', parquet.replaceAll("'", "''"));
+  const spec = { module, sql, threads };
   const m = await measure(process.execPath, [runner, JSON.stringify(spec)]);
   if (m.exitCode !== 0) return { m, error: m.stderr.trim().split('\n').slice(-3).join(' ') };
   return {
@@ -273,11 +278,14 @@ async function main(): Promise<void> {
         // The DuckDB engine on the raw file, and on a Parquet copy made once by `kubetrail import` (not timed).
         keep('kubetrail --engine duckdb', await runKubetrail(kubetrailRunner, q, input.file, 1, 'duckdb'));
         const parquet = parquetCopy(input.file);
-        if (parquet !== undefined)
+        if (parquet !== undefined) {
           keep(
             'kubetrail --engine duckdb (Parquet)',
             await runKubetrail(kubetrailRunner, q, parquet, 1, 'duckdb'),
           );
+          if (q.parquet !== undefined)
+            keep('DuckDB (Parquet)', await runDuckdb(duckRunner, duck, q, input.file, parquet));
+        }
       }
       if (jq && q.detect !== true) keep('jq', await runJq(q, input.file));
       if (duck !== undefined && q.detect !== true)
@@ -307,6 +315,7 @@ async function main(): Promise<void> {
     '',
   );
   lines.push(...goals(runs));
+  lines.push('', ...duckdbEngineRatios(runs));
   lines.push('', ...(await memoryCheck(kubetrailRunner, queries, seed, secondSize, trailSize, runs)));
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
@@ -384,6 +393,38 @@ function goals(runs: readonly Run[]): string[] {
     (v) => v < 256,
     ' MB',
   );
+  // The DuckDB engine (issue 13): the worst query of each goal.
+  const worst = (tool: string, against: string): number | undefined => {
+    const list = runs
+      .filter((r) => r.tool === tool)
+      .map((r) => ratio(runs, r.query.id, tool, against))
+      .filter((v): v is number => v !== undefined);
+    return list.length === 0 ? undefined : Math.min(...list);
+  };
+  goal(
+    '--engine duckdb on raw files ≥ 0.8× DuckDB (worst query)',
+    worst('kubetrail --engine duckdb', 'DuckDB'),
+    (v) => v >= 0.8,
+  );
+  goal(
+    '--engine duckdb on the Parquet copy ≥ 1.0× DuckDB on it (worst query)',
+    worst('kubetrail --engine duckdb (Parquet)', 'DuckDB (Parquet)'),
+    (v) => v >= 1,
+  );
+  goal(
+    '--engine duckdb on the Parquet copy ≥ 10× streaming (worst query)',
+    worst('kubetrail --engine duckdb (Parquet)', 'kubetrail'),
+    (v) => v >= 10,
+  );
+  const duckRss = runs
+    .filter((r) => r.tool.startsWith('kubetrail --engine duckdb'))
+    .map((r) => r.m.peakRss ?? 0);
+  goal(
+    '--engine duckdb peak RSS < 256 MB (max)',
+    duckRss.length ? Math.max(...duckRss) / MB : undefined,
+    (v) => v < 256,
+    ' MB',
+  );
   const rss = runs
     .filter((r) => r.tool.startsWith('kubetrail') && r.query.streaming)
     .map((r) => r.m.peakRss ?? 0);
@@ -393,6 +434,25 @@ function goals(runs: readonly Run[]): string[] {
     (v) => v < 256,
     ' MB',
   );
+  return out;
+}
+
+/** Per query: the DuckDB engine's speed against its baselines (× = baseline wall time ÷ its wall time). */
+function duckdbEngineRatios(runs: readonly Run[]): string[] {
+  const out = [
+    "The DuckDB engine per query (× = the baseline's wall time divided by the engine's; higher is faster):",
+    '',
+    '| query | raw × DuckDB | Parquet × DuckDB (Parquet) | Parquet × streaming |',
+    '|---|---:|---:|---:|',
+  ];
+  const ids = [
+    ...new Set(runs.filter((r) => r.tool.startsWith('kubetrail --engine duckdb')).map((r) => r.query.id)),
+  ];
+  for (const id of ids) {
+    out.push(
+      `| ${id} | ${fmt(ratio(runs, id, 'kubetrail --engine duckdb', 'DuckDB'), 2)} | ${fmt(ratio(runs, id, 'kubetrail --engine duckdb (Parquet)', 'DuckDB (Parquet)'), 2)} | ${fmt(ratio(runs, id, 'kubetrail --engine duckdb (Parquet)', 'kubetrail'), 2)} |`,
+    );
+  }
   return out;
 }
 

@@ -26,6 +26,12 @@ export interface BenchQuery {
   readonly jq: readonly string[];
   /** DuckDB SQL; `$FILE` is replaced by the input path. */
   readonly duckdb: string;
+  /**
+   * DuckDB SQL over the Parquet copy that `kubetrail import` made of the
+   * input (`$PARQUET`), reading its typed columns: the hand-written baseline
+   * of `kubetrail --engine duckdb` on that copy.
+   */
+  readonly parquet?: string;
   /** Whether the query streams (bounded memory); all of kubetrail's do. */
   readonly streaming: boolean;
   /**
@@ -109,6 +115,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
       '[inputs | select(.objectRef.resource == "rolebindings" and (.verb | IN("create", "update", "patch", "delete"))) | {t: .requestReceivedTimestamp, id: .auditID}] | sort_by(.t) | reverse | .[:100] | .[].id',
     ],
     duckdb: `SELECT auditID FROM read_ndjson('$FILE', columns={auditID: 'VARCHAR', verb: 'VARCHAR', objectRef: 'STRUCT(resource VARCHAR)', requestReceivedTimestamp: 'VARCHAR'}) WHERE objectRef.resource = 'rolebindings' AND verb IN ('create', 'update', 'patch', 'delete') ORDER BY requestReceivedTimestamp DESC LIMIT 100`,
+    parquet: `SELECT kc_auditid AS auditID FROM read_parquet('$PARQUET') WHERE kc_objectref_resource = 'rolebindings' AND kc_verb IN ('create', 'update', 'patch', 'delete') ORDER BY kt_timestamp DESC LIMIT 100`,
     streaming: true,
     normalize: {
       kubetrail: idsFromMessages,
@@ -129,6 +136,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
       '[inputs | select(.responseStatus.code >= 500) | {t: .requestReceivedTimestamp, id: .auditID}] | sort_by(.t) | reverse | .[:50] | .[].id',
     ],
     duckdb: `SELECT auditID FROM read_ndjson('$FILE', columns={auditID: 'VARCHAR', responseStatus: 'STRUCT(code BIGINT)', requestReceivedTimestamp: 'VARCHAR'}) WHERE responseStatus.code >= 500 ORDER BY requestReceivedTimestamp DESC LIMIT 50`,
+    parquet: `SELECT kc_auditid AS auditID FROM read_parquet('$PARQUET') WHERE kc_responsestatus_code >= 500 ORDER BY kt_timestamp DESC LIMIT 50`,
     streaming: true,
     normalize: {
       kubetrail: idsFromMessages,
@@ -144,6 +152,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     variants: TWO,
     jq: ['-n', '-c', `reduce inputs as $e ({}; .[$e.user.username // ${JQ_MISSING}] += 1)`],
     duckdb: `SELECT user.username AS k, count(*) AS n FROM read_ndjson('$FILE', columns={user: 'STRUCT(username VARCHAR)'}) GROUP BY 1`,
+    parquet: `SELECT kc_user_username AS k, count(*) AS n FROM read_parquet('$PARQUET') GROUP BY 1`,
     streaming: true,
     normalize: {
       kubetrail: countRows('user.username', 'count(*)'),
@@ -163,6 +172,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
       '[inputs | {t: .stageTimestamp, id: .auditID}] | sort_by(.t) | reverse | .[:100] | .[] | [.t, .id]',
     ],
     duckdb: `SELECT stageTimestamp AS t, auditID AS id FROM read_ndjson('$FILE', columns={auditID: 'VARCHAR', stageTimestamp: 'VARCHAR'}) ORDER BY stageTimestamp DESC LIMIT 100`,
+    parquet: `SELECT kc_stagetimestamp AS t, kc_auditid AS id FROM read_parquet('$PARQUET') ORDER BY kc_stagetimestamp DESC LIMIT 100`,
     streaming: true,
     normalize: {
       // the order of timestamps, and the set of ids (ties may order differently)
@@ -190,6 +200,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
       `reduce inputs as $e ({}; .[(($e.requestURI // "") | [capture("/namespaces/(?<ns>.*?)/")] | .[0].ns) // ${JQ_MISSING}] += 1)`,
     ],
     duckdb: `SELECT CASE WHEN regexp_matches(requestURI, '/namespaces/.*?/') THEN regexp_extract(requestURI, '/namespaces/(.*?)/', 1) END AS k, count(*) AS n FROM read_ndjson('$FILE', columns={requestURI: 'VARCHAR'}) GROUP BY 1`,
+    parquet: `SELECT CASE WHEN regexp_matches(kc_requesturi, '/namespaces/.*?/') THEN regexp_extract(kc_requesturi, '/namespaces/(.*?)/', 1) END AS k, count(*) AS n FROM read_parquet('$PARQUET') GROUP BY 1`,
     streaming: true,
     normalize: {
       kubetrail: countRows('ns', 'count(*)'),
@@ -205,6 +216,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     variants: ONE,
     jq: ['-c', `reduce .Records[] as $r ({}; .[$r.eventSource // ${JQ_MISSING}] += 1)`],
     duckdb: `SELECT r.eventSource AS k, count(*) AS n FROM (SELECT unnest(Records) AS r FROM read_json('$FILE', columns={Records: 'STRUCT(eventSource VARCHAR)[]'}, maximum_object_size=1000000000)) GROUP BY 1`,
+    parquet: `SELECT kc_eventsource AS k, count(*) AS n FROM read_parquet('$PARQUET') GROUP BY 1`,
     streaming: true,
     normalize: {
       kubetrail: countRows('eventSource', 'count(*)'),
@@ -220,6 +232,7 @@ export const BENCH_QUERIES: readonly BenchQuery[] = [
     variants: ONE,
     jq: ['-n', '-c', `reduce inputs as $e ({}; .[$e.user.username // ${JQ_MISSING}] += 1)`],
     duckdb: `SELECT user.username AS k, count(*) AS n FROM read_ndjson('$FILE', columns={user: 'STRUCT(username VARCHAR)'}) GROUP BY 1`,
+    parquet: `SELECT kc_user_username AS k, count(*) AS n FROM read_parquet('$PARQUET') GROUP BY 1`,
     streaming: true,
     normalize: {
       kubetrail: countRows('user.username', 'count(*)'),

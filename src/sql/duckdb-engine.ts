@@ -207,6 +207,9 @@ export function duckdbError(error: unknown, text: string): Error {
 
 const utf8 = new TextEncoder();
 
+/** UTF-16 code units of messages and field JSON appended between two appender flushes. */
+const FLUSH_EVERY = 16 * 1024 * 1024;
+
 /** Appends the events to the engine table: system columns plus the read fields as one JSON object. */
 async function appendEvents(
   connection: DuckdbConnection,
@@ -239,6 +242,7 @@ async function appendEvents(
     }
   };
   let ordinal = 0;
+  let pending = 0;
   const take = (event: LogEvent): void => {
     const ord = ordinal++;
     statistics.recordsScanned++;
@@ -261,8 +265,16 @@ async function appendEvents(
     if (event.ingestionTime === undefined) appender.appendNull();
     else appender.appendBigInt(BigInt(Math.trunc(event.ingestionTime)));
     appender.appendVarchar(eventPointer(event, ord));
-    appender.appendVarchar(JSON.stringify(fields));
+    const json = JSON.stringify(fields);
+    appender.appendVarchar(json);
     appender.endRow();
+    // The appender keeps its rows in transaction-local storage, outside the memory limit, until a
+    // flush commits them; flushing every few megabytes lets DuckDB compress and spill them.
+    pending += event.message.length + json.length;
+    if (pending >= FLUSH_EVERY) {
+      appender.flushSync();
+      pending = 0;
+    }
   };
   try {
     if (Symbol.asyncIterator in events) {
@@ -430,16 +442,22 @@ const COLUMN_KINDS: Readonly<Record<string, TypedColumn['kind']>> = {
   BOOLEAN: 'bool',
 };
 
-/** The typed columns an imported copy has (its schema, read at open): field name → column. */
-async function typedColumnsOf(connection: DuckdbConnection, from: string): Promise<Map<string, TypedColumn>> {
+/** The column of an imported copy with each message's UTF-8 length (`bytesScanned` without reading the messages). */
+const MESSAGE_BYTES = 'kt_message_bytes';
+
+/** The schema of an imported copy, read at open: its typed columns (field name → column), and whether it has {@link MESSAGE_BYTES}. */
+async function copySchemaOf(
+  connection: DuckdbConnection,
+  from: string,
+): Promise<{ typed: Map<string, TypedColumn>; messageBytes: boolean }> {
   const rows = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRows();
   const types = new Map(rows.map((r) => [String(r[0]), String(r[1])]));
-  const out = new Map<string, TypedColumn>();
+  const typed = new Map<string, TypedColumn>();
   for (const [field, column] of KUBETRAIL_TYPED_COLUMNS) {
     const kind = COLUMN_KINDS[types.get(column) ?? ''];
-    if (kind !== undefined) out.set(field, { column, kind });
+    if (kind !== undefined) typed.set(field, { column, kind });
   }
-  return out;
+  return { typed, messageBytes: types.has(MESSAGE_BYTES) };
 }
 
 /** Runs compiled SQL over an imported copy; statistics come from the copy (every row scanned, message bytes). */
@@ -458,19 +476,22 @@ async function runOnTable(
       'parquet' in source
         ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
         : `imported.${ENGINE_TABLE}`;
-    const sql = sqlOverCopy(query, options, source, await typedColumnsOf(connection, from));
+    const schema = await copySchemaOf(connection, from);
+    const sql = sqlOverCopy(query, options, source, schema.typed);
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
-    const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
-    const scanned = (
+    // The statistics in one statement: matched rows, and every row of the copy with its message bytes
+    // (from the precomputed column when the copy has it: reading the messages costs a scan of the largest column).
+    const bytes = schema.messageBytes ? MESSAGE_BYTES : 'octet_length(encode(kt_message))';
+    const counts = (
       await connection.runAndReadAll(
-        `SELECT count(*), COALESCE(sum(octet_length(encode(kt_message))), 0) FROM ${from}`,
+        `SELECT (${sql.matchedSql}), count(*), COALESCE(sum(${bytes}), 0) FROM ${from}`,
       )
     ).getRows();
     const result = toResultRows(sql, rows);
     const statistics: QueryStatistics = {
-      recordsMatched: Number(matched[0]?.[0] ?? 0),
-      recordsScanned: Number(scanned[0]?.[0] ?? 0),
-      bytesScanned: Number(scanned[0]?.[1] ?? 0),
+      recordsMatched: Number(counts[0]?.[0] ?? 0),
+      recordsScanned: Number(counts[0]?.[1] ?? 0),
+      bytesScanned: Number(counts[0]?.[2] ?? 0),
     };
     return { rows: result, fields: columnsOf(result, declared), statistics };
   } catch (error) {
@@ -503,7 +524,8 @@ const TYPED_CASTS: Readonly<Record<number, (json: string) => string>> = {
  * The SELECT that adds the typed columns to the loaded table: for each field of
  * {@link KUBETRAIL_TYPED_COLUMNS} whose values in the data all have one JSON
  * type (strings, numbers or booleans; no JSON null), its values as a VARCHAR,
- * DOUBLE or BOOLEAN column. `fields` keeps every field.
+ * DOUBLE or BOOLEAN column. `fields` keeps every field. It also adds
+ * {@link MESSAGE_BYTES}, so that a query's `bytesScanned` need not read the messages.
  *
  * Both passes parse `fields` once per row: one `json_extract` with the list of
  * all the paths (a DuckDB JSON function keeps a parse buffer per expression and
@@ -523,10 +545,11 @@ async function typedSelect(connection: DuckdbConnection): Promise<string> {
     const cast = TYPED_CASTS[Number(row[i] ?? 0)];
     return cast === undefined ? [] : [{ field, column, cast }];
   });
-  if (typed.length === 0) return `SELECT * FROM ${ENGINE_TABLE}`;
+  const bytes = `CAST(octet_length(encode(kt_message)) AS BIGINT) AS ${MESSAGE_BYTES}`;
+  if (typed.length === 0) return `SELECT *, ${bytes} FROM ${ENGINE_TABLE}`;
   const some = `json_extract(fields, [${typed.map((t) => fieldPointer(t.field)).join(', ')}])`;
   const columns = typed.map((t, i) => `${t.cast(`kt_fx[${i + 1}]`)} AS ${t.column}`);
-  return `SELECT * EXCLUDE (kt_fx), ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`;
+  return `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`;
 }
 
 /** Options of {@link importEvents}. */
@@ -582,9 +605,14 @@ export async function importEvents(
       '',
     );
     const select = await typedSelect(connection);
+    // Written on one thread, in row order, a row group at a time: with two threads and insertion
+    // order kept, DuckDB buffers row groups of both and exceeds a 200 MB limit on wide rows.
+    await connection.run('SET threads = 1');
     if (format === 'parquet') {
-      await connection.run(`COPY (${select}) TO '${path.replaceAll("'", "''")}' (FORMAT parquet)`);
-    } else if (select !== `SELECT * FROM ${ENGINE_TABLE}`) {
+      await connection.run(
+        `COPY (${select}) TO '${path.replaceAll("'", "''")}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`,
+      );
+    } else {
       await connection.run(`CREATE TABLE kt_import AS ${select}`);
       await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
       await connection.run(`ALTER TABLE kt_import RENAME TO ${ENGINE_TABLE}`);
