@@ -98,6 +98,11 @@ export interface CompiledSql {
   readonly columns: readonly SqlColumn[];
   /** The alias of the `@ptr` column added to rows made from events, if any. */
   readonly ptrAlias: string | undefined;
+  /**
+   * The system columns the statements read besides `kt_ord` and `kt_timestamp`
+   * (`kt_message`, `kt_ptr`, …): a caller loading events may leave the others NULL.
+   */
+  readonly systemColumns: ReadonlySet<string>;
   readonly dialect: SqlDialectName;
   readonly table: TableModelName;
 }
@@ -128,6 +133,8 @@ interface Ctx {
   readonly baseFields: Map<string, string>;
   /** Typed columns read (kubetrail model): kept through the base relation. */
   readonly baseColumns: Set<string>;
+  /** System columns read (kubetrail model), see {@link CompiledSql.systemColumns}. */
+  readonly systemColumns: Set<string>;
   readonly now: number | undefined;
   readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
   counter: number;
@@ -188,6 +195,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
     ctes: [],
     baseFields: new Map(),
     baseColumns: new Set(),
+    systemColumns: new Set(),
     now: options.now,
     window: engine.window,
     counter: 0,
@@ -199,6 +207,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
   const first = engine.ast.commands[0];
   if (first?.kind === 'SourceCommand') {
     const groups = sourceGroupsCondition(first);
+    if (groups !== undefined) ctx.systemColumns.add('kt_log');
     if (groups !== undefined) where.push(groups);
   }
   const ordinal = model.ordinal;
@@ -225,7 +234,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
         rel = limitRel(rel, step.count, ctx);
         continue;
       case 'implicit-sort':
-        rel = sortRel(rel, [{ expr: timestampRef(), desc: true }], ctx);
+        rel = sortRel(rel, [{ expr: timestampRef(), desc: true }], ctx, limitAfter(steps[i + 1]));
         continue;
       default:
         break;
@@ -272,6 +281,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
           rel,
           c.keys.map((k) => ({ expr: k.expr, desc: k.direction === 'desc' })),
           ctx,
+          limitAfter(steps[i + 1]),
         );
         break;
       case 'LimitCommand':
@@ -309,12 +319,21 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
   if (rel.hasEvent && model.hasPtr && !outputs.some((o) => o.name === '@ptr')) {
     ptrAlias = 'cptr';
     select.push(`kt_ptr AS cptr`);
+    ctx.systemColumns.add('kt_ptr');
   }
   ctx.ctes[0] = baseCte(base, ctx);
   const withClause = `WITH\n  ${ctx.ctes.join(',\n  ')}\n`;
   const sql = `${withClause}SELECT ${select.length > 0 ? select.join(', ') : '1 AS c_'} FROM ${rel.name} ORDER BY ${rel.ord}`;
   const matchedSql = `${withClause}SELECT count(*) AS n FROM ${matchRel}`;
-  return { sql, matchedSql, columns, ptrAlias, dialect: dialectName, table: tableName };
+  return {
+    sql,
+    matchedSql,
+    columns,
+    ptrAlias,
+    systemColumns: ctx.systemColumns,
+    dialect: dialectName,
+    table: tableName,
+  };
 }
 
 function commandWord(c: Command): string {
@@ -399,22 +418,56 @@ function limitRel(rel: Rel, count: number, ctx: Ctx): Rel {
   );
 }
 
+/** SQL that is a literal: a number, a string, NULL or a boolean. */
+const CONSTANT_SQL = /^(?:-?[0-9]+(?:\.[0-9]+)?|'(?:[^']|'')*'|NULL|TRUE|FALSE)$/i;
+
 function sortKeysSql(keys: readonly { expr: Expr; desc: boolean }[], rel: Rel, ctx: Ctx): string[] {
   const out: string[] = [];
   for (const k of keys) {
     const v = expr(k.expr, rel, ctx);
-    for (const part of ctx.sem.sortKeys(v))
+    for (const part of ctx.sem.sortKeys(v)) {
+      // A constant key orders nothing, and in a SELECT's ORDER BY an integer is a column position.
+      if (CONSTANT_SQL.test(part)) continue;
       out.push(k.desc ? `${part} DESC NULLS LAST` : `${part} ASC NULLS FIRST`);
+    }
   }
   return out;
 }
 
-function sortRel(rel: Rel, keys: readonly { expr: Expr; desc: boolean }[], ctx: Ctx): Rel {
+/** The row count of a limit (or the default cap) that is the very next step, if it is one. */
+function limitAfter(next: PlanStep | undefined): number | undefined {
+  if (next?.kind === 'cap') return next.count;
+  if (next?.kind === 'command' && next.command.kind === 'LimitCommand') return next.command.count;
+  return undefined;
+}
+
+/**
+ * A sort: the new order column numbers the rows in key order (ties in the
+ * previous order). When a limit follows at once (`limit`), only its rows are
+ * numbered: `ORDER BY … LIMIT n` is a top-N that DuckDB keeps in a heap,
+ * where a window over every row is a full sort. The order ends in the
+ * previous order column, so it is total and the top N are the same rows.
+ */
+function sortRel(
+  rel: Rel,
+  keys: readonly { expr: Expr; desc: boolean }[],
+  ctx: Ctx,
+  limit?: number | undefined,
+): Rel {
   const order = [...sortKeysSql(keys, rel, ctx), rel.ord].join(', ');
   const ord = fresh(ctx, 'o');
-  return derive(rel, ctx, (r) => `SELECT *, row_number() OVER (ORDER BY ${order}) AS ${ord} FROM ${r.name}`, {
-    ord,
-  });
+  const from = (r: Rel) =>
+    limit === undefined
+      ? r.name
+      : `(SELECT * FROM ${r.name} ORDER BY ${order} LIMIT ${Math.max(0, Math.trunc(limit))})`;
+  return derive(
+    rel,
+    ctx,
+    (r) => `SELECT *, row_number() OVER (ORDER BY ${order}) AS ${ord} FROM ${from(r)}`,
+    {
+      ord,
+    },
+  );
 }
 
 function dedupRel(rel: Rel, fields: readonly FieldRef[], ctx: Ctx): Rel {
@@ -811,6 +864,7 @@ function readName(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
   }
   if (ctx.model.name === 'kubetrail' && r.value.kind !== 'json' && /^kc_[a-z0-9_]+$/.test(r.value.sql))
     ctx.baseColumns.add(r.value.sql);
+  if (/^kt_[a-z_]+$/.test(r.value.sql)) ctx.systemColumns.add(r.value.sql);
   return r.value;
 }
 

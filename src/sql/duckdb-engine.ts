@@ -220,7 +220,12 @@ async function appendEvents(
   statistics: { recordsScanned: number; bytesScanned: number },
   signal: AbortSignal | undefined,
   text: string,
+  reads: ReadonlySet<string> | undefined,
 ): Promise<void> {
+  // A query that reads neither @message nor @ptr leaves them NULL: copying the messages into DuckDB
+  // costs more than anything else the appender does.
+  const message = reads === undefined || reads.has('kt_message');
+  const ptr = reads === undefined || reads.has('kt_ptr');
   const appender = await connection.createAppender(ENGINE_TABLE);
   const lookupOptions = maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields };
   const lookups = (fieldNames ?? []).map((name) => ({
@@ -259,18 +264,20 @@ async function appendEvents(
     }
     appender.appendBigInt(BigInt(ord));
     appender.appendBigInt(BigInt(Math.trunc(t)));
-    appender.appendVarchar(event.message);
+    if (message) appender.appendVarchar(event.message);
+    else appender.appendNull();
     appendText(appender, event.logStream);
     appendText(appender, event.logGroup);
     if (event.ingestionTime === undefined) appender.appendNull();
     else appender.appendBigInt(BigInt(Math.trunc(event.ingestionTime)));
-    appender.appendVarchar(eventPointer(event, ord));
+    if (ptr) appender.appendVarchar(eventPointer(event, ord));
+    else appender.appendNull();
     const json = JSON.stringify(fields);
     appender.appendVarchar(json);
     appender.endRow();
     // The appender keeps its rows in transaction-local storage, outside the memory limit, until a
     // flush commits them; flushing every few megabytes lets DuckDB compress and spill them.
-    pending += event.message.length + json.length;
+    pending += (message ? event.message.length : 0) + json.length;
     if (pending >= FLUSH_EVERY) {
       appender.flushSync();
       pending = 0;
@@ -394,6 +401,7 @@ export async function runOnDuckdb(
       statistics,
       options.signal,
       query,
+      sql.systemColumns,
     );
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
     const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
@@ -603,6 +611,7 @@ export async function importEvents(
       statistics,
       options.signal,
       '',
+      undefined,
     );
     const select = await typedSelect(connection);
     // Written on one thread, in row order, a row group at a time: with two threads and insertion
