@@ -5,7 +5,7 @@
  * statistics; a truncated gzip gives the same typed error (and, under
  * `onError: 'skip'`, the same counts); DuckDB's own failures become typed errors.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +14,11 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import { query } from '../../src/run/index.js';
 import { duckdbError } from '../../src/sql/duckdb-engine.js';
+import { corpusPath } from '../test-data.js';
 import { cellsOf } from './support.js';
 
 const samples = fileURLToPath(new URL('../../samples/', import.meta.url));
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-const hasCorpus = existsSync(join(corpus, 'falco-k8s-audit-traces'));
+const corpus = corpusPath();
 
 const eksQueries = (
   JSON.parse(readFileSync(new URL('../cases/aws-docs/eks-best-practices.json', import.meta.url), 'utf8')) as {
@@ -51,15 +51,13 @@ describe('engine: duckdb = streaming on the bundled samples', () => {
   });
 });
 
-describe.skipIf(!hasCorpus)('engine: duckdb = streaming on the audit corpus (needs ../shared/corpus)', () => {
-  const files = hasCorpus
-    ? [
-        ...readdirSync(join(corpus, 'falco-k8s-audit-traces'))
-          .filter((f) => f.endsWith('.json'))
-          .map((f) => join(corpus, 'falco-k8s-audit-traces', f)),
-        join(corpus, 'audit2rbac-testdata', 'demo.log'),
-      ]
-    : [];
+describe('engine: duckdb = streaming on the vendored audit corpus', () => {
+  const files = [
+    ...readdirSync(join(corpus, 'falco-k8s-audit-traces'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(corpus, 'falco-k8s-audit-traces', f)),
+    join(corpus, 'audit2rbac-testdata', 'demo.log'),
+  ];
   test.each([eksQueries[0] as string, ...benchQueries])('%s', async (q) => {
     await same(files, q);
   });
