@@ -52,7 +52,7 @@ import {
   type TypedColumn,
   tableModelOf,
 } from './table-models.js';
-import { literalValue, Semantics, type SqlKind, type SqlValue, total } from './values.js';
+import { literalValue, Semantics, type SqlKind, type SqlValue, total, whereCondition } from './values.js';
 
 /** Options of {@link compileToSql}. */
 export interface SqlCompileOptions {
@@ -245,7 +245,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
         rel = derive(
           rel,
           ctx,
-          (r) => `SELECT * FROM ${r.name} WHERE ${ctx.sem.truthy(expr(c.expr, r, ctx))}`,
+          (r) => `SELECT * FROM ${r.name} WHERE ${whereCondition(ctx.sem.truthy(expr(c.expr, r, ctx)))}`,
         );
         break;
       case 'FieldsCommand': {
@@ -270,7 +270,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
         rel = derive(rel, ctx, (r) => {
           const v = expr(c.field, r, ctx);
           const any = c.values.map((x) => ctx.sem.equal(v, expr(x, r, ctx))).join(' OR ');
-          return `SELECT * FROM ${r.name} WHERE ${total(`(${ctx.sem.present(v) ?? 'FALSE'} AND (${any || 'FALSE'}))`)}`;
+          return `SELECT * FROM ${r.name} WHERE ${whereCondition(total(`(${ctx.sem.present(v) ?? 'FALSE'} AND (${any || 'FALSE'}))`))}`;
         });
         break;
       case 'StatsCommand':

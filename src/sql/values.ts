@@ -72,6 +72,94 @@ export function total(c: Cond): string {
   return `COALESCE(${c}, FALSE)`;
 }
 
+/**
+ * Top-level split points of generated SQL: the index of every occurrence of
+ * `sep` outside parentheses, string literals ('…') and quoted names ("…").
+ */
+function topLevel(sql: string, sep: string): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i] as string;
+    if (quote !== undefined) {
+      // A doubled quote inside a literal is an escaped quote, which the next step passes over.
+      if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && sql.startsWith(sep, i)) out.push(i);
+  }
+  return out;
+}
+
+/** Whether `sql` is one parenthesised group, `(…)`, from its first character to its last. */
+function wrapped(sql: string): boolean {
+  if (!sql.startsWith('(') || !sql.endsWith(')')) return false;
+  const inner = sql.slice(1, -1);
+  // The group closes at the end only if the inner text is balanced on its own.
+  let depth = 0;
+  let quote: string | undefined;
+  for (const ch of inner) {
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0 && quote === undefined;
+}
+
+/**
+ * A condition as a WHERE clause needs it: `COALESCE(c, FALSE)` (see
+ * {@link total}) is dropped where it stands at a positive position — the
+ * whole condition, or an operand of a top-level AND/OR chain. A row passes a
+ * WHERE only when the condition is TRUE, and AND/OR are TRUE exactly when
+ * they are with NULL read as FALSE, so the rows are the same; but plain
+ * comparisons on columns are what DuckDB pushes into a Parquet scan, so that
+ * the other columns are read only for the rows that pass.
+ *
+ * @internal
+ */
+export function whereCondition(sql: string): string {
+  const s = sql.trim();
+  if (s.startsWith('COALESCE(') && s.endsWith(', FALSE)') && wrapped(s.slice('COALESCE'.length))) {
+    const args = s.slice('COALESCE('.length, -1);
+    const commas = topLevel(args, ', ');
+    // Kept in parentheses: the operand may be an OR inside an AND.
+    if (commas.length === 1 && args.slice((commas[0] as number) + 2) === 'FALSE') {
+      const inner = whereCondition(args.slice(0, commas[0]));
+      return wrapped(inner) ? inner : `(${inner})`;
+    }
+  }
+  if (wrapped(s)) {
+    const inner = whereCondition(s.slice(1, -1));
+    return wrapped(inner) ? inner : `(${inner})`;
+  }
+  // AND inside CASE … END or BETWEEN … AND is no operand boundary: such a level is left as it is.
+  if (topLevel(s, 'CASE ').length > 0 || topLevel(s, ' BETWEEN ').length > 0) return s;
+  for (const op of [' AND ', ' OR ']) {
+    const at = topLevel(s, op);
+    if (at.length === 0) continue;
+    // Mixed AND/OR at one level are left alone (their grouping is the precedence's).
+    const other = topLevel(s, op === ' AND ' ? ' OR ' : ' AND ');
+    if (other.length > 0) return s;
+    const parts: string[] = [];
+    let from = 0;
+    for (const i of at) {
+      parts.push(s.slice(from, i));
+      from = i + op.length;
+    }
+    parts.push(s.slice(from));
+    return parts.map((part) => whereCondition(part)).join(op);
+  }
+  return s;
+}
+
 /** The semantics over one dialect. @internal */
 export class Semantics {
   constructor(readonly d: Dialect) {}

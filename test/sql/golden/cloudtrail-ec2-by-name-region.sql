@@ -2,7 +2,7 @@
 -- table model: cloudtrail-athena
 WITH
   s0 AS (SELECT *, row_number() OVER (ORDER BY eventid) AS o0 FROM cloudtrail_logs),
-  s1 AS (SELECT * FROM s0 WHERE COALESCE(COALESCE(eventsource = 'ec2.amazonaws.com', FALSE), FALSE)),
+  s1 AS (SELECT * FROM s0 WHERE (eventsource = 'ec2.amazonaws.com')),
   s6 AS (SELECT *, eventname AS k2, eventname AS g3v, awsregion AS k4, awsregion AS g5v FROM s1),
   s8 AS (SELECT min_by(g3v, o0) AS g3, min_by(g5v, o0) AS g5, CAST(count(*) AS DOUBLE) AS a7, min(o0) AS m9 FROM s6 GROUP BY k2, k4),
   s12 AS (SELECT g3, g5, a7 AS d11, row_number() OVER (ORDER BY m9) AS o10 FROM s8),
