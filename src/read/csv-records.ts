@@ -245,11 +245,11 @@ export function createTableHandler(sink: RecordSink, format: LogFormat, startOff
     startOffset,
     onTooLong: (line, offset, length) => sink.rejectTooLong(line, offset, length),
     onLine(bytes, start, end, line, offset) {
+      // a line rejected as bad UTF-8 counts as a record read, under 'throw' too (where decode throws)
+      sink.count();
       const text = sink.decode(bytes, start, end, line, offset);
-      if (text === undefined) {
-        sink.count();
-        return;
-      }
+      if (text === undefined) return;
+      sink.uncount();
       if (markdown) {
         if (text.trim() === '') return;
         const cells = parseMarkdownRow(text);

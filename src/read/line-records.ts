@@ -265,8 +265,12 @@ export function createTextOutputHandler(sink: RecordSink, startOffset: number): 
         if (end > start) sink.skipRecord();
         return;
       }
+      // an EVENTS line is a record: one rejected as bad UTF-8 counts like any other (records read add
+      // up, under 'throw' too, where decode throws); candidateText or the reject below counts it again
+      sink.count();
       const text = sink.decode(bytes, start, end, line, offset);
       if (text === undefined) return;
+      sink.uncount();
       const f = text.split('\t');
       const source: LogSource =
         sink.file === undefined ? { line, offset } : { file: sink.file, line, offset };

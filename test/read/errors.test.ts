@@ -86,6 +86,40 @@ const cases: readonly ErrorCase[] = [
     line: 2,
   },
   {
+    // fuzz seed 20261207, reader cases 3120, 5408, 6170: the rejected EVENTS line was not counted as read
+    name: 'invalid UTF-8 in an EVENTS line of `--output text`',
+    code: 'invalid_utf8',
+    input: () => {
+      const lines = readFileSync(join(fixtures, 'events-text-output.txt'), 'utf8').split('\n');
+      const bad = Buffer.from(lines[0]!.replace('"alice"', '"al\u0000ice"'));
+      bad[bad.indexOf(0)] = 0xff;
+      return file(
+        'bad-utf8-text-output.txt',
+        Buffer.concat([bad, Buffer.from(`\n${lines.slice(1).join('\n')}`)]),
+      );
+    },
+    before: 0,
+    after: 0,
+    line: 1,
+    byteOffset: 0,
+  },
+  {
+    name: 'invalid UTF-8 in a CSV row',
+    code: 'invalid_utf8',
+    input: () =>
+      file(
+        'bad-utf8.csv',
+        Buffer.concat([
+          Buffer.from('@timestamp,@message\n2024-05-01 10:00:00.000,"ok"\n2024-05-01 10:00:01.000,"b'),
+          Buffer.from([0xff]),
+          Buffer.from('d"\n2024-05-01 10:00:02.000,"ok too"\n'),
+        ]),
+      ),
+    before: 1,
+    after: 1,
+    line: 3,
+  },
+  {
     name: 'a line over maxLineBytes',
     code: 'line_too_long',
     input: () => file('long-line.ndjson', `${A1}\n{"x":"${'y'.repeat(5000)}"}\n${A2}\n`),
