@@ -192,7 +192,8 @@ export function createTableHandler(sink: RecordSink, format: LogFormat, startOff
       const jsonColumn = lower.indexOf('eventjson');
       if (jsonColumn >= 0 && (cells[jsonColumn] ?? '') !== '') {
         const text = cells[jsonColumn]!;
-        if (!sink.candidateText(text)) return;
+        // (a cell the prefilter would drop is still checked as JSON: it is parsed below)
+        if (!sink.candidateText(text, 'json-value')) return;
         let value: unknown;
         try {
           value = JSON.parse(text);

@@ -85,7 +85,8 @@ function handleElement(
     case 'Events': {
       if (isObject(value) && typeof own(value, 'CloudTrailEvent') === 'string') {
         const inner = own(value, 'CloudTrailEvent') as string;
-        if (!counted && !sink.candidateText(inner)) return;
+        // (a CloudTrailEvent the prefilter would drop is still checked as JSON: it is parsed below)
+        if (!counted && !sink.candidateText(inner, 'json-value')) return;
         if (sink.tooComplex(inner, 0, inner.length, source.line, source.offset)) return;
         let record: unknown;
         try {

@@ -41,8 +41,11 @@ export interface RecordSink extends BuildContext {
    * did. Cheap: only texts of at least twice that many bytes are scanned.
    */
   tooComplex(bytes: Uint8Array | string, start: number, end: number, line?: number, offset?: number): boolean;
-  /** Like {@link RecordSink.candidate} for a message that is already a string. */
-  candidateText(text: string): boolean;
+  /**
+   * Like {@link RecordSink.candidate} for a record that is already a string
+   * (`check` defaults to `'utf8'`, which a string always is: a message).
+   */
+  candidateText(text: string, check?: WellFormed): boolean;
   /** Decodes UTF-8, rejecting invalid bytes (`invalid_utf8`); `undefined` when rejected. */
   decode(bytes: Uint8Array, start: number, end: number, line?: number, offset?: number): string | undefined;
   /** Emits an event (subject to the kinds filter). */
@@ -61,12 +64,31 @@ export interface RecordSink extends BuildContext {
   digest(): void;
 }
 
-/** What {@link RecordSink.candidate} checks on a record the prefilter drops. */
+/**
+ * What {@link RecordSink.candidate} checks on a record the prefilter drops:
+ * `'utf8'`, a message (valid UTF-8, and when it is JSON that the reader would
+ * parse, not more than `maxRecordValues` values); `'json'`, a JSON record
+ * (not a container of records); `'json-value'`, any JSON text. A JSON text
+ * checked holds at most `maxRecordValues` values, or the reader rejects it
+ * (`record_too_complex`).
+ */
 export type WellFormed = 'utf8' | 'json' | 'json-value';
 
-function wellFormed(bytes: Uint8Array, start: number, end: number, check: WellFormed): boolean {
-  if (check === 'utf8') return isUtf8(bytes.subarray(start, end));
-  const r = checkJson(bytes, start, end);
+function wellFormed(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  check: WellFormed,
+  maxValues: number,
+): boolean {
+  if (check === 'utf8') {
+    if (!isUtf8(bytes.subarray(start, end))) return false;
+    // emitMessage rejects a JSON-looking message of too many values before it parses it
+    const first = bytes[start];
+    if ((first !== 123 && first !== 91) || end - start < 2 * maxValues) return true;
+    return checkJson(bytes, start, end, maxValues) !== JSON_TOO_COMPLEX;
+  }
+  const r = checkJson(bytes, start, end, maxValues);
   return check === 'json' ? r >= 0 && r % 2 === 0 : r >= 0;
 }
 
@@ -150,7 +172,7 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
       if (
         prefilter !== undefined &&
         !prefilter.test(bytes, start, end) &&
-        wellFormed(bytes, start, end, check)
+        wellFormed(bytes, start, end, check, s.maxRecordValues)
       ) {
         summary.prefiltered++;
         return false;
@@ -158,7 +180,7 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
       return true;
     },
     prefilteredRecord(bytes, start, end) {
-      if (!wellFormed(bytes, start, end, 'json')) return false;
+      if (!wellFormed(bytes, start, end, 'json', s.maxRecordValues)) return false;
       summary.recordsRead++;
       fileSummary.records++;
       summary.prefiltered++;
@@ -180,12 +202,15 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
       );
       return true;
     },
-    candidateText(text) {
+    candidateText(text, check = 'utf8') {
       summary.recordsRead++;
       fileSummary.records++;
       if (prefilter !== undefined) {
         const bytes = encoder.encode(text);
-        if (!prefilter.test(bytes, 0, bytes.length)) {
+        if (
+          !prefilter.test(bytes, 0, bytes.length) &&
+          wellFormed(bytes, 0, bytes.length, check, s.maxRecordValues)
+        ) {
           summary.prefiltered++;
           return false;
         }

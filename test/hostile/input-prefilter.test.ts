@@ -5,10 +5,12 @@
  * off, over corrupt inputs: broken JSON lines, invalid UTF-8, envelope and
  * container lines, truncated gzip. `KUBETRAIL_HOSTILE_SCALE` scales the runs.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { InputError } from '../../src/read/index.js';
+import { InputError, type ReadLogsOptions, readLogs } from '../../src/read/index.js';
 import { query } from '../../src/run/index.js';
 import { hostileScale } from './scale.js';
 
@@ -132,6 +134,87 @@ describe('F4: the prefilter does not change counts or the strict outcome', () =>
       await expect(query(input, q, { now: 0 })).rejects.toMatchObject({ code: 'bad_json_line', line: 2 });
       const skip = await query(input, q, { now: 0, onError: 'skip' });
       expect(skip.statistics.skippedByReason).toEqual({ bad_json_line: 1 });
+    }
+  });
+});
+
+const fixture = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8');
+
+/** What a read rejects, and where (the prefilter must not change it). */
+async function rejections(input: Buffer, options: ReadLogsOptions) {
+  const reader = readLogs(input, { onError: 'skip', ...options });
+  for await (const _ of reader) {
+    // read to the end
+  }
+  const s = reader.summary;
+  return {
+    recordsRead: s.recordsRead,
+    rejectedByCode: s.rejectedByCode,
+    rejections: s.rejections,
+    kept: s.eventsEmitted + s.prefiltered,
+  };
+}
+
+/** Damaged inputs whose nested JSON the reader parses after the prefilter (fuzz seed 20261207). */
+const nestedJson: readonly { readonly name: string; readonly input: () => Buffer; readonly code: string }[] =
+  [
+    {
+      // reader 1600, 3370: a lookup-events file whose CloudTrailEvent string is not JSON
+      name: 'a lookup-events CloudTrailEvent that is not JSON',
+      input: () =>
+        Buffer.from(
+          fixture(
+            'corpus/aws-samples-eks-security-immersion-day/lookup-events_AssumeRoleForPodIdentity_AccessDenied.json',
+          ).replace('"CloudTrailEvent": "{', '"CloudTrailEvent": "{{'),
+        ),
+      code: 'bad_json_value',
+    },
+    {
+      // reader 4350: a CloudTrail Lake CSV whose eventjson cell is cut
+      name: 'a CloudTrail Lake eventjson cell that is cut',
+      input: () =>
+        Buffer.from(
+          fixture('formats/lake-results.csv').replace(
+            '"":""us-east-1"",""recipientAccountId"":""111122223333""}"',
+            '"',
+          ),
+        ),
+      code: 'bad_json_value',
+    },
+  ];
+
+describe('fuzz reproducers: nested JSON the prefilter drops is still checked', () => {
+  for (const c of nestedJson) {
+    test(`${c.name}: rejected with the prefilter on as off`, async () => {
+      const input = c.input();
+      const off = await rejections(input, {});
+      expect(off.rejectedByCode).toEqual({ [c.code]: 1 });
+      expect(await rejections(input, { prefilter: { test: () => false } })).toEqual(off);
+      for (const onError of ['skip', 'throw'] as const) {
+        const q = 'filter verb = "delete" | stats count(*)';
+        expect(await outcome(input, q, true, onError)).toEqual(await outcome(input, q, false, onError));
+      }
+    });
+  }
+
+  test('a record of more values than maxRecordValues is rejected with the prefilter on as off', async () => {
+    const many = JSON.stringify({ kind: 'Event', verb: 'get', n: Array.from({ length: 40 }, (_, i) => i) });
+    const lines = [
+      // NDJSON
+      `${audit('get', 1)}\n${many}\n${audit('get', 2)}\n`,
+      // a JSON message in a CloudWatch export line
+      `2024-05-01T10:00:00.000Z ${audit('get', 1)}\n2024-05-01T10:00:01.000Z ${many}\n`,
+      // a Records element
+      `{"Records":[{"eventVersion":"1.08"},${many}]}`,
+      // a CloudTrailEvent string
+      JSON.stringify({ Events: [{ EventId: '1', CloudTrailEvent: many }] }),
+    ];
+    for (const text of lines) {
+      const input = Buffer.from(text);
+      const off = await rejections(input, { maxRecordValues: 16 });
+      expect(off.rejectedByCode).toEqual({ record_too_complex: 1 });
+      expect(await rejections(input, { maxRecordValues: 16, prefilter: { test: () => false } })).toEqual(off);
     }
   });
 });
