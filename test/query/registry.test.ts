@@ -144,6 +144,27 @@ describe('the names a command defines (one source for the planner and the prefil
     expect(kinds('stats count(*) as n by verb | filter n > 1')).toEqual(['StatsCommand', 'FilterCommand']);
   });
 
+  it('many filters moving past one command of many names cost its names once (fuzz seed 20261207, query 3454)', () => {
+    const n = 20_000;
+    const fields = `fields ${Array.from({ length: n }, (_, i) => `f${i}`).join(', ')}`;
+    const text = `${fields}${' | filter x = 1'.repeat(n)}`;
+    const commands = parseQuery(text).commands;
+    // count the walks over the fields command's items (defines reads them)
+    const first = commands[0] as Command & { items: readonly unknown[] };
+    let walks = 0;
+    const items = new Proxy(first.items, {
+      get(target, key, receiver) {
+        if (key === Symbol.iterator) walks++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const hoisted = hoistFilters([{ ...first, items } as Command, ...commands.slice(1)], text);
+    expect(hoisted.at(-1)?.kind).toBe('FieldsCommand');
+    expect(walks).toBe(1);
+    // and the whole query compiles (it took minutes before)
+    expect(compileQuery(text).columns).toHaveLength(n);
+  });
+
   it('the prefilter leaves out exactly the names the commands before a filter define', () => {
     const term = (field: string, text: string) => [{ field, text, where: 'json-value' }];
     // A regex's named groups are defined; other fields stay prefilter terms.
