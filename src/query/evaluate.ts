@@ -247,11 +247,9 @@ export function compileExpr(expr: Expr, scope: ExprScope): Evaluator {
 function compileFieldRef(ref: FieldRef, scope: ExprScope): Evaluator {
   const name = fieldRefName(ref);
   const parts = segmentParts(ref.path);
-  let definedHere = scope.defined.has(name);
-  for (let i = parts.length - 1; i >= 1 && !definedHere; i--) {
-    definedHere = scope.defined.has(parts.slice(0, i).join('.'));
-  }
-  if (!definedHere) scope.onFieldRead(name);
+  // a name below a defined one (`user.username` after `fields … as user`) may still read the event: the
+  // defined value hides it only when it is a map or list (see compileFieldLookup)
+  if (!scope.defined.has(name)) scope.onFieldRead(name);
   const lookup = compileFieldLookup(name, parts, scope.fieldOptions);
   return (row) => lookup(row);
 }

@@ -255,10 +255,18 @@ function partsOf(name: string, segments: readonly string[] | undefined): readonl
   return name.split('.');
 }
 
+/** True for the values a path can walk into: a map or a list the query made (`jsonParse`). */
+function isStructure(v: Value): v is ValueMap | readonly Value[] {
+  return typeof v === 'object' && v !== null && !(v instanceof Date);
+}
+
 /**
  * Compiles the lookup of one field name: defined fields first (including a
  * path into a defined map such as `j.items.0` after `fields jsonParse(x) as j`),
- * then system fields, then the event's flattened record.
+ * then system fields, then the event's flattened record. A defined scalar
+ * does not hide the flattened fields below its name: after `fields
+ * user.username as user`, `user.username` is still the event's field (the
+ * service looks flattened fields up by their whole name).
  *
  * @param name - the flattened name as the query writes it, backticks removed (`sourceIPs.0`, `@@type`)
  * @param segments - the name's path segments where the query gave them (a backticked segment keeps its dots)
@@ -285,7 +293,8 @@ export function compileFieldLookup(
     if (defined !== undefined) {
       if (defined.has(name)) return defined.get(name);
       for (const p of prefixes) {
-        if (defined.has(p.key)) return walkValue(defined.get(p.key), p.rest);
+        const value = defined.get(p.key);
+        if (isStructure(value)) return walkValue(value, p.rest);
       }
     }
     return row.event === undefined ? undefined : fromEvent(row);

@@ -846,7 +846,9 @@ function readName(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
   if (own !== undefined) return own;
   const parts = name.split('.');
   for (let i = parts.length - 1; i >= 1; i--) {
-    if (rel.defined.has(parts.slice(0, i).join('.'))) {
+    // a defined scalar hides no flattened field below its name (`user.username` after `… as user` reads the
+    // event, as the engine does); only a JSON value could be a map to walk into
+    if (rel.defined.get(parts.slice(0, i).join('.'))?.kind === 'json') {
       unsupported(`a path into a value the query defined (${name})`, span, ctx.text);
     }
   }
