@@ -62,7 +62,7 @@ import {
   type ResultRow,
 } from './results.js';
 import { compileFieldLookup, eventPointer, eventRow, type FieldLookupOptions, type Row } from './row.js';
-import { type CompileState, checkAvailable, itemName, scopeOf } from './scope.js';
+import { type CompileState, checkAvailable, itemName, scopeOf, warnUnavailable } from './scope.js';
 import {
   createRunMemory,
   DEFAULT_MEMORY_BUDGET_BYTES,
@@ -268,7 +268,11 @@ function hoistsPast(
  * ```
  * @internal
  */
-export function hoistFilters(commands: readonly Command[], text: string | undefined): Command[] {
+export function hoistFilters(
+  commands: readonly Command[],
+  text: string | undefined,
+  writtenAfter?: Map<Command, Command>,
+): Command[] {
   const out: Command[] = [];
   const blocked = new Map<Command, ReadonlySet<string>>();
   for (const c of commands) {
@@ -281,8 +285,12 @@ export function hoistFilters(commands: readonly Command[], text: string | undefi
     let at = out.length;
     while (at > 0 && hoistsPast(out[at - 1] as Command, reads, text, blocked)) at--;
     // (a filter that stays in place is appended: a splice at the end would copy nothing but still costs a call per element)
-    if (at === out.length) out.push(c);
-    else out.splice(at, 0, c);
+    if (at === out.length) {
+      out.push(c);
+    } else {
+      writtenAfter?.set(c, out[out.length - 1] as Command);
+      out.splice(at, 0, c);
+    }
   }
   return out;
 }
@@ -316,11 +324,18 @@ export function planCommands(
     }
     if (c.kind === 'DedupCommand') dedupSeen = true;
   });
+  const writtenAfter = new Map<Command, Command>();
   const hoisted = hoistFilters(
     commands.filter((c) => specOf(c).header !== true),
     text,
+    writtenAfter,
   );
-  const steps: PlanStep[] = hoisted.map((command) => ({ kind: 'command', command }));
+  const steps: PlanStep[] = hoisted.map((command) => {
+    const after = writtenAfter.get(command);
+    return after === undefined
+      ? { kind: 'command', command }
+      : { kind: 'command', command, writtenAfter: after };
+  });
   // Implicit newest-first order before the first command that takes the order it gets (or the end) when nothing sorted.
   if ((options.order ?? 'newest-first') === 'newest-first') {
     let insertAt: number | undefined = steps.length;
@@ -463,8 +478,17 @@ function compileSteps(
     const custom = state.statsSeen === 1 ? options.firstStatsStage : undefined;
     return custom === undefined ? statsStage(compiled, limit) : custom(compiled, limit);
   };
+  // Where a moved filter was written: the names after the command it followed (see PlanStep's writtenAfter).
+  const anchors = new Set<Command>();
+  for (const s of steps)
+    if (s.kind === 'command' && s.writtenAfter !== undefined) anchors.add(s.writtenAfter);
+  const namesAfter = new Map<Command, { available: Set<string> | undefined; defined: Set<string> }>();
   steps.forEach((step, i) => {
-    if (i === fused) return;
+    if (i === fused) {
+      if (step.kind === 'command' && anchors.has(step.command))
+        namesAfter.set(step.command, { available: state.available, defined: new Set(state.defined) });
+      return;
+    }
     switch (step.kind) {
       case 'match-point':
         stages.push(countMatched);
@@ -502,12 +526,26 @@ function compileSteps(
           },
         };
         specOf(step.command).compile(step.command, ctx);
+        if (anchors.has(step.command))
+          namesAfter.set(step.command, { available: state.available, defined: new Set(state.defined) });
         return;
       }
       default:
         step satisfies never;
     }
   });
+  // A filter moved ahead of a stats reads event fields there; where it was written, only the stats' columns
+  // exist. The run keeps the move (the EKS guide's S1 filters after its stats), and the check is a warning.
+  for (const step of steps) {
+    if (step.kind !== 'command' || step.writtenAfter === undefined) continue;
+    const names = namesAfter.get(step.writtenAfter);
+    if (names?.available === undefined) continue;
+    const spec = specOf(step.command);
+    const at: CompileState = { ...state, available: names.available, defined: names.defined };
+    for (const expr of spec.predicate?.exprs(step.command) ?? []) {
+      warnUnavailable(expr, at, spec.keywords[0] ?? 'filter');
+    }
+  }
   let columns: { name: string; value: Evaluator }[];
   if (display !== undefined) {
     // The last display wins; its items are evaluated on the final rows.

@@ -31,7 +31,16 @@ import type { Value } from './value.js';
  * @internal
  */
 export type PlanStep =
-  | { readonly kind: 'command'; readonly command: Command }
+  | {
+      readonly kind: 'command';
+      readonly command: Command;
+      /**
+       * For a filter the planner moved ahead: the command it came right after
+       * as written. It is checked against the names that exist after that
+       * command too (`unknown_field_after_stats`, a warning).
+       */
+      readonly writtenAfter?: Command;
+    }
   | { readonly kind: 'implicit-sort' }
   | { readonly kind: 'match-point' }
   | { readonly kind: 'cap'; readonly count: number };

@@ -62,6 +62,10 @@ const ExpectRows = z
     rows: z.array(z.record(z.string(), z.string())),
     ordered: z.boolean().optional(),
     fields: z.array(z.string()).optional(),
+    /** The compile warnings (`compiled.warnings`, what `checkQuery` reports as severity `warning`), in order. */
+    warnings: z
+      .array(z.object({ code: z.string(), line: z.number().int(), column: z.number().int() }).strict())
+      .optional(),
     statistics: z
       .object({
         recordsMatched: z.number().optional(),
@@ -183,7 +187,13 @@ for (const file of files) {
           if (spec.error.column !== undefined) expect(located.column).toBe(spec.error.column);
           return;
         }
-        const result = await compileQuery(c.query, compileOptions(c)).run(toEvents(c, raw));
+        const compiled = compileQuery(c.query, compileOptions(c));
+        if (spec.warnings !== undefined) {
+          expect(compiled.warnings.map((w) => ({ code: w.code, line: w.line, column: w.column }))).toEqual(
+            spec.warnings,
+          );
+        }
+        const result = await compiled.run(toEvents(c, raw));
         const insights = toInsightsResults(result);
         const keepPtr = spec.rows.some((r) => Object.hasOwn(r, '@ptr'));
         const actual = insights.results.map((row) => rowCells(row, keepPtr));

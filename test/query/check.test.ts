@@ -68,6 +68,14 @@ describe('checkQuery', () => {
     ]);
   });
 
+  test('a filter the planner moves before a stats is checked where it was written: a warning', () => {
+    const diagnostics = checkQuery('stats count(*) as n by verb\n| filter verbb = "get"');
+    expect(diagnostics.map((d) => [d.severity, d.code, d.line, d.column])).toEqual([
+      ['warning', 'unknown_field_after_stats', 2, 10],
+    ]);
+    expect(checkQuery('stats count(*) as n by verb | filter verb = "get"')).toEqual([]);
+  });
+
   test('a filter by such a field stays an error', () => {
     expect(checkQuery('stats count(*) as n by verb | display nothere').map((d) => d.severity)).toEqual([
       'error',

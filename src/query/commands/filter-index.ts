@@ -88,6 +88,7 @@ export const filterIndexCommand: CommandSpec<FilterIndexCommand> = {
       for (const v of c.values) fieldRefsOf(v, out);
       return out;
     },
+    exprs: (c) => [c.field, ...c.values],
     clauses: filterIndexClauses,
   },
   hoist: 'never',

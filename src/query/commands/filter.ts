@@ -81,6 +81,7 @@ export const filterCommand: CommandSpec<FilterCommand> = {
   defines: () => [],
   predicate: {
     reads: (c) => fieldRefsOf(c.expr),
+    exprs: (c) => [c.expr],
     clauses: (c, defined) => clausesOf(c.expr, defined),
   },
   hoist: 'never',

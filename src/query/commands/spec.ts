@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Command, Item } from '../ast.js';
+import type { Command, Expr, Item } from '../ast.js';
 import type { State } from '../parse/state.js';
 import type { BufferLimit, CompiledSortKey, CompiledStats, StageFactory } from '../plan.js';
 import type { Clauses } from '../prefilter-terms.js';
@@ -97,6 +97,8 @@ export type SplitRole = 'per-row' | 'partial-stats' | 'top-k' | 'one-thread';
 export interface Predicate<C extends Command> {
   /** The flattened names of the fields it reads. */
   reads(c: C): string[];
+  /** Its expressions (checked where it was written when the planner moves it, see `PlanStep`). */
+  exprs(c: C): readonly Expr[];
   /** Its prefilter clauses, leaving out fields in `defined` (see `prefilter.ts`). */
   clauses(c: C, defined: ReadonlySet<string>): Clauses;
 }
