@@ -85,10 +85,11 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
           },
         }),
   });
-  const prefilter = q.prefilter ? toRawPrefilter(compiled.prefilter) : undefined;
+  const raw = toRawPrefilter(compiled.prefilter);
   const options: ReadLogsOptions = {
     onError: q.onError,
-    ...(prefilter === undefined ? {} : { prefilter }),
+    // (as readOptionsOf: without the prefilter, its test still decides which invalid timestamps count)
+    ...(raw === undefined ? {} : q.prefilter ? { prefilter: raw } : { invalidTimestampFilter: raw }),
     ...(q.logStream === undefined ? {} : { logStream: q.logStream }),
     ...(q.logGroup === undefined ? {} : { logGroup: q.logGroup }),
     ...(source.discovered ? { skipUnknownFormats: true } : {}),

@@ -32,8 +32,8 @@ export interface BuildContext {
   readonly pathStream: string | undefined;
   /** Counts events whose time is unknown. */
   missingTime(): void;
-  /** Counts and locates an event whose time is present but not a valid date. */
-  invalidTime(source: LogSource): void;
+  /** Counts and locates an event whose time is present but not a valid date (`message`: the event's). */
+  invalidTime(source: LogSource, message: string): void;
 }
 
 type Obj = { readonly [key: string]: unknown };
@@ -99,7 +99,7 @@ function finish(
     // a time that is there but is no date (an envelope's, or the record's) is invalid, not missing
     invalid = timestamp === INVALID_TIME || env.timestamp !== undefined;
     timestamp = 0;
-    if (invalid) ctx.invalidTime(source);
+    if (invalid) ctx.invalidTime(source, message);
     else ctx.missingTime();
   }
   const logStream = ctx.logStream ?? env.logStream ?? inferredStream;

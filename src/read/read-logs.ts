@@ -218,6 +218,7 @@ async function* readSource(source: ChunkSource, state: RunState): AsyncGenerator
       maxLineBytes: state.maxLineBytes,
       maxRecordValues: options.maxRecordValues ?? DEFAULT_MAX_RECORD_VALUES,
       prefilter: options.prefilter,
+      invalidTimestampFilter: options.prefilter ?? options.invalidTimestampFilter,
       kinds: state.kinds,
       build: {
         file,

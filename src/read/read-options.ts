@@ -59,6 +59,15 @@ export interface ReadLogsOptions {
   /** Raw-bytes test run before decoding; see {@link RawPrefilter}. */
   readonly prefilter?: RawPrefilter;
   /**
+   * Counts in `summary.invalidTimestamps` only the events whose message
+   * bytes pass this test; `prefilter`, when given, is that test. A query
+   * passes its raw prefilter here when it reads without it
+   * (`prefilter: false`), so that the count is the same either way: it
+   * counts the events with an invalid time that the query could match.
+   * @defaultValue every event (when there is no `prefilter`)
+   */
+  readonly invalidTimestampFilter?: RawPrefilter;
+  /**
    * Read only the lines of this byte range of each file input (not of
    * in-memory input or stdin): from just after the first `\n` at or after
    * `start` (from 0 when `start` is 0) through the first `\n` at or after

@@ -101,6 +101,8 @@ export interface RecordSinkSettings {
   readonly maxLineBytes: number;
   readonly maxRecordValues: number;
   readonly prefilter: RawPrefilter | undefined;
+  /** Which events with an invalid time count (see `ReadLogsOptions.invalidTimestampFilter`). */
+  readonly invalidTimestampFilter: RawPrefilter | undefined;
   readonly kinds: ReadonlySet<LogKind> | undefined;
   readonly build: Omit<BuildContext, 'missingTime' | 'invalidTime'>;
 }
@@ -161,7 +163,13 @@ export function createRecordSink(s: RecordSinkSettings): RecordSink {
     missingTime() {
       summary.eventsWithoutTimestamp++;
     },
-    invalidTime(source) {
+    invalidTime(source, message) {
+      // the same test on the same bytes with the prefilter on (where it dropped the records that fail it) and off
+      const only = s.invalidTimestampFilter;
+      if (only !== undefined) {
+        const bytes = encoder.encode(message);
+        if (!only.test(bytes, 0, bytes.length)) return;
+      }
       summary.invalidTimestamps++;
       if (summary.invalidTimestampSamples.length < SKIP_SAMPLES) summary.invalidTimestampSamples.push(source);
     },

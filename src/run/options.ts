@@ -67,10 +67,11 @@ export function spillOption(options: { readonly tempDir?: string | undefined }):
  * @internal
  */
 export function readOptionsOf(options: QueryLogsOptions, prefilter: Prefilter): ReadLogsOptions {
-  const raw = options.prefilter === false ? undefined : toRawPrefilter(prefilter);
+  const raw = toRawPrefilter(prefilter);
   return {
     onError: options.onError ?? 'throw',
-    ...(raw === undefined ? {} : { prefilter: raw }),
+    // without the prefilter, invalid timestamps still count only where it would keep the record (the same count)
+    ...(raw === undefined ? {} : options.prefilter === false ? { invalidTimestampFilter: raw } : { prefilter: raw }),
     ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
     ...(options.logGroup === undefined ? {} : { logGroup: options.logGroup }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -14,14 +14,18 @@ import { InputError, type ReadLogsOptions, readLogs } from '../../src/read/index
 import { query } from '../../src/run/index.js';
 import { hostileScale } from './scale.js';
 
-const audit = (verb: string, i: number) =>
+const audit = (verb: string, i: number, time?: string | number) =>
   JSON.stringify({
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',
     auditID: `id-${i}`,
     verb,
     stage: 'ResponseComplete',
+    ...(time === undefined ? {} : { requestReceivedTimestamp: time }),
   });
+
+/** Times that are there but are no date (docs/formats.md: kept with a null @timestamp, counted). */
+const BROKEN_TIMES = ['2024-02-30T25:61:61Z', '+275760-09-13T00:00:00Z', '1e20', 'yesterday', 9e15] as const;
 
 /** One line of a corrupt NDJSON file. */
 const lineOf = fc.oneof(
@@ -44,6 +48,10 @@ const lineOf = fc.oneof(
   fc.constant({ kind: 'digest' as const }),
   fc.constant({ kind: 'blank' as const }),
   fc.constant({ kind: 'text' as const }),
+  fc
+    .record({ v: fc.constantFrom('get', 'list', 'delete'), t: fc.constantFrom(...BROKEN_TIMES) })
+    .map(({ v, t }) => ({ kind: 'broken-time' as const, v, t })),
+  fc.constantFrom('get', 'delete').map((v) => ({ kind: 'broken-envelope-time' as const, v })),
 );
 type Line = typeof lineOf extends fc.Arbitrary<infer T> ? T : never;
 
@@ -81,6 +89,17 @@ function bytesOf(line: Line, i: number): Buffer {
       return Buffer.from('   ');
     case 'text':
       return Buffer.from('not json at all');
+    case 'broken-time':
+      return Buffer.from(audit(line.v, i, line.t));
+    case 'broken-envelope-time':
+      return Buffer.from(
+        JSON.stringify({
+          messageType: 'DATA_MESSAGE',
+          logGroup: 'g',
+          logStream: 's',
+          logEvents: [{ id: '1', timestamp: 9e15, message: audit(line.v, i) }],
+        }),
+      );
   }
 }
 
@@ -104,6 +123,53 @@ async function outcome(input: Buffer, q: string, prefilter: boolean, onError: 's
 const runs = hostileScale(60);
 
 describe('F4: the prefilter does not change counts or the strict outcome', () => {
+  test.prop(
+    [
+      fc.array(lineOf, { minLength: 1, maxLength: 16 }),
+      fc.constantFrom(...queries),
+      fc.constantFrom('skip', 'throw'),
+      fc.boolean(),
+    ],
+    { numRuns: runs, seed: 20261207 },
+  )(
+    'invalidTimestamps and their samples are the same with the prefilter on and off',
+    async (lines, q, onError, window) => {
+      const body = [audit('get', -1), ...lines.map((l, i) => bytesOf(l, i).toString('latin1'))].join('\n');
+      const input = Buffer.from(body, 'latin1');
+      const run = async (prefilter: boolean) => {
+        try {
+          const r = await query(input, q, {
+            onError,
+            now: 0,
+            prefilter,
+            ...(window ? { startTime: 0, endTime: Date.parse('2030-01-01') } : {}),
+          });
+          return { rows: r.rows, statistics: r.statistics };
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          return { error: { code: e.code, line: e.line, byteOffset: e.byteOffset } };
+        }
+      };
+      const on = await run(true);
+      expect(on).toEqual(await run(false));
+    },
+  );
+
+  test('an invalid time counts where the query could match it: the prefilter decides with it on or off', async () => {
+    const input = Buffer.from(
+      [audit('get', 1, '2024-02-30T25:61:61Z'), audit('delete', 2, '1e20'), audit('delete', 3)].join('\n'),
+    );
+    for (const prefilter of [true, false]) {
+      const filtered = await query(input, 'filter verb = "delete" | stats count(*)', { now: 0, prefilter });
+      expect(filtered.statistics).toMatchObject({
+        invalidTimestamps: 1,
+        invalidTimestampSamples: [{ line: 2 }],
+      });
+      const all = await query(input, 'stats count(*)', { now: 0, prefilter });
+      expect(all.statistics.invalidTimestamps).toBe(2);
+    }
+  });
+
   test.prop(
     [
       fc.array(lineOf, { minLength: 1, maxLength: 12 }),
