@@ -196,7 +196,11 @@ function stddevOf(s: MomentState): number | undefined {
 // value-picking aggregates
 
 function better(a: Value, b: Value, wantMax: boolean): boolean {
-  const c = compareForSort(a, b);
+  let c = compareForSort(a, b);
+  // -0 and +0 are the sort order's only tie between different values; -0 counts as the smaller (as in Math.max and
+  // Math.min), so that the pick does not depend on the order rows arrive or partitions merge
+  if (c === 0 && a === 0 && b === 0)
+    c = Object.is(a, -0) ? (Object.is(b, -0) ? 0 : -1) : Object.is(b, -0) ? 1 : 0;
   return wantMax ? c > 0 : c < 0;
 }
 

@@ -121,8 +121,29 @@ describe('merge is exact for every aggregate', () => {
           expect(a.result()).toEqual(whole.result());
           expect(reversed.result()).toEqual(whole.result());
         }),
-        { numRuns: 150 },
+        { numRuns: 150, seed: 42 },
       );
     });
   }
+
+  test('-0 and +0 tie in the sort order: max and sortsLast pick +0, min and sortsFirst -0, in any order', () => {
+    const pick = (name: string, values: Value[]) => aggregate(name, values, []);
+    for (const order of [
+      [0, -0],
+      [-0, 0],
+    ]) {
+      expect(Object.is(pick('max', order), 0), `max ${order.map(String)}`).toBe(true);
+      expect(Object.is(pick('sortsLast', order), 0)).toBe(true);
+      expect(Object.is(pick('min', order), -0), `min ${order.map(String)}`).toBe(true);
+      expect(Object.is(pick('sortsFirst', order), -0)).toBe(true);
+      // merged either way round
+      const [x, y] = order as [number, number];
+      const a = accumulator('max');
+      a.add([x], { timestamp: 0 });
+      const b = accumulator('max');
+      b.add([y], { timestamp: 0 });
+      a.merge(b);
+      expect(Object.is(a.result(), 0)).toBe(true);
+    }
+  });
 });
