@@ -4,7 +4,11 @@
  *
  * @module
  */
+import { limitHeapGrowth } from './heap.js';
 import { runCli } from './run.js';
+
+// before any work: V8 collects the garbage of spilled stages sooner (see heap.ts)
+limitHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
 
 const controller = new AbortController();
 let interrupted = false;
