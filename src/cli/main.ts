@@ -8,7 +8,7 @@ import { limitHeapGrowth } from './heap.js';
 import { runCli } from './run.js';
 
 // before any work: V8 collects the garbage of spilled stages sooner (see heap.ts)
-limitHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
+limitHeapGrowth(process.execArgv);
 
 const controller = new AbortController();
 let interrupted = false;
