@@ -71,7 +71,11 @@ export function readOptionsOf(options: QueryLogsOptions, prefilter: Prefilter): 
   return {
     onError: options.onError ?? 'throw',
     // without the prefilter, invalid timestamps still count only where it would keep the record (the same count)
-    ...(raw === undefined ? {} : options.prefilter === false ? { invalidTimestampFilter: raw } : { prefilter: raw }),
+    ...(raw === undefined
+      ? {}
+      : options.prefilter === false
+        ? { invalidTimestampFilter: raw }
+        : { prefilter: raw }),
     ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
     ...(options.logGroup === undefined ? {} : { logGroup: options.logGroup }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
