@@ -522,6 +522,13 @@ export interface SessionizeCommand {
   readonly span: Span;
 }
 
+/** `countFrequent field, ...` (also `count_frequent`): a count per value tuple, most frequent first. */
+export interface CountFrequentCommand {
+  readonly kind: 'CountFrequentCommand';
+  readonly fields: readonly FieldRef[];
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -546,7 +553,8 @@ export type Command =
   | AutoregressCommand
   | ExpandCommand
   | AddtotalsCommand
-  | SessionizeCommand;
+  | SessionizeCommand
+  | CountFrequentCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

@@ -48,6 +48,8 @@ describe('the command registry', () => {
       'expand',
       'addtotals',
       'sessionize',
+      'countFrequent',
+      'count_frequent',
     ]);
   });
 
@@ -79,6 +81,8 @@ describe('the command registry', () => {
       expand: 'expand a',
       addtotals: 'addtotals col=true a, b',
       sessionize: 'sessionize a maxspan 1h as s',
+      countFrequent: 'countFrequent a',
+      count_frequent: 'count_frequent a, b',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

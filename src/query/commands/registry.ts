@@ -14,6 +14,7 @@ import { accumCommand } from './accum.js';
 import { addtotalsCommand } from './addtotals.js';
 import { anomalyCommand } from './anomaly.js';
 import { autoregressCommand } from './autoregress.js';
+import { countFrequentCommand } from './count-frequent.js';
 import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
 import { displayCommand } from './display.js';
@@ -76,6 +77,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   ExpandCommand: expandCommand,
   AddtotalsCommand: addtotalsCommand,
   SessionizeCommand: sessionizeCommand,
+  CountFrequentCommand: countFrequentCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

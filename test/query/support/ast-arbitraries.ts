@@ -297,6 +297,9 @@ export const commandArbitraries: {
           ? { kind: 'AccumCommand', field, span }
           : { kind: 'AccumCommand', field, alias, span },
     ),
+  CountFrequentCommand: fc
+    .array(fieldRef, { minLength: 1, maxLength: 3 })
+    .map((fields): Of<'CountFrequentCommand'> => ({ kind: 'CountFrequentCommand', fields, span })),
   UnnestCommand: fc
     .record({ expr, into: identifier })
     .map((r): Of<'UnnestCommand'> => ({ kind: 'UnnestCommand', ...r, span })),
