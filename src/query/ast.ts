@@ -529,6 +529,19 @@ export interface CountFrequentCommand {
   readonly span: Span;
 }
 
+/** `outlier [action=…] [param=n] [uselower=…] [mark=…] field …`: interquartile-range outliers. */
+export interface OutlierCommand {
+  readonly kind: 'OutlierCommand';
+  /** Absent when not written (the default is `transform`). */
+  readonly action?: 'remove' | 'transform';
+  /** The IQR multiplier as written; absent for the default 2.5. */
+  readonly param?: NumberLit;
+  readonly uselower?: boolean;
+  readonly mark?: boolean;
+  readonly fields: readonly FieldRef[];
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -554,7 +567,8 @@ export type Command =
   | ExpandCommand
   | AddtotalsCommand
   | SessionizeCommand
-  | CountFrequentCommand;
+  | CountFrequentCommand
+  | OutlierCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

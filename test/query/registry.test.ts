@@ -50,6 +50,7 @@ describe('the command registry', () => {
       'sessionize',
       'countFrequent',
       'count_frequent',
+      'outlier',
     ]);
   });
 
@@ -83,6 +84,7 @@ describe('the command registry', () => {
       sessionize: 'sessionize a maxspan 1h as s',
       countFrequent: 'countFrequent a',
       count_frequent: 'count_frequent a, b',
+      outlier: 'outlier param=3 a b',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

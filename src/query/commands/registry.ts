@@ -26,6 +26,7 @@ import { filterCommand } from './filter.js';
 import { filterIndexCommand } from './filter-index.js';
 import { jsonCommand } from './json.js';
 import { limitCommand } from './limit.js';
+import { outlierCommand } from './outlier.js';
 import { parseCommand } from './parse.js';
 import { patternCommand } from './pattern.js';
 import { sessionizeCommand } from './sessionize.js';
@@ -78,6 +79,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   AddtotalsCommand: addtotalsCommand,
   SessionizeCommand: sessionizeCommand,
   CountFrequentCommand: countFrequentCommand,
+  OutlierCommand: outlierCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

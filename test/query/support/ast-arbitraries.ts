@@ -300,6 +300,20 @@ export const commandArbitraries: {
   CountFrequentCommand: fc
     .array(fieldRef, { minLength: 1, maxLength: 3 })
     .map((fields): Of<'CountFrequentCommand'> => ({ kind: 'CountFrequentCommand', fields, span })),
+  OutlierCommand: fc
+    .record(
+      {
+        action: fc.constantFrom('remove' as const, 'transform' as const),
+        param: fc
+          .constantFrom('3.0', '2.5', '0', '1e1', '4')
+          .map((text) => ({ kind: 'NumberLit' as const, value: Number(text), text, span })),
+        uselower: fc.boolean(),
+        mark: fc.boolean(),
+        fields: fc.array(fieldRef, { minLength: 1, maxLength: 3 }),
+      },
+      { requiredKeys: ['fields'] },
+    )
+    .map((r): Of<'OutlierCommand'> => ({ kind: 'OutlierCommand', ...r, span })),
   UnnestCommand: fc
     .record({ expr, into: identifier })
     .map((r): Of<'UnnestCommand'> => ({ kind: 'UnnestCommand', ...r, span })),
