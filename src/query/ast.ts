@@ -542,6 +542,13 @@ export interface OutlierCommand {
   readonly span: Span;
 }
 
+/** `logcompare timeshift <duration>`: the query window against the one `duration` earlier. */
+export interface LogcompareCommand {
+  readonly kind: 'LogcompareCommand';
+  readonly shift: PeriodLit;
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -568,7 +575,8 @@ export type Command =
   | AddtotalsCommand
   | SessionizeCommand
   | CountFrequentCommand
-  | OutlierCommand;
+  | OutlierCommand
+  | LogcompareCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

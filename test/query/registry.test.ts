@@ -51,6 +51,7 @@ describe('the command registry', () => {
       'countFrequent',
       'count_frequent',
       'outlier',
+      'logcompare',
     ]);
   });
 
@@ -85,6 +86,7 @@ describe('the command registry', () => {
       countFrequent: 'countFrequent a',
       count_frequent: 'count_frequent a, b',
       outlier: 'outlier param=3 a b',
+      logcompare: 'logcompare timeshift 7d',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

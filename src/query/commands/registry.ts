@@ -26,6 +26,7 @@ import { filterCommand } from './filter.js';
 import { filterIndexCommand } from './filter-index.js';
 import { jsonCommand } from './json.js';
 import { limitCommand } from './limit.js';
+import { logcompareCommand } from './logcompare.js';
 import { outlierCommand } from './outlier.js';
 import { parseCommand } from './parse.js';
 import { patternCommand } from './pattern.js';
@@ -80,6 +81,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   SessionizeCommand: sessionizeCommand,
   CountFrequentCommand: countFrequentCommand,
   OutlierCommand: outlierCommand,
+  LogcompareCommand: logcompareCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

@@ -314,6 +314,19 @@ export const commandArbitraries: {
       { requiredKeys: ['fields'] },
     )
     .map((r): Of<'OutlierCommand'> => ({ kind: 'OutlierCommand', ...r, span })),
+  LogcompareCommand: fc.tuple(fc.integer({ min: 1, max: 400 }), fc.constantFrom(...PERIOD_UNITS.keys())).map(
+    ([amount, spelling]): Of<'LogcompareCommand'> => ({
+      kind: 'LogcompareCommand',
+      shift: {
+        kind: 'PeriodLit',
+        amount,
+        unit: PERIOD_UNITS.get(spelling) ?? 'ms',
+        text: `${amount}${spelling}`,
+        span,
+      },
+      span,
+    }),
+  ),
   UnnestCommand: fc
     .record({ expr, into: identifier })
     .map((r): Of<'UnnestCommand'> => ({ kind: 'UnnestCommand', ...r, span })),
