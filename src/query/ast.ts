@@ -549,6 +549,15 @@ export interface LogcompareCommand {
   readonly span: Span;
 }
 
+/** `relevantfields [field, …] where condition`: fields ranked by how their values differ under the condition. */
+export interface RelevantFieldsCommand {
+  readonly kind: 'RelevantFieldsCommand';
+  /** The fields to analyse; empty for every field. */
+  readonly fields: readonly FieldRef[];
+  readonly condition: Expr;
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -576,7 +585,8 @@ export type Command =
   | SessionizeCommand
   | CountFrequentCommand
   | OutlierCommand
-  | LogcompareCommand;
+  | LogcompareCommand
+  | RelevantFieldsCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

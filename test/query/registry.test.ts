@@ -52,6 +52,7 @@ describe('the command registry', () => {
       'count_frequent',
       'outlier',
       'logcompare',
+      'relevantfields',
     ]);
   });
 
@@ -87,6 +88,7 @@ describe('the command registry', () => {
       count_frequent: 'count_frequent a, b',
       outlier: 'outlier param=3 a b',
       logcompare: 'logcompare timeshift 7d',
+      relevantfields: 'relevantfields a where b > 1',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

@@ -61,12 +61,12 @@ const tally = {
  * streaming engine's row or time order (window functions could express them;
  * they are not translated), and `expand` multiplies rows out of a record's
  * JSON array, for which the compiler has no step (as for `unnest`, whose
- * older cases still count). `outlier`'s two passes (bounds over every row,
+ * older cases still count). `outlier`'s and `relevantfields`' two passes (bounds over every row,
  * then each row in order) are left to it too. Their cases must still fail with `sql_unsupported`
  * (checked above); they do not count towards the supported share.
  */
 const STREAMING_ONLY =
-  /^(pattern|diff|anomaly|accum|filldown|fillmissing|autoregress|addtotals|sessionize|expand|outlier|logcompare) is not translated to SQL$/;
+  /^(pattern|diff|anomaly|accum|filldown|fillmissing|autoregress|addtotals|sessionize|expand|outlier|logcompare|relevantfields) is not translated to SQL$/;
 
 function countUnsupported(message: string): void {
   if (STREAMING_ONLY.test(message)) tally.streamingOnly++;

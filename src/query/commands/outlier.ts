@@ -49,7 +49,7 @@ export const OUTLIER_MARK = '_outlier';
 const DEFAULT_PARAM = 2.5;
 
 /**
- * The numeric value of a cell as `outlier` reads it: finite numbers and
+ * The numeric value of a cell as `outlier` and `relevantfields` read it: finite numbers and
  * numeric strings; anything else (booleans, timestamps, text, missing) is
  * not a number and is never an outlier.
  *

@@ -30,6 +30,7 @@ import { logcompareCommand } from './logcompare.js';
 import { outlierCommand } from './outlier.js';
 import { parseCommand } from './parse.js';
 import { patternCommand } from './pattern.js';
+import { relevantFieldsCommand } from './relevant-fields.js';
 import { sessionizeCommand } from './sessionize.js';
 import { sortCommand } from './sort.js';
 import { sourceCommand } from './source.js';
@@ -82,6 +83,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   CountFrequentCommand: countFrequentCommand,
   OutlierCommand: outlierCommand,
   LogcompareCommand: logcompareCommand,
+  RelevantFieldsCommand: relevantFieldsCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

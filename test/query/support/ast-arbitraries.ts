@@ -327,6 +327,9 @@ export const commandArbitraries: {
       span,
     }),
   ),
+  RelevantFieldsCommand: fc
+    .record({ fields: fc.array(fieldRef, { maxLength: 3 }), condition: expr })
+    .map((r): Of<'RelevantFieldsCommand'> => ({ kind: 'RelevantFieldsCommand', ...r, span })),
   UnnestCommand: fc
     .record({ expr, into: identifier })
     .map((r): Of<'UnnestCommand'> => ({ kind: 'UnnestCommand', ...r, span })),

@@ -75,7 +75,17 @@ const handles = new WeakMap<PatternCommand, Handle>();
 /** Compiles that have seen a `pattern`, `diff` or `anomaly` (a later one may only follow `pattern` directly). */
 const mined = new WeakSet<CompileState>();
 
-function setColumns(state: CompileState, columns: readonly string[]): void {
+/**
+ * Makes a command's output columns the only fields after it, as an
+ * aggregating command does (`pattern`, `diff`, `relevantfields`).
+ *
+ * @example
+ * ```ts
+ * setColumns(ctx.state, PATTERN_COLUMNS.pattern)
+ * ```
+ * @internal
+ */
+export function setColumns(state: CompileState, columns: readonly string[]): void {
   state.available = new Set(columns);
   state.defined.clear();
   state.columns = [...columns];
