@@ -522,6 +522,42 @@ export interface SessionizeCommand {
   readonly span: Span;
 }
 
+/** `countFrequent field, ...` (also `count_frequent`): a count per value tuple, most frequent first. */
+export interface CountFrequentCommand {
+  readonly kind: 'CountFrequentCommand';
+  readonly fields: readonly FieldRef[];
+  readonly span: Span;
+}
+
+/** `outlier [action=…] [param=n] [uselower=…] [mark=…] field …`: interquartile-range outliers. */
+export interface OutlierCommand {
+  readonly kind: 'OutlierCommand';
+  /** Absent when not written (the default is `transform`). */
+  readonly action?: 'remove' | 'transform';
+  /** The IQR multiplier as written; absent for the default 2.5. */
+  readonly param?: NumberLit;
+  readonly uselower?: boolean;
+  readonly mark?: boolean;
+  readonly fields: readonly FieldRef[];
+  readonly span: Span;
+}
+
+/** `logcompare timeshift <duration>`: the query window against the one `duration` earlier. */
+export interface LogcompareCommand {
+  readonly kind: 'LogcompareCommand';
+  readonly shift: PeriodLit;
+  readonly span: Span;
+}
+
+/** `relevantfields [field, …] where condition`: fields ranked by how their values differ under the condition. */
+export interface RelevantFieldsCommand {
+  readonly kind: 'RelevantFieldsCommand';
+  /** The fields to analyse; empty for every field. */
+  readonly fields: readonly FieldRef[];
+  readonly condition: Expr;
+  readonly span: Span;
+}
+
 /** Any command. */
 export type Command =
   | FieldsCommand
@@ -546,7 +582,11 @@ export type Command =
   | AutoregressCommand
   | ExpandCommand
   | AddtotalsCommand
-  | SessionizeCommand;
+  | SessionizeCommand
+  | CountFrequentCommand
+  | OutlierCommand
+  | LogcompareCommand
+  | RelevantFieldsCommand;
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {

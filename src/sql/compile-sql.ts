@@ -26,6 +26,7 @@ import type {
   StatsCommand,
 } from '../query/ast.js';
 import { fieldRefName } from '../query/ast.js';
+import { APPROX_COUNT, countFrequentStats } from '../query/commands/count-frequent.js';
 import { globToRegex } from '../query/commands/parse.js';
 import {
   type CompileOptions,
@@ -276,6 +277,17 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
       case 'StatsCommand':
         rel = statsRel(rel, c, ctx);
         break;
+      case 'CountFrequentCommand': {
+        // The stats it is planned as, then the stable sort by the count.
+        const count: FieldRef = {
+          kind: 'FieldRef',
+          path: [{ kind: 'name', name: APPROX_COUNT }],
+          text: APPROX_COUNT,
+          span: c.span,
+        };
+        rel = sortRel(statsRel(rel, countFrequentStats(c), ctx), [{ expr: count, desc: true }], ctx);
+        break;
+      }
       case 'SortCommand':
         rel = sortRel(
           rel,

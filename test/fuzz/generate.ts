@@ -37,6 +37,11 @@ const COMMANDS = [
   'expand',
   'addtotals',
   'sessionize',
+  'countFrequent',
+  'count_frequent',
+  'outlier',
+  'logcompare',
+  'relevantfields',
 ] as const;
 
 const WORDS = [
@@ -65,6 +70,14 @@ const WORDS = [
   'col',
   'row',
   'fieldname',
+  'timeshift',
+  'action',
+  'param',
+  'uselower',
+  'mark',
+  'remove',
+  'transform',
+  'where',
 ];
 
 const FIELDS = [

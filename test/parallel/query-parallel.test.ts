@@ -253,6 +253,8 @@ describe('partitioned runs equal one thread', () => {
       'no fallback',
     ],
     ['stats count(*) as c by verb | stats sum(c) as total', 'no fallback'],
+    ['countFrequent verb, user', 'no fallback'],
+    ['filter verb != "get" | count_frequent user, code | limit 3', 'no fallback'],
     ['sort @timestamp desc | limit 5 | stats count(*) by verb', 'no fallback'],
     ['dedup verb | limit 3', 'followed by dedup'],
     ['limit 50 | stats count(*) by verb', 'no fallback'],

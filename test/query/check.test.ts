@@ -48,6 +48,11 @@ describe('checkQuery', () => {
     ]);
   });
 
+  test('relative SOURCE bounds are valid without a now (the logcompare page example)', () => {
+    expect(checkQuery('SOURCE lg start=-1d end=now | logcompare timeshift 7d')).toEqual([]);
+    expect(checkQuery('SOURCE "g" START="-3600s" | fields @message')).toEqual([]);
+  });
+
   test('reports a compile error once the syntax is valid', () => {
     const diagnostics = checkQuery('fields a | dedup a | sort a');
     expect(diagnostics).toHaveLength(1);

@@ -48,6 +48,11 @@ describe('the command registry', () => {
       'expand',
       'addtotals',
       'sessionize',
+      'countFrequent',
+      'count_frequent',
+      'outlier',
+      'logcompare',
+      'relevantfields',
     ]);
   });
 
@@ -79,6 +84,11 @@ describe('the command registry', () => {
       expand: 'expand a',
       addtotals: 'addtotals col=true a, b',
       sessionize: 'sessionize a maxspan 1h as s',
+      countFrequent: 'countFrequent a',
+      count_frequent: 'count_frequent a, b',
+      outlier: 'outlier param=3 a b',
+      logcompare: 'logcompare timeshift 7d',
+      relevantfields: 'relevantfields a where b > 1',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

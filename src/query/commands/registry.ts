@@ -14,6 +14,7 @@ import { accumCommand } from './accum.js';
 import { addtotalsCommand } from './addtotals.js';
 import { anomalyCommand } from './anomaly.js';
 import { autoregressCommand } from './autoregress.js';
+import { countFrequentCommand } from './count-frequent.js';
 import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
 import { displayCommand } from './display.js';
@@ -25,8 +26,11 @@ import { filterCommand } from './filter.js';
 import { filterIndexCommand } from './filter-index.js';
 import { jsonCommand } from './json.js';
 import { limitCommand } from './limit.js';
+import { logcompareCommand } from './logcompare.js';
+import { outlierCommand } from './outlier.js';
 import { parseCommand } from './parse.js';
 import { patternCommand } from './pattern.js';
+import { relevantFieldsCommand } from './relevant-fields.js';
 import { sessionizeCommand } from './sessionize.js';
 import { sortCommand } from './sort.js';
 import { sourceCommand } from './source.js';
@@ -76,6 +80,10 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   ExpandCommand: expandCommand,
   AddtotalsCommand: addtotalsCommand,
   SessionizeCommand: sessionizeCommand,
+  CountFrequentCommand: countFrequentCommand,
+  OutlierCommand: outlierCommand,
+  LogcompareCommand: logcompareCommand,
+  RelevantFieldsCommand: relevantFieldsCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

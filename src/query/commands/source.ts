@@ -16,11 +16,13 @@ import {
   fail,
   isWord,
   kindOf,
+  peek,
   type State,
   span,
   stringLit,
 } from '../parse/state.js';
 import { printString } from '../print-expression.js';
+import { RESERVED_WORDS } from '../tokens.js';
 import type { CommandSpec } from './spec.js';
 
 function parseSource(p: State, start: number): SourceCommand {
@@ -54,6 +56,21 @@ function parseSource(p: State, start: number): SourceCommand {
       }
       advance(p);
       selectors.push({ kind: 'LogGroupsSelector', args, span: span(p, selStart) });
+    } else if (
+      p.tok.kind === 'Name' &&
+      p.tok.word !== undefined &&
+      !isWord(p.tok, 'start') &&
+      !isWord(p.tok, 'end') &&
+      !RESERVED_WORDS.has(p.tok.word)
+    ) {
+      // A bare log-group name (`SOURCE lg start=-1d end=now`, the logcompare page): the name as a string.
+      const tok = p.tok;
+      advance(p);
+      selectors.push({
+        kind: 'StringLit',
+        value: p.text.slice(tok.start, tok.end),
+        span: { start: tok.start, end: tok.end },
+      });
     } else break;
   }
   if (selectors.length === 0)
@@ -64,11 +81,27 @@ function parseSource(p: State, start: number): SourceCommand {
     advance(p);
     expectKind(p, 'Eq', `"=" after ${bound.toUpperCase()}`);
     const tok = p.tok;
-    if (tok.kind !== 'Number' && tok.kind !== 'String') {
-      fail(p, 'unexpected_token', expected(p, `a number or a string after ${bound.toUpperCase()}=`));
-    }
     let value: NumberLit | StringLit;
-    if (tok.kind === 'String') value = stringLit(p);
+    if (tok.kind === 'Minus' && (peek(p).kind === 'Period' || peek(p).kind === 'Number')) {
+      // `start=-1d`: a time relative to now, kept as the string the quoted form would hold.
+      advance(p);
+      const amount = p.tok;
+      advance(p);
+      value = {
+        kind: 'StringLit',
+        value: `-${p.text.slice(amount.start, amount.end)}`,
+        span: { start: tok.start, end: amount.end },
+      };
+    } else if (isWord(tok, 'now')) {
+      advance(p);
+      value = { kind: 'StringLit', value: 'now', span: { start: tok.start, end: tok.end } };
+    } else if (tok.kind !== 'Number' && tok.kind !== 'String') {
+      fail(
+        p,
+        'unexpected_token',
+        expected(p, `a number, a string, now or -1d after ${bound.toUpperCase()}=`),
+      );
+    } else if (tok.kind === 'String') value = stringLit(p);
     else {
       advance(p);
       value = {
@@ -113,6 +146,7 @@ export function sourceWindow(
   const read = (lit: SourceCommand['start']): number | undefined => {
     if (lit === undefined) return undefined;
     if (lit.kind === 'NumberLit') return lit.value;
+    if (lit.value.toLowerCase() === 'now' && now !== undefined) return now;
     const iso = Date.parse(lit.value);
     if (!Number.isNaN(iso)) return iso;
     const rel = /^(-?\d{1,12})(ms|s|m|h|d)$/.exec(lit.value);
@@ -122,7 +156,7 @@ export function sourceWindow(
     }
     return compileError(
       'invalid_argument',
-      `cannot read "${lit.value}" as a time (epoch ms, an ISO timestamp, or -3600s relative to the now option)`,
+      `cannot read "${lit.value}" as a time (epoch ms, an ISO timestamp, now, or -3600s relative to the now option)`,
       lit.span,
       { text },
     );

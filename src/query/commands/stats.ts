@@ -421,7 +421,13 @@ function statsDefines(c: StatsCommand, text: string | undefined): Set<string> {
   return out;
 }
 
-function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
+/**
+ * Compiles a `stats` node against the scope and makes the scope its
+ * columns (also for a `stats` that another command plans, `countFrequent`).
+ *
+ * @internal
+ */
+export function compileStats(c: StatsCommand, state: CompileState): CompiledStats {
   state.statsSeen++;
   for (const item of [...c.items, ...c.groups]) resolveCalls(item.expr, { text: state.text });
   if (state.available !== undefined) {

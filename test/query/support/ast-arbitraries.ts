@@ -297,6 +297,39 @@ export const commandArbitraries: {
           ? { kind: 'AccumCommand', field, span }
           : { kind: 'AccumCommand', field, alias, span },
     ),
+  CountFrequentCommand: fc
+    .array(fieldRef, { minLength: 1, maxLength: 3 })
+    .map((fields): Of<'CountFrequentCommand'> => ({ kind: 'CountFrequentCommand', fields, span })),
+  OutlierCommand: fc
+    .record(
+      {
+        action: fc.constantFrom('remove' as const, 'transform' as const),
+        param: fc
+          .constantFrom('3.0', '2.5', '0', '1e1', '4')
+          .map((text) => ({ kind: 'NumberLit' as const, value: Number(text), text, span })),
+        uselower: fc.boolean(),
+        mark: fc.boolean(),
+        fields: fc.array(fieldRef, { minLength: 1, maxLength: 3 }),
+      },
+      { requiredKeys: ['fields'] },
+    )
+    .map((r): Of<'OutlierCommand'> => ({ kind: 'OutlierCommand', ...r, span })),
+  LogcompareCommand: fc.tuple(fc.integer({ min: 1, max: 400 }), fc.constantFrom(...PERIOD_UNITS.keys())).map(
+    ([amount, spelling]): Of<'LogcompareCommand'> => ({
+      kind: 'LogcompareCommand',
+      shift: {
+        kind: 'PeriodLit',
+        amount,
+        unit: PERIOD_UNITS.get(spelling) ?? 'ms',
+        text: `${amount}${spelling}`,
+        span,
+      },
+      span,
+    }),
+  ),
+  RelevantFieldsCommand: fc
+    .record({ fields: fc.array(fieldRef, { maxLength: 3 }), condition: expr })
+    .map((r): Of<'RelevantFieldsCommand'> => ({ kind: 'RelevantFieldsCommand', ...r, span })),
   UnnestCommand: fc
     .record({ expr, into: identifier })
     .map((r): Of<'UnnestCommand'> => ({ kind: 'UnnestCommand', ...r, span })),

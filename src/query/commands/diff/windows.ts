@@ -21,8 +21,18 @@
  * @module
  */
 
-/** The baselines of `diff`: the spelled modifiers, and `previousPeriod` for none. */
-export type DiffBaseline = 'previousPeriod' | 'previousDay' | 'previousWeek' | 'previousMonth';
+/**
+ * The baselines of `diff`: the spelled modifiers, and `previousPeriod` for
+ * none; `logcompare timeshift …` shifts by a fixed length (`shiftMs`) or by
+ * calendar months (`months`, for `mo`, `q` and `y`).
+ */
+export type DiffBaseline =
+  | 'previousPeriod'
+  | 'previousDay'
+  | 'previousWeek'
+  | 'previousMonth'
+  | { readonly shiftMs: number }
+  | { readonly months: number };
 
 /** An inclusive window of epoch ms. */
 export interface TimeWindow {
@@ -68,6 +78,14 @@ function addMonths(t: number, months: number): number {
  * ```
  */
 export function previousWindow(baseline: DiffBaseline, current: TimeWindow): TimeWindow {
+  if (typeof baseline === 'object') {
+    if ('shiftMs' in baseline)
+      return { start: current.start - baseline.shiftMs, end: current.end - baseline.shiftMs };
+    return {
+      start: addMonths(current.start, -baseline.months),
+      end: addMonths(current.end, -baseline.months),
+    };
+  }
   switch (baseline) {
     case 'previousPeriod': {
       const length = current.end - current.start + 1;
@@ -106,6 +124,19 @@ export function diffWindows(baseline: DiffBaseline, current: TimeWindow): DiffWi
 export function dataWindows(baseline: DiffBaseline, min: number, max: number): DiffWindows | undefined {
   if (!(max >= min)) return undefined;
   let start: number;
+  if (typeof baseline === 'object') {
+    if ('shiftMs' in baseline) start = min + baseline.shiftMs;
+    else {
+      start = addMonths(min, baseline.months);
+      // (as for previousMonth: a clamped day maps back before the data; the next month's first instant does not)
+      if (addMonths(start, -baseline.months) < min) {
+        const d = new Date(start);
+        start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      }
+    }
+    if (start > max) return undefined;
+    return diffWindows(baseline, { start, end: max });
+  }
   switch (baseline) {
     case 'previousPeriod': {
       const length = Math.floor((max - min + 1) / 2);
@@ -143,6 +174,15 @@ export function dataWindows(baseline: DiffBaseline, min: number, max: number): D
  * ```
  */
 export function minimumSpan(baseline: DiffBaseline): number {
+  if (typeof baseline === 'object') {
+    if ('shiftMs' in baseline) return baseline.shiftMs + 1;
+    // The shortest run of that many calendar months (the 28-year cycle holds every weekday and leap pattern).
+    let least = Number.POSITIVE_INFINITY;
+    for (let y = 2001; y <= 2028; y++)
+      for (let m = 0; m < 12; m++)
+        least = Math.min(least, Date.UTC(y, m + baseline.months, 1) - Date.UTC(y, m, 1));
+    return least + 1;
+  }
   switch (baseline) {
     case 'previousPeriod':
       return 2;

@@ -75,7 +75,17 @@ const handles = new WeakMap<PatternCommand, Handle>();
 /** Compiles that have seen a `pattern`, `diff` or `anomaly` (a later one may only follow `pattern` directly). */
 const mined = new WeakSet<CompileState>();
 
-function setColumns(state: CompileState, columns: readonly string[]): void {
+/**
+ * Makes a command's output columns the only fields after it, as an
+ * aggregating command does (`pattern`, `diff`, `relevantfields`).
+ *
+ * @example
+ * ```ts
+ * setColumns(ctx.state, PATTERN_COLUMNS.pattern)
+ * ```
+ * @internal
+ */
+export function setColumns(state: CompileState, columns: readonly string[]): void {
   state.available = new Set(columns);
   state.defined.clear();
   state.columns = [...columns];
@@ -137,8 +147,8 @@ export function compilePattern(c: PatternCommand, ctx: CompileContext): void {
   setColumns(ctx.state, PATTERN_COLUMNS.pattern);
 }
 
-function diffMode(c: DiffCommand, ctx: CompileContext): PatternMode {
-  const baseline: DiffBaseline = c.baseline ?? 'previousPeriod';
+/** The mode of a window comparison against `baseline`; `written` names the command in errors (`diff previousDay`). */
+function compareMode(baseline: DiffBaseline, written: string, at: Span, ctx: CompileContext): PatternMode {
   const { startTime, endTime } = ctx.window;
   const window =
     startTime !== undefined && endTime !== undefined ? { start: startTime, end: endTime } : undefined;
@@ -150,9 +160,9 @@ function diffMode(c: DiffCommand, ctx: CompileContext): PatternMode {
     noWindows: (min, max) => {
       throw new QueryError({
         code: 'diff_no_baseline',
-        message: `the data spans ${formatTimestamp(min)} to ${formatTimestamp(max)}, too short for ${c.baseline === undefined ? 'diff' : `diff ${c.baseline}`} to compare a window with an earlier one of the same length`,
+        message: `the data spans ${formatTimestamp(min)} to ${formatTimestamp(max)}, too short for ${written} to compare a window with an earlier one of the same length`,
         phase: 'run',
-        span: c.span,
+        span: at,
         source: text,
         hints: [
           'give the query window (startTime/endTime, --start/--end), and input that covers the earlier one too',
@@ -163,11 +173,7 @@ function diffMode(c: DiffCommand, ctx: CompileContext): PatternMode {
 }
 
 /** The `pattern` right before `c`, or `undefined` when `c` stands alone; throws when it is misplaced. */
-function patternBefore(
-  c: DiffCommand | AnomalyCommand,
-  word: string,
-  ctx: CompileContext,
-): Handle | undefined {
+function patternBefore(c: { readonly span: Span }, word: string, ctx: CompileContext): Handle | undefined {
   const previous: Command | undefined = ctx.previous;
   if (previous?.kind === 'PatternCommand') {
     const handle = handles.get(previous);
@@ -191,10 +197,28 @@ function patternBefore(
  * @internal
  */
 export function compileDiff(c: DiffCommand, ctx: CompileContext): void {
-  const mode = diffMode(c, ctx);
-  const handle = patternBefore(c, 'diff', ctx);
+  const written = c.baseline === undefined ? 'diff' : `diff ${c.baseline}`;
+  compileWindowCompare(c, c.baseline ?? 'previousPeriod', 'diff', written, ctx);
+}
+
+/**
+ * Compiles a window comparison that is not `diff`'s own (`logcompare
+ * timeshift 7d`): `diff`'s stage and columns against another baseline.
+ * `word` is the command word, `written` the command as errors name it.
+ *
+ * @internal
+ */
+export function compileWindowCompare(
+  c: { readonly span: Span },
+  baseline: DiffBaseline,
+  word: string,
+  written: string,
+  ctx: CompileContext,
+): void {
+  const mode = compareMode(baseline, written, c.span, ctx);
+  const handle = patternBefore(c, word, ctx);
   if (handle !== undefined) handle.mode = mode;
-  else emitStage(messageRef(c.span), mode, c.span, 'diff', ctx);
+  else emitStage(messageRef(c.span), mode, c.span, word, ctx);
   // The run reads the earlier window too.
   if (mode.kind === 'diff' && mode.window !== undefined)
     ctx.readFrom(previousWindow(mode.baseline, mode.window).start);
