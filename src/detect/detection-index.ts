@@ -19,8 +19,9 @@
  */
 
 import type { LogEvent } from '../log-event.js';
-import type { Command, Expr, QueryAst } from '../query/ast.js';
+import type { Expr, QueryAst } from '../query/ast.js';
 import { fieldRefName } from '../query/ast.js';
+import { specOf } from '../query/commands/registry.js';
 import { planCommands } from '../query/compile.js';
 import { compileFieldLookup, eventRow, type FieldLookup } from '../query/row.js';
 import { isNumericString } from '../query/semantics/compare.js';
@@ -101,28 +102,13 @@ function isDefined(field: string, defined: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** Names a streaming command defines on rows; `undefined` when it could define any name. */
-function definedBy(c: Command): string[] | undefined {
-  switch (c.kind) {
-    case 'FieldsCommand':
-    case 'DisplayCommand':
-      return c.kind === 'FieldsCommand' ? c.items.flatMap((i) => (i.alias ? [i.alias.name] : [])) : [];
-    case 'UnnestCommand':
-      return [c.into.name];
-    case 'JsonCommand':
-      return [c.alias.name];
-    case 'UnmaskCommand':
-      return [];
-    default:
-      return undefined;
-  }
-}
-
 /**
  * The index key of a compiled query, or `undefined` when every event of
  * its kind must reach it. Reads the plan as the engine lays it out
  * (filters hoisted), up to the first step that counts, reorders or
- * aggregates; a command that could define an index field ends the scan.
+ * aggregates (a `CommandSpec.barrier`), as the prefilter does; a filter on
+ * a field that an earlier command defines (`CommandSpec.defines`) gives no
+ * key, since it does not test the event's own field.
  *
  * @example
  * ```ts
@@ -156,9 +142,9 @@ export function indexKeyOf(ast: QueryAst, text: string, kind: DetectionKind): In
         break;
       }
       default: {
-        const names = definedBy(c);
-        if (names === undefined) break scan;
-        for (const n of names) defined.add(n);
+        const spec = specOf(c);
+        if (spec.barrier) break scan;
+        for (const n of spec.defines(c, text)) defined.add(n);
       }
     }
   }

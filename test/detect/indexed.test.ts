@@ -135,6 +135,18 @@ describe('indexed detection', () => {
       field: 'eventName',
       values: ['StopLogging'],
     });
+    // the registry says what each command defines: parse defines its names only, so a filter
+    // that stays after it (it reads a parsed name) still keys on an event field…
+    expect(key('parse @message "* *" as a, b | filter a = "x" and verb = "get"')).toEqual({
+      field: 'verb',
+      values: ['get'],
+    });
+    // …and a filter on a parsed name does not
+    expect(key('parse @message "* *" as verb, b | filter verb = "get"')).toBeUndefined();
+    expect(key('parse @message /(?<objectRef>\\S+)/ | filter objectRef.resource = "pods"')).toBeUndefined();
+    expect(key('unnest requestObject.items into verb | filter verb = "get"')).toBeUndefined();
+    // a barrier that a filter does not move past ends the scan
+    expect(key('filldown user.username | filter verb = "get"')).toBeUndefined();
     expect(key('filterIndex eventSource = "s3.amazonaws.com"', 'cloudtrail')).toEqual({
       field: 'eventSource',
       values: ['s3.amazonaws.com'],
