@@ -162,7 +162,15 @@ export interface DetectionFilter {
   readonly includeDisabled?: boolean;
 }
 
-/** One detection's findings over the input. */
+/**
+ * One detection's findings over the input.
+ *
+ * @example
+ * ```ts
+ * const findings: Finding[] = await runDetections(readLogs('samples/incident/'));
+ * for (const f of findings) console.log(f.severity, f.detectionId, f.count);
+ * ```
+ */
 export interface Finding {
   readonly detectionId: string;
   readonly title: string;

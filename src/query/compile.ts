@@ -81,7 +81,15 @@ import type { Value } from './value.js';
 export type { PlanStep } from './plan.js';
 export { exprName, itemName } from './scope.js';
 
-/** Options of {@link compileQuery}. */
+/**
+ * Options of {@link compileQuery}.
+ *
+ * @example
+ * ```ts
+ * const options: CompileOptions = { limit: 100, startTime: Date.parse('2024-05-14T00:00:00Z') };
+ * const compiled = compileQuery('filter verb = "delete"', options);
+ * ```
+ */
 export interface CompileOptions {
   /**
    * Caps the number of result rows. Without it, a query with no `limit`
@@ -172,7 +180,16 @@ export interface QueryStream extends AsyncIterable<ResultRow> {
   readonly statistics: QueryStatistics;
 }
 
-/** A compiled query, reusable across inputs. */
+/**
+ * A compiled query, reusable across inputs.
+ *
+ * @example
+ * ```ts
+ * const compiled: CompiledQuery = compileQuery('stats count(*) as n by verb');
+ * compiled.columns; //=> ['verb', 'n']
+ * const { rows } = await compiled.run(readLogs('samples/incident/'));
+ * ```
+ */
 export interface CompiledQuery {
   readonly ast: QueryAst;
   /** The event fields the query reads (flattened names, system fields included). */

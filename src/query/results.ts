@@ -13,6 +13,12 @@ import type { Value } from './value.js';
  * service's). Read a cell with `Object.hasOwn(row, name)` first: a row
  * without a `constructor` cell still inherits `Object.prototype.constructor`.
  * Values keep their types (numbers stay numbers, `@timestamp` is a `Date`).
+ *
+ * @example
+ * ```ts
+ * const { rows } = await query('samples/incident/', 'stats count(*) as n by verb');
+ * const counts = rows.map((row: ResultRow) => (Object.hasOwn(row, 'n') ? row.n : undefined));
+ * ```
  */
 export type ResultRow = Readonly<Record<string, Value>>;
 
@@ -26,7 +32,16 @@ export interface QueryStatistics {
   readonly bytesScanned: number;
 }
 
-/** The rows of a finished query. */
+/**
+ * The rows of a finished query.
+ *
+ * @example
+ * ```ts
+ * const result: QueryResult = await compileQuery('fields verb | limit 3').run(readLogs('samples/incident/'));
+ * result.fields; //=> ['verb']
+ * result.statistics.recordsScanned;
+ * ```
+ */
 export interface QueryResult {
   readonly rows: readonly ResultRow[];
   /** Column names in order: the union over rows in order of first appearance. */

@@ -17,7 +17,15 @@ export interface ValueMap {
 /** A JSON array value. */
 export type ValueList = readonly Value[];
 
-/** Any value an expression can produce. `undefined` means "missing" (no such field). */
+/**
+ * Any value an expression can produce. `undefined` means "missing" (no such field).
+ *
+ * @example
+ * ```ts
+ * const describe = (v: Value): string =>
+ *   v === undefined ? 'missing' : v instanceof Date ? v.toISOString() : JSON.stringify(v);
+ * ```
+ */
 export type Value = undefined | null | string | number | boolean | Date | ValueMap | ValueList;
 
 /** The time units of a period literal such as `5m`, normalised. */

@@ -27,7 +27,15 @@ export interface RawPrefilter {
   test(bytes: Uint8Array, start: number, end: number): boolean;
 }
 
-/** Options of `readLogs`. */
+/**
+ * Options of `readLogs`.
+ *
+ * @example
+ * ```ts
+ * const options: ReadLogsOptions = { onError: 'skip', format: 'kubernetes-audit-ndjson' };
+ * const reader = readLogs('samples/incident/', options);
+ * ```
+ */
 export interface ReadLogsOptions {
   /** `'throw'` (default): stop at the first fault; `'skip'`: count, locate and carry on. */
   readonly onError?: 'throw' | 'skip';

@@ -16,6 +16,12 @@ import { InputError } from './input-error.js';
  * One input accepted by `readLogs`: a path, `file:` URL, directory (walked
  * recursively), glob, `'-'` for stdin, bytes, a Node `Readable`, a web
  * `ReadableStream`, or an (async) iterable of `Uint8Array`/string chunks.
+ *
+ * @example
+ * ```ts
+ * const inputs: LogInput[] = ['samples/incident/', 'logs/**\/*.json.gz', Buffer.from('{"verb":"get"}\n')];
+ * for await (const event of readLogs(inputs)) console.log(event.kind);
+ * ```
  */
 export type LogInput =
   | string

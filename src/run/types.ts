@@ -8,7 +8,15 @@ import type { QueryResult, QueryStatistics, ResultRow } from '../query/results.j
 import type { ReadSummary, Rejection, SKIP_SAMPLES } from '../read/read-summary.js';
 import type { DuckdbEngineOptions } from '../sql/duckdb-engine.js';
 
-/** Options of {@link query} and {@link queryStream}. */
+/**
+ * Options of {@link query} and {@link queryStream}.
+ *
+ * @example
+ * ```ts
+ * const options: QueryLogsOptions = { workers: 'auto', limit: 50, startTime: Date.parse('2024-05-14T00:00:00Z') };
+ * const { rows } = await query('samples/incident/', 'filter verb = "create"', options);
+ * ```
+ */
 export interface QueryLogsOptions {
   /** Inclusive window on `@timestamp`, epoch ms. */
   readonly startTime?: number;
@@ -118,12 +126,29 @@ export interface QueryLogsStatistics extends QueryStatistics {
   readonly invalidTimestampSamples?: readonly LogSource[];
 }
 
-/** The result of {@link query}. */
+/**
+ * The result of {@link query}.
+ *
+ * @example
+ * ```ts
+ * const result: QueryLogsResult = await query('samples/incident/', 'stats count(*) by verb');
+ * console.log(result.rows.length, result.statistics.recordsMatched, result.statistics.recordsScanned);
+ * ```
+ */
 export interface QueryLogsResult extends QueryResult {
   readonly statistics: QueryLogsStatistics;
 }
 
-/** The streaming result of {@link queryStream}: rows as they come, statistics at the end. */
+/**
+ * The streaming result of {@link queryStream}: rows as they come, statistics at the end.
+ *
+ * @example
+ * ```ts
+ * const stream: QueryLogsStream = queryStream('samples/incident/', 'fields @timestamp, verb');
+ * for await (const row of stream) console.log(row.verb);
+ * console.log(stream.statistics.recordsScanned);
+ * ```
+ */
 export interface QueryLogsStream extends AsyncIterable<ResultRow> {
   /** Final once iteration has ended. */
   readonly statistics: QueryLogsStatistics;

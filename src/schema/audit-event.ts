@@ -252,6 +252,11 @@ export const AuditEventSchema = z
 /**
  * One Kubernetes audit event (`audit.k8s.io/v1`, tolerating `v1beta1`), as parsed by `AuditEventSchema`.
  *
+ * @example
+ * ```ts
+ * const event: AuditEvent = parseAuditEvent(JSON.parse(line));
+ * console.log(event.verb, event.user.username, event.objectRef?.resource);
+ * ```
  * @see AuditEventSchema
  */
 export type AuditEvent = z.infer<typeof AuditEventSchema>;

@@ -409,6 +409,11 @@ export const CloudTrailRecordSchema = CloudTrailRecordShapeSchema.superRefine((r
 /**
  * One CloudTrail record (event versions 1.0 to 1.11, Insights events included), as parsed by `CloudTrailRecordSchema`.
  *
+ * @example
+ * ```ts
+ * const record: CloudTrailRecord = parseCloudTrailRecord(JSON.parse(line));
+ * console.log(record.eventSource, record.eventName, record.userIdentity?.arn);
+ * ```
  * @see CloudTrailRecordSchema
  */
 export type CloudTrailRecord = z.infer<typeof CloudTrailRecordSchema>;
