@@ -60,6 +60,20 @@ export const QUERY_ERROR_CODES = {
     '`diff` or `anomaly` is neither directly after `pattern` nor on its own (where it mines `@message`): another command stands between them, or it follows another `diff` or `anomaly`.',
   fillmissing_without_bin:
     '`fillmissing` does not follow a `stats … by bin(…)` whose bin column is still there: it has no time bins to fill.',
+  // join, subqueries, lookup and cidrlookup (data the caller supplies)
+  unknown_source:
+    'A `SOURCE` inside a `join` or a subquery names a source the caller did not supply (the `sources` option, `--source name=path`).',
+  unknown_lookup_table:
+    '`lookup` or `cidrlookup` names a table the caller did not supply (the `lookups` option, `--lookup name=file.csv`).',
+  unknown_lookup_column: '`lookup` or `cidrlookup` names a column that the lookup table does not have.',
+  invalid_lookup_table:
+    'A lookup table cannot be used as the query asks: a row that is not an object of cells, or a `cidrlookup` CIDR cell that is not a CIDR; the message names the file and line.',
+  bad_join_condition:
+    'The `where` of a `join` is not `left.field = right.field` equalities joined with `and` (each side naming one alias), or the aliases are missing or the same.',
+  nested_subquery:
+    'A subquery or `join` inside a subquery or the right side of a `join`: subqueries do not nest.',
+  subquery_field_missing:
+    'The inner query of `field in (…)` does not produce the field the outer query compares (nor exactly one column).',
   // SQL (src/sql)
   sql_unsupported:
     'A construct of the query (a command, function, operator or regex feature) that the SQL compiler (`compileToSql`, `engine: "duckdb"`, `kubetrail sql`) does not translate; the error names it and its span.',
@@ -101,6 +115,13 @@ export const COMPILE_ERROR_CODES: readonly (keyof typeof QUERY_ERROR_CODES)[] = 
   'diff_no_baseline',
   'misplaced_source',
   'parse_name_mismatch',
+  'unknown_source',
+  'unknown_lookup_table',
+  'unknown_lookup_column',
+  'invalid_lookup_table',
+  'bad_join_condition',
+  'nested_subquery',
+  'subquery_field_missing',
   'query_cancelled',
   'resource_limit',
 ] as const);
@@ -146,6 +167,10 @@ export const INPUT_ERROR_CODES = Object.freeze({
   unknown_format: 'The content matches none of the supported formats; force one with the format option.',
   bad_input: 'The input value is not one of the supported input types, or a glob matched nothing.',
   aborted: 'Reading was aborted through the AbortSignal.',
+  bad_lookup_table:
+    'A lookup table CSV file has no header row, an empty or repeated column name, a row with more or fewer cells than the header, an unterminated quoted field or bytes that are not UTF-8; the error names the file and line.',
+  lookup_table_too_large:
+    'A lookup table CSV file is larger than the 10 MB the service allows for a table body.',
 } as const);
 
 /**

@@ -1,0 +1,150 @@
+/**
+ * `lookup <table> <column> [as <field>] [, …] [OUTPUT|OUTPUTNEW <column> [as <field>], …]`:
+ * enriches each row with the columns of the lookup-table row whose key
+ * columns equal the row's fields.
+ *
+ * Semantics (docs/query-language.md records the decisions):
+ * - Keys match as `=` does: strings exactly and case-sensitively, and a
+ *   number field matches a cell that spells the same number (`join-keys.ts`).
+ *   A missing or null field matches nothing.
+ * - When the table has a key more than once, its first row wins.
+ * - `OUTPUT` sets the output fields, overwriting fields of the same name;
+ *   `OUTPUTNEW` sets only those that are missing, null or `""`. Without an
+ *   output clause every column that is not a key column is output.
+ * - A row without a match passes on unchanged (a left-outer enrichment).
+ *
+ * Streams; the table's index is built once per run and charged to the run's
+ * byte budget.
+ *
+ * @module
+ */
+import type { Evaluator } from '../evaluate.js';
+import { indexKeys, probeKeys, tupleKeys } from '../join-keys.js';
+import type { LookupTable } from '../lookup-table.js';
+import type { BufferLimit, RunState, StageFactory } from '../plan.js';
+import { defineField, type FieldLookup, type Row } from '../row.js';
+import { sideCharge } from '../side-memory.js';
+import { estimateValueBytes, type RunMemory } from '../spill.js';
+import type { Value } from '../value.js';
+
+/** `OUTPUT` overwrites; `OUTPUTNEW` fills only empty fields. */
+export type LookupMode = 'OUTPUT' | 'OUTPUTNEW';
+
+/** One output column of a `lookup` or `cidrlookup`. @internal */
+export interface LookupOutput {
+  /** The column's position in the table. */
+  readonly column: number;
+  /** The field it is written to. */
+  readonly name: string;
+  /** Reads the field's current value (for `OUTPUTNEW`). */
+  readonly current: FieldLookup;
+}
+
+/** A table indexed on its key columns: index key → first row. @internal */
+export interface LookupIndex {
+  readonly table: LookupTable;
+  readonly first: ReadonlyMap<string, number>;
+}
+
+/**
+ * Indexes a table on the given key columns (first row per key wins),
+ * charging the index to the run's byte budget.
+ *
+ * @example
+ * ```ts
+ * const index = buildLookupIndex(table, [0], memory, limit);
+ * matchLookup(index, ['u-1']) //=> 0
+ * ```
+ * @internal
+ */
+export function buildLookupIndex(
+  table: LookupTable,
+  keyColumns: readonly number[],
+  memory: RunMemory,
+  limit: BufferLimit,
+): LookupIndex {
+  const first = new Map<string, number>();
+  const charge = sideCharge(memory, limit);
+  table.rows.forEach((cells, i) => {
+    let bytes = 64;
+    for (const cell of cells) bytes += estimateValueBytes(cell);
+    charge.add(bytes);
+    const keys = tupleKeys(
+      keyColumns.map((c) => cells[c]),
+      indexKeys,
+    );
+    for (const k of keys) if (!first.has(k)) first.set(k, i);
+  });
+  return { table, first };
+}
+
+/**
+ * The first table row whose key equals `values`, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * matchLookup(index, [401]) // the row keyed "401"
+ * ```
+ * @internal
+ */
+export function matchLookup(index: LookupIndex, values: readonly Value[]): number | undefined {
+  let best: number | undefined;
+  for (const k of tupleKeys(values, probeKeys)) {
+    const i = index.first.get(k);
+    if (i !== undefined && (best === undefined || i < best)) best = i;
+  }
+  return best;
+}
+
+function isEmpty(v: Value): boolean {
+  return v === undefined || v === null || v === '';
+}
+
+/**
+ * Writes a table row's output columns onto a row, as `mode` says.
+ *
+ * @example
+ * ```ts
+ * applyOutputs(row, table.rows[0], outputs, 'OUTPUTNEW');
+ * ```
+ * @internal
+ */
+export function applyOutputs(
+  row: Row,
+  cells: readonly Value[],
+  outputs: readonly LookupOutput[],
+  mode: LookupMode,
+): void {
+  for (const out of outputs) {
+    if (mode === 'OUTPUTNEW' && !isEmpty(out.current(row))) continue;
+    defineField(row, out.name, cells[out.column]);
+  }
+}
+
+/**
+ * The `lookup` stage: `keys` are the row's values matched against the
+ * table's key columns (in the same order); `indexOf` gives the run's index.
+ *
+ * @internal
+ */
+export function lookupStage(
+  keys: readonly Evaluator[],
+  outputs: readonly LookupOutput[],
+  mode: LookupMode,
+  indexOf: (state: RunState) => LookupIndex,
+): StageFactory {
+  return (next, state) => {
+    const index = indexOf(state);
+    return {
+      push(row) {
+        const values = keys.map((k) => k(row, state.ctx));
+        const i = matchLookup(index, values);
+        if (i !== undefined) applyOutputs(row, index.table.rows[i] as readonly Value[], outputs, mode);
+        return next.push(row);
+      },
+      end() {
+        next.end();
+      },
+    };
+  };
+}
