@@ -229,7 +229,22 @@ export type Expr =
   | RegexMatchExpr
   | InExpr
   | CallExpr
-  | AccessExpr;
+  | AccessExpr
+  | InSubqueryExpr;
+
+/**
+ * `subject in (query)` and `subject not in (query)`: the inner query runs
+ * first, over the query's own input or a `SOURCE` the caller supplies, and
+ * its values for the compared field are the set.
+ */
+export interface InSubqueryExpr {
+  readonly kind: 'InSubqueryExpr';
+  readonly subject: Expr;
+  /** The inner query; its spans are offsets into the whole query text. */
+  readonly query: QueryAst;
+  readonly negated: boolean;
+  readonly span: Span;
+}
 
 // ---------------------------------------------------------------------------
 // Commands
@@ -586,7 +601,65 @@ export type Command =
   | CountFrequentCommand
   | OutlierCommand
   | LogcompareCommand
-  | RelevantFieldsCommand;
+  | RelevantFieldsCommand
+  | JoinCommand
+  | LookupCommand
+  | CidrlookupCommand;
+
+/** `left.field = right.field` in the `where` of a `join` (either side may come first). */
+export interface JoinCondition {
+  readonly kind: 'JoinCondition';
+  readonly left: FieldRef;
+  readonly right: FieldRef;
+  readonly span: Span;
+}
+
+/**
+ * `join [type=inner|left] left=<alias> right=<alias> where a.f = b.f [and …] (query)`.
+ * The right side is a query of its own in parentheses, usually
+ * `SOURCE '<name>' [| …]`.
+ */
+export interface JoinCommand {
+  readonly kind: 'JoinCommand';
+  /** As written; absent means `inner`. */
+  readonly type?: 'inner' | 'left';
+  readonly leftAlias: Identifier;
+  readonly rightAlias: Identifier;
+  readonly conditions: readonly JoinCondition[];
+  /** The right side; its spans are offsets into the whole query text. */
+  readonly query: QueryAst;
+  readonly span: Span;
+}
+
+/** `column [as field]`: a key of `lookup` (table column matched with a field) or an output column (written to a field). */
+export interface LookupColumn {
+  readonly kind: 'LookupColumn';
+  readonly column: Identifier;
+  /** The field; absent means the column's own name. */
+  readonly field?: FieldRef;
+  readonly span: Span;
+}
+
+/** `lookup <table> <column> [as <field>], … OUTPUT|OUTPUTNEW <column> [as <field>], …` */
+export interface LookupCommand {
+  readonly kind: 'LookupCommand';
+  readonly table: Identifier;
+  readonly keys: readonly LookupColumn[];
+  readonly mode: 'OUTPUT' | 'OUTPUTNEW';
+  readonly outputs: readonly LookupColumn[];
+  readonly span: Span;
+}
+
+/** `cidrlookup <table> <ipField> [AS <cidrColumn>] OUTPUT|OUTPUTNEW <column> [AS <field>], …` */
+export interface CidrlookupCommand {
+  readonly kind: 'CidrlookupCommand';
+  readonly table: Identifier;
+  readonly field: FieldRef;
+  readonly cidrColumn?: Identifier;
+  readonly mode: 'OUTPUT' | 'OUTPUTNEW';
+  readonly outputs: readonly LookupColumn[];
+  readonly span: Span;
+}
 
 /** A whole query: commands in pipeline order (at least one). */
 export interface QueryAst {
@@ -605,7 +678,9 @@ export type Node =
   | ParseMode
   | Identifier
   | SourceArgument
-  | SourceSelector;
+  | SourceSelector
+  | JoinCondition
+  | LookupColumn;
 
 /**
  * The flattened name of a field reference: its segment names joined with

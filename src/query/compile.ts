@@ -64,6 +64,15 @@ import {
 import { compileFieldLookup, eventPointer, eventRow, type FieldLookupOptions, type Row } from './row.js';
 import { type CompileState, checkAvailable, itemName, scopeOf, warnUnavailable } from './scope.js';
 import {
+  createSideRun,
+  type InnerPlan,
+  type LookupSupply,
+  type Prepare,
+  prepareRun,
+  type SourceEvents,
+  type SourceSupply,
+} from './side-inputs.js';
+import {
   createRunMemory,
   DEFAULT_MEMORY_BUDGET_BYTES,
   decodeValue,
@@ -148,6 +157,23 @@ export interface CompileOptions {
    */
   readonly maxBufferedRows?: number | undefined;
   /**
+   * The inputs that `SOURCE '<name>'` selects inside a `join` or a subquery
+   * (`logGroups(namePrefix: […])` selects every name with a prefix): source
+   * name → events, or a function giving them (called once a run). When it is
+   * given, names it lacks are a compile error (`unknown_source`); otherwise
+   * a run that needs one stops with that error. See `side-inputs.ts`.
+   * @defaultValue none
+   */
+  readonly sources?: Readonly<Record<string, SourceSupply>> | undefined;
+  /**
+   * The tables of `lookup` and `cidrlookup`: table name → table (see
+   * `lookupTableFromRecords`, and `loadLookupTable` for CSV files), or a
+   * function giving it (called at most once a run). When it is given, names
+   * it lacks are a compile error (`unknown_lookup_table`).
+   * @defaultValue none
+   */
+  readonly lookups?: Readonly<Record<string, LookupSupply>> | undefined;
+  /**
    * Builds the stage of the query's first `stats` in place of the default
    * one: the seam where worker threads (`src/parallel`) collect partial
    * aggregates and merge them.
@@ -173,6 +199,13 @@ export interface CompileOptions {
 export interface RunOptions {
   /** Cancels the run; the stream then throws a `QueryError` with code `query_cancelled`. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The run's input once more, for subqueries and joins whose inner query
+   * has no `SOURCE` (it reads the query's own input). Without it, an input
+   * that is an array is read again; any other input cannot be, and such a
+   * query stops with `unknown_source`.
+   */
+  readonly input?: (() => SourceEvents) | undefined;
 }
 
 /** The result rows of a run as they are produced, with statistics that are final once iteration ends. */
@@ -425,6 +458,40 @@ interface CompiledPlan {
   readonly warnings: readonly QueryError[];
   /** The earliest time a command asked to read from (see `CompileContext.readFrom`). */
   readonly readFrom: number | undefined;
+  /** What a run does before it reads its input (see `side-inputs.ts`). */
+  readonly prepares: readonly Prepare[];
+}
+
+/** The largest row cap: inner queries are not capped at the service's 10,000 rows. */
+const UNCAPPED = Number.MAX_SAFE_INTEGER;
+
+/** Compiles the inner query of a join or subquery, over the same text (so that its errors point into it). */
+function compileInner(query: QueryAst, options: CompileOptions, text: string | undefined): InnerPlan {
+  const innerOptions: CompileOptions = {
+    ...options,
+    limit: UNCAPPED,
+    order: 'input',
+    firstStatsStage: undefined,
+    firstSortStage: undefined,
+  };
+  const first = query.commands[0];
+  const source = first?.kind === 'SourceCommand' ? first : undefined;
+  const window = sourceWindow(source, text, options.now);
+  const steps = planCommands(applyStatsRules(query.commands, text ?? ''), innerOptions, text);
+  const plan = compileSteps(
+    steps,
+    innerOptions,
+    text,
+    { startTime: maxDefined(options.startTime, window.start), endTime: minDefined(options.endTime, window.end) },
+    true,
+  );
+  return {
+    stages: plan.stages,
+    columns: plan.projection.columns,
+    source,
+    window,
+    readFrom: plan.readFrom,
+  };
 }
 
 function compileSteps(
@@ -432,6 +499,7 @@ function compileSteps(
   options: CompileOptions,
   text: string | undefined,
   window: CompileContext['window'] = { startTime: undefined, endTime: undefined },
+  inner = false,
 ): CompiledPlan {
   const fieldOptions: FieldLookupOptions =
     options.maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields: options.maxDiscoveredFields };
@@ -465,6 +533,13 @@ function compileSteps(
     columnSet: new Set(),
     explicitColumns: false,
     warnings: [],
+    side: {
+      prepares: [],
+      sources: options.sources,
+      lookups: options.lookups,
+      inner,
+      compileInner: (query) => compileInner(query, options, text),
+    },
   };
   const stages: StageFactory[] = [];
   let display: readonly Item[] | undefined;
@@ -582,7 +657,14 @@ function compileSteps(
       return { name, value: (row: Row) => lookup(row) };
     });
   }
-  return { stages, projection: { columns }, reads: state.reads, warnings: state.warnings, readFrom };
+  return {
+    stages,
+    projection: { columns },
+    reads: state.reads,
+    warnings: state.warnings,
+    readFrom,
+    prepares: state.side.prepares,
+  };
 }
 
 /**
@@ -729,6 +811,25 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
       const memory = createRunMemory(budget, options.spill);
       const runState: RunState = { ctx, matched: 0, nextOrdinal: 0, memory };
       const out = createResultQueue(memory);
+      if (plan.prepares.length > 0) {
+        try {
+          const side = createSideRun({
+            state: runState,
+            startTime,
+            endTime,
+            signal,
+            text,
+            input: events,
+            reread: runOptions.input,
+            sources: options.sources,
+            lookups: options.lookups,
+          });
+          await prepareRun(plan.prepares, side);
+        } catch (error) {
+          memory.dispose();
+          throw error;
+        }
+      }
       const tail: Sink = {
         push(row) {
           out.push(project(row, plan.projection, ctx));

@@ -163,3 +163,22 @@ function editDistance(a: string, b: string): number {
   }
   return d[rows * cols - 1] ?? 0;
 }
+
+/**
+ * The error of a run cancelled through its `AbortSignal` (`query_cancelled`).
+ *
+ * @example
+ * ```ts
+ * if (signal?.aborted) throw cancelledError(text);
+ * ```
+ * @internal
+ */
+export function cancelledError(text: string): QueryError {
+  return new QueryError({
+    code: 'query_cancelled',
+    message: 'the query was cancelled',
+    phase: 'run',
+    span: { start: 0, end: 0 },
+    source: text,
+  });
+}

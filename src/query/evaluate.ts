@@ -20,6 +20,7 @@ import type {
   Expr,
   FieldRef,
   InExpr,
+  InSubqueryExpr,
   LikeExpr,
   PathSegment,
   RegexLit,
@@ -90,6 +91,12 @@ export interface ExprScope {
     | undefined;
   /** Output column names visible after `stats`; a call spelled like one of them reads that column. */
   readonly columns?: ReadonlySet<string> | undefined;
+  /**
+   * Compiles `subject in (subquery)`, given the subject's evaluator: the
+   * compiler registers the inner query to run before the input is read.
+   * Absent where subqueries cannot be (inside a subquery).
+   */
+  readonly subquery?: ((expr: InSubqueryExpr, subject: Evaluator) => Evaluator) | undefined;
 }
 
 /**
@@ -238,6 +245,11 @@ export function compileExpr(expr: Expr, scope: ExprScope): Evaluator {
       const object = compileExpr(expr.object, scope);
       const parts = segmentParts(expr.path);
       return (row, ctx) => walkValue(object(row, ctx), parts);
+    }
+    case 'InSubqueryExpr': {
+      if (scope.subquery === undefined)
+        return compileError('nested_subquery', 'a subquery cannot be used here', expr.span, scope);
+      return scope.subquery(expr, compileExpr(expr.subject, scope));
     }
     default:
       return expr satisfies never;

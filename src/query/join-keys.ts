@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { isNumericString } from './semantics.js';
+import { isNumericString } from './semantics/compare.js';
 import type { Value } from './value.js';
 
 const NONE: readonly string[] = Object.freeze([]);

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import type { Expr, Item, PathSegment } from './ast.js';
+import type { Expr, Item, PathSegment, QueryAst } from './ast.js';
 import { assertNever } from './ast.js';
+import { specOf } from './commands/registry.js';
 import { BINARY_PRECEDENCE, PRECEDENCE, RESERVED_WORDS } from './tokens.js';
 
 /**
@@ -60,6 +61,7 @@ function precedenceOf(expr: Expr): number {
     case 'LikeExpr':
     case 'InExpr':
     case 'RegexMatchExpr':
+    case 'InSubqueryExpr':
       return PRECEDENCE.comparison;
     default:
       return PRECEDENCE.postfix;
@@ -122,6 +124,8 @@ function printBare(expr: Expr): string {
       const object = expr.object.kind === 'CallExpr' ? printBare(expr.object) : `(${printBare(expr.object)})`;
       return `${object}${formatPathTail(expr.path, true)}`;
     }
+    case 'InSubqueryExpr':
+      return `${printExpr(expr.subject, PRECEDENCE.comparison + 1)} ${expr.negated ? 'not in' : 'in'} (${printSubquery(expr.query)})`;
     default:
       return assertNever(expr);
   }
@@ -207,4 +211,18 @@ function formatPathTail(path: readonly PathSegment[], afterCall = false): string
     }
   }
   return out;
+}
+
+/**
+ * Prints the inner query of a subquery or a `join` (without its
+ * parentheses), as `printQuery` prints a whole query.
+ *
+ * @example
+ * ```ts
+ * printSubquery(parseQuery('SOURCE "x" | fields a')) //=> 'SOURCE "x"\n| fields a'
+ * ```
+ * @internal
+ */
+export function printSubquery(query: QueryAst): string {
+  return query.commands.map((c) => specOf(c).print(c)).join('\n| ');
 }

@@ -6,13 +6,21 @@
  *
  * @module
  */
-import type { Expr, Item, Span } from './ast.js';
+import type { Expr, Item, QueryAst, Span } from './ast.js';
 import { fieldRefName } from './ast.js';
 import { QueryError } from './errors.js';
 import { compileError, type ExprScope, spanText } from './evaluate.js';
 import type { BufferLimit } from './plan.js';
 import type { FieldLookupOptions } from './row.js';
 import type { Period } from './value.js';
+import {
+  compileInSubquery,
+  type InnerPlan,
+  type LookupSupply,
+  type Prepare,
+  type SideCompileContext,
+  type SourceSupply,
+} from './side-inputs.js';
 import { walkExpr } from './walk.js';
 
 /**
@@ -39,6 +47,8 @@ export interface CompileState {
   readonly warnings: QueryError[];
   /** The time bins of the last `stats … by bin(…)` (`fillmissing` reads them); unset after a stats without a bin. */
   statsBin?: StatsBin | undefined;
+  /** Joins, subqueries and lookup tables: what the compile knows of them (see `side-inputs.ts`). */
+  readonly side: SideState;
 }
 
 /**
@@ -59,6 +69,22 @@ export interface StatsBin {
 }
 
 /**
+ * The part of a compile that concerns data from other inputs.
+ *
+ * @internal
+ */
+export interface SideState {
+  /** What runs before the input is read: inner queries and lookup indexes. */
+  readonly prepares: Prepare[];
+  readonly sources: Readonly<Record<string, SourceSupply>> | undefined;
+  readonly lookups: Readonly<Record<string, LookupSupply>> | undefined;
+  /** True in the inner query of a join or subquery (which cannot hold subqueries). */
+  readonly inner: boolean;
+  /** Compiles an inner query over the same text. */
+  readonly compileInner: (query: QueryAst) => InnerPlan;
+}
+
+/**
  * The expression scope of the current step.
  *
  * @example
@@ -68,7 +94,7 @@ export interface StatsBin {
  * @internal
  */
 export function scopeOf(state: CompileState, extra: Partial<ExprScope> = {}): ExprScope {
-  return {
+  const scope: ExprScope = {
     text: state.text,
     fieldOptions: state.fieldOptions,
     defined: state.defined,
@@ -76,7 +102,42 @@ export function scopeOf(state: CompileState, extra: Partial<ExprScope> = {}): Ex
       if (state.available === undefined) state.reads.add(name);
     },
     ...(state.available === undefined ? {} : { columns: state.available }),
+    ...(state.side.inner
+      ? {}
+      : { subquery: (expr, subject) => compileInSubquery(expr, subject, sideContext(state, scope)) }),
     ...extra,
+  };
+  return scope;
+}
+
+/**
+ * The context the commands that bring in other data (`join`, `lookup`,
+ * `cidrlookup`, subqueries) compile in.
+ *
+ * @example
+ * ```ts
+ * emit(compileJoinStage(c, sideContext(state)));
+ * ```
+ * @internal
+ */
+export function sideContext(state: CompileState, scope: ExprScope = scopeOf(state)): SideCompileContext {
+  return {
+    text: state.text,
+    scope,
+    fieldOptions: state.fieldOptions,
+    bound: state.bound,
+    check: (expr, what) => checkAvailable(expr, state, what),
+    define: (names, asColumns = true) => {
+      for (const n of names) {
+        state.defined.add(n);
+        state.available?.add(n);
+      }
+      if (asColumns) addColumns(state, names);
+    },
+    compileInner: state.side.compileInner,
+    sources: state.side.sources,
+    lookups: state.side.lookups,
+    prepares: state.side.prepares,
   };
 }
 

@@ -42,6 +42,9 @@ export function childExprs(e: Expr): readonly Expr[] {
       return [e.object];
     case 'CallExpr':
       return e.args;
+    case 'InSubqueryExpr':
+      // (the inner query is a scope of its own: its fields are not this expression's)
+      return [e.subject];
     default:
       return e satisfies never;
   }

@@ -1006,6 +1006,8 @@ function scalarOver(e: Expr, ctx: Ctx, child: (e: Expr) => SqlValue, rel?: Rel):
       return unsupported('a list outside in [...]', e.span, text);
     case 'AccessExpr':
       return unsupported('a path into a computed value', e.span, text);
+    case 'InSubqueryExpr':
+      return unsupported('a subquery (in (…))', e.span, text);
     case 'RegexLit':
     case 'PeriodLit':
       return unsupported('this literal here', e.span, text);

@@ -53,6 +53,9 @@ describe('the command registry', () => {
       'outlier',
       'logcompare',
       'relevantfields',
+      'join',
+      'lookup',
+      'cidrlookup',
     ]);
   });
 
@@ -89,6 +92,9 @@ describe('the command registry', () => {
       outlier: 'outlier param=3 a b',
       logcompare: 'logcompare timeshift 7d',
       relevantfields: 'relevantfields a where b > 1',
+      join: 'join left=a right=b where a.x = b.x (SOURCE "s")',
+      lookup: 'lookup t k OUTPUT v',
+      cidrlookup: 'cidrlookup t ip OUTPUT v',
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

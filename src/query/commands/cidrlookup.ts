@@ -20,14 +20,27 @@
  *
  * @module
  */
-import type { Evaluator } from '../evaluate.js';
+import type { CidrlookupCommand } from '../ast.js';
+import { QueryError } from '../errors.js';
+import { compileExpr, type Evaluator } from '../evaluate.js';
 import { type IpBytes, parseCidr, parseIp } from '../functions/ip.js';
-import type { LookupTable } from '../lookup-table.js';
+import { type LookupTable, rowPlace } from '../lookup-table.js';
+import { parseCidrlookup } from '../parse/side-commands.js';
 import type { BufferLimit, RunState, StageFactory } from '../plan.js';
+import { printName } from '../print-expression.js';
+import { sideContext } from '../scope.js';
+import {
+  checkTable,
+  columnOf,
+  compileOutputs,
+  outputNames,
+  type SideCompileContext,
+} from '../side-inputs.js';
 import { sideCharge } from '../side-memory.js';
 import { estimateValueBytes, type RunMemory } from '../spill.js';
 import type { Value } from '../value.js';
-import { applyOutputs, type LookupMode, type LookupOutput } from './lookup.js';
+import { applyOutputs, type LookupMode, type LookupOutput, printLookupColumns } from './lookup.js';
+import type { CommandSpec } from './spec.js';
 
 /** One address family's ranges: prefix length → masked network → first row. */
 interface FamilyIndex {
@@ -144,3 +157,74 @@ export function cidrlookupStage(
     };
   };
 }
+
+/**
+ * Compiles a `cidrlookup`: registers the table's CIDR index for each run and returns its stage.
+ *
+ * @internal
+ */
+export function compileCidrlookupStage(c: CidrlookupCommand, ctx: SideCompileContext): StageFactory {
+  checkTable(c.table, ctx);
+  ctx.check(c.field, 'cidrlookup');
+  const ip = compileExpr(c.field, ctx.scope);
+  const outputs = compileOutputs(c.outputs, ctx);
+  const cidrColumn = c.cidrColumn ?? { kind: 'Identifier' as const, name: 'cidr', span: c.table.span };
+  const limit = ctx.bound(`the lookup table ${c.table.name}`, 'rows', c.table.span, []);
+  const indexes = new WeakMap<RunState, { index: CidrIndex; outputs: LookupOutput[] }>();
+  ctx.prepares.push(async (run) => {
+    const table = await run.table(c.table.name, c.table.span);
+    const column = columnOf(table, cidrColumn, run.text);
+    const resolved = outputs.map((o) => ({
+      column: columnOf(table, o.column, run.text),
+      name: o.name,
+      current: o.current,
+    }));
+    const badCell = (i: number, cell: Value): never => {
+      throw new QueryError({
+        code: 'invalid_lookup_table',
+        message: `the lookup table "${table.name}" has ${JSON.stringify(cell ?? null)} in its column "${cidrColumn.name}" at ${rowPlace(table, i)}, which is not a CIDR range or an IP address`,
+        phase: 'run',
+        span: cidrColumn.span,
+        source: run.text,
+      });
+    };
+    indexes.set(run.state, {
+      index: buildCidrIndex(table, column, run.state.memory, limit, badCell),
+      outputs: resolved,
+    });
+  });
+  ctx.define(outputNames(c.outputs));
+  return (next, state) => {
+    const entry = indexes.get(state) as { index: CidrIndex; outputs: LookupOutput[] };
+    return cidrlookupStage(ip, entry.outputs, c.mode, () => entry.index)(next, state);
+  };
+}
+
+/**
+ * The `cidrlookup` command: one row in, one row out; a filter moves ahead
+ * of it unless it reads an output field; one thread.
+ *
+ * @example
+ * ```ts
+ * cidrlookupCommand.defines(parseQuery('cidrlookup nets ip OUTPUT zone').commands[0], undefined) //=> ['zone']
+ * ```
+ * @internal
+ */
+export const cidrlookupCommand: CommandSpec<CidrlookupCommand> = {
+  kind: 'CidrlookupCommand',
+  keywords: ['cidrlookup'],
+  parse: (p, start) => parseCidrlookup(p, start),
+  print(c) {
+    const column = c.cidrColumn === undefined ? '' : ` as ${printName(c.cidrColumn.name)}`;
+    return `cidrlookup ${printName(c.table.name)} ${c.field.text}${column} ${c.mode} ${printLookupColumns(c.outputs)}`;
+  },
+  defines: (c) => outputNames(c.outputs),
+  hoist: 'unless-defined',
+  barrier: false,
+  order: () => undefined,
+  oneToOne: () => true,
+  split: 'one-thread',
+  compile(c, { state, emit }) {
+    emit(compileCidrlookupStage(c, sideContext(state)));
+  },
+};

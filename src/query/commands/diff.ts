@@ -8,7 +8,7 @@
  * @module
  */
 import type { DiffCommand } from '../ast.js';
-import { advance, expected, fail, span } from '../parse/state.js';
+import { advance, atStageEnd, expected, fail, span } from '../parse/state.js';
 import { compileDiff, PATTERN_COLUMNS } from './pattern/compile-step.js';
 import type { CommandSpec } from './spec.js';
 
@@ -32,7 +32,7 @@ export const diffCommand: CommandSpec<DiffCommand> = {
   keywords: ['diff'],
   parse(p, start) {
     advance(p);
-    if (p.tok.kind === 'Pipe' || p.tok.kind === 'EOF') return { kind: 'DiffCommand', span: span(p, start) };
+    if (atStageEnd(p)) return { kind: 'DiffCommand', span: span(p, start) };
     const baseline =
       p.tok.kind === 'Name' && p.tok.word !== undefined ? DIFF_BASELINES.get(p.tok.word) : undefined;
     if (baseline === undefined)

@@ -20,14 +20,21 @@
  *
  * @module
  */
-import type { Evaluator } from '../evaluate.js';
+import type { FieldRef, JoinCommand } from '../ast.js';
+import { fieldRefName } from '../ast.js';
+import { compileExpr, type Evaluator } from '../evaluate.js';
 import type { EvalContext } from '../functions/types.js';
 import { indexKeys, probeKeys, tupleKeys } from '../join-keys.js';
+import { parseJoin } from '../parse/side-commands.js';
 import type { BufferLimit, RunState, StageFactory } from '../plan.js';
-import { copyRow, defineField, type Row } from '../row.js';
+import { printName, printSubquery } from '../print-expression.js';
+import { compileFieldLookup, copyRow, defineField, type Row } from '../row.js';
+import { sideContext } from '../scope.js';
+import { checkSourceNames, runInner, type SideCompileContext } from '../side-inputs.js';
 import { sideCharge } from '../side-memory.js';
 import { estimateRowBytes, type RunMemory } from '../spill.js';
 import type { Value, ValueMap } from '../value.js';
+import type { CommandSpec } from './spec.js';
 
 /** The two join types of the documentation. */
 export type JoinType = 'inner' | 'left';
@@ -191,3 +198,78 @@ export function joinStage(
     };
   };
 }
+
+/** A field reference without its first segment (the alias): `api.requestId` → `requestId`. */
+function withoutAlias(ref: FieldRef): FieldRef {
+  const path = ref.path.slice(1);
+  const text = ref.text.slice(ref.text.indexOf('.') + 1);
+  return { ...ref, path, text };
+}
+
+/**
+ * Compiles a `join`: registers the build of its right side for each run and
+ * returns its stage.
+ *
+ * @internal
+ */
+export function compileJoinStage(c: JoinCommand, ctx: SideCompileContext): StageFactory {
+  const inner = ctx.compileInner(c.query);
+  checkSourceNames(inner.source, ctx);
+  const leftKeys = c.conditions.map((cond) => {
+    const ref = withoutAlias(cond.left);
+    ctx.check(ref, 'join');
+    return compileExpr(ref, ctx.scope);
+  });
+  const rightKeys = c.conditions.map((cond) =>
+    compileFieldLookup(fieldRefName(withoutAlias(cond.right)), undefined, ctx.fieldOptions),
+  );
+  const tableLimit = ctx.bound('the right side of the join', 'rows', c.query.span, [
+    'narrow the right side with a filter inside the parentheses',
+    'swap the sides so that the smaller input is on the right',
+  ]);
+  const fanLimit = ctx.bound('join', 'rows from one row', c.span, ['join on a more selective key']);
+  const tables = new WeakMap<RunState, JoinTable>();
+  ctx.prepares.push(async (run) => {
+    const build = createJoinTableBuilder(rightKeys, run.state.ctx, run.state.memory, tableLimit);
+    await runInner(inner, run, c.query.span, (row) => build.add(row));
+    tables.set(run.state, build.finish());
+  });
+  // the aliases are maps to read fields from (api.status), not columns of their own
+  ctx.define([c.leftAlias.name, c.rightAlias.name], false);
+  return joinStage(
+    { type: c.type ?? 'inner', leftAlias: c.leftAlias.name, rightAlias: c.rightAlias.name, leftKeys },
+    (state) => tables.get(state) as JoinTable,
+    fanLimit,
+  );
+}
+
+/**
+ * The `join` command: one thread (its right side lives on the calling
+ * thread), no filter moves across it, the prefilter continues past it
+ * (unprefixed names read the left row's own event).
+ *
+ * @example
+ * ```ts
+ * joinCommand.defines(parseQuery("join left=a right=b where a.x = b.x (SOURCE 's')").commands[0], undefined) //=> ['a', 'b']
+ * ```
+ * @internal
+ */
+export const joinCommand: CommandSpec<JoinCommand> = {
+  kind: 'JoinCommand',
+  keywords: ['join'],
+  parse: (p, start) => parseJoin(p, start),
+  print(c) {
+    const where = c.conditions.map((cond) => `${cond.left.text} = ${cond.right.text}`).join(' and ');
+    const type = c.type === undefined ? '' : ` type=${c.type}`;
+    return `join${type} left=${printName(c.leftAlias.name)} right=${printName(c.rightAlias.name)} where ${where} (${printSubquery(c.query)})`;
+  },
+  defines: (c) => [c.leftAlias.name, c.rightAlias.name],
+  hoist: 'never',
+  barrier: false,
+  order: () => undefined,
+  oneToOne: () => false,
+  split: 'one-thread',
+  compile(c, { state, emit }) {
+    emit(compileJoinStage(c, sideContext(state)));
+  },
+};

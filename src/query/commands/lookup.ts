@@ -1,5 +1,5 @@
 /**
- * `lookup <table> <column> [as <field>] [, …] [OUTPUT|OUTPUTNEW <column> [as <field>], …]`:
+ * `lookup <table> <column> [as <field>] [, …] OUTPUT|OUTPUTNEW <column> [as <field>], …`:
  * enriches each row with the columns of the lookup-table row whose key
  * columns equal the row's fields.
  *
@@ -9,8 +9,7 @@
  *   A missing or null field matches nothing.
  * - When the table has a key more than once, its first row wins.
  * - `OUTPUT` sets the output fields, overwriting fields of the same name;
- *   `OUTPUTNEW` sets only those that are missing, null or `""`. Without an
- *   output clause every column that is not a key column is output.
+ *   `OUTPUTNEW` sets only those that are missing, null or `""`.
  * - A row without a match passes on unchanged (a left-outer enrichment).
  *
  * Streams; the table's index is built once per run and charged to the run's
@@ -18,14 +17,26 @@
  *
  * @module
  */
-import type { Evaluator } from '../evaluate.js';
+import type { FieldRef, LookupColumn, LookupCommand } from '../ast.js';
+import { compileExpr, type Evaluator } from '../evaluate.js';
 import { indexKeys, probeKeys, tupleKeys } from '../join-keys.js';
 import type { LookupTable } from '../lookup-table.js';
+import { parseLookup } from '../parse/side-commands.js';
 import type { BufferLimit, RunState, StageFactory } from '../plan.js';
+import { printName } from '../print-expression.js';
 import { defineField, type FieldLookup, type Row } from '../row.js';
+import { sideContext } from '../scope.js';
+import {
+  checkTable,
+  columnOf,
+  compileOutputs,
+  outputNames,
+  type SideCompileContext,
+} from '../side-inputs.js';
 import { sideCharge } from '../side-memory.js';
 import { estimateValueBytes, type RunMemory } from '../spill.js';
 import type { Value } from '../value.js';
+import type { CommandSpec } from './spec.js';
 
 /** `OUTPUT` overwrites; `OUTPUTNEW` fills only empty fields. */
 export type LookupMode = 'OUTPUT' | 'OUTPUTNEW';
@@ -148,3 +159,87 @@ export function lookupStage(
     };
   };
 }
+
+/**
+ * Compiles a `lookup`: registers the table's index for each run and returns its stage.
+ *
+ * @internal
+ */
+export function compileLookupStage(c: LookupCommand, ctx: SideCompileContext): StageFactory {
+  checkTable(c.table, ctx);
+  const keys = c.keys.map((k) => {
+    const ref: FieldRef = k.field ?? {
+      kind: 'FieldRef',
+      path: [{ kind: 'name', name: k.column.name }],
+      text: k.column.name,
+      span: k.column.span,
+    };
+    ctx.check(ref, 'lookup');
+    return compileExpr(ref, ctx.scope);
+  });
+  const outputs = compileOutputs(c.outputs, ctx);
+  const limit = ctx.bound(`the lookup table ${c.table.name}`, 'rows', c.table.span, []);
+  const indexes = new WeakMap<RunState, { index: LookupIndex; outputs: LookupOutput[] }>();
+  ctx.prepares.push(async (run) => {
+    const table = await run.table(c.table.name, c.table.span);
+    const keyColumns = c.keys.map((k) => columnOf(table, k.column, run.text));
+    const resolved = outputs.map((o) => ({
+      column: columnOf(table, o.column, run.text),
+      name: o.name,
+      current: o.current,
+    }));
+    indexes.set(run.state, {
+      index: buildLookupIndex(table, keyColumns, run.state.memory, limit),
+      outputs: resolved,
+    });
+  });
+  ctx.define(outputNames(c.outputs));
+  // the outputs' columns are known once the table is: the stage reads them from its run's entry
+  return (next, state) => {
+    const entry = indexes.get(state) as { index: LookupIndex; outputs: LookupOutput[] };
+    return lookupStage(keys, entry.outputs, c.mode, () => entry.index)(next, state);
+  };
+}
+
+/**
+ * Prints `column [as field], …` of a `lookup` or `cidrlookup`.
+ *
+ * @example
+ * ```ts
+ * printLookupColumns(parseQuery('lookup t id as uid OUTPUT name').commands[0].keys) //=> 'id as uid'
+ * ```
+ * @internal
+ */
+export function printLookupColumns(columns: readonly LookupColumn[]): string {
+  return columns
+    .map((c) => `${printName(c.column.name)}${c.field === undefined ? '' : ` as ${c.field.text}`}`)
+    .join(', ');
+}
+
+/**
+ * The `lookup` command: one row in, one row out; a filter moves ahead of it
+ * unless it reads an output field; one thread (the table lives on the
+ * calling thread).
+ *
+ * @example
+ * ```ts
+ * lookupCommand.defines(parseQuery('lookup users id OUTPUT name as who').commands[0], undefined) //=> ['who']
+ * ```
+ * @internal
+ */
+export const lookupCommand: CommandSpec<LookupCommand> = {
+  kind: 'LookupCommand',
+  keywords: ['lookup'],
+  parse: (p, start) => parseLookup(p, start),
+  print: (c) =>
+    `lookup ${printName(c.table.name)} ${printLookupColumns(c.keys)} ${c.mode} ${printLookupColumns(c.outputs)}`,
+  defines: (c) => outputNames(c.outputs),
+  hoist: 'unless-defined',
+  barrier: false,
+  order: () => undefined,
+  oneToOne: () => true,
+  split: 'one-thread',
+  compile(c, { state, emit }) {
+    emit(compileLookupStage(c, sideContext(state)));
+  },
+};

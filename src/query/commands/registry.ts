@@ -14,6 +14,7 @@ import { accumCommand } from './accum.js';
 import { addtotalsCommand } from './addtotals.js';
 import { anomalyCommand } from './anomaly.js';
 import { autoregressCommand } from './autoregress.js';
+import { cidrlookupCommand } from './cidrlookup.js';
 import { countFrequentCommand } from './count-frequent.js';
 import { dedupCommand } from './dedup.js';
 import { diffCommand } from './diff.js';
@@ -24,10 +25,12 @@ import { filldownCommand } from './filldown.js';
 import { fillmissingCommand } from './fillmissing.js';
 import { filterCommand } from './filter.js';
 import { filterIndexCommand } from './filter-index.js';
+import { joinCommand } from './join.js';
 import { jsonCommand } from './json.js';
 import { limitCommand } from './limit.js';
 import { logcompareCommand } from './logcompare.js';
 import { outlierCommand } from './outlier.js';
+import { lookupCommand } from './lookup.js';
 import { parseCommand } from './parse.js';
 import { patternCommand } from './pattern.js';
 import { relevantFieldsCommand } from './relevant-fields.js';
@@ -84,6 +87,9 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   OutlierCommand: outlierCommand,
   LogcompareCommand: logcompareCommand,
   RelevantFieldsCommand: relevantFieldsCommand,
+  JoinCommand: joinCommand,
+  LookupCommand: lookupCommand,
+  CidrlookupCommand: cidrlookupCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

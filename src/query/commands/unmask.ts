@@ -7,7 +7,7 @@
 import type { UnmaskCommand } from '../ast.js';
 import { compileExpr } from '../evaluate.js';
 import { parseExpr } from '../parse/expression.js';
-import { advance, span } from '../parse/state.js';
+import { advance, atStageEnd, span } from '../parse/state.js';
 import type { StageFactory } from '../plan.js';
 import { printExpression } from '../print-expression.js';
 import { scopeOf } from '../scope.js';
@@ -34,7 +34,7 @@ export const unmaskCommand: CommandSpec<UnmaskCommand> = {
   keywords: ['unmask'],
   parse(p, start) {
     advance(p);
-    if (p.tok.kind === 'Pipe' || p.tok.kind === 'EOF') return { kind: 'UnmaskCommand', span: span(p, start) };
+    if (atStageEnd(p)) return { kind: 'UnmaskCommand', span: span(p, start) };
     return { kind: 'UnmaskCommand', expr: parseExpr(p), span: span(p, start) };
   },
   print: (c) => (c.expr ? `unmask ${printExpression(c.expr)}` : 'unmask'),

@@ -15,7 +15,7 @@ import { describe, fail, type State } from './state.js';
 export { COMMAND_NAMES } from '../commands/registry.js';
 
 /** Commands of the newest language revision that kubetrail does not implement. */
-const NEWEST_COMMANDS: ReadonlySet<string> = new Set(['lookup', 'join', 'cidrlookup', 'appendcols']);
+const NEWEST_COMMANDS: ReadonlySet<string> = new Set(['appendcols']);
 
 /**
  * Parses the command at the current token; `stage` is its position in the

@@ -7,6 +7,7 @@
  */
 import type { BinaryOperator, CallExpr, Expr, ListLit, PathSegment, RegexLit, StringLit } from '../ast.js';
 import { BINARY_PRECEDENCE, PRECEDENCE, RESERVED_WORDS, type Token } from '../tokens.js';
+import { parseSubquery } from './side-commands.js';
 import {
   advance,
   describe,
@@ -140,7 +141,18 @@ export function parseComparison(p: State, subject: Expr, infix: Infix, start: nu
     case 'in': {
       if (infix.negated) advance(p);
       advance(p);
-      if (p.tok.kind !== 'LBracket') fail(p, 'unexpected_token', expected(p, 'a list [...] after in'));
+      if (p.tok.kind === 'LParen') {
+        const query = parseSubquery(p, 'the subquery after in');
+        return {
+          kind: 'InSubqueryExpr',
+          subject,
+          query,
+          negated: infix.negated === true,
+          span: span(p, start),
+        };
+      }
+      if (p.tok.kind !== 'LBracket')
+        fail(p, 'unexpected_token', expected(p, 'a list [...] or a (subquery) after in'));
       const list = parseList(p);
       return { kind: 'InExpr', subject, list, negated: infix.negated === true, span: span(p, start) };
     }

@@ -77,6 +77,16 @@ export function rescanRegex(p: State): Token {
   return p.tok;
 }
 
+/**
+ * Whether the current token ends a stage: `|`, the end of the query, or the
+ * `)` that closes the inner query of a join or subquery.
+ *
+ * @internal
+ */
+export function atStageEnd(p: State): boolean {
+  return p.tok.kind === 'Pipe' || p.tok.kind === 'EOF' || p.tok.kind === 'RParen';
+}
+
 export function isWord(tok: Token, word: string): boolean {
   return tok.kind === 'Name' && tok.word === word;
 }

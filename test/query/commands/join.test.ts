@@ -10,7 +10,7 @@ import {
 import { indexKeys, probeKeys, tupleKeys } from '../../../src/query/join-keys.js';
 import type { BufferLimit, RunState, Sink } from '../../../src/query/plan.js';
 import { compileFieldLookup, eventRow, type Row } from '../../../src/query/row.js';
-import { valuesEqual } from '../../../src/query/semantics.js';
+import { valuesEqual } from '../../../src/query/semantics/compare.js';
 import { createRunMemory } from '../../../src/query/spill.js';
 import type { Value } from '../../../src/query/value.js';
 

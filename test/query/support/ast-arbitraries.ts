@@ -12,6 +12,7 @@ import type {
   Identifier,
   Item,
   ListLit,
+  LookupColumn,
   ParseMode,
   PathSegment,
   PeriodLit,
@@ -248,6 +249,22 @@ const fillLiteral = fc.oneof(
   boolLit,
   numberLit.map((operand) => ({ kind: 'UnaryExpr' as const, op: '-' as const, operand, span })),
 ) as fc.Arbitrary<Of<'FillmissingCommand'>['fills'][number]['value']>;
+const lookupColumn: fc.Arbitrary<LookupColumn> = fc
+  .tuple(identifier, fc.option(fieldRef, { nil: undefined }))
+  .map(([column, field]) =>
+    field ? { kind: 'LookupColumn', column, field, span } : { kind: 'LookupColumn', column, span },
+  );
+const lookupColumns = fc.array(lookupColumn, { minLength: 1, maxLength: 3 });
+const lookupMode = fc.constantFrom('OUTPUT' as const, 'OUTPUTNEW' as const);
+
+/** A join alias and a field under it (`api.requestId`). */
+const alias = fc.constantFrom('api', 'lambda', 'l', 'r', 'k8s', 'aws');
+function aliasedField(name: string): fc.Arbitrary<FieldRef> {
+  return fc.array(segment, { minLength: 1, maxLength: 2 }).map((tail) => {
+    const path: PathSegment[] = [{ kind: 'name', name }, ...tail];
+    return { kind: 'FieldRef', path, text: formatFieldPath(path), span };
+  });
+}
 
 /**
  * One arbitrary per command kind; typed over the AST's `Command` union, so a
@@ -425,7 +442,68 @@ export const commandArbitraries: {
         span,
       }),
     ),
+  // the right side of a join holds no join (subqueries do not nest); its other commands are any command
+  JoinCommand: fc
+    .tuple(
+      fc.uniqueArray(alias, { minLength: 2, maxLength: 2 }),
+      fc.constantFrom(undefined, 'inner' as const, 'left' as const),
+      fc.integer({ min: 1, max: 2 }),
+      fc.boolean(),
+    )
+    .chain(([[a, b], type, n, withSource]) =>
+      fc
+        .tuple(
+          fc.array(fc.tuple(aliasedField(a as string), aliasedField(b as string)), {
+            minLength: n,
+            maxLength: n,
+          }),
+          sourceCommand,
+          fc.array(
+            fc.constant(null).chain(() => innerCommand()),
+            { minLength: withSource ? 0 : 1, maxLength: 2 },
+          ),
+        )
+        .map(
+          ([pairs, source, rest]): Of<'JoinCommand'> => ({
+            kind: 'JoinCommand',
+            ...(type === undefined ? {} : { type }),
+            leftAlias: { kind: 'Identifier', name: a as string, span },
+            rightAlias: { kind: 'Identifier', name: b as string, span },
+            conditions: pairs.map(([left, right]) => ({ kind: 'JoinCondition', left, right, span })),
+            query: { kind: 'Query', commands: withSource ? [source, ...rest] : rest, span },
+            span,
+          }),
+        ),
+    ),
+  LookupCommand: fc
+    .record({ table: identifier, keys: lookupColumns, mode: lookupMode, outputs: lookupColumns })
+    .map((r): Of<'LookupCommand'> => ({ kind: 'LookupCommand', ...r, span })),
+  CidrlookupCommand: fc
+    .record({
+      table: identifier,
+      field: fieldRef,
+      cidrColumn: fc.option(identifier, { nil: undefined }),
+      mode: lookupMode,
+      outputs: lookupColumns,
+    })
+    .map(
+      ({ cidrColumn, ...r }): Of<'CidrlookupCommand'> => ({
+        kind: 'CidrlookupCommand',
+        ...r,
+        ...(cidrColumn === undefined ? {} : { cidrColumn }),
+        span,
+      }),
+    ),
 };
+
+/** A command of an inner query: any command but `SOURCE` and `join`. */
+function innerCommand(): fc.Arbitrary<Command> {
+  return fc.oneof(
+    ...Object.entries(commandArbitraries)
+      .filter(([kind]) => kind !== 'SourceCommand' && kind !== 'JoinCommand')
+      .map(([, a]) => a),
+  ) as fc.Arbitrary<Command>;
+}
 
 /** Any command but `SOURCE` (which only comes first). */
 export const command: fc.Arbitrary<Command> = fc.oneof(
