@@ -459,6 +459,22 @@ export const COMMANDS: readonly CommandHelp[] = [
         description:
           'streaming (default) or duckdb: compile the query to SQL and run it on an embedded DuckDB over the same events, with the same rows (needs npm install @duckdb/node-api; untranslated constructs exit 3 with sql_unsupported). See docs/scale-out.md.',
       },
+      {
+        name: 'source',
+        type: 'string',
+        value: 'name=path',
+        multiple: true,
+        description:
+          "A source that SOURCE 'name' selects inside a join or a subquery: files, a directory or a glob, read like the inputs (repeatable; records without a log group get the name as @log). Nothing is fetched.",
+      },
+      {
+        name: 'lookup',
+        type: 'string',
+        value: 'name=file.csv',
+        multiple: true,
+        description:
+          'A lookup table for lookup and cidrlookup: a CSV file whose header row names the columns (UTF-8, at most 10 MB; repeatable).',
+      },
       { name: 'fail-on-empty', type: 'boolean', description: 'Exit 1 when the query matched nothing.' },
       WIDTH,
       QUIET,

@@ -42,6 +42,8 @@ function rewrite(
   if (Array.isArray(node)) return node.map((n) => rewrite(n, aliases, text, inStats));
   if (typeof node !== 'object' || node === null) return node;
   const n = node as { kind?: unknown };
+  // the inner query of a join or subquery has names of its own
+  if (n.kind === 'Query') return node;
   if (n.kind === 'FieldRef') {
     const ref = node as FieldRef;
     const alias = aliases.get(squeeze(fieldRefName(ref)));

@@ -11,6 +11,15 @@ export { queryStreamOneThread } from './one-thread.js';
 export { hookedEvents, readOptionsOf, spillOption, toCompileOptions } from './options.js';
 export { query, queryStream } from './query.js';
 export { toRawPrefilter } from './raw-prefilter.js';
+export {
+  type LookupInput,
+  rereadOf,
+  type SourceInput,
+  sideOptions,
+  toLookupSupplies,
+  toSourceSupplies,
+  usesSideInputs,
+} from './side-inputs.js';
 export { emptyStatistics, mergeStatistics } from './statistics.js';
 export type {
   QueryLogsOptions,

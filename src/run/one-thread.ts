@@ -7,8 +7,10 @@
 import type { QueryAst } from '../query/ast.js';
 import { compileQuery } from '../query/index.js';
 import { readLogs } from '../read/read-logs.js';
+import type { ReadLogsOptions } from '../read/read-options.js';
 import type { LogInput } from '../read/sources.js';
 import { hookedEvents, readOptionsOf, spillOption, toCompileOptions } from './options.js';
+import { rereadOf, sideOptions } from './side-inputs.js';
 import { emptyStatistics, mergeStatistics } from './statistics.js';
 import type { QueryLogsOptions, QueryLogsStream } from './types.js';
 
@@ -41,12 +43,23 @@ export function queryStreamOneThread(
   text: string | QueryAst,
   options: QueryLogsOptions,
 ): QueryLogsStream {
-  const compiled = compileQuery(text, { ...toCompileOptions(options), ...spillOption(options) });
-  const reader = readLogs(asInputs(input), readOptionsOf(options, compiled.prefilter));
-  const stream = compiled.stream(
-    hookedEvents(reader, options),
-    options.signal === undefined ? {} : { signal: options.signal },
-  );
+  const inputs = asInputs(input);
+  // sources are read whole (no prefilter of this query applies to them), with their own log-group names
+  const sideRead: ReadLogsOptions = {
+    onError: options.onError ?? 'throw',
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  const compiled = compileQuery(text, {
+    ...toCompileOptions(options),
+    ...spillOption(options),
+    ...sideOptions(options, sideRead),
+  });
+  const reader = readLogs(inputs, readOptionsOf(options, compiled.prefilter));
+  const reread = rereadOf(inputs, readOptionsOf({ ...options, prefilter: false }, { clauses: [] }));
+  const stream = compiled.stream(hookedEvents(reader, options), {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(reread === undefined ? {} : { input: reread }),
+  });
   let statistics = emptyStatistics();
   return {
     get statistics() {

@@ -16,6 +16,7 @@ import { columnsOf, type ResultRow } from '../query/results.js';
 import type { LogInput } from '../read/sources.js';
 import { queryStreamDuckdb } from './duckdb.js';
 import { queryStreamOneThread } from './one-thread.js';
+import { usesSideInputs } from './side-inputs.js';
 import type { QueryLogsOptions, QueryLogsResult, QueryLogsStream } from './types.js';
 
 /**
@@ -37,8 +38,9 @@ export function queryStream(
   options: QueryLogsOptions = {},
 ): QueryLogsStream {
   if (options.engine === 'duckdb') return queryStreamDuckdb(input, text, options);
-  // a tap on the events needs them on this thread
-  const run = options.tapEvents === undefined ? parallelRunOf(options.workers) : undefined;
+  // a tap on the events needs them on this thread, and so do the sources and tables of joins and lookups
+  const run =
+    options.tapEvents === undefined && !usesSideInputs(text) ? parallelRunOf(options.workers) : undefined;
   return run === undefined
     ? queryStreamOneThread(input, text, options)
     : queryParallel(input, text, options, run, queryStreamOneThread);

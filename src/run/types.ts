@@ -7,6 +7,7 @@ import type { LogEvent, LogSource } from '../log-event.js';
 import type { QueryResult, QueryStatistics, ResultRow } from '../query/results.js';
 import type { ReadSummary, Rejection, SKIP_SAMPLES } from '../read/read-summary.js';
 import type { DuckdbEngineOptions } from '../sql/duckdb-engine.js';
+import type { LookupInput, SourceInput } from './side-inputs.js';
 
 /**
  * Options of {@link query} and {@link queryStream}.
@@ -96,6 +97,23 @@ export interface QueryLogsOptions {
    * report only the counts in the statistics.
    */
   readonly onReadSummary?: (summary: ReadSummary) => void;
+  /**
+   * The inputs that `SOURCE '<name>'` selects inside a `join` or a subquery
+   * (`filter requestId in (SOURCE 'fn' | … )`): a name → paths (read like
+   * the query's input; records without a log group get the name as `@log`)
+   * or log events. Nothing is fetched: a `SOURCE` naming anything else is
+   * an `unknown_source` error. An inner query without `SOURCE` reads the
+   * query's own input again. Queries that use it run on the calling thread.
+   * See docs/query-language.md (join, subqueries).
+   */
+  readonly sources?: Readonly<Record<string, SourceInput>>;
+  /**
+   * The tables of `lookup` and `cidrlookup`: a name → the path of a CSV
+   * file (header row = columns, UTF-8, at most 10 MB; bad tables are an
+   * `InputError` naming the file and line), or rows as objects, or a table.
+   * Queries that use it run on the calling thread.
+   */
+  readonly lookups?: Readonly<Record<string, LookupInput>>;
 }
 
 /**

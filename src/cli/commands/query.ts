@@ -35,6 +35,7 @@ import { tee } from '../tee.js';
 import { histogramFromCounts, histogramQuery } from './histogram-pass.js';
 import { checkReadSomething } from './input-check.js';
 import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
+import { sideOptionsOf } from './side-options.js';
 
 /** The output formats of `query`. */
 export const QUERY_FORMATS = ['table', 'json', 'ndjson', 'csv', 'insights'] as const;
@@ -104,6 +105,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const workers = integerOption(options, 'workers', 'query') ?? 1;
   const engine = choiceOption(options, 'engine', ['streaming', 'duckdb'] as const, 'query') ?? 'streaming';
 
+  const brought = await sideOptionsOf(options, 'query');
   const memoryBudget = memoryBudgetOption(options);
   const tempDir = stringOption(options, 'temp-dir');
   const timeOptions = {
@@ -154,6 +156,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
       : { workers }),
     ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
     ...(tempDir === undefined ? {} : { tempDir }),
+    ...brought,
     onEvent: (e) => progress.tick(e),
     onReadSummary: (summary) => {
       side.summary = summary;
