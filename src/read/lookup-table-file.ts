@@ -5,7 +5,8 @@
  * gives the column names, the text is UTF-8 (a leading byte-order mark is
  * dropped), and the body is at most 10 MB. Rows are RFC 4180 (a quoted
  * field may hold commas, doubled quotes and line breaks); `\r\n` line ends
- * are accepted; blank lines are skipped. Every cell is a string.
+ * are read as `\n`, inside quoted fields too; blank lines are skipped. Every
+ * cell is a string.
  *
  * A table that breaks a rule is an `InputError` naming the file and line:
  * `bad_lookup_table` (no header, an empty or repeated column name, a row
