@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { isKubetrailError } from '../../src/errors.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery, createMemorySpillStore, toInsightsResults } from '../../src/query/index.js';
+import { lookupTableFromRecords } from '../../src/query/lookup-table.js';
+import { parseLookupCsv } from '../../src/read/lookup-table-file.js';
 
 const casesDir = fileURLToPath(new URL('../cases/', import.meta.url));
 
@@ -85,12 +87,22 @@ const ExpectError = z
   })
   .strict();
 
+/** A lookup table: CSV text (header row first), or rows as objects. */
+const CaseLookup = z.union([
+  z.string(),
+  z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+]);
+
 const Case = z
   .object({
     name: z.string().min(1),
     source: z.string().min(1),
     query: z.string(),
     events: z.array(CaseEvent).default([]),
+    /** Events that `SOURCE '<name>'` selects inside a join or a subquery (the `sources` option). */
+    sources: z.record(z.string(), z.array(CaseEvent)).optional(),
+    /** Tables of `lookup` and `cidrlookup` (the `lookups` option). */
+    lookups: z.record(z.string(), CaseLookup).optional(),
     options: CaseOptions.optional(),
     expect: z.union([ExpectRows, ExpectError]),
   })
@@ -117,8 +129,11 @@ function toTime(t: string | number): number {
  * `__proto__` key as an own property; a validated copy would not).
  */
 function toEvents(c: CaseT, raw: unknown): LogEvent[] {
-  const rawEvents = (raw as { events?: { record?: unknown }[] }).events ?? [];
-  return c.events.map((e, i) => {
+  return buildEvents(c.events, (raw as { events?: { record?: unknown }[] }).events ?? []);
+}
+
+function buildEvents(events: CaseT['events'], rawEvents: readonly { record?: unknown }[]): LogEvent[] {
+  return events.map((e, i) => {
     const base = {
       timestamp: toTime(e.timestamp),
       ...(e.logStream === undefined ? {} : { logStream: e.logStream }),
@@ -138,10 +153,37 @@ function toEvents(c: CaseT, raw: unknown): LogEvent[] {
   });
 }
 
-function compileOptions(c: CaseT) {
+function compileOptions(c: CaseT, raw: unknown) {
   const { spill, ...o } = c.options ?? {};
   const store = o.memoryBudgetBytes !== undefined && spill !== false ? { spill: createMemorySpillStore } : {};
-  return { now: Date.parse('2024-01-01T00:00:00Z'), ...o, ...store };
+  const rawSources = (raw as { sources?: Record<string, { record?: unknown }[]> }).sources ?? {};
+  const sources =
+    c.sources === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries(c.sources).map(([name, events]) => [
+            name,
+            buildEvents(events, rawSources[name] ?? []),
+          ]),
+        );
+  const lookups =
+    c.lookups === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries(c.lookups).map(([name, table]) => [
+            name,
+            typeof table === 'string'
+              ? parseLookupCsv(name, table, `${name}.csv`)
+              : lookupTableFromRecords(name, table),
+          ]),
+        );
+  return {
+    now: Date.parse('2024-01-01T00:00:00Z'),
+    ...o,
+    ...store,
+    ...(sources === undefined ? {} : { sources }),
+    ...(lookups === undefined ? {} : { lookups }),
+  };
 }
 
 type Cells = [string, string][];
@@ -174,7 +216,7 @@ for (const file of files) {
         if ('error' in spec) {
           let thrown: unknown;
           try {
-            const compiled = compileQuery(c.query, compileOptions(c));
+            const compiled = compileQuery(c.query, compileOptions(c, raw));
             await compiled.run(toEvents(c, raw));
           } catch (error) {
             thrown = error;
@@ -187,7 +229,7 @@ for (const file of files) {
           if (spec.error.column !== undefined) expect(located.column).toBe(spec.error.column);
           return;
         }
-        const compiled = compileQuery(c.query, compileOptions(c));
+        const compiled = compileQuery(c.query, compileOptions(c, raw));
         if (spec.warnings !== undefined) {
           expect(compiled.warnings.map((w) => ({ code: w.code, line: w.line, column: w.column }))).toEqual(
             spec.warnings,
