@@ -37,7 +37,7 @@ import { sortStage } from './commands/sort.js';
 import { sourceGroups, sourceWindow } from './commands/source.js';
 import type { CompileContext } from './commands/spec.js';
 import { statsStage } from './commands/stats.js';
-import { QueryError } from './errors.js';
+import { cancelledError, QueryError } from './errors.js';
 import { compileError, compileExpr, type Evaluator } from './evaluate.js';
 import type { EvalContext } from './functions/types.js';
 import { parseQuery } from './parser.js';
@@ -86,6 +86,7 @@ import {
 } from './spill.js';
 import { applyStatsRules } from './stats-rules.js';
 import type { Value } from './value.js';
+import { maxDefined, minDefined } from './window.js';
 
 export type { PlanStep } from './plan.js';
 export { exprName, itemName } from './scope.js';
@@ -749,16 +750,6 @@ function utf8LengthLoop(s: string): number {
   return n;
 }
 
-function cancelled(text: string): QueryError {
-  return new QueryError({
-    code: 'query_cancelled',
-    message: 'the query was cancelled',
-    phase: 'run',
-    span: { start: 0, end: 0 },
-    source: text,
-  });
-}
-
 /**
  * Compiles a query for running over log events.
  *
@@ -801,7 +792,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
     const statistics = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
     const signal = runOptions.signal;
     const iterate = async function* (): AsyncGenerator<ResultRow> {
-      if (signal?.aborted) throw cancelled(text);
+      if (signal?.aborted) throw cancelledError(text);
       const now = options.now ?? Date.now();
       const ctx: EvalContext = {
         startTime: queryStart ?? 0,
@@ -855,7 +846,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
       // The per-event loop runs outside the generator (hot loops in generators optimise poorly).
       const pumpSync = (it: Iterator<LogEvent>): boolean => {
         for (;;) {
-          if (signal?.aborted) throw cancelled(text);
+          if (signal?.aborted) throw cancelledError(text);
           const next = it.next();
           if (next.done === true) return true;
           take(next.value);
@@ -881,7 +872,7 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
           // One await per batch instead of one per event: the per-event async hop costs more than the filter.
           for await (const batch of events.batches()) {
             for (let i = 0; i < batch.length && open; i++) {
-              if (signal?.aborted) throw cancelled(text);
+              if (signal?.aborted) throw cancelledError(text);
               take(batch[i] as LogEvent);
             }
             if (out.length > 0) yield* out.drain();
@@ -889,13 +880,13 @@ export function compileQuery(query: string | QueryAst, options: CompileOptions =
           }
         } else {
           for await (const event of events) {
-            if (signal?.aborted) throw cancelled(text);
+            if (signal?.aborted) throw cancelledError(text);
             take(event);
             if (out.length > 0) yield* out.drain();
             if (!open) break;
           }
         }
-        if (signal?.aborted) throw cancelled(text);
+        if (signal?.aborted) throw cancelledError(text);
         head.end();
         statistics.recordsMatched = runState.matched;
         if (out.length > 0) yield* out.drain();
@@ -1023,18 +1014,6 @@ function hasBatches(
 
 function isSyncIterable(x: AsyncIterable<LogEvent> | Iterable<LogEvent>): x is Iterable<LogEvent> {
   return typeof (x as Iterable<LogEvent>)[Symbol.iterator] === 'function' && !(Symbol.asyncIterator in x);
-}
-
-function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.max(a, b);
-}
-
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
 }
 
 const PTR = '@ptr';

@@ -18,6 +18,7 @@ export {
   type RunOptions,
 } from './compile.js';
 export { isQueryError, QUERY_ERROR_CODES, QueryError, type QueryErrorCode } from './errors.js';
+export { type LookupTable, lookupTableFromRecords, MAX_LOOKUP_TABLE_BYTES } from './lookup-table.js';
 export { parseQuery } from './parser.js';
 export type { Prefilter, PrefilterTerm } from './prefilter.js';
 export { printQuery } from './print.js';
@@ -30,6 +31,7 @@ export {
   toInsightsResults,
 } from './results.js';
 export { eventPointer } from './row.js';
+export type { LookupSupply, SourceEvents, SourceSupply } from './side-inputs.js';
 export {
   createMemorySpillStore,
   DEFAULT_MEMORY_BUDGET_BYTES,

@@ -39,7 +39,7 @@ import {
 import { sideCharge } from '../side-memory.js';
 import { estimateValueBytes, type RunMemory } from '../spill.js';
 import type { Value } from '../value.js';
-import { applyOutputs, type LookupMode, type LookupOutput, printLookupColumns } from './lookup.js';
+import { enrichStage, type LookupMode, type LookupOutput, printLookupColumns } from './lookup.js';
 import type { CommandSpec } from './spec.js';
 
 /** One address family's ranges: prefix length → masked network → first row. */
@@ -141,21 +141,9 @@ export function cidrlookupStage(
   ip: Evaluator,
   outputs: readonly LookupOutput[],
   mode: LookupMode,
-  indexOf: (state: RunState) => CidrIndex,
+  index: CidrIndex,
 ): StageFactory {
-  return (next, state) => {
-    const index = indexOf(state);
-    return {
-      push(row) {
-        const i = matchCidr(index, ip(row, state.ctx));
-        if (i !== undefined) applyOutputs(row, index.table.rows[i] as readonly Value[], outputs, mode);
-        return next.push(row);
-      },
-      end() {
-        next.end();
-      },
-    };
-  };
+  return enrichStage(index.table, (row, ctx) => matchCidr(index, ip(row, ctx)), outputs, mode);
 }
 
 /**
@@ -196,7 +184,7 @@ export function compileCidrlookupStage(c: CidrlookupCommand, ctx: SideCompileCon
   ctx.define(outputNames(c.outputs));
   return (next, state) => {
     const entry = indexes.get(state) as { index: CidrIndex; outputs: LookupOutput[] };
-    return cidrlookupStage(ip, entry.outputs, c.mode, () => entry.index)(next, state);
+    return cidrlookupStage(ip, entry.outputs, c.mode, entry.index)(next, state);
   };
 }
 

@@ -133,8 +133,32 @@ export function applyOutputs(
 }
 
 /**
+ * A stage that writes the outputs of the table row `match` picks for each
+ * row (none: the row passes on unchanged): `lookup` and `cidrlookup`.
+ *
+ * @internal
+ */
+export function enrichStage(
+  table: LookupTable,
+  match: (row: Row, ctx: RunState['ctx']) => number | undefined,
+  outputs: readonly LookupOutput[],
+  mode: LookupMode,
+): StageFactory {
+  return (next, state) => ({
+    push(row) {
+      const i = match(row, state.ctx);
+      if (i !== undefined) applyOutputs(row, table.rows[i] as readonly Value[], outputs, mode);
+      return next.push(row);
+    },
+    end() {
+      next.end();
+    },
+  });
+}
+
+/**
  * The `lookup` stage: `keys` are the row's values matched against the
- * table's key columns (in the same order); `indexOf` gives the run's index.
+ * table's key columns (in the same order).
  *
  * @internal
  */
@@ -142,22 +166,14 @@ export function lookupStage(
   keys: readonly Evaluator[],
   outputs: readonly LookupOutput[],
   mode: LookupMode,
-  indexOf: (state: RunState) => LookupIndex,
+  index: LookupIndex,
 ): StageFactory {
-  return (next, state) => {
-    const index = indexOf(state);
-    return {
-      push(row) {
-        const values = keys.map((k) => k(row, state.ctx));
-        const i = matchLookup(index, values);
-        if (i !== undefined) applyOutputs(row, index.table.rows[i] as readonly Value[], outputs, mode);
-        return next.push(row);
-      },
-      end() {
-        next.end();
-      },
-    };
-  };
+  const match = (row: Row, ctx: RunState['ctx']): number | undefined =>
+    matchLookup(
+      index,
+      keys.map((k) => k(row, ctx)),
+    );
+  return enrichStage(index.table, match, outputs, mode);
 }
 
 /**
@@ -197,7 +213,7 @@ export function compileLookupStage(c: LookupCommand, ctx: SideCompileContext): S
   // the outputs' columns are known once the table is: the stage reads them from its run's entry
   return (next, state) => {
     const entry = indexes.get(state) as { index: LookupIndex; outputs: LookupOutput[] };
-    return lookupStage(keys, entry.outputs, c.mode, () => entry.index)(next, state);
+    return lookupStage(keys, entry.outputs, c.mode, entry.index)(next, state);
   };
 }
 
