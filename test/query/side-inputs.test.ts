@@ -11,6 +11,7 @@ import {
 } from '../../src/query/index.js';
 import { lookupTableFromRecords } from '../../src/query/lookup-table.js';
 import { query, usesSideInputs } from '../../src/run/index.js';
+import { compileToSql } from '../../src/sql/compile-sql.js';
 
 const T0 = Date.parse('2024-05-14T10:00:00Z');
 
@@ -447,6 +448,22 @@ describe('printing and planning', () => {
   test('a filter is not moved ahead of a join', async () => {
     const text = `join left=l right=r where l.requestId = r.requestId (SOURCE 'fn') | filter r.duration = 41 | fields r.duration`;
     expect(await rows(text, api, { sources: { fn } })).toEqual([{ 'r.duration': 41 }]);
+  });
+
+  test.each([
+    ["join left=a right=b where a.x = b.x (SOURCE 's')", 'join'],
+    ['lookup t k OUTPUT v', 'lookup'],
+    ['cidrlookup t ip OUTPUT v', 'cidrlookup'],
+    ['filter a in (fields a)', 'subquery'],
+  ])('the SQL compiler rejects %s with sql_unsupported', (text, what) => {
+    let error: unknown;
+    try {
+      compileToSql(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(isQueryError(error) && error.code).toBe('sql_unsupported');
+    expect((error as Error).message).toContain(what);
   });
 
   test('queries that bring in other data are recognised (they stay on one thread)', () => {
