@@ -82,3 +82,19 @@ describe('kubetrail query --source and --lookup', () => {
     expect(run.stderr).toContain('test/fixtures/lookups/ragged.csv, line 2');
   });
 });
+
+test('--histogram counts matched events of a query that uses a lookup table', async () => {
+  const run = await runCliInProcess([
+    'query',
+    'filter ispresent(sourceIPs.0) | cidrlookup networks sourceIPs.0 OUTPUT zone | filter not ispresent(zone) | fields sourceIPs.0',
+    'samples/incident/cloudwatch-export/',
+    '--lookup',
+    'networks=test/fixtures/lookups/networks.csv',
+    '--histogram',
+    '--format',
+    'table',
+  ]);
+  expect(run.code).toBe(EXIT.ok);
+  expect(run.stdout).toContain('203.0.113.45');
+  expect(run.stdout).toContain('matched events');
+});

@@ -18,7 +18,7 @@ import {
 import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
 import { type LogInput, readLogs } from '../../read/index.js';
 import type { ReadSummary } from '../../read/read-summary.js';
-import { type QueryLogsStatistics, queryStream } from '../../run/index.js';
+import { type QueryLogsStatistics, queryStream, sideOptions } from '../../run/index.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { findCommand } from '../help.js';
@@ -128,7 +128,10 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const histogramAsked = flag(options, 'histogram');
   if (histogramAsked && engine === 'duckdb')
     throw new UsageError('bad_option', 'query: --histogram runs on the streaming engine only', 'query');
-  const countingQuery = histogramAsked ? compileQuery(histogramQuery(ast), timeOptions) : undefined;
+  // (the counting query keeps the commands before stats, joins and lookups included: they need the same data)
+  const countingQuery = histogramAsked
+    ? compileQuery(histogramQuery(ast), { ...timeOptions, ...sideOptions(brought, { onError: 'skip' }) })
+    : undefined;
 
   const showProgress = io.stderr.isTTY === true && !quiet;
   const sizes = showProgress ? await fileSizes(paths) : undefined;
