@@ -6,9 +6,10 @@
  *
  * @module
  */
-import type { Expr, Item, PathSegment, QueryAst } from './ast.js';
+
+import { KubetrailError } from '../errors.js';
+import type { Command, Expr, Item, PathSegment, QueryAst } from './ast.js';
 import { assertNever } from './ast.js';
-import { specOf } from './commands/registry.js';
 import { BINARY_PRECEDENCE, PRECEDENCE, RESERVED_WORDS } from './tokens.js';
 
 /**
@@ -213,6 +214,26 @@ function formatPathTail(path: readonly PathSegment[], afterCall = false): string
   return out;
 }
 
+/** Prints one command (`commands/registry.ts` registers it when it loads; see {@link registerCommandPrinter}). */
+let printCommandHook: (c: Command) => string = () => {
+  throw new KubetrailError('internal_error', 'the command printer is not registered');
+};
+
+/**
+ * Registers how inner queries print their commands (a static import of the
+ * registry here would make the command files and the registry import each
+ * other).
+ *
+ * @example
+ * ```ts
+ * registerCommandPrinter((c) => specOf(c).print(c)); // in commands/registry.ts
+ * ```
+ * @internal
+ */
+export function registerCommandPrinter(print: (c: Command) => string): void {
+  printCommandHook = print;
+}
+
 /**
  * Prints the inner query of a subquery or a `join` (without its
  * parentheses), as `printQuery` prints a whole query.
@@ -224,5 +245,5 @@ function formatPathTail(path: readonly PathSegment[], afterCall = false): string
  * @internal
  */
 export function printSubquery(query: QueryAst): string {
-  return query.commands.map((c) => specOf(c).print(c)).join('\n| ');
+  return query.commands.map((c) => printCommandHook(c)).join('\n| ');
 }

@@ -10,6 +10,7 @@
 
 import { KubetrailError } from '../../errors.js';
 import type { Command } from '../ast.js';
+import { registerCommandPrinter } from '../print-expression.js';
 import { accumCommand } from './accum.js';
 import { addtotalsCommand } from './addtotals.js';
 import { anomalyCommand } from './anomaly.js';
@@ -154,3 +155,5 @@ export function specOfKeyword(word: string): CommandSpec<Command> | undefined {
 export function definedNamesOf(c: Command, text: string | undefined): readonly string[] {
   return specOf(c).defines(c, text);
 }
+
+registerCommandPrinter((c) => specOf(c).print(c));

@@ -10,6 +10,7 @@
 import type { Command } from '../ast.js';
 import { COMMAND_NAMES, specOfKeyword } from '../commands/registry.js';
 import { didYouMean } from '../errors.js';
+import { registerStageParser } from './side-commands.js';
 import { describe, fail, type State } from './state.js';
 
 export { COMMAND_NAMES } from '../commands/registry.js';
@@ -59,3 +60,5 @@ export function parseStage(p: State, stage: number): Command {
     suggestions.length > 0 ? [`did you mean ${suggestions.join(' or ')}?`] : [],
   );
 }
+
+registerStageParser(parseStage);

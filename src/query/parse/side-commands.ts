@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { KubetrailError } from '../../errors.js';
 import type {
   CidrlookupCommand,
   Command,
@@ -19,7 +21,6 @@ import type {
   QueryAst,
 } from '../ast.js';
 import { fieldRefName } from '../ast.js';
-import { parseStage } from './commands.js';
 import {
   advance,
   expected,
@@ -35,6 +36,28 @@ import {
 
 /** Parser states inside a subquery: subqueries do not nest. */
 const insideSubquery = new WeakSet<State>();
+
+/**
+ * The parser of one pipeline stage (`parse/commands.ts` registers it when it
+ * loads: a static import would make the command files and the registry
+ * import each other).
+ */
+let parseStage: (p: State, stage: number) => Command = () => {
+  throw new KubetrailError('internal_error', 'the stage parser is not registered');
+};
+
+/**
+ * Registers the stage parser that inner queries use.
+ *
+ * @example
+ * ```ts
+ * registerStageParser(parseStage); // in parse/commands.ts
+ * ```
+ * @internal
+ */
+export function registerStageParser(parse: (p: State, stage: number) => Command): void {
+  parseStage = parse;
+}
 
 /**
  * `( command | command … )`: a whole query in parentheses, whose commands
