@@ -390,3 +390,21 @@ export function createSideRun(init: SideRunInit): SideRun {
 export async function prepareRun(prepares: readonly Prepare[], run: SideRun): Promise<void> {
   for (const prepare of prepares) await prepare(run);
 }
+
+/**
+ * The output columns of a `lookup` or `cidrlookup` against the table of a
+ * run: each column's position, or `unknown_lookup_column`.
+ *
+ * @example
+ * ```ts
+ * resolveOutputs(table, compileOutputs(c.outputs, ctx), run.text)[0].column //=> 1
+ * ```
+ * @internal
+ */
+export function resolveOutputs(
+  table: LookupTable,
+  outputs: readonly { column: LookupColumn['column']; name: string; current: FieldLookup }[],
+  text: string,
+): { column: number; name: string; current: FieldLookup }[] {
+  return outputs.map((o) => ({ column: columnOf(table, o.column, text), name: o.name, current: o.current }));
+}

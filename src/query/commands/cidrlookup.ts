@@ -34,6 +34,7 @@ import {
   columnOf,
   compileOutputs,
   outputNames,
+  resolveOutputs,
   type SideCompileContext,
 } from '../side-inputs.js';
 import { sideCharge } from '../side-memory.js';
@@ -162,11 +163,7 @@ export function compileCidrlookupStage(c: CidrlookupCommand, ctx: SideCompileCon
   ctx.prepares.push(async (run) => {
     const table = await run.table(c.table.name, c.table.span);
     const column = columnOf(table, cidrColumn, run.text);
-    const resolved = outputs.map((o) => ({
-      column: columnOf(table, o.column, run.text),
-      name: o.name,
-      current: o.current,
-    }));
+    const resolved = resolveOutputs(table, outputs, run.text);
     const badCell = (i: number, cell: Value): never => {
       throw new QueryError({
         code: 'invalid_lookup_table',

@@ -31,6 +31,7 @@ import {
   columnOf,
   compileOutputs,
   outputNames,
+  resolveOutputs,
   type SideCompileContext,
 } from '../side-inputs.js';
 import { sideCharge } from '../side-memory.js';
@@ -199,11 +200,7 @@ export function compileLookupStage(c: LookupCommand, ctx: SideCompileContext): S
   ctx.prepares.push(async (run) => {
     const table = await run.table(c.table.name, c.table.span);
     const keyColumns = c.keys.map((k) => columnOf(table, k.column, run.text));
-    const resolved = outputs.map((o) => ({
-      column: columnOf(table, o.column, run.text),
-      name: o.name,
-      current: o.current,
-    }));
+    const resolved = resolveOutputs(table, outputs, run.text);
     indexes.set(run.state, {
       index: buildLookupIndex(table, keyColumns, run.state.memory, limit),
       outputs: resolved,
