@@ -483,7 +483,10 @@ function compileInner(query: QueryAst, options: CompileOptions, text: string | u
     steps,
     innerOptions,
     text,
-    { startTime: maxDefined(options.startTime, window.start), endTime: minDefined(options.endTime, window.end) },
+    {
+      startTime: maxDefined(options.startTime, window.start),
+      endTime: minDefined(options.endTime, window.end),
+    },
     true,
   );
   return {

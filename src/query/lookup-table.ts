@@ -1,7 +1,7 @@
 /**
  * Lookup tables for `lookup` and `cidrlookup`: named tables of columns and
  * rows that the caller supplies (the service's uploaded CSV lookup tables;
- * offline, a local CSV file loaded by `loadLookupTable` in `src/read`, or
+ * offline, a local CSV file loaded by `loadLookupTable` in `src/run`, or
  * rows in memory). The engine never reads files itself.
  *
  * @module

@@ -12,7 +12,6 @@ import { QueryError } from './errors.js';
 import { compileError, type ExprScope, spanText } from './evaluate.js';
 import type { BufferLimit } from './plan.js';
 import type { FieldLookupOptions } from './row.js';
-import type { Period } from './value.js';
 import {
   compileInSubquery,
   type InnerPlan,
@@ -21,6 +20,7 @@ import {
   type SideCompileContext,
   type SourceSupply,
 } from './side-inputs.js';
+import type { Period } from './value.js';
 import { walkExpr } from './walk.js';
 
 /**

@@ -13,7 +13,6 @@ export {
 } from './input-error.js';
 export { parseIsoTimestamp } from './iso-timestamp.js';
 export { type DetectedFormat, LOG_FORMATS, type LogFormat } from './log-format.js';
-export { type LookupTableOptions, loadLookupTable, parseLookupCsv } from './lookup-table-file.js';
 export { type LogReader, readLogs } from './read-logs.js';
 export {
   DEFAULT_MAX_LINE_BYTES,

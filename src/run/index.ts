@@ -7,6 +7,7 @@
  * @module
  */
 
+export { type LookupTableOptions, loadLookupTable, parseLookupCsv } from './lookup-table-file.js';
 export { queryStreamOneThread } from './one-thread.js';
 export { hookedEvents, readOptionsOf, spillOption, toCompileOptions } from './options.js';
 export { query, queryStream } from './query.js';

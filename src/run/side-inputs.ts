@@ -15,10 +15,10 @@ import { type LookupTable, lookupTableFromRecords } from '../query/lookup-table.
 import { parseQuery } from '../query/parser.js';
 import { printQuery } from '../query/print.js';
 import type { LookupSupply, SourceEvents, SourceSupply } from '../query/side-inputs.js';
-import { loadLookupTable } from '../read/lookup-table-file.js';
 import { readLogs } from '../read/read-logs.js';
 import type { ReadLogsOptions } from '../read/read-options.js';
 import type { LogInput } from '../read/sources.js';
+import { loadLookupTable } from './lookup-table-file.js';
 
 /**
  * A source that `SOURCE '<name>'` selects inside a `join` or a subquery:

@@ -11,7 +11,7 @@ import { isKubetrailError } from '../../src/errors.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery, createMemorySpillStore, toInsightsResults } from '../../src/query/index.js';
 import { lookupTableFromRecords } from '../../src/query/lookup-table.js';
-import { parseLookupCsv } from '../../src/read/lookup-table-file.js';
+import { parseLookupCsv } from '../../src/run/lookup-table-file.js';
 
 const casesDir = fileURLToPath(new URL('../cases/', import.meta.url));
 

@@ -18,8 +18,8 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type LookupTable, MAX_LOOKUP_TABLE_BYTES } from '../query/lookup-table.js';
-import { parseCsvRow } from './csv-records.js';
-import { InputError } from './input-error.js';
+import { parseCsvRow } from '../read/csv-records.js';
+import { InputError } from '../read/input-error.js';
 
 /** Options of {@link loadLookupTable} and {@link parseLookupCsv}. */
 export interface LookupTableOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import { InputError } from '../../src/read/input-error.js';
-import { loadLookupTable, parseLookupCsv } from '../../src/read/lookup-table-file.js';
+import { loadLookupTable, parseLookupCsv } from '../../src/run/lookup-table-file.js';
 
 function failure(run: () => unknown): InputError {
   try {
