@@ -361,7 +361,7 @@ describe('syntax errors', () => {
     ['fields a | | limit 1', 'expected_command', 1, 12],
     ['| fields a', 'expected_command', 1, 1],
     ['fitler a', 'unknown_command', 1, 1],
-    ['fields a\n| outlier a', 'unsupported_command', 2, 3],
+    ['fields a\n| appendcols a', 'unsupported_command', 2, 3],
     ['fields a b', 'unexpected_token', 1, 10],
     ['fields a,', 'expected_expression', 1, 10],
     ['filter (a', 'unexpected_token', 1, 10],
