@@ -48,6 +48,10 @@ export {
   DEFAULT_MEMORY_BUDGET_BYTES,
   type InsightsResults,
   isQueryError,
+  type LookupSupply,
+  type LookupTable,
+  lookupTableFromRecords,
+  MAX_LOOKUP_TABLE_BYTES,
   type Prefilter,
   type PrefilterTerm,
   parseQuery,
@@ -62,6 +66,8 @@ export {
   type QueryStream,
   type ResultRow,
   type RunOptions,
+  type SourceEvents,
+  type SourceSupply,
   type SpillRun,
   type SpillRunWriter,
   type SpillStore,
@@ -92,12 +98,17 @@ export {
   readLogs,
 } from '../read/index.js';
 export {
+  type LookupInput,
+  type LookupTableOptions,
+  loadLookupTable,
+  parseLookupCsv,
   type QueryLogsOptions,
   type QueryLogsResult,
   type QueryLogsStatistics,
   type QueryLogsStream,
   query,
   queryStream,
+  type SourceInput,
 } from '../run/index.js';
 export {
   createFileSpillStore,
