@@ -16,17 +16,22 @@
  * @module
  */
 import type {
+  AutoregressCommand,
   Command,
   Expr,
   FieldRef,
+  FilldownCommand,
   Item,
   ParseCommand,
   QueryAst,
+  SessionizeCommand,
   Span,
   StatsCommand,
 } from '../query/ast.js';
 import { fieldRefName } from '../query/ast.js';
+import { autoregressNames, lagsOf } from '../query/commands/autoregress.js';
 import { APPROX_COUNT, countFrequentStats } from '../query/commands/count-frequent.js';
+import { matchesFieldPattern } from '../query/commands/filldown.js';
 import { globToRegex } from '../query/commands/parse.js';
 import {
   type CompileOptions,
@@ -122,6 +127,12 @@ interface Rel {
   explicitColumns: boolean;
   /** The stats output names (after a stats). */
   available: Set<string> | undefined;
+  /**
+   * The rows' input position (the engine's `row.ordinal`): the event's, or
+   * a stats row's place in the order the stats emitted it. `sessionize`
+   * breaks time ties with it.
+   */
+  pos: string;
 }
 
 interface Ctx {
@@ -222,6 +233,7 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
     columns: [],
     explicitColumns: false,
     available: undefined,
+    pos: 'o0',
   };
   let display: readonly Item[] | undefined;
   let matchRel = 's0';
@@ -306,6 +318,15 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
         rel = parseRel(rel, c, ctx);
         break;
       case 'SourceCommand':
+        break;
+      case 'FilldownCommand':
+        rel = filldownRel(rel, c, ctx);
+        break;
+      case 'AutoregressCommand':
+        rel = autoregressRel(rel, c, ctx);
+        break;
+      case 'SessionizeCommand':
+        rel = sessionizeRel(rel, c, ctx);
         break;
       default:
         unsupported(commandWord(c), c.span, text);
@@ -499,6 +520,141 @@ function dedupRel(rel: Rel, fields: readonly FieldRef[], ctx: Ctx): Rel {
 }
 
 // ---------------------------------------------------------------------------
+// Scans in row order: filldown, autoregress, sessionize (window functions)
+
+/** The window frame from the first row to the current one, in the relation's order. */
+function runningFrame(order: string, partition?: string): string {
+  return `${partition === undefined ? '' : `PARTITION BY ${partition} `}ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+}
+
+/** Marks names as defined after a stats (the engine's `defineNames`), as `parse` does. */
+function defineAfterStats(rel: Rel, names: readonly string[]): Rel {
+  addColumns(rel, names);
+  if (rel.available !== undefined) {
+    const available = new Set(rel.available);
+    for (const n of names) available.add(n);
+    rel.available = available;
+  }
+  return rel;
+}
+
+/**
+ * `filldown`: a missing or null value takes the last value of the field,
+ * in row order, that was neither (`last_value(… IGNORE NULLS)` over the rows
+ * so far); without one, the row keeps what it had (missing or null). Patterns
+ * and the empty list resolve against the result columns at this step, as
+ * the engine resolves them.
+ */
+function filldownRel(rel: Rel, c: FilldownCommand, ctx: Ctx): Rel {
+  const names: string[] = [];
+  const refs = new Map<string, Expr>();
+  const add = (name: string, ref: Expr): void => {
+    if (refs.has(name)) return;
+    refs.set(name, ref);
+    names.push(name);
+  };
+  const column = (name: string): FieldRef => ({
+    kind: 'FieldRef',
+    path: [{ kind: 'name', name }],
+    text: name,
+    span: c.span,
+  });
+  if (c.fields.length === 0) for (const name of rel.columns) add(name, column(name));
+  for (const f of c.fields) {
+    if (f.kind === 'FieldRef') add(fieldRefName(f), f);
+    else for (const name of rel.columns) if (matchesFieldPattern(f.pattern, name)) add(name, column(name));
+  }
+  const frame = runningFrame(rel.ord);
+  const adds: [string, SqlValue][] = names.map((name) => {
+    const v = expr(refs.get(name) as Expr, rel, ctx);
+    const p = ctx.sem.present(v) ?? 'FALSE';
+    const held = ctx.d.lastValueIgnoreNulls(`CASE WHEN ${p} THEN ${v.sql} END`, frame);
+    return [name, { kind: v.kind, sql: `CASE WHEN ${p} THEN ${v.sql} ELSE COALESCE(${held}, ${v.sql}) END` }];
+  });
+  return defineAfterStats(defineColumns(rel, adds, ctx), names);
+}
+
+/** `autoregress`: the field's value `k` rows before, in row order (`lag`), missing before the first `k` rows. */
+function autoregressRel(rel: Rel, c: AutoregressCommand, ctx: Ctx): Rel {
+  const v = expr(c.field, rel, ctx);
+  const { start } = lagsOf(c);
+  const names = autoregressNames(c);
+  const adds: [string, SqlValue][] = names.map((name, i) => [
+    name,
+    { kind: v.kind, sql: `lag(${v.sql}, ${start + i}) OVER (ORDER BY ${rel.ord})` },
+  ]);
+  return defineAfterStats(defineColumns(rel, adds, ctx), names);
+}
+
+/**
+ * `sessionize`: the rows of one identity (the result strings of its fields,
+ * as stats groups them) in time order, ties by input position, then row
+ * order; a session starts at an identity's first row and after a gap longer
+ * than maxspan. Sessions are numbered by where they start in that order
+ * across identities (a running count of starts), and each row takes its
+ * session's number. A row without a time or with an identity field missing
+ * or null keeps what it had under the output name. Row order is unchanged.
+ */
+function sessionizeRel(rel: Rel, c: SessionizeCommand, ctx: Ctx): Rel {
+  const { sem, d } = ctx;
+  const out = c.alias?.name ?? 'session_id';
+  const maxspan =
+    c.maxspan === undefined
+      ? 30 * 60_000
+      : (fixedPeriodMs({ kind: 'Period', amount: c.maxspan.amount, unit: c.maxspan.unit }) as number);
+  // The time: the event's, or a @timestamp column that holds a timestamp.
+  const t = readName('@timestamp', rel, ctx, c.span);
+  const time = sem.ts(t) ?? 'CAST(NULL AS DOUBLE)';
+  const ids = c.fields.map((f) => expr(f, rel, ctx));
+  const keys = ids.map((v) => sem.resultString(v) ?? 'CAST(NULL AS VARCHAR)');
+  const eligible = [
+    `${time} IS NOT NULL`,
+    ...ids.map((v) => sem.present(v) ?? 'FALSE'),
+    ...keys.map((k) => `${k} IS NOT NULL`),
+  ].join(' AND ');
+  const tc = fresh(ctx, 't');
+  const ec = `${tc}e`;
+  const kc = keys.map((_, i) => `${tc}k${i}`);
+  const order = `${tc}, ${rel.pos}, ${rel.ord}`;
+  const partition = [ec, ...kc].join(', ');
+  const keyed = derive(
+    rel,
+    ctx,
+    (r) =>
+      `SELECT *, ${time} AS ${tc}, COALESCE(${eligible}, FALSE) AS ${ec}, ${keys.map((k, i) => `${k} AS ${kc[i]}`).join(', ')} FROM ${r.name}`,
+  );
+  const gap = `${tc}g`;
+  const starts = derive(
+    keyed,
+    ctx,
+    (r) =>
+      `SELECT *, (${ec} AND (lag(${tc}) OVER (PARTITION BY ${partition} ORDER BY ${order}) IS NULL OR ${tc} - lag(${tc}) OVER (PARTITION BY ${partition} ORDER BY ${order}) > ${maxspan})) AS ${gap} FROM ${r.name}`,
+  );
+  const first = `${tc}n`;
+  const numbered = derive(
+    starts,
+    ctx,
+    (r) =>
+      `SELECT *, CASE WHEN ${gap} THEN sum(CASE WHEN ${gap} THEN 1 ELSE 0 END) OVER (${runningFrame(`${ec} DESC, ${order}`)}) END AS ${first} FROM ${r.name}`,
+  );
+  const session = `CAST(${d.lastValueIgnoreNulls(first, runningFrame(order, partition))} AS DOUBLE)`;
+  const before = readName(out, numbered, ctx, c.span);
+  let value: SqlValue;
+  if (before.sql === 'CAST(NULL AS VARCHAR)' || before.kind === 'num')
+    value = {
+      kind: 'num',
+      sql: `CASE WHEN ${ec} THEN ${session} ELSE ${before.kind === 'num' ? before.sql : 'NULL'} END`,
+    };
+  else {
+    const json = sem.toJson(before);
+    if (json === undefined)
+      return unsupported(`sessionize into ${out}, which holds a timestamp`, c.span, ctx.text);
+    value = { kind: 'json', sql: `CASE WHEN ${ec} THEN ${d.toJson(session)} ELSE ${json.sql} END` };
+  }
+  return defineAfterStats(defineColumns(numbered, [[out, value]], ctx), [out]);
+}
+
+// ---------------------------------------------------------------------------
 // parse
 
 function toRe2(pattern: string): string {
@@ -677,6 +833,7 @@ function statsRel(rel: Rel, c: StatsCommand, ctx: Ctx): Rel {
     columns: [...new Set(names)],
     explicitColumns: true,
     available: new Set(names),
+    pos: ord,
   };
   // stats … by bin(…): groups come out oldest bin first (stable), as the engine orders them.
   const bin = c.groups.findIndex((g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin');

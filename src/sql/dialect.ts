@@ -59,6 +59,8 @@ export interface Dialect {
   power(x: string, y: string): string;
   /** The sum of doubles (DuckDB: Kahan–Babuška). */
   sum(x: string): string;
+  /** The last non-NULL value of `x` over a window (`over`: the window's PARTITION BY / ORDER BY / frame). */
+  lastValueIgnoreNulls(x: string, over: string): string;
 }
 
 const DUCKDB: Dialect = {
@@ -90,6 +92,7 @@ const DUCKDB: Dialect = {
   // Exact for integers (a HUGEINT sum, rounded once); Kahan–Babuška otherwise.
   sum: (x) =>
     `CASE WHEN count(${x}) = 0 THEN NULL WHEN bool_and(${x} = trunc(${x}) AND abs(${x}) < 9.2e18) THEN CAST(sum(CAST(${x} AS HUGEINT)) AS DOUBLE) ELSE fsum(${x}) END`,
+  lastValueIgnoreNulls: (x, over) => `last_value(${x} IGNORE NULLS) OVER (${over})`,
 };
 
 const TRINO: Dialect = {
@@ -119,6 +122,7 @@ const TRINO: Dialect = {
   integerText: (x) => `CAST(CAST(${x} AS DECIMAL(38, 0)) AS VARCHAR)`,
   power: (x, y) => `power(${x}, ${y})`,
   sum: (x) => `sum(${x})`,
+  lastValueIgnoreNulls: (x, over) => `last_value(${x}) IGNORE NULLS OVER (${over})`,
 };
 
 /**

@@ -53,20 +53,17 @@ const tally = {
 
 /**
  * Commands the SQL back end leaves to the streaming engine by design
- * (docs/scale-out.md, "Supported constructs"): a template miner, a baseline
- * window (diff, logcompare) and a running total in row order have no exact SQL form. The newest
- * revision's row commands are left to it by decision: `addtotals` sums
- * exactly like `accum`, `fillmissing` makes rows from the window and the
- * stats' bin, and `filldown`, `autoregress` and `sessionize` are scans in the
- * streaming engine's row or time order (window functions could express them;
- * they are not translated), and `expand` multiplies rows out of a record's
- * JSON array, for which the compiler has no step (as for `unnest`, whose
- * older cases still count). `outlier`'s and `relevantfields`' two passes (bounds over every row,
- * then each row in order) are left to it too. Their cases must still fail with `sql_unsupported`
- * (checked above); they do not count towards the supported share.
+ * (docs/scale-out.md, "Supported constructs"): a template miner (`pattern`),
+ * a baseline window (`diff`, `anomaly`, `logcompare`), the engine's exact
+ * summation (`accum`, `addtotals`), `fillmissing`, which makes rows from the
+ * query window and the stats' bin, and the two passes of `outlier` (bounds
+ * over every row, then each row in order) and `relevantfields` (distances
+ * over every field of the rows). Their cases must still fail with
+ * `sql_unsupported` (checked above); they do not count towards the
+ * supported share. Every other command counts, translated or not.
  */
 const STREAMING_ONLY =
-  /^(pattern|diff|anomaly|accum|filldown|fillmissing|autoregress|addtotals|sessionize|expand|outlier|logcompare|relevantfields) is not translated to SQL$/;
+  /^(pattern|diff|anomaly|accum|addtotals|fillmissing|outlier|logcompare|relevantfields) is not translated to SQL$/;
 
 /**
  * Constructs that read data the caller supplies beside the input (`join`

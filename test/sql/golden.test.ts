@@ -66,6 +66,23 @@ const GOLDEN: Golden[] = [
     query: 'filter eventSource = "s3.amazonaws.com" | stats count(*) by requestParameters.bucketName',
     table: 'cloudtrail-lake',
   },
+  // Row-order scans (window functions): filldown, autoregress, sessionize.
+  {
+    name: 'scan-filldown',
+    query: 'stats count(*) as n, avg(responseStatus.code) as code by bin(1m) | filldown code',
+    table: 'kubetrail',
+  },
+  {
+    name: 'scan-autoregress',
+    query: 'stats count(*) as n by bin(5m) | autoregress n as prev p=1-2',
+    table: 'kubetrail',
+  },
+  {
+    name: 'scan-sessionize',
+    query:
+      'filter verb = "delete" | sessionize user.username maxspan 1h as session | display user.username, session',
+    table: 'kubetrail',
+  },
 ];
 
 describe('golden Trino SQL', () => {

@@ -242,6 +242,8 @@ export const sessionizeCommand: CommandSpec<SessionizeCommand> = {
       maxspanMs = ms;
     }
     const out = c.alias?.name ?? DEFAULT_OUT;
+    // (a row that gets no session keeps the event's value under that name: it is read)
+    if (state.available === undefined && !state.defined.has(out)) state.reads.add(out);
     defineNames(state, [out]);
     const limit = state.bound('sessionize', 'rows', c.span, ['filter the rows before sessionize']);
     emit(sessionizeStage({ identity, timestamp: timestampOf(state.fieldOptions), maxspanMs, out, limit }));
