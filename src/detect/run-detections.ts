@@ -5,7 +5,7 @@
  * @module
  */
 import type { LogEvent } from '../log-event.js';
-import type { QueryAst } from '../query/ast.js';
+import type { Command, QueryAst } from '../query/ast.js';
 import { type AllowLists, allowListTest, applicableLists } from './allow-lists.js';
 import { broadcast } from './broadcast.js';
 import { BUILT_IN_DETECTIONS, listDetections, severityRank } from './catalogue/index.js';
@@ -30,11 +30,18 @@ export interface DetectionCompiledQuery {
   }>;
 }
 
-/** Compiles one query: the engine's `compileQuery`. @internal */
-export type DetectionCompiler = (
+/**
+ * Compiles one query: the engine's `compileQuery`. When it also carries
+ * `parse` (the engine's `parseQuery`), the indexed run parses every query up
+ * front (syntax errors still throw before any input is read) and compiles a
+ * query only when the index first routes an event to it, or at the end when
+ * its result on no events is not known to be empty (see
+ * {@link emptyInputGivesNoRows}). @internal
+ */
+export type DetectionCompiler = ((
   query: string,
   options: { limit?: number; startTime?: number; endTime?: number; now?: number },
-) => DetectionCompiledQuery;
+) => DetectionCompiledQuery) & { readonly parse?: (query: string) => QueryAst };
 
 /** Options of `runDetections`. */
 export interface RunDetectionsOptions {
@@ -81,7 +88,10 @@ export interface RunDetectionsOptions {
 interface Planned {
   readonly detection: Detection;
   readonly index: number;
-  readonly compiled: DetectionCompiledQuery;
+  /** The compiled query, compiled on first call (errors wrapped as `invalid_detection_query`). */
+  readonly compiled: () => DetectionCompiledQuery;
+  /** The parsed query when known without compiling (lazy runs). */
+  readonly ast: QueryAst | undefined;
   readonly key: IndexKey | undefined;
   /** Only events passing this reach the query (allow-lists); none when undefined. */
   readonly gate?: (event: LogEvent) => boolean;
@@ -117,24 +127,62 @@ export async function runDetectionsWith(
     ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
     ...(options.now === undefined ? {} : { now: options.now }),
   };
+  const lazy = compile.parse !== undefined && options.strategy !== 'naive';
   const planned: Planned[] = [];
   for (const detection of selected) {
     const withheld = allowListTest(detection, options.allowLists);
     detection.queries.forEach((q, index) => {
-      try {
-        const compiled = compile(q.query, compileOptions);
-        const key =
-          compiled.ast === undefined ? undefined : indexKeyOf(compiled.ast, q.query, detection.kind);
-        if (withheld === undefined) planned.push({ detection, index, compiled, key });
-        else {
-          planned.push({ detection, index, compiled, key, gate: (e) => !withheld(e) });
-          const shadow = compile(q.query, compileOptions);
-          planned.push({ detection, index, compiled: shadow, key, gate: withheld, shadow: true });
-        }
-      } catch (cause) {
+      const wrap = (cause: unknown): DetectError => {
         const message = cause instanceof Error ? cause.message : String(cause);
-        throw new DetectError('invalid_detection_query', `${detection.id} query ${index + 1}: ${message}`, {
+        return new DetectError('invalid_detection_query', `${detection.id} query ${index + 1}: ${message}`, {
           cause,
+        });
+      };
+      const compileOne = (): DetectionCompiledQuery => {
+        try {
+          return compile(q.query, compileOptions);
+        } catch (cause) {
+          throw wrap(cause);
+        }
+      };
+      const lazily = (): (() => DetectionCompiledQuery) => {
+        let compiled: DetectionCompiledQuery | undefined;
+        return () => {
+          compiled ??= compileOne();
+          return compiled;
+        };
+      };
+      let ast: QueryAst | undefined;
+      let compiled: () => DetectionCompiledQuery;
+      let shadowCompiled: () => DetectionCompiledQuery = lazily();
+      if (lazy) {
+        try {
+          ast = compile.parse!(q.query);
+        } catch (cause) {
+          throw wrap(cause);
+        }
+        compiled = lazily();
+      } else {
+        const now = compileOne();
+        ast = now.ast;
+        compiled = () => now;
+        if (withheld !== undefined) {
+          const shadow = compileOne();
+          shadowCompiled = () => shadow;
+        }
+      }
+      const key = ast === undefined ? undefined : indexKeyOf(ast, q.query, detection.kind);
+      if (withheld === undefined) planned.push({ detection, index, compiled, ast, key });
+      else {
+        planned.push({ detection, index, compiled, ast, key, gate: (e) => !withheld(e) });
+        planned.push({
+          detection,
+          index,
+          compiled: shadowCompiled,
+          ast,
+          key,
+          gate: withheld,
+          shadow: true,
         });
       }
     });
@@ -318,7 +366,7 @@ function runNaive(
 ): Promise<RunResult[]> {
   const streams = broadcast(events, planned.length);
   return Promise.all(
-    planned.map((p, i) => p.compiled.run(ofKind(streams[i]!, p.detection.kind, p.gate), runOptions)),
+    planned.map((p, i) => p.compiled().run(ofKind(streams[i]!, p.detection.kind, p.gate), runOptions)),
   );
 }
 
@@ -335,17 +383,21 @@ async function runIndexed(
 ): Promise<RunResult[]> {
   const router = buildRouter(planned.map((p) => ({ kind: p.detection.kind, key: p.key })));
   const channels = planned.map(() => new EventChannel());
-  const runs = planned.map((p, i) => {
-    const channel = channels[i]!;
-    const run = p.compiled.run(channel, runOptions);
+  const runs: (Promise<RunResult> | undefined)[] = planned.map(() => undefined);
+  // a query starts when its first share arrives; one that gets none may never compile
+  const start = (q: number): Promise<RunResult> => {
+    const channel = channels[q]!;
+    const run = planned[q]!.compiled().run(channel, runOptions);
     run.then(
       () => channel.abandon(),
       () => channel.abandon(),
     );
+    runs[q] = run;
     return run;
-  });
-  const drive = async (): Promise<void> => {
+  };
+  const drive = async (): Promise<RunResult[]> => {
     const shares: LogEvent[][] = planned.map(() => []);
+    const settled: Promise<RunResult>[] = [];
     try {
       for await (const batch of batchesOf(events)) {
         for (const event of batch) {
@@ -360,19 +412,62 @@ async function runIndexed(
           if (share.length === 0) continue;
           shares[q] = [];
           const channel = channels[q]!;
+          if (runs[q] === undefined) settled.push(start(q));
           if (!channel.closed) waits.push(channel.deliver(share));
         }
         await Promise.all(waits);
         if (!readAll && channels.every((c) => c.closed)) break;
       }
+      for (let q = 0; q < planned.length; q++) {
+        const ast = planned[q]!.ast;
+        if (runs[q] === undefined && (ast === undefined || !emptyInputGivesNoRows(ast)))
+          settled.push(start(q));
+      }
     } catch (error) {
       for (const c of channels) c.end({ error });
+      await Promise.allSettled(settled);
       throw error;
     }
     for (const c of channels) c.end();
+    await Promise.all(settled);
+    return Promise.all(runs.map((run) => run ?? Promise.resolve(NO_ROWS)));
   };
-  const [, ...results] = await Promise.all([drive(), ...runs]);
-  return results as RunResult[];
+  return drive();
+}
+
+const NO_ROWS: RunResult = { rows: [], statistics: { recordsMatched: 0 } };
+
+/** Commands that pass no rows on when they get none (a `stats` without `by` makes one row from nothing). */
+const EMPTY_STAYS_EMPTY: ReadonlySet<Command['kind']> = new Set<Command['kind']>([
+  'FilterCommand',
+  'FilterIndexCommand',
+  'FieldsCommand',
+  'DisplayCommand',
+  'ParseCommand',
+  'JsonCommand',
+  'UnnestCommand',
+  'SortCommand',
+  'LimitCommand',
+  'DedupCommand',
+]);
+
+/**
+ * Whether a query gives no rows and matches no records on no events, so a
+ * query the index never fed need not be compiled. Only commands known to
+ * pass nothing on from nothing count; any other (a `stats` without `by`,
+ * `addtotals`, `fillmissing`, …) means the query is compiled and run on the
+ * empty input instead.
+ *
+ * @example
+ * ```ts
+ * emptyInputGivesNoRows(parseQuery('filter verb = "get" | stats count(*) by user.username')); //=> true
+ * emptyInputGivesNoRows(parseQuery('stats count(*)')); //=> false
+ * ```
+ */
+export function emptyInputGivesNoRows(ast: QueryAst): boolean {
+  return ast.commands.every(
+    (c) => EMPTY_STAYS_EMPTY.has(c.kind) || (c.kind === 'StatsCommand' && c.groups.length > 0),
+  );
 }
 
 async function* ofKind(

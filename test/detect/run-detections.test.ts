@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { DetectError } from '../../src/detect/errors.js';
+import { ENGINE_DETECTION_COMPILER } from '../../src/detect/run.js';
 import type { DetectionCompiler } from '../../src/detect/run-detections.js';
-import { runDetectionsWith, toFinding } from '../../src/detect/run-detections.js';
+import { emptyInputGivesNoRows, runDetectionsWith, toFinding } from '../../src/detect/run-detections.js';
 import type { Detection } from '../../src/detect/types.js';
 import type { LogEvent } from '../../src/log-event.js';
+import { compileQuery, parseQuery } from '../../src/query/index.js';
 
 const det = (
   id: string,
@@ -120,5 +122,73 @@ describe('toFinding', () => {
       5,
     );
     expect([f.firstSeen, f.lastSeen, f.count, f.recordsMatched]).toEqual([50, 90, 1, 3]);
+  });
+});
+
+describe('lazy compilation (a compiler with parse)', () => {
+  const audit = [
+    ev(1000, 'kubernetes-audit', { verb: 'get', objectRef: { resource: 'pods' }, user: { username: 'a' } }),
+    ev(2000, 'kubernetes-audit', { verb: 'get', objectRef: { resource: 'pods' }, user: { username: 'b' } }),
+  ];
+  const counting = (): { compiler: DetectionCompiler; compiled: string[] } => {
+    const compiled: string[] = [];
+    const compiler: DetectionCompiler = Object.assign(
+      (query: string, options: Parameters<DetectionCompiler>[1]) => {
+        compiled.push(query);
+        return ENGINE_DETECTION_COMPILER(query, options);
+      },
+      { parse: (query: string) => parseQuery(query) },
+    );
+    return { compiler, compiled };
+  };
+
+  test('compiles only the queries the index routes events to, and gives the eager findings', async () => {
+    const reached = 'filter verb = "get" | stats count(*) by user.username';
+    const unreached = 'filter verb = "delete" | fields user.username';
+    const detections = [
+      det('a.reached', 'kubernetes-audit', 'low', [reached]),
+      det('b.unreached', 'kubernetes-audit', 'high', [unreached]),
+    ];
+    const { compiler, compiled } = counting();
+    const lazy = await runDetectionsWith(compiler, audit, { detections, includeEmpty: true });
+    expect(compiled).toEqual([reached]);
+    const eager = await runDetectionsWith(compileQuery, audit, { detections, includeEmpty: true });
+    expect(lazy).toEqual(eager);
+    expect(lazy.map((f) => [f.detectionId, f.count, f.recordsMatched])).toEqual([
+      ['b.unreached', 0, 0],
+      ['a.reached', 2, 2],
+    ]);
+  });
+
+  test('a query that may make rows from no events is compiled and run on the empty input', async () => {
+    const query = 'filter verb = "delete" | stats count(*) as n';
+    const detections = [det('c.count', 'kubernetes-audit', 'low', [query])];
+    const { compiler, compiled } = counting();
+    const lazy = await runDetectionsWith(compiler, audit, { detections, includeEmpty: true });
+    expect(compiled).toEqual([query]);
+    expect(lazy).toEqual(await runDetectionsWith(compileQuery, audit, { detections, includeEmpty: true }));
+  });
+
+  test('a syntax error still throws before any input is read', async () => {
+    let read = false;
+    function* source() {
+      read = true;
+      yield* audit;
+    }
+    const detections = [det('d.bad', 'kubernetes-audit', 'low', ['filter verb = '])];
+    const run = runDetectionsWith(ENGINE_DETECTION_COMPILER, source(), { detections });
+    await expect(run).rejects.toMatchObject({ code: 'invalid_detection_query' });
+    expect(read).toBe(false);
+  });
+
+  test.each([
+    ['filter verb = "get" | stats count(*) by user.username', true],
+    ['filter verb = "get" | fields verb | sort @timestamp desc | limit 5', true],
+    ['filter verb = "get" | dedup user.username', true],
+    ['stats count(*)', false],
+    ['stats count(*) by verb | stats count(*)', false],
+    ['filter verb = "get" | addtotals', false],
+  ])('emptyInputGivesNoRows(%s) is %s', (query, expected) => {
+    expect(emptyInputGivesNoRows(parseQuery(query))).toBe(expected);
   });
 });

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { type AllowLists, loadAllowLists, mergeAllowLists } from '../../detect/allow-lists.js';
 import { BUILT_IN_DETECTIONS, listDetections } from '../../detect/catalogue/index.js';
+import { ENGINE_DETECTION_COMPILER } from '../../detect/run.js';
 import { runDetectionsWith } from '../../detect/run-detections.js';
 import { loadDetections } from '../../detect/schema.js';
 import {
@@ -17,7 +18,6 @@ import {
   type Severity,
 } from '../../detect/types.js';
 import { InternalError } from '../../errors.js';
-import { compileQuery } from '../../query/index.js';
 import { readLogs } from '../../read/index.js';
 import {
   choiceOption,
@@ -193,7 +193,7 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   }
   let findings: Finding[];
   try {
-    findings = await runDetectionsWith(compileQuery, tapped(), {
+    findings = await runDetectionsWith(ENGINE_DETECTION_COMPILER, tapped(), {
       detections,
       // the table shows counts only, unless --rows; JSON lists every row up to the cap
       sampleLimit: format === 'json' || showRows ? rowLimit : 5,
