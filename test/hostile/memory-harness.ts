@@ -149,7 +149,8 @@ export function runMeasured(
 /** A reproducer case: CLI arguments (the input path is appended) and what it must produce. */
 export interface HostileCase {
   readonly name: string;
-  readonly args: (n: number) => string[];
+  /** The arguments for `n` events in the file `input` (which is appended after them). */
+  readonly args: (n: number, input: string) => string[];
   /** Checks the run; returns a problem, or undefined when the result is right. */
   readonly check: (run: MeasuredRun, n: number) => string | undefined;
 }
@@ -161,6 +162,26 @@ const rows =
     if (run.stdoutLines !== expected(n)) return `${run.stdoutLines} rows, expected ${expected(n)}`;
     return undefined;
   };
+
+/** A run with exit 0 and exactly one row, whose ndjson text `ok` accepts. */
+const oneRow =
+  (ok: (row: Record<string, unknown>, n: number) => boolean) =>
+  (run: MeasuredRun, n: number): string | undefined => {
+    const problem = rows(() => 1)(run, n);
+    if (problem !== undefined) return problem;
+    return ok(JSON.parse(run.stdoutHead) as Record<string, unknown>, n)
+      ? undefined
+      : `unexpected row ${run.stdoutHead.slice(0, 200)}`;
+  };
+
+/** A typed `resource_limit` stop (exit 7). */
+const resourceLimit = (run: MeasuredRun): string | undefined =>
+  run.code === 7 && /resource_limit/.test(run.stderr)
+    ? undefined
+    : `expected a resource_limit error (exit 7), got exit ${run.code}: ${run.stderr.slice(0, 400)}`;
+
+/** The first event's time in {@link auditLine}: event i is this plus i seconds. */
+const FIRST_EVENT_MS = Date.UTC(2024, 4, 1);
 
 /** The buffering commands of issue 16's F1, each over `n` distinct auditIDs. */
 export const HOSTILE_CASES: readonly HostileCase[] = [
@@ -189,6 +210,57 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     name: 'sort auditID desc | fields auditID --limit n',
     args: (n) => ['query', 'sort auditID desc | fields auditID', '--limit', String(n)],
     check: rows((n) => n),
+  },
+  {
+    name: 'stats count_distinct(auditID), pct(@timestamp, 50)',
+    args: () => ['query', 'stats count_distinct(auditID) as d, pct(@timestamp, 50) as p'],
+    // every auditID is distinct; the median second lies in the events' span
+    check: oneRow(
+      (r, n) =>
+        r.d === n &&
+        typeof r.p === 'number' &&
+        r.p >= FIRST_EVENT_MS &&
+        r.p <= FIRST_EVENT_MS + 1000 * (n - 1),
+    ),
+  },
+  {
+    name: 'countFrequent auditID | limit 5',
+    args: () => ['query', 'countFrequent auditID | limit 5'],
+    check: rows(() => 5),
+  },
+  {
+    name: 'pattern @message',
+    args: () => ['query', 'pattern @message'],
+    // the events differ only in auditID and time, which the miner masks: one template
+    check: oneRow((r, n) => r['@sampleCount'] === n),
+  },
+  {
+    name: 'stats count(*) by bin(1s) | fillmissing --limit n',
+    args: (n) => ['query', 'stats count(*) by bin(1s) | fillmissing', '--limit', String(n)],
+    check: rows((n) => n),
+  },
+  {
+    name: 'sessionize auditID | stats max(session_id)',
+    args: () => ['query', 'sessionize auditID | stats max(session_id) as m'],
+    // one identity per event, so one session each
+    check: oneRow((r, n) => r.m === n),
+  },
+  {
+    name: 'stats count(*) as c by auditID | outlier c | limit 5',
+    args: () => ['query', 'stats count(*) as c by auditID | outlier c | limit 5'],
+    check: rows(() => 5),
+  },
+  {
+    name: 'join right side (typed resource_limit past the budget)',
+    // the right side reads the input too: n distinct keys on each side
+    args: (_n, input) => [
+      'query',
+      "join left=a right=b where a.auditID = b.auditID (SOURCE 's') | stats count(*) as c",
+      '--source',
+      `s=${input}`,
+    ],
+    // a right side cannot spill: under the budget the join is exact, past it a typed stop
+    check: (run, n) => (run.code === 7 ? resourceLimit(run) : oneRow((r) => r.c === n)(run, n)),
   },
   {
     name: 'timeline --ip (typed resource_limit)',
