@@ -86,17 +86,23 @@ export interface MeasuredRun {
   readonly stderr: string;
   /** Peak resident set size of the child, in MB (getrusage, threads included). */
   readonly peakRssMb: number;
+  /** The child's `process.execArgv` (the node flags it was started with). */
+  readonly execArgv: readonly string[];
+  /** What the CLI recorded about V8's heap growth flag (`HEAP_GROWTH_KEY` in src/cli/heap.ts), if anything. */
+  readonly heapGrowth: { readonly setBy: string; readonly flag: string } | undefined;
 }
 
 /**
- * Runs `node <main> ...args` in a child process with a hook that reports its
- * peak RSS at exit; stdout is counted, not kept. `signal` sends it SIGINT.
+ * Runs `node ...nodeArgs <main> ...args` in a child process with a hook that
+ * reports its peak RSS, node flags and the CLI's heap growth record at exit;
+ * stdout is counted, not kept. `signal` sends it SIGINT.
  */
 export function runMeasured(
   main: string,
   args: readonly string[],
   cwd: string,
   signal?: AbortSignal,
+  nodeArgs: readonly string[] = [],
 ): Promise<MeasuredRun> {
   const dir = scratchDir('kubetrail-rss-');
   const hook = join(dir, 'rss-hook.mjs');
@@ -104,10 +110,14 @@ export function runMeasured(
   writeFileSync(
     hook,
     "import { writeFileSync } from 'node:fs';\n" +
-      "process.on('exit', () => writeFileSync(process.env.KUBETRAIL_RSS_FILE, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })));\n",
+      "process.on('exit', () => writeFileSync(process.env.KUBETRAIL_RSS_FILE, JSON.stringify({\n" +
+      '  maxRssKb: process.resourceUsage().maxRSS,\n' +
+      '  execArgv: process.execArgv,\n' +
+      "  heapGrowth: globalThis[Symbol.for('kubetrail.heapGrowth')],\n" +
+      '})));\n',
   );
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hook, main, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', hook, main, ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', KUBETRAIL_RSS_FILE: report },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,13 +139,19 @@ export function runMeasured(
     child.on('error', reject);
     child.on('close', (code) => {
       try {
-        const { maxRssKb } = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKb: number };
+        const { maxRssKb, execArgv, heapGrowth } = JSON.parse(readFileSync(report, 'utf8')) as {
+          maxRssKb: number;
+          execArgv: string[];
+          heapGrowth?: MeasuredRun['heapGrowth'];
+        };
         resolve({
           code: code ?? -1,
           stdoutLines: lines,
           stdoutHead: head,
           stderr,
           peakRssMb: maxRssKb / 1024,
+          execArgv,
+          heapGrowth,
         });
       } catch (error) {
         reject(new Error(`no RSS report (exit ${code}): ${stderr}`, { cause: error }));
