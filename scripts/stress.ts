@@ -45,8 +45,10 @@ try {
     const problem = timer.signal.aborted ? `stopped after ${timeoutS} s` : c.check(run, n);
     const over = run.peakRssMb >= RSS_BOUND_MB;
     if (problem !== undefined || over) failed++;
+    // (the first line of a problem: the table stays one row a case)
     const result =
-      problem ?? (over ? `over ${RSS_BOUND_MB} MB` : `ok (${run.stdoutLines} rows, exit ${run.code})`);
+      problem?.split('\n', 1)[0] ??
+      (over ? `over ${RSS_BOUND_MB} MB` : `ok (${run.stdoutLines} rows, exit ${run.code})`);
     process.stdout.write(
       `| \`${c.name.replaceAll('|', '\\|')}\` | ${result.replaceAll('|', '\\|')} | ${run.peakRssMb.toFixed(0)} | ${seconds.toFixed(1)} |\n`,
     );
