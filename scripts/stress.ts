@@ -39,16 +39,18 @@ try {
     const t0 = performance.now();
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), timeoutS * 1000);
-    const run = await runMeasured(main, [...c.args(n), input, '--quiet'], root, timer.signal);
+    const run = await runMeasured(main, [...c.args(n, input), input, '--quiet'], root, timer.signal);
     clearTimeout(timeout);
     const seconds = (performance.now() - t0) / 1000;
     const problem = timer.signal.aborted ? `stopped after ${timeoutS} s` : c.check(run, n);
     const over = run.peakRssMb >= RSS_BOUND_MB;
     if (problem !== undefined || over) failed++;
+    // (the first line of a problem: the table stays one row a case)
     const result =
-      problem ?? (over ? `over ${RSS_BOUND_MB} MB` : `ok (${run.stdoutLines} rows, exit ${run.code})`);
+      problem?.split('\n', 1)[0] ??
+      (over ? `over ${RSS_BOUND_MB} MB` : `ok (${run.stdoutLines} rows, exit ${run.code})`);
     process.stdout.write(
-      `| \`${c.name}\` | ${result} | ${run.peakRssMb.toFixed(0)} | ${seconds.toFixed(1)} |\n`,
+      `| \`${c.name.replaceAll('|', '\\|')}\` | ${result.replaceAll('|', '\\|')} | ${run.peakRssMb.toFixed(0)} | ${seconds.toFixed(1)} |\n`,
     );
   }
   process.exitCode = failed === 0 ? 0 : 1;

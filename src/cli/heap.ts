@@ -25,10 +25,31 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 50;
 
 /**
+ * The global symbol under which {@link limitHeapGrowth} records the flag the
+ * process runs with, since V8 has no API that reads a flag back: a
+ * diagnostic hook in the same process (`node --import hook.mjs …/kubetrail`,
+ * as the child-process RSS tests do) reads `globalThis[HEAP_GROWTH_KEY]`.
+ *
+ * @example
+ * ```ts
+ * (globalThis as Record<symbol, unknown>)[HEAP_GROWTH_KEY]; //=> { setBy: 'kubetrail', flag: '--heap-growing-percent=50' }
+ * ```
+ */
+export const HEAP_GROWTH_KEY = Symbol.for('kubetrail.heapGrowth');
+
+/** What {@link limitHeapGrowth} did, as recorded under {@link HEAP_GROWTH_KEY}. */
+export interface HeapGrowth {
+  /** `kubetrail`: it set the flag; `user`: the user's own flag was left as given. */
+  readonly setBy: 'kubetrail' | 'user';
+  /** The flag in effect, as given to V8 (the user's spelling when `setBy` is `user`). */
+  readonly flag: string;
+}
+
+/**
  * Sets V8's heap growth factor to {@link HEAP_GROWING_PERCENT} for this
  * process, unless the user already set one (`node --heap-growing-percent=N
- * …/kubetrail`; node does not take the flag in `NODE_OPTIONS`). Returns
- * whether it set it.
+ * …/kubetrail`; node does not take the flag in `NODE_OPTIONS`), and records
+ * which under {@link HEAP_GROWTH_KEY}. Returns whether it set it.
  *
  * @example
  * ```ts
@@ -36,8 +57,18 @@ export const HEAP_GROWING_PERCENT = 50;
  * ```
  */
 export function limitHeapGrowth(execArgv: readonly string[]): boolean {
-  const given = (s: string) => s.includes('heap-growing-percent') || s.includes('heap_growing_percent');
-  if (execArgv.some(given)) return false;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  const given = execArgv.find(
+    (s) => s.includes('heap-growing-percent') || s.includes('heap_growing_percent'),
+  );
+  const record = (growth: HeapGrowth): void => {
+    (globalThis as Record<symbol, unknown>)[HEAP_GROWTH_KEY] = Object.freeze(growth);
+  };
+  if (given !== undefined) {
+    record({ setBy: 'user', flag: given });
+    return false;
+  }
+  const flag = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+  setFlagsFromString(flag);
+  record({ setBy: 'kubetrail', flag });
   return true;
 }

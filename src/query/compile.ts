@@ -564,7 +564,9 @@ function compileSteps(
     const following = steps[i + 1];
     if (following?.kind === 'command' && specOf(following.command).fusesWithSort === true) {
       sorts++; // (a sort fused with dedup is a sort too: the seam is for the first one only)
-      stages.push(compileSortedDedup(keys, following.command as DedupCommand, state));
+      stages.push(
+        compileSortedDedup(keys, following.command as DedupCommand, state, topKAfter(steps, i + 1)),
+      );
       fused = i + 1;
       return;
     }

@@ -450,6 +450,18 @@ export function decodeValue(x: unknown): unknown {
 }
 
 /**
+ * Whether `JSON.parse(message)` gives `record` back exactly: the record is
+ * plain JSON ({@link encodeValue}'s `PLAIN` case) and its JSON text is the
+ * message. Then a spilled row need not carry the record beside its message.
+ */
+function isRecordOfMessage(record: unknown, message: string): boolean {
+  if (typeof record !== 'object' || record === null || record instanceof Date) return false;
+  // the first character first: a message that is not this record's JSON mostly fails here, without a stringify
+  if (message.length === 0 || message.charCodeAt(0) !== (Array.isArray(record) ? 0x5b : 0x7b)) return false;
+  return isPlainJson(record) && JSON.stringify(record) === message;
+}
+
+/**
  * Encodes a row: its ordinal, its event (every field, the record encoded)
  * and its defined fields in order.
  *
@@ -460,7 +472,13 @@ export function encodeRow(row: Row): unknown {
   let event: unknown = null;
   if (e !== undefined) {
     const o: Record<string, unknown> = { t: encodeValue(e.timestamp), m: e.message, k: e.kind, s: e.source };
-    if (e.record !== undefined) o.r = encodeValue(e.record);
+    if (e.timestampInvalid === true) o.ti = 1;
+    const record = e.record;
+    if (record !== undefined) {
+      // A record that is its message's JSON (the common case) is parsed back from the message, not written twice.
+      if (isRecordOfMessage(record, e.message)) o.rm = 1;
+      else o.r = encodeValue(record);
+    }
     if (e.logStream !== undefined) o.ls = e.logStream;
     if (e.logGroup !== undefined) o.lg = e.logGroup;
     if (e.ingestionTime !== undefined) o.it = encodeValue(e.ingestionTime);
@@ -493,7 +511,9 @@ export function decodeRow(x: unknown): Row {
       kind: event.k as LogEvent['kind'],
       source: event.s as LogEvent['source'],
     };
+    if (Object.hasOwn(event, 'ti')) e.timestampInvalid = true;
     if (Object.hasOwn(event, 'r')) e.record = decodeValue(event.r);
+    else if (Object.hasOwn(event, 'rm')) e.record = JSON.parse(e.message);
     if (Object.hasOwn(event, 'ls')) e.logStream = event.ls as string;
     if (Object.hasOwn(event, 'lg')) e.logGroup = event.lg as string;
     if (Object.hasOwn(event, 'it')) e.ingestionTime = decodeValue(event.it) as number;

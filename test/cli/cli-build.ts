@@ -25,6 +25,7 @@ export const BUILT_CLI_TESTS = [
   'test/cli/main.test.ts',
   'test/parallel/cli-workers.test.ts',
   'test/parallel/workers.test.ts',
+  'test/hostile/memory-heap-flag.test.ts',
 ] as const;
 
 /** Every `.ts` file under `dir` (relative to the repository root). */

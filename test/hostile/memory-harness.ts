@@ -86,17 +86,23 @@ export interface MeasuredRun {
   readonly stderr: string;
   /** Peak resident set size of the child, in MB (getrusage, threads included). */
   readonly peakRssMb: number;
+  /** The child's `process.execArgv` (the node flags it was started with). */
+  readonly execArgv: readonly string[];
+  /** What the CLI recorded about V8's heap growth flag (`HEAP_GROWTH_KEY` in src/cli/heap.ts), if anything. */
+  readonly heapGrowth: { readonly setBy: string; readonly flag: string } | undefined;
 }
 
 /**
- * Runs `node <main> ...args` in a child process with a hook that reports its
- * peak RSS at exit; stdout is counted, not kept. `signal` sends it SIGINT.
+ * Runs `node ...nodeArgs <main> ...args` in a child process with a hook that
+ * reports its peak RSS, node flags and the CLI's heap growth record at exit;
+ * stdout is counted, not kept. `signal` sends it SIGINT.
  */
 export function runMeasured(
   main: string,
   args: readonly string[],
   cwd: string,
   signal?: AbortSignal,
+  nodeArgs: readonly string[] = [],
 ): Promise<MeasuredRun> {
   const dir = scratchDir('kubetrail-rss-');
   const hook = join(dir, 'rss-hook.mjs');
@@ -104,10 +110,14 @@ export function runMeasured(
   writeFileSync(
     hook,
     "import { writeFileSync } from 'node:fs';\n" +
-      "process.on('exit', () => writeFileSync(process.env.KUBETRAIL_RSS_FILE, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })));\n",
+      "process.on('exit', () => writeFileSync(process.env.KUBETRAIL_RSS_FILE, JSON.stringify({\n" +
+      '  maxRssKb: process.resourceUsage().maxRSS,\n' +
+      '  execArgv: process.execArgv,\n' +
+      "  heapGrowth: globalThis[Symbol.for('kubetrail.heapGrowth')],\n" +
+      '})));\n',
   );
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hook, main, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', hook, main, ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', KUBETRAIL_RSS_FILE: report },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,13 +139,19 @@ export function runMeasured(
     child.on('error', reject);
     child.on('close', (code) => {
       try {
-        const { maxRssKb } = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKb: number };
+        const { maxRssKb, execArgv, heapGrowth } = JSON.parse(readFileSync(report, 'utf8')) as {
+          maxRssKb: number;
+          execArgv: string[];
+          heapGrowth?: MeasuredRun['heapGrowth'];
+        };
         resolve({
           code: code ?? -1,
           stdoutLines: lines,
           stdoutHead: head,
           stderr,
           peakRssMb: maxRssKb / 1024,
+          execArgv,
+          heapGrowth,
         });
       } catch (error) {
         reject(new Error(`no RSS report (exit ${code}): ${stderr}`, { cause: error }));
@@ -149,7 +165,8 @@ export function runMeasured(
 /** A reproducer case: CLI arguments (the input path is appended) and what it must produce. */
 export interface HostileCase {
   readonly name: string;
-  readonly args: (n: number) => string[];
+  /** The arguments for `n` events in the file `input` (which is appended after them). */
+  readonly args: (n: number, input: string) => string[];
   /** Checks the run; returns a problem, or undefined when the result is right. */
   readonly check: (run: MeasuredRun, n: number) => string | undefined;
 }
@@ -161,6 +178,26 @@ const rows =
     if (run.stdoutLines !== expected(n)) return `${run.stdoutLines} rows, expected ${expected(n)}`;
     return undefined;
   };
+
+/** A run with exit 0 and exactly one row, whose ndjson text `ok` accepts. */
+const oneRow =
+  (ok: (row: Record<string, unknown>, n: number) => boolean) =>
+  (run: MeasuredRun, n: number): string | undefined => {
+    const problem = rows(() => 1)(run, n);
+    if (problem !== undefined) return problem;
+    return ok(JSON.parse(run.stdoutHead) as Record<string, unknown>, n)
+      ? undefined
+      : `unexpected row ${run.stdoutHead.slice(0, 200)}`;
+  };
+
+/** A typed `resource_limit` stop (exit 7). */
+const resourceLimit = (run: MeasuredRun): string | undefined =>
+  run.code === 7 && /resource_limit/.test(run.stderr)
+    ? undefined
+    : `expected a resource_limit error (exit 7), got exit ${run.code}: ${run.stderr.slice(0, 400)}`;
+
+/** The first event's time in {@link auditLine}: event i is this plus i seconds. */
+const FIRST_EVENT_MS = Date.UTC(2024, 4, 1);
 
 /** The buffering commands of issue 16's F1, each over `n` distinct auditIDs. */
 export const HOSTILE_CASES: readonly HostileCase[] = [
@@ -189,6 +226,57 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     name: 'sort auditID desc | fields auditID --limit n',
     args: (n) => ['query', 'sort auditID desc | fields auditID', '--limit', String(n)],
     check: rows((n) => n),
+  },
+  {
+    name: 'stats count_distinct(auditID), pct(@timestamp, 50)',
+    args: () => ['query', 'stats count_distinct(auditID) as d, pct(@timestamp, 50) as p'],
+    // every auditID is distinct; the median second lies in the events' span
+    check: oneRow(
+      (r, n) =>
+        r.d === n &&
+        typeof r.p === 'number' &&
+        r.p >= FIRST_EVENT_MS &&
+        r.p <= FIRST_EVENT_MS + 1000 * (n - 1),
+    ),
+  },
+  {
+    name: 'countFrequent auditID | limit 5',
+    args: () => ['query', 'countFrequent auditID | limit 5'],
+    check: rows(() => 5),
+  },
+  {
+    name: 'pattern @message',
+    args: () => ['query', 'pattern @message'],
+    // the events differ only in auditID and time, which the miner masks: one template
+    check: oneRow((r, n) => r['@sampleCount'] === n),
+  },
+  {
+    name: 'stats count(*) by bin(1s) | fillmissing --limit n',
+    args: (n) => ['query', 'stats count(*) by bin(1s) | fillmissing', '--limit', String(n)],
+    check: rows((n) => n),
+  },
+  {
+    name: 'sessionize auditID | stats max(session_id)',
+    args: () => ['query', 'sessionize auditID | stats max(session_id) as m'],
+    // one identity per event, so one session each
+    check: oneRow((r, n) => r.m === n),
+  },
+  {
+    name: 'stats count(*) as c by auditID | outlier c | limit 5',
+    args: () => ['query', 'stats count(*) as c by auditID | outlier c | limit 5'],
+    check: rows(() => 5),
+  },
+  {
+    name: 'join right side (typed resource_limit past the budget)',
+    // the right side reads the input too: n distinct keys on each side
+    args: (_n, input) => [
+      'query',
+      "join left=a right=b where a.auditID = b.auditID (SOURCE 's') | stats count(*) as c",
+      '--source',
+      `s=${input}`,
+    ],
+    // a right side cannot spill: under the budget the join is exact, past it a typed stop
+    check: (run, n) => (run.code === 7 ? resourceLimit(run) : oneRow((r) => r.c === n)(run, n)),
   },
   {
     name: 'timeline --ip (typed resource_limit)',

@@ -145,6 +145,42 @@ describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exact
     );
   }
 
+  // A spilled row carries every event field: an invalid timestamp stays null, and a message that is not its
+  // record's JSON text (pretty-printed, keys reordered) keeps its own record; one that is gets it back by parsing.
+  const eventShapes = fc.array(
+    fc.record({ row: eventArb, invalidTime: fc.boolean(), pretty: fc.boolean() }),
+    { maxLength: 80 },
+  );
+  const shapedEvents = (
+    shapes: { row: Parameters<typeof toEvents>[0][number]; invalidTime: boolean; pretty: boolean }[],
+  ) =>
+    toEvents(shapes.map((s) => s.row)).map((e, i): LogEvent => {
+      const s = shapes[i] as (typeof shapes)[number];
+      return {
+        ...e,
+        ...(s.invalidTime ? { timestamp: 0, timestampInvalid: true as const } : {}),
+        ...(s.pretty ? { message: JSON.stringify(e.record, null, 1) } : {}),
+      };
+    });
+  for (const [query, options] of [
+    // (no fields command: the rows show @timestamp and @message, read from the spilled event)
+    ['sort k', {}],
+    ['sort k desc | dedup v', {}],
+    ['sort w | dedup k | limit 3', {}],
+    ['dedup k', { order: 'input' }],
+  ] as [string, CompileOptions][]) {
+    propTest.prop([eventShapes, fc.constantFrom(1, 600)], { numRuns: 40, seed: 42 })(
+      `event fields survive a spill: ${query} ${JSON.stringify(options)}`,
+      async (shapes, budget) => {
+        const { unlimited, tiny } = await both(query, shapedEvents(shapes), budget, {
+          limit: 100,
+          ...options,
+        });
+        expect(tiny.rows).toEqual(unlimited.rows);
+      },
+    );
+  }
+
   test('many distinct groups at a tiny budget go through several spill levels and keep first-appearance order', async () => {
     const events = toEvents(
       Array.from({ length: 3000 }, (_, i) => ({ t: i % 6, k: `key-${(i * 7919) % 2000}`, v: i, w: i % 10 })),
@@ -236,6 +272,27 @@ describe('the spill codec reads back exactly what it wrote', () => {
     expect(Object.hasOwn(back, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(back).toStrictEqual(record);
+  });
+
+  test('an event whose record is its message JSON is read back by parsing the message; others carry the record', () => {
+    const record = JSON.parse('{"__proto__":{"p":1},"a":[1,"x",null],"b":{"c":true}}');
+    for (const message of [JSON.stringify(record), JSON.stringify(record, null, 1), '{"b":{"c":true}}']) {
+      const event: LogEvent = {
+        timestamp: 0,
+        timestampInvalid: true,
+        message,
+        kind: 'json',
+        record,
+        source: { file: 'f', line: 1 },
+      };
+      const row = { event, ordinal: 1, defined: undefined, record: undefined, discovered: undefined };
+      const encoded = JSON.stringify(encodeRow(row as never));
+      // the record is written beside the message only when it is not the message's JSON
+      expect(encoded.includes('"r":')).toBe(message !== JSON.stringify(record));
+      const back = decodeRow(JSON.parse(encoded));
+      expect(back.event).toStrictEqual(event);
+      expect(Object.hasOwn(back.event?.record as object, '__proto__')).toBe(true);
+    }
   });
 
   test('rows with events and defined fields', () => {

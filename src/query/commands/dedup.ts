@@ -213,6 +213,7 @@ export function sortedDedupStage(
   keys: readonly CompiledSortKey[],
   fields: readonly Evaluator[],
   limit: BufferLimit,
+  topK?: number,
 ): StageFactory {
   const cmp = entryComparator(keys);
   return (next, state) => {
@@ -234,7 +235,8 @@ export function sortedDedupStage(
       if (memory.store() === undefined) limit.overBudget();
       const s = {
         keyed: keyedSorter(memory, cmp, limit),
-        out: sortEntrySorter(memory, cmp, undefined, limit),
+        // only the first `topK` rows of the result are wanted, so the second sort keeps only those
+        out: sortEntrySorter(memory, cmp, topK, limit),
       };
       memory.used -= own;
       own = 0;
@@ -320,6 +322,7 @@ export function compileSortedDedup(
   keys: readonly CompiledSortKey[],
   c: DedupCommand,
   state: CompileState,
+  topK?: number,
 ): StageFactory {
   const limit = state.bound(
     'dedup',
@@ -327,7 +330,7 @@ export function compileSortedDedup(
     c.span,
     ['dedup by fewer or coarser fields, or narrow the input with filters'],
   );
-  return sortedDedupStage(keys, compileDedupFields(c, state), limit);
+  return sortedDedupStage(keys, compileDedupFields(c, state), limit, topK);
 }
 
 /**
