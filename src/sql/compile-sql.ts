@@ -22,8 +22,8 @@ import type {
   FieldRef,
   FilldownCommand,
   Item,
-  PathSegment,
   ParseCommand,
+  PathSegment,
   QueryAst,
   SessionizeCommand,
   Span,
@@ -52,15 +52,6 @@ import { applyStatsRules } from '../query/stats-rules.js';
 import { type Dialect, dialectOf, type SqlDialectName, sqlString } from './dialect.js';
 import { SqlEngineError, unreachable, unsupported } from './errors.js';
 import {
-  jsonPointer,
-  kubetrailModel,
-  TABLE_MODEL_NAMES,
-  type TableModel,
-  type TableModelName,
-  type TypedColumn,
-  tableModelOf,
-} from './table-models.js';
-import {
   isStructureSql,
   jsonParseValue,
   MAX_PATH_SEGMENTS,
@@ -69,6 +60,15 @@ import {
   unnestItems,
   walkSql,
 } from './json-values.js';
+import {
+  jsonPointer,
+  kubetrailModel,
+  TABLE_MODEL_NAMES,
+  type TableModel,
+  type TableModelName,
+  type TypedColumn,
+  tableModelOf,
+} from './table-models.js';
 import {
   JS_WHITESPACE,
   literalValue,
@@ -1010,7 +1010,10 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
         const fn = name === 'max' ? d.argMax : d.argMin;
         return `${fn(v.sql, key)} FILTER (WHERE ${filter})`;
       };
-      return sameKind(v, `COALESCE(${pick(`${p} AND ${numberClass}`)}, ${pick(`${p} AND NOT (${numberClass})`)})`);
+      return sameKind(
+        v,
+        `COALESCE(${pick(`${p} AND ${numberClass}`)}, ${pick(`${p} AND NOT (${numberClass})`)})`,
+      );
     }
     case 'sortsFirst':
     case 'sortsLast': {
@@ -1027,7 +1030,10 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
       const t = ts();
       const key = d.row([t, ...sem.sortKeys(v), late ? `-${rel.ord}` : rel.ord]);
       const p = sem.present(v) ?? 'FALSE';
-      return sameKind(v, `${(late ? d.argMax : d.argMin)(v.sql, key)} FILTER (WHERE ${p} AND ${t} IS NOT NULL)`);
+      return sameKind(
+        v,
+        `${(late ? d.argMax : d.argMin)(v.sql, key)} FILTER (WHERE ${p} AND ${t} IS NOT NULL)`,
+      );
     }
     case 'rate': {
       // (last − first) / (t_last − t_first) × interval over the rows with a numeric value and a
@@ -1333,7 +1339,9 @@ function callExpr(
       };
     }
     case 'concat': {
-      const parts = e.args.map((a) => sem.resultString(child(a), 'none')).filter((s): s is string => s !== undefined);
+      const parts = e.args
+        .map((a) => sem.resultString(child(a), 'none'))
+        .filter((s): s is string => s !== undefined);
       if (parts.length === 0) return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
       const anyPresent = parts.map((p) => `${p} IS NOT NULL`).join(' OR ');
       return {
