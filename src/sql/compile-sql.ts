@@ -23,10 +23,12 @@ import type {
   FilldownCommand,
   Item,
   ParseCommand,
+  PathSegment,
   QueryAst,
   SessionizeCommand,
   Span,
   StatsCommand,
+  UnnestCommand,
 } from '../query/ast.js';
 import { fieldRefName } from '../query/ast.js';
 import { autoregressNames, lagsOf } from '../query/commands/autoregress.js';
@@ -50,6 +52,15 @@ import { applyStatsRules } from '../query/stats-rules.js';
 import { type Dialect, dialectOf, type SqlDialectName, sqlString } from './dialect.js';
 import { SqlEngineError, unreachable, unsupported } from './errors.js';
 import {
+  isStructureSql,
+  jsonParseValue,
+  MAX_PATH_SEGMENTS,
+  splitValue,
+  structured,
+  unnestItems,
+  walkSql,
+} from './json-values.js';
+import {
   jsonPointer,
   kubetrailModel,
   TABLE_MODEL_NAMES,
@@ -58,7 +69,17 @@ import {
   type TypedColumn,
   tableModelOf,
 } from './table-models.js';
-import { literalValue, Semantics, type SqlKind, type SqlValue, total, whereCondition } from './values.js';
+import {
+  JS_WHITESPACE,
+  literalValue,
+  notTranslated,
+  Semantics,
+  type SqlKind,
+  type SqlValue,
+  sameKind,
+  total,
+  whereCondition,
+} from './values.js';
 
 /** Options of {@link compileToSql}. */
 export interface SqlCompileOptions {
@@ -328,6 +349,9 @@ export function compileToSql(query: string | QueryAst, options: SqlCompileOption
       case 'SessionizeCommand':
         rel = sessionizeRel(rel, c, ctx);
         break;
+      case 'UnnestCommand':
+        rel = unnestRel(rel, c, ctx);
+        break;
       default:
         unsupported(commandWord(c), c.span, text);
     }
@@ -388,9 +412,11 @@ function commandWord(c: Command): string {
 function checkCommand(c: Command, ctx: Ctx): void {
   switch (c.kind) {
     case 'JsonCommand':
-    case 'UnnestCommand':
     case 'UnmaskCommand':
       unsupported(commandWord(c), c.span, ctx.text);
+      break;
+    case 'UnnestCommand':
+      if (ctx.d.name !== 'duckdb') unsupported(`unnest in the ${ctx.d.name} dialect`, c.span, ctx.text);
       break;
     case 'ParseCommand':
       if (c.mode.kind === 'ParseLogfmt' || c.mode.kind === 'ParseCsv')
@@ -404,6 +430,11 @@ function checkCommand(c: Command, ctx: Ctx): void {
     default:
       break;
   }
+}
+
+/** Path segments as the engine's lookup reads them (an index as its digits). */
+function segmentParts(path: readonly PathSegment[]): string[] {
+  return path.map((s) => (s.kind === 'name' ? s.name : String(s.index)));
 }
 
 function timestampRef(): FieldRef {
@@ -438,7 +469,7 @@ function defineColumns(rel: Rel, adds: readonly (readonly [string, SqlValue])[],
   for (const [name, value] of adds) {
     const col = fresh(ctx, 'd');
     cols.push(`${value.sql} AS ${col}`);
-    defined.set(name, { kind: value.kind, sql: col });
+    defined.set(name, sameKind(value, col));
   }
   return derive(rel, ctx, (r) => `SELECT *, ${cols.join(', ')} FROM ${r.name}`, { defined });
 }
@@ -519,6 +550,40 @@ function dedupRel(rel: Rel, fields: readonly FieldRef[], ctx: Ctx): Rel {
   return derive(inner, ctx, (r) => `SELECT * FROM ${r.name} WHERE ${rn} = 1 OR ${rn}m`);
 }
 
+/**
+ * `unnest expr into name`: a row per element of a list, in list order within
+ * the row's place (`unnest` over the elements, numbered by
+ * `generate_subscripts`); any other present value is one row; a missing
+ * value, null or an empty list gives none. Every copy keeps the row's
+ * fields, input position and `@ptr`.
+ */
+function unnestRel(rel: Rel, c: UnnestCommand, ctx: Ctx): Rel {
+  const v = expr(c.expr, rel, ctx);
+  const name = c.into.name;
+  if (v.kind !== 'json') {
+    const kept = derive(rel, ctx, (r) => `SELECT * FROM ${r.name} WHERE ${ctx.sem.present(v) ?? 'FALSE'}`);
+    return defineAfterStats(defineColumns(kept, [[name, v]], ctx), [name]);
+  }
+  const list = fresh(ctx, 'u');
+  const listed = derive(rel, ctx, (r) => `SELECT *, ${unnestItems(v, ctx.sem)} AS ${list} FROM ${r.name}`);
+  const item = fresh(ctx, 'd');
+  const ord = fresh(ctx, 'o');
+  const spread = derive(
+    listed,
+    ctx,
+    (r) => `SELECT *, unnest(${list}) AS ${item}, generate_subscripts(${list}, 1) AS ${list}i FROM ${r.name}`,
+  );
+  const defined = new Map(spread.defined);
+  defined.set(name, structured(item));
+  const out = derive(
+    spread,
+    ctx,
+    (r) => `SELECT *, row_number() OVER (ORDER BY ${r.ord}, ${list}i) AS ${ord} FROM ${r.name}`,
+    { ord, defined },
+  );
+  return defineAfterStats(out, [name]);
+}
+
 // ---------------------------------------------------------------------------
 // Scans in row order: filldown, autoregress, sessionize (window functions)
 
@@ -569,7 +634,7 @@ function filldownRel(rel: Rel, c: FilldownCommand, ctx: Ctx): Rel {
     const v = expr(refs.get(name) as Expr, rel, ctx);
     const p = ctx.sem.present(v) ?? 'FALSE';
     const held = ctx.d.lastValueIgnoreNulls(`CASE WHEN ${p} THEN ${v.sql} END`, frame);
-    return [name, { kind: v.kind, sql: `CASE WHEN ${p} THEN ${v.sql} ELSE COALESCE(${held}, ${v.sql}) END` }];
+    return [name, sameKind(v, `CASE WHEN ${p} THEN ${v.sql} ELSE COALESCE(${held}, ${v.sql}) END`)];
   });
   return defineAfterStats(defineColumns(rel, adds, ctx), names);
 }
@@ -581,7 +646,7 @@ function autoregressRel(rel: Rel, c: AutoregressCommand, ctx: Ctx): Rel {
   const names = autoregressNames(c);
   const adds: [string, SqlValue][] = names.map((name, i) => [
     name,
-    { kind: v.kind, sql: `lag(${v.sql}, ${start + i}) OVER (ORDER BY ${rel.ord})` },
+    sameKind(v, `lag(${v.sql}, ${start + i}) OVER (ORDER BY ${rel.ord})`),
   ]);
   return defineAfterStats(defineColumns(rel, adds, ctx), names);
 }
@@ -690,7 +755,7 @@ function parseRel(rel: Rel, c: ParseCommand, ctx: Ctx): Rel {
       span: c.span,
     } as FieldRef);
   const source = expr(sourceRef, rel, ctx);
-  const textOf = ctx.sem.resultString(source);
+  const textOf = ctx.sem.resultString(source, 'none');
   let names: string[];
   let pattern: string;
   let groups: number[];
@@ -782,7 +847,7 @@ function statsRel(rel: Rel, c: StatsCommand, ctx: Ctx): Rel {
     groupKeys.push(k);
     groupSelect.push(`${key} AS ${k}`, `${v.sql} AS ${col}v`);
     const name = itemName(g, text);
-    outDefined.set(name, { kind: v.kind, sql: col });
+    outDefined.set(name, sameKind(v, col));
     names.push(name);
   });
   // Stage 1: the group keys and first values, per input row.
@@ -818,7 +883,7 @@ function statsRel(rel: Rel, c: StatsCommand, ctx: Ctx): Rel {
   for (const it of items) {
     const col = fresh(ctx, 'd');
     itemCols.push(`${it.value.sql} AS ${col}`);
-    defined.set(it.name, { kind: it.value.kind, sql: col });
+    defined.set(it.name, sameKind(it.value, col));
   }
   const groupCols = [...outDefined.values()].map((v) => v.sql);
   const outName = fresh(ctx, 's');
@@ -863,7 +928,7 @@ function aggExpr(
       const v = aggregateCall(e, def.name, rel, ctx);
       const col = fresh(ctx, 'a');
       collector.aggs.push(`${v.sql} AS ${col}`);
-      const out = { kind: v.kind, sql: col };
+      const out = sameKind(v, col);
       aggValues.push(out);
       return out;
     }
@@ -945,10 +1010,10 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
         const fn = name === 'max' ? d.argMax : d.argMin;
         return `${fn(v.sql, key)} FILTER (WHERE ${filter})`;
       };
-      return {
-        kind: v.kind,
-        sql: `COALESCE(${pick(`${p} AND ${numberClass}`)}, ${pick(`${p} AND NOT (${numberClass})`)})`,
-      };
+      return sameKind(
+        v,
+        `COALESCE(${pick(`${p} AND ${numberClass}`)}, ${pick(`${p} AND NOT (${numberClass})`)})`,
+      );
     }
     case 'sortsFirst':
     case 'sortsLast': {
@@ -956,7 +1021,7 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
       const last = name === 'sortsLast';
       const key = d.row([...sem.sortKeys(v), last ? `-${rel.ord}` : rel.ord]);
       const p = sem.present(v) ?? 'FALSE';
-      return { kind: v.kind, sql: `${(last ? d.argMax : d.argMin)(v.sql, key)} FILTER (WHERE ${p})` };
+      return sameKind(v, `${(last ? d.argMax : d.argMin)(v.sql, key)} FILTER (WHERE ${p})`);
     }
     case 'earliest':
     case 'latest': {
@@ -965,10 +1030,10 @@ function aggregateCall(e: Extract<Expr, { kind: 'CallExpr' }>, name: string, rel
       const t = ts();
       const key = d.row([t, ...sem.sortKeys(v), late ? `-${rel.ord}` : rel.ord]);
       const p = sem.present(v) ?? 'FALSE';
-      return {
-        kind: v.kind,
-        sql: `${(late ? d.argMax : d.argMin)(v.sql, key)} FILTER (WHERE ${p} AND ${t} IS NOT NULL)`,
-      };
+      return sameKind(
+        v,
+        `${(late ? d.argMax : d.argMin)(v.sql, key)} FILTER (WHERE ${p} AND ${t} IS NOT NULL)`,
+      );
     }
     case 'rate': {
       // (last − first) / (t_last − t_first) × interval over the rows with a numeric value and a
@@ -1010,17 +1075,33 @@ function numericArg(v: SqlValue, ctx: Ctx): string | undefined {
 // ---------------------------------------------------------------------------
 // Expressions
 
-function readName(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
+function readName(name: string, rel: Rel, ctx: Ctx, span: Span, segments?: readonly string[]): SqlValue {
   const own = rel.defined.get(name);
   if (own !== undefined) return own;
-  const parts = name.split('.');
+  // A defined map or list at a prefix (`j` of `j.items.0`) is walked; a defined scalar hides nothing below its
+  // name (`user.username` after `… as user` reads the event), as in the engine's lookup.
+  const parts = segments ?? name.split('.');
+  const walks: string[] = [];
   for (let i = parts.length - 1; i >= 1; i--) {
-    // a defined scalar hides no flattened field below its name (`user.username` after `… as user` reads the
-    // event, as the engine does); only a JSON value could be a map to walk into
-    if (rel.defined.get(parts.slice(0, i).join('.'))?.kind === 'json') {
-      unsupported(`a path into a value the query defined (${name})`, span, ctx.text);
-    }
+    const at = rel.defined.get(parts.slice(0, i).join('.'));
+    if (at?.structured !== true) continue;
+    if (parts.length - i > MAX_PATH_SEGMENTS) unsupported(`a path this deep (${name})`, span, ctx.text);
+    walks.push(`WHEN ${isStructureSql(at.sql)} THEN ${walkSql(at.sql, parts.slice(i))}`);
   }
+  if (walks.length > 0) {
+    // Without a map or list there, the event's field: a bracket name is no key of the table's fields.
+    const event = name.includes('[') ? undefined : ctx.sem.toJson(readEvent(name, rel, ctx, span));
+    const fallback = !rel.hasEvent
+      ? 'NULL'
+      : (event?.sql ?? notTranslated(`reading ${name} from the event beside a defined map`));
+    return structured(`CASE ${walks.join(' ')} ELSE ${fallback} END`);
+  }
+  if (name.includes('[')) unsupported('a bracket index into an event field', span, ctx.text);
+  return readEvent(name, rel, ctx, span);
+}
+
+/** An event field as the table model reads it (missing after stats). */
+function readEvent(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
   if (!rel.hasEvent) return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
   const r = ctx.model.field(name, ctx.d);
   if ('unreachable' in r) return unreachable(name, ctx.model.name, span, ctx.text, r.unreachable);
@@ -1054,8 +1135,8 @@ function baseCte(base: string, ctx: Ctx): string {
 
 function expr(e: Expr, rel: Rel, ctx: Ctx): SqlValue {
   if (e.kind === 'FieldRef') {
-    if (e.path.some((s) => s.kind === 'index')) unsupported('a bracket index', e.span, ctx.text);
-    return readName(fieldRefName(e), rel, ctx, e.span);
+    const indexed = e.path.some((s) => s.kind === 'index');
+    return readName(fieldRefName(e), rel, ctx, e.span, indexed ? segmentParts(e.path) : undefined);
   }
   if (e.kind === 'CallExpr' && rel.available !== undefined) {
     // After stats, a call spelled like a stats column reads that column.
@@ -1161,8 +1242,14 @@ function scalarOver(e: Expr, ctx: Ctx, child: (e: Expr) => SqlValue, rel?: Rel):
       return callExpr(e, ctx, child, rel);
     case 'ListLit':
       return unsupported('a list outside in [...]', e.span, text);
-    case 'AccessExpr':
-      return unsupported('a path into a computed value', e.span, text);
+    case 'AccessExpr': {
+      const v = child(e.object);
+      if (v.structured !== true || d.name !== 'duckdb')
+        return unsupported('a path into a computed value other than a map or list on DuckDB', e.span, text);
+      const parts = segmentParts(e.path);
+      if (parts.length > MAX_PATH_SEGMENTS) return unsupported('a path this deep', e.span, text);
+      return structured(`CASE WHEN ${isStructureSql(v.sql)} THEN ${walkSql(v.sql, parts)} END`);
+    }
     case 'InSubqueryExpr':
       return unsupported('a subquery (in (…))', e.span, text);
     case 'RegexLit':
@@ -1205,7 +1292,7 @@ function callExpr(
   const def = lookupFunction(e.name);
   const name = def?.name ?? e.name;
   const args = (): SqlValue[] => e.args.map((a) => child(a));
-  const str1 = (): string | undefined => sem.resultString(child(e.args[0] as Expr));
+  const str1 = (): string | undefined => sem.resultString(child(e.args[0] as Expr), 'none');
   switch (name) {
     case 'ispresent':
       return bool(total(sem.present(child(e.args[0] as Expr))));
@@ -1252,7 +1339,9 @@ function callExpr(
       };
     }
     case 'concat': {
-      const parts = e.args.map((a) => sem.resultString(child(a))).filter((s): s is string => s !== undefined);
+      const parts = e.args
+        .map((a) => sem.resultString(child(a), 'none'))
+        .filter((s): s is string => s !== undefined);
       if (parts.length === 0) return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
       const anyPresent = parts.map((p) => `${p} IS NOT NULL`).join(' OR ');
       return {
@@ -1275,13 +1364,13 @@ function callExpr(
       };
     }
     case 'replace': {
-      const [s, a, b] = e.args.map((x) => sem.resultString(child(x)));
+      const [s, a, b] = e.args.map((x) => sem.resultString(child(x), 'none'));
       if (s === undefined || a === undefined || b === undefined)
         return { kind: 'str', sql: 'CAST(NULL AS VARCHAR)' };
       return { kind: 'str', sql: `CASE WHEN ${a} = '' THEN ${s} ELSE replace(${s}, ${a}, ${b}) END` };
     }
     case 'strcontains': {
-      const [s, x] = e.args.map((a) => sem.resultString(child(a)));
+      const [s, x] = e.args.map((a) => sem.resultString(child(a), 'none'));
       if (s === undefined || x === undefined) return flag('FALSE');
       if (e.args.length > 2) {
         const fold = sem.truthy(child(e.args[2] as Expr));
@@ -1295,7 +1384,7 @@ function callExpr(
     }
     case 'startsWith':
     case 'endsWith': {
-      const [s, x] = e.args.map((a) => sem.resultString(child(a)));
+      const [s, x] = e.args.map((a) => sem.resultString(child(a), 'none'));
       if (s === undefined || x === undefined) return flag('FALSE');
       return flag(total(name === 'startsWith' ? d.startsWith(s, x) : d.endsWith(s, x)));
     }
@@ -1603,6 +1692,29 @@ function callExpr(
     }
     case 'unmask':
       return child(e.args[0] as Expr);
+    case 'jsonArraySize':
+    case 'jsonArrayContains': {
+      if (d.name !== 'duckdb') return unsupported(`${name} in the ${d.name} dialect`, e.span, text);
+      // The engine's list argument: a list, or a string that jsonParse reads as one.
+      const list = jsonParseValue(child(e.args[0] as Expr), sem).sql;
+      if (name === 'jsonArraySize')
+        return {
+          kind: 'num',
+          sql: `list_transform([${list}], kt_l -> CASE WHEN json_type(kt_l) = 'ARRAY' THEN CAST(json_array_length(kt_l) AS DOUBLE) END)[1]`,
+        };
+      const found = sem.equal({ kind: 'json', sql: 'kt_e' }, child(e.args[1] as Expr));
+      return bool(
+        `COALESCE(list_transform([${list}], kt_l -> CASE WHEN json_type(kt_l) = 'ARRAY' THEN len(list_filter(json_extract(kt_l, '$[*]'), kt_e -> ${found})) > 0 END)[1], FALSE)`,
+      );
+    }
+    case 'jsonParse':
+    case 'split': {
+      if (d.name !== 'duckdb') return unsupported(`${name} in the ${d.name} dialect`, e.span, text);
+      if (name === 'jsonParse') return jsonParseValue(child(e.args[0] as Expr), sem);
+      const [s, delimiter] = e.args.map((a) => sem.resultString(child(a), 'none'));
+      if (s === undefined || delimiter === undefined) return { kind: 'json', sql: 'CAST(NULL AS JSON)' };
+      return splitValue(s, delimiter);
+    }
     case 'now':
       if (ctx.now === undefined) return unsupported('now() without a fixed now option', e.span, text);
       return literalValue(Math.floor(ctx.now / 1000));
@@ -1643,10 +1755,6 @@ function parseV4Cidr(text: string): { network: number; prefix: number } | undefi
     (bytes[0] ?? 0) * 16777216 + (bytes[1] ?? 0) * 65536 + (bytes[2] ?? 0) * 256 + (bytes[3] ?? 0);
   return { network, prefix };
 }
-
-/** JavaScript's `\s` (the engine trims and tests blanks with it), as an RE2 class body. */
-const JS_WHITESPACE =
-  '\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
 
 /** `argEpochMs` where SQL can match it exactly: timestamps, numbers and numeric strings (not ISO strings). */
 function epochMs(v: SqlValue, d: Dialect, sem: Semantics): string | undefined {

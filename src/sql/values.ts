@@ -19,6 +19,11 @@
 import type { Dialect } from './dialect.js';
 import { sqlString } from './dialect.js';
 
+/** An SQL `error(…)` that `runOnDuckdb` reports as `sql_unsupported`. @internal */
+export function notTranslated(what: string): string {
+  return `error(${sqlString(`kubetrail: ${what} is not translated to SQL (sql_unsupported)`)})`;
+}
+
 /** The static kind of a SQL value. @internal */
 export type SqlKind = 'json' | 'str' | 'num' | 'bool' | 'ts';
 
@@ -27,6 +32,17 @@ export interface SqlValue {
   readonly kind: SqlKind;
   readonly sql: string;
   readonly literal?: string | number | boolean | undefined;
+  /** A `json` value that may be a map or list (`jsonParse`, `split`, paths into them; see `json-values.ts`). */
+  readonly structured?: boolean | undefined;
+}
+
+/** JavaScript's `\\s` (the engine trims and tests blanks with it), as an RE2 class body. @internal */
+export const JS_WHITESPACE =
+  '\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
+
+/** The same kind (and structure mark) as `v`, with other SQL. @internal */
+export function sameKind(v: SqlValue, sql: string): SqlValue {
+  return v.structured === true ? { kind: v.kind, sql, structured: true } : { kind: v.kind, sql };
 }
 
 /** The numeric-string rule of `isNumericString`, as an RE2 pattern for a whole-string match. */
@@ -258,8 +274,18 @@ export class Semantics {
     return `${head} WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e21 THEN ${relaid(whole)} WHEN abs(${x}) >= 1e-6 AND abs(${x}) < 1e21 THEN ${relaid(fixed)} WHEN isfinite(${x}) THEN ${relaid(exponent)} ELSE NULL END`;
   }
 
-  /** `valueToResultString`: the string form of a value, NULL when it has none. */
-  resultString(v: SqlValue): string | undefined {
+  /**
+   * `valueToResultString`: the string form of a value, NULL when it has none.
+   * The compact JSON of a map or list is not translated: it stops the query
+   * (`structures: 'stop'`), or reads as NULL where the engine never takes it
+   * (`'none'`: comparisons, for which maps and lists are not comparable).
+   */
+  resultString(v: SqlValue, structures: 'stop' | 'none' = 'stop'): string | undefined {
+    if (v.structured === true) {
+      const leaf = this.resultString({ kind: v.kind, sql: v.sql });
+      const text = structures === 'stop' ? notTranslated('the text of a map or list') : 'NULL';
+      return `CASE WHEN json_type(${v.sql}) IN ('OBJECT', 'ARRAY') THEN ${text} ELSE ${leaf ?? 'NULL'} END`;
+    }
     if (v.literal !== undefined) {
       const l = v.literal;
       if (typeof l === 'string') return v.sql;
@@ -327,8 +353,8 @@ export class Semantics {
     const nb = this.num(b);
     const ca = this.comparableNumber(a);
     const cb = this.comparableNumber(b);
-    const ra = this.resultString(a);
-    const rb = this.resultString(b);
+    const ra = this.resultString(a, 'none');
+    const rb = this.resultString(b, 'none');
     const diff = (x: string, y: string) => `CASE WHEN ${x} < ${y} THEN -1 WHEN ${x} > ${y} THEN 1 ELSE 0 END`;
     const int = (x: string) => `CASE WHEN ${x} THEN 1 ELSE 0 END`;
     const whens: string[] = [];
@@ -373,7 +399,7 @@ export class Semantics {
 
   /** The text `like` and regex tests read (strings, and the string form of other leaves). */
   matchText(v: SqlValue): string | undefined {
-    return this.resultString(v);
+    return this.resultString(v, 'none');
   }
 
   /** A value as JSON (for mixing kinds). Timestamps have no JSON form here. */
