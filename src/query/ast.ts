@@ -604,7 +604,8 @@ export type Command =
   | RelevantFieldsCommand
   | JoinCommand
   | LookupCommand
-  | CidrlookupCommand;
+  | CidrlookupCommand
+  | AppendcolsCommand;
 
 /** `left.field = right.field` in the `where` of a `join` (either side may come first). */
 export interface JoinCondition {
@@ -658,6 +659,21 @@ export interface CidrlookupCommand {
   readonly cidrColumn?: Identifier;
   readonly mode: 'OUTPUT' | 'OUTPUTNEW';
   readonly outputs: readonly LookupColumn[];
+  readonly span: Span;
+}
+
+/**
+ * `appendcols [override=true|false] [max=n] (query)`: merges row i of the
+ * inner query's result into row i of the current result, by position.
+ */
+export interface AppendcolsCommand {
+  readonly kind: 'AppendcolsCommand';
+  /** As written; absent means `false` (existing fields are kept). */
+  readonly override?: boolean;
+  /** As written (1 to 100,000); absent means 10,000. */
+  readonly max?: number;
+  /** The inner query; its spans are offsets into the whole query text. */
+  readonly query: QueryAst;
   readonly span: Span;
 }
 

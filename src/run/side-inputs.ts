@@ -149,7 +149,8 @@ function holdsSideInput(node: unknown): boolean {
     kind === 'InSubqueryExpr' ||
     kind === 'JoinCommand' ||
     kind === 'LookupCommand' ||
-    kind === 'CidrlookupCommand'
+    kind === 'CidrlookupCommand' ||
+    kind === 'AppendcolsCommand'
   )
     return true;
   for (const key of Object.keys(node)) {
@@ -161,7 +162,7 @@ function holdsSideInput(node: unknown): boolean {
 
 /**
  * Whether a query uses data besides its input (`join`, a subquery,
- * `lookup`, `cidrlookup`); such queries run on the calling thread, where
+ * `appendcols`, `lookup`, `cidrlookup`); such queries run on the calling thread, where
  * that data is. A query that does not parse says no (its run reports the error).
  *
  * @example

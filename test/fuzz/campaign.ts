@@ -31,13 +31,15 @@ import {
   checkQuery,
   compileQuery,
   createMemorySpillStore,
+  type LookupTable,
+  lookupTableFromRecords,
   parseQuery,
   printQuery,
 } from '../../src/query/index.js';
 import { LOG_FORMATS, type ReadSummary, readLogs } from '../../src/read/index.js';
 import { query } from '../../src/run/index.js';
 import { vendoredExamples } from '../query/support/example-queries.js';
-import { fuzzedQuery, mutateBytes, mutateYaml } from './generate.js';
+import { FUZZ_LOOKUP_TABLES, fuzzedQuery, mutateBytes, mutateYaml } from './generate.js';
 import { caseRng, type Rng } from './random.js';
 
 /** The three things the campaign fuzzes. */
@@ -73,6 +75,10 @@ function listFiles(dir: string): string[] {
 export interface FuzzContext {
   readonly seedQueries: readonly string[];
   readonly events: readonly LogEvent[];
+  /** What `SOURCE 'audit'` and `SOURCE 'trail'` select in fuzzed joins, appendcols and subqueries. */
+  readonly sources: Readonly<Record<string, readonly LogEvent[]>>;
+  /** The lookup tables `users` and `nets` (columns as in `FUZZ_LOOKUP_TABLES`), with a duplicate key, an empty cell, IPv4 and IPv6 ranges. */
+  readonly lookups: Readonly<Record<string, LookupTable>>;
   /** Reader corpus: fixture files (name relative to test/fixtures, bytes). */
   readonly corpus: readonly { readonly name: string; readonly bytes: Buffer }[];
   readonly detectionYaml: readonly string[];
@@ -111,6 +117,28 @@ export async function createFuzzContext(): Promise<FuzzContext> {
       if (++n >= 12) break;
     }
   }
+  const sources = {
+    audit: events.filter((e) => e.kind === 'kubernetes-audit'),
+    trail: events.filter((e) => e.kind === 'cloudtrail'),
+  };
+  const [userCols, netCols] = [FUZZ_LOOKUP_TABLES.users, FUZZ_LOOKUP_TABLES.nets];
+  const usernames = [
+    ...new Set(sources.audit.map((e) => (e.record as { user?: { username?: unknown } }).user?.username)),
+  ].filter((u): u is string => typeof u === 'string');
+  const lookups = {
+    users: lookupTableFromRecords('users', [
+      ...usernames.map((u, i) => ({ [userCols[0]]: u, [userCols[1]]: `team-${i % 3}`, [userCols[2]]: i })),
+      { [userCols[0]]: usernames[0] ?? 'admin', [userCols[1]]: 'duplicate', [userCols[2]]: null },
+      { [userCols[0]]: '', [userCols[1]]: 'ünïcode 😀' },
+    ]),
+    nets: lookupTableFromRecords('nets', [
+      { [netCols[0]]: '10.0.0.0/8', [netCols[1]]: 'vpc', [netCols[2]]: 'net' },
+      { [netCols[0]]: '10.0.0.0/16', [netCols[1]]: 'subnet', [netCols[2]]: 'net' },
+      { [netCols[0]]: '0.0.0.0/0', [netCols[1]]: 'internet', [netCols[2]]: 'nobody' },
+      { [netCols[0]]: '::/0', [netCols[1]]: 'internet6', [netCols[2]]: 'nobody' },
+      { [netCols[0]]: '192.0.2.1', [netCols[1]]: 'host', [netCols[2]]: 42 },
+    ]),
+  };
   const sigmaDir = join(FIXTURES, 'corpus/sigmahq-rules');
   const sigmaYaml = listFiles(sigmaDir).map((p) => ({ file: basename(p), text: readFileSync(p, 'utf8') }));
   const detectFixtures = fileURLToPath(new URL('../detect/fixtures/', import.meta.url));
@@ -123,6 +151,8 @@ export async function createFuzzContext(): Promise<FuzzContext> {
   return {
     seedQueries,
     events,
+    sources,
+    lookups,
     corpus,
     detectionYaml,
     sigmaYaml,
@@ -170,6 +200,8 @@ async function queryCase(ctx: FuzzContext, rng: Rng, codes: string[]): Promise<s
     ...(rng.chance(0.2) ? { order: rng.pick(['input', 'newest-first'] as const) } : {}),
     ...(rng.chance(0.2) ? { startTime: NOW - 365 * 86_400_000, endTime: NOW } : {}),
     ...(spill ? { memoryBudgetBytes: rng.pick([1, 2048, 65_536]), spill: createMemorySpillStore } : {}),
+    // the side inputs of join, appendcols, subqueries, lookup and cidrlookup (sometimes none: unknown at run time)
+    ...(rng.chance(0.85) ? { sources: ctx.sources, lookups: ctx.lookups } : {}),
   };
   const compiled = await step(codes, () => compileQuery(text, options));
   if (compiled !== undefined) {

@@ -42,7 +42,26 @@ const COMMANDS = [
   'outlier',
   'logcompare',
   'relevantfields',
+  'lookup',
+  'cidrlookup',
+  'appendcols',
 ] as const;
+
+/**
+ * The source names a fuzzed `SOURCE '…'` uses inside `join`, `appendcols`
+ * and subqueries: the campaign supplies the first two (`FUZZ_SOURCES`), so
+ * the third is an unknown source.
+ */
+export const FUZZ_SOURCE_NAMES = ['audit', 'trail', 'nowhere'] as const;
+
+/**
+ * The lookup tables a fuzzed `lookup`/`cidrlookup` names, with their
+ * columns: the campaign supplies `users` and `nets`; `nowhere` is unknown.
+ */
+export const FUZZ_LOOKUP_TABLES = {
+  users: ['username', 'team', 'level'],
+  nets: ['cidr', 'zone', 'owner'],
+} as const;
 
 const WORDS = [
   'and',
@@ -235,9 +254,95 @@ function aggregate(rng: Rng): string {
   return `${f.name}(${Array.from({ length: n }, () => expr(rng, 1)).join(', ')})`;
 }
 
+/** A random inner query (of a join, an appendcols or a subquery), with or without `SOURCE`. */
+function innerQuery(rng: Rng): string {
+  const quote = rng.pick(["'", '"']);
+  const source = rng.chance(0.75)
+    ? [`SOURCE ${quote}${rng.pick(FUZZ_SOURCE_NAMES)}${rng.chance(0.97) ? quote : ''}`]
+    : [];
+  const rest = Array.from({ length: rng.range(source.length === 0 ? 1 : 0, 3) }, () => {
+    switch (rng.int(4)) {
+      case 0:
+        return `filter ${rng.chance(0.5) ? `ispresent(${keyField(rng)})` : expr(rng, 2)}`;
+      case 1:
+        return `fields ${Array.from({ length: rng.range(1, 3) }, () => (rng.chance(0.6) ? keyField(rng) : field(rng))).join(', ')}`;
+      case 2:
+        return `stats ${rng.chance(0.5) ? 'count(*)' : aggregate(rng)}${rng.chance(0.5) ? ` as s${rng.int(3)}` : ''} by ${keyField(rng)}`;
+      default:
+        // nesting is rejected (nested_subquery); sometimes try it
+        return rng.chance(0.5) ? `limit ${rng.pick(['1', '3', '100'])}` : sideCommand(rng, 0);
+    }
+  });
+  return [...source, ...rest].join(' | ');
+}
+
+/** A field both the audit and the CloudTrail events may have: keys for joins and subqueries. */
+function keyField(rng: Rng): string {
+  return rng.pick([
+    'user.username',
+    'sourceIPs.0',
+    'sourceIPAddress',
+    'verb',
+    'eventName',
+    'userAgent',
+    'f1',
+  ]);
+}
+
+/** A lookup-table column (sometimes one the table lacks). */
+function lookupColumn(rng: Rng, table: string): string {
+  const columns: readonly string[] =
+    table in FUZZ_LOOKUP_TABLES ? FUZZ_LOOKUP_TABLES[table as keyof typeof FUZZ_LOOKUP_TABLES] : ['x'];
+  const column = rng.chance(0.9) ? rng.pick(columns) : `c${rng.int(3)}`;
+  return rng.chance(0.3) ? `${column} as ${field(rng)}` : column;
+}
+
+/**
+ * A command that brings in other data: `join`, `appendcols`, `lookup`,
+ * `cidrlookup` or a `filter … in (subquery)` (`depth` 0: inside an inner
+ * query already).
+ */
+function sideCommand(rng: Rng, depth = 1): string {
+  const inner = () => (depth > 0 ? innerQuery(rng) : 'fields x');
+  switch (rng.int(5)) {
+    case 0: {
+      const [a, b] = rng.chance(0.95) ? ['l', 'r'] : ['l', 'l'];
+      const on = Array.from(
+        { length: rng.range(1, 2) },
+        () => `${a}.${keyField(rng)} = ${b}.${keyField(rng)}`,
+      );
+      const type = rng.pick(['', 'type=inner ', 'type=left ', 'type=outer ']);
+      return `join ${type}left=${a} right=${b} where ${on.join(' and ')} (${inner()})`;
+    }
+    case 1: {
+      const options = [
+        rng.chance(0.5) ? `override=${rng.pick(['true', 'false', 'maybe'])}` : '',
+        rng.chance(0.5) ? `max=${rng.pick(['1', '2', '10000', '100000', '0', '100001', 'x'])}` : '',
+      ].filter((o) => o !== '');
+      return `appendcols ${options.join(' ')} (${inner()})`;
+    }
+    case 2: {
+      const table = rng.pick(['users', 'users', 'nets', 'nowhere']);
+      const keys = rng.chance(0.5)
+        ? ['username as user.username']
+        : Array.from({ length: rng.range(1, 2) }, () => lookupColumn(rng, table));
+      const outputs = Array.from({ length: rng.range(1, 3) }, () => lookupColumn(rng, table));
+      return `lookup ${table} ${keys.join(', ')} ${rng.pick(['OUTPUT', 'OUTPUTNEW', 'output'])} ${outputs.join(', ')}`;
+    }
+    case 3: {
+      const table = rng.pick(['nets', 'nets', 'users', 'nowhere']);
+      const cidr = rng.chance(0.3) ? ` as ${rng.pick(['cidr', 'zone', 'nope'])}` : '';
+      const outputs = Array.from({ length: rng.range(1, 2) }, () => lookupColumn(rng, table));
+      return `cidrlookup ${table} ${rng.pick(['sourceIPs.0', 'sourceIPAddress', 'ip', field(rng)])}${cidr} ${rng.pick(['OUTPUT', 'OUTPUTNEW'])} ${outputs.join(', ')}`;
+    }
+    default:
+      return `filter ${keyField(rng)} ${rng.chance(0.7) ? 'in' : 'not in'} (${inner()})`;
+  }
+}
+
 /** A random command of the language (mostly well formed). */
 function command(rng: Rng): string {
-  switch (rng.int(11)) {
+  switch (rng.int(13)) {
     case 0:
       return `fields ${Array.from({ length: rng.range(1, 4) }, () => (rng.chance(0.3) ? `${expr(rng, 2)} as a${rng.int(4)}` : field(rng))).join(', ')}`;
     case 1:
@@ -269,6 +374,9 @@ function command(rng: Rng): string {
       return `dedup ${Array.from({ length: rng.range(1, 2) }, () => field(rng)).join(', ')}`;
     case 8:
       return `display ${field(rng)}`;
+    case 10:
+    case 11:
+      return sideCommand(rng);
     case 9:
       return rng.pick([
         'pattern @message',
@@ -363,13 +471,47 @@ function mutateQueryOnce(text: string, rng: Rng, seeds: readonly string[]): stri
   }
 }
 
-/** A query to try: a mutated seed query (usually) or a grammar-built one. */
+/**
+ * A mostly well-formed query around one or two commands that bring in other
+ * data, so that joins, appendcols, subqueries and lookups get to run.
+ */
+export function sideQuery(rng: Rng): string {
+  const stages = [
+    ...(rng.chance(0.5)
+      ? [
+          rng.pick([
+            'filter ispresent(verb)',
+            'fields verb, user.username, sourceIPs.0',
+            'sort @timestamp asc',
+          ]),
+        ]
+      : []),
+    sideCommand(rng),
+    ...(rng.chance(0.3) ? [sideCommand(rng)] : []),
+    ...(rng.chance(0.5)
+      ? [
+          rng.pick([
+            'stats count(*) by user.username',
+            'fields l.verb, r.eventName, team, zone',
+            'limit 3',
+            'sort verb desc',
+          ]),
+        ]
+      : []),
+  ];
+  return stages.join(rng.pick([' | ', '\n| ']));
+}
+
+/** A query to try: a mutated seed query (usually), a grammar-built one, or one with side inputs. */
 export function fuzzedQuery(rng: Rng, seeds: readonly string[]): string {
+  if (rng.chance(0.25)) return rng.chance(0.8) ? sideQuery(rng) : mutateQueryOnce(sideQuery(rng), rng, seeds);
   if (seeds.length === 0 || rng.chance(0.35)) {
     const q = generatedQuery(rng);
     return rng.chance(0.3) ? mutateQueryOnce(q, rng, seeds.length === 0 ? [q] : seeds) : q;
   }
   let text = rng.pick(seeds);
+  // a seed query with data from other inputs brought in (side inputs are few among the seeds)
+  if (rng.chance(0.2)) text = `${text} | ${sideCommand(rng)}`;
   const n = rng.range(0, 4);
   for (let i = 0; i < n; i++) text = mutateQueryOnce(text, rng, seeds);
   return text;

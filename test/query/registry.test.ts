@@ -56,6 +56,7 @@ describe('the command registry', () => {
       'join',
       'lookup',
       'cidrlookup',
+      'appendcols',
     ]);
   });
 
@@ -95,6 +96,7 @@ describe('the command registry', () => {
       join: 'join left=a right=b where a.x = b.x (SOURCE "s")',
       lookup: 'lookup t k OUTPUT v',
       cidrlookup: 'cidrlookup t ip OUTPUT v',
+      appendcols: "appendcols max=5 (SOURCE 's' | stats count(*))",
     };
     for (const spec of Object.values(COMMANDS)) {
       for (const word of spec.keywords) {

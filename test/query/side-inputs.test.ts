@@ -455,6 +455,7 @@ describe('printing and planning', () => {
     ['lookup t k OUTPUT v', 'lookup'],
     ['cidrlookup t ip OUTPUT v', 'cidrlookup'],
     ['filter a in (fields a)', 'subquery'],
+    ["appendcols (SOURCE 's' | fields a)", 'appendcols'],
   ])('the SQL compiler rejects %s with sql_unsupported', (text, what) => {
     let error: unknown;
     try {
@@ -470,11 +471,28 @@ describe('printing and planning', () => {
     expect(usesSideInputs('filter a in (fields a)')).toBe(true);
     expect(usesSideInputs("join left=a right=b where a.x = b.x (SOURCE 's')")).toBe(true);
     expect(usesSideInputs('cidrlookup t ip OUTPUT zone')).toBe(true);
+    expect(usesSideInputs('stats count(*) by verb | appendcols (stats count(*) as n)')).toBe(true);
     expect(usesSideInputs('filter a in ["x"] | stats count(*)')).toBe(false);
   });
 });
 
 describe('query() with sources and lookups from files', () => {
+  test('appendcols with workers asked for runs on the calling thread and gives the one-thread rows', async () => {
+    const text = `stats count(*) as requests by user.username
+| sort requests desc
+| appendcols (SOURCE 'cloudtrail' | stats count(*) as awsCalls by userIdentity.type | sort awsCalls desc)
+| limit 3`;
+    const options = { sources: { cloudtrail: 'samples/incident/cloudtrail/' }, onError: 'skip' } as const;
+    const one = await query('samples/incident/cloudwatch-export/', text, options);
+    const two = await query('samples/incident/cloudwatch-export/', text, { ...options, workers: 2 });
+    expect(two.rows).toEqual(one.rows);
+    expect(one.rows.map((r) => [r.requests, r.awsCalls])).toEqual([
+      [1478, 2218],
+      [629, 169],
+      [621, 92],
+    ]);
+  });
+
   test('joins audit events with CloudTrail by source IP, with workers asked for', async () => {
     const result = await query(
       'samples/incident/cloudwatch-export/',

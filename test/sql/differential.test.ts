@@ -66,14 +66,14 @@ const STREAMING_ONLY =
   /^(pattern|diff|anomaly|accum|addtotals|fillmissing|outlier|logcompare|relevantfields) is not translated to SQL$/;
 
 /**
- * Constructs that read data the caller supplies beside the input (`join`
- * and subqueries read the `sources` option, `lookup` and `cidrlookup` the
+ * Constructs that read data the caller supplies beside the input (`join`,
+ * `appendcols` and subqueries read the `sources` option, `lookup` and `cidrlookup` the
  * `lookups` option): the SQL back end takes one input table and neither
  * option, so they stay with the streaming engine by design. Their cases
  * must still fail with `sql_unsupported`; they do not count towards the
  * supported share.
  */
-const SIDE_INPUTS = /^(join|lookup|cidrlookup|a subquery \(in \(…\)\)) is not translated to SQL$/;
+const SIDE_INPUTS = /^(join|lookup|cidrlookup|appendcols|a subquery \(in \(…\)\)) is not translated to SQL$/;
 
 function countUnsupported(message: string): void {
   if (STREAMING_ONLY.test(message) || SIDE_INPUTS.test(message)) tally.streamingOnly++;

@@ -14,6 +14,7 @@ import { registerCommandPrinter } from '../print-expression.js';
 import { accumCommand } from './accum.js';
 import { addtotalsCommand } from './addtotals.js';
 import { anomalyCommand } from './anomaly.js';
+import { appendcolsCommand } from './appendcols.js';
 import { autoregressCommand } from './autoregress.js';
 import { cidrlookupCommand } from './cidrlookup.js';
 import { countFrequentCommand } from './count-frequent.js';
@@ -91,6 +92,7 @@ export const COMMANDS: CommandRegistry = Object.freeze({
   JoinCommand: joinCommand,
   LookupCommand: lookupCommand,
   CidrlookupCommand: cidrlookupCommand,
+  AppendcolsCommand: appendcolsCommand,
 });
 
 const SPECS: readonly CommandSpec<Command>[] = Object.values(COMMANDS) as CommandSpec<Command>[];

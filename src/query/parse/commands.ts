@@ -15,9 +15,6 @@ import { describe, fail, type State } from './state.js';
 
 export { COMMAND_NAMES } from '../commands/registry.js';
 
-/** Commands of the newest language revision that kubetrail does not implement. */
-const NEWEST_COMMANDS: ReadonlySet<string> = new Set(['appendcols']);
-
 /**
  * Parses the command at the current token; `stage` is its position in the
  * query (0 for the first).
@@ -43,14 +40,6 @@ export function parseStage(p: State, stage: number): Command {
   if (spec !== undefined) return spec.parse(p, start, stage);
   const written = p.text.slice(tok.start, tok.end);
   const at = { start: tok.start, end: tok.end };
-  if (NEWEST_COMMANDS.has(tok.word)) {
-    fail(
-      p,
-      'unsupported_command',
-      `"${written}" is a command of the newest language revision that kubetrail does not support`,
-      at,
-    );
-  }
   const suggestions = didYouMean(written, COMMAND_NAMES);
   fail(
     p,

@@ -494,13 +494,37 @@ export const commandArbitraries: {
         span,
       }),
     ),
+  // the inner query holds no join nor appendcols (subqueries do not nest)
+  AppendcolsCommand: fc
+    .tuple(
+      fc.option(fc.boolean(), { nil: undefined }),
+      fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
+      fc.boolean(),
+      sourceCommand,
+    )
+    .chain(([override, max, withSource, source]) =>
+      fc
+        .array(
+          fc.constant(null).chain(() => innerCommand()),
+          { minLength: withSource ? 0 : 1, maxLength: 2 },
+        )
+        .map(
+          (rest): Of<'AppendcolsCommand'> => ({
+            kind: 'AppendcolsCommand',
+            ...(override === undefined ? {} : { override }),
+            ...(max === undefined ? {} : { max }),
+            query: { kind: 'Query', commands: withSource ? [source, ...rest] : rest, span },
+            span,
+          }),
+        ),
+    ),
 };
 
-/** A command of an inner query: any command but `SOURCE` and `join`. */
+/** A command of an inner query: any command but `SOURCE`, `join` and `appendcols`. */
 function innerCommand(): fc.Arbitrary<Command> {
   return fc.oneof(
     ...Object.entries(commandArbitraries)
-      .filter(([kind]) => kind !== 'SourceCommand' && kind !== 'JoinCommand')
+      .filter(([kind]) => kind !== 'SourceCommand' && kind !== 'JoinCommand' && kind !== 'AppendcolsCommand')
       .map(([, a]) => a),
   ) as fc.Arbitrary<Command>;
 }
