@@ -1,36 +1,17 @@
 // Every example in the CLI's help (src/cli/help.ts, also docs/cli.md) runs on
 // the bundled samples, in process, and returns something: an example that
 // needs the reader's own files, or that finds nothing, teaches nothing.
-// `# … exit N` in the comment states a non-zero exit.
-import { readFileSync } from 'node:fs';
+// `# … exit N` in the comment states a non-zero exit. docs/examples.test.ts
+// relies on this file for the examples of docs/cli.md (the same text,
+// generated from src/cli/help.ts) instead of running them a second time.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { COMMANDS } from '../../src/cli/help.js';
 import { runCliInProcess } from './run-in-process.js';
-
-/** Splits a shell command line into words: single and double quotes, no expansions. */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: string | undefined;
-  for (const c of line) {
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      else word = (word ?? '') + c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      word ??= '';
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (quote !== undefined) throw new Error(`unbalanced quote in: ${line}`);
-  if (word !== undefined) words.push(word);
-  return words;
-}
+import { shellWords } from './shell-words.js';
 
 interface Example {
   readonly command: string;
@@ -60,6 +41,11 @@ function parse(command: string, comment: string): Example {
 const NOTHING = /^\(no results\)$|^0 insight events|^0 of \d+ detections fired|^\[\]$/m;
 
 describe('every --help example runs on the bundled samples and returns something', () => {
+  // `--to <file>` writes into a directory of this run, not a path other runs share (/tmp/events.parquet).
+  const scratch = mkdtempSync(join(tmpdir(), 'kubetrail-help-examples-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const scratchTo = (args: readonly string[]): string[] =>
+    args.map((a, i) => (args[i - 1] === '--to' ? join(scratch, basename(a)) : a));
   const examples = COMMANDS.flatMap((c) => c.examples.map((e) => ({ name: c.name, ...e })));
 
   test('every command has an example', () => {
@@ -69,13 +55,14 @@ describe('every --help example runs on the bundled samples and returns something
   test.each(examples)('$name: $command', async ({ command, comment }) => {
     const example = parse(command, comment);
     const run = await runCliInProcess(
-      example.args,
+      scratchTo(example.args),
       example.input === undefined ? {} : { input: example.input },
     );
     expect({ code: run.code, stderr: run.code === example.exit ? '' : run.stderr }).toEqual({
       code: example.exit,
       stderr: '',
     });
+    expect(run.stderr, 'no stack trace').not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
     if (example.exit >= 2) {
       // an example of an error shows the message (exit 1 is "found something", under a --fail-on option)
       expect(run.stderr.trim()).not.toBe('');

@@ -32,6 +32,14 @@ describe('kubetrail query --engine duckdb', () => {
 describe('kubetrail sql, ddl and import', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubetrail-import-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const q =
+    'filter verb in ["create", "delete"] | stats count(*) as n by verb, objectRef.resource | sort n desc, verb, objectRef.resource';
+  // The rows of the raw files, computed once for both copies (the same run each time).
+  let raw: ReturnType<typeof cli> | undefined;
+  const rawRows = (): ReturnType<typeof cli> => {
+    raw ??= cli(['query', q, samples, '--format', 'json', '--quiet']);
+    return raw;
+  };
 
   test('sql prints Trino SQL for a CloudTrail query', async () => {
     const r = await cli([
@@ -58,12 +66,11 @@ describe('kubetrail sql, ddl and import', () => {
       const to = join(dir, name);
       const imported = await cli(['import', samples, '--to', to, '--quiet']);
       expect(imported.code).toBe(0);
-      const q =
-        'filter verb in ["create", "delete"] | stats count(*) as n by verb, objectRef.resource | sort n desc, verb, objectRef.resource';
-      const raw = await cli(['query', q, samples, '--format', 'json', '--quiet']);
+      const rows = await rawRows();
+      expect(rows.code).toBe(0);
       const copy = await cli(['query', q, to, '--format', 'json', '--quiet', '--engine', 'duckdb']);
       expect(copy.code).toBe(0);
-      expect(copy.stdout).toBe(raw.stdout);
+      expect(copy.stdout).toBe(rows.stdout);
     },
   );
 });

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import { query } from '../../src/run/index.js';
-import { duckdbError } from '../../src/sql/duckdb-engine.js';
+import { type DuckdbConnection, duckdbError, openDuckdb } from '../../src/sql/duckdb-engine.js';
 import { corpusPath } from '../test-data.js';
 import { cellsOf } from './support.js';
 
@@ -38,9 +38,29 @@ const benchQueries = [
 const queries = [...new Set([...eksQueries, ...benchQueries])];
 const now = Date.parse('2026-01-01T00:00:00Z');
 
+// One DuckDB instance for the equivalence cases (the engine drops and recreates its table on a
+// shared connection), instead of one instance per query; the bad-input cases open their own.
+let shared: Awaited<ReturnType<typeof openDuckdb>> | undefined;
+beforeAll(async () => {
+  shared = await openDuckdb({ threads: 1 });
+});
+afterAll(() => {
+  shared?.connection.closeSync();
+  shared?.instance.closeSync();
+});
+const connection = (): DuckdbConnection => {
+  if (shared === undefined) throw new Error('no shared DuckDB connection');
+  return shared.connection;
+};
+
 async function same(input: string | string[], q: string): Promise<void> {
   const a = await query(input, q, { now, onError: 'skip' });
-  const b = await query(input, q, { now, onError: 'skip', engine: 'duckdb', duckdb: { threads: 1 } });
+  const b = await query(input, q, {
+    now,
+    onError: 'skip',
+    engine: 'duckdb',
+    duckdb: { threads: 1, connection: connection() },
+  });
   expect(cellsOf(b)).toEqual(cellsOf(a));
   expect(b.statistics).toEqual(a.statistics);
 }
