@@ -22,7 +22,7 @@ import type { LogEvent } from '../log-event.js';
 import type { Expr, QueryAst } from '../query/ast.js';
 import { fieldRefName } from '../query/ast.js';
 import { specOf } from '../query/commands/registry.js';
-import { planCommands } from '../query/compile.js';
+import { planCommands } from '../query/plan-commands.js';
 import { compileFieldLookup, eventRow, type FieldLookup } from '../query/row.js';
 import { isNumericString } from '../query/semantics/compare.js';
 import type { DetectionKind } from './types.js';

@@ -7,8 +7,9 @@
  */
 import type { QueryAst } from '../query/ast.js';
 import { specOf } from '../query/commands/registry.js';
-import { type CompiledQuery, type CompileOptions, planCommands, topKAfter } from '../query/compile.js';
+import type { CompiledQuery, CompileOptions } from '../query/compile-options.js';
 import { parseQuery } from '../query/parser.js';
+import { planCommands, topKAfter } from '../query/plan-commands.js';
 import { printQuery } from '../query/print.js';
 
 /**

@@ -7,16 +7,16 @@
 export { COMPILE_ERROR_CODES } from '../error-codes.js';
 export type { Command, Expr, FieldRef, QueryAst, Span } from './ast.js';
 export { checkQuery, type QueryDiagnostic } from './check.js';
+export { compileQuery } from './compile.js';
 export {
   budgetError,
   type CompiledQuery,
   type CompileOptions,
-  compileQuery,
   DEFAULT_LIMIT,
   DEFAULT_MAX_BUFFERED_ROWS,
   type QueryStream,
   type RunOptions,
-} from './compile.js';
+} from './compile-options.js';
 export { isQueryError, QUERY_ERROR_CODES, QueryError, type QueryErrorCode } from './errors.js';
 export { type LookupTable, lookupTableFromRecords, MAX_LOOKUP_TABLE_BYTES } from './lookup-table.js';
 export { parseQuery } from './parser.js';

@@ -18,6 +18,7 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type LookupTable, MAX_LOOKUP_TABLE_BYTES } from '../query/lookup-table.js';
+import { utf8Length } from '../query/utf8-length.js';
 import { parseCsvRow } from '../read/csv-records.js';
 import { InputError } from '../read/input-error.js';
 
@@ -85,7 +86,7 @@ export function parseLookupCsv(
   let text: string;
   if (typeof content === 'string') {
     text = content;
-    if (new TextEncoder().encode(text).length > max) throw tooLarge(file, max);
+    if (utf8Length(text) > max) throw tooLarge(file, max);
   } else {
     if (content.length > max) throw tooLarge(file, max);
     try {

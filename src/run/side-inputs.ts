@@ -10,7 +10,7 @@
  */
 import type { LogEvent } from '../log-event.js';
 import type { QueryAst } from '../query/ast.js';
-import type { CompileOptions } from '../query/compile.js';
+import type { CompileOptions } from '../query/compile-options.js';
 import { type LookupTable, lookupTableFromRecords } from '../query/lookup-table.js';
 import { parseQuery } from '../query/parser.js';
 import { printQuery } from '../query/print.js';

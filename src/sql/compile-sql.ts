@@ -35,19 +35,17 @@ import { autoregressNames, lagsOf } from '../query/commands/autoregress.js';
 import { APPROX_COUNT, countFrequentStats } from '../query/commands/count-frequent.js';
 import { matchesFieldPattern } from '../query/commands/filldown.js';
 import { globToRegex } from '../query/commands/parse.js';
-import {
-  type CompileOptions,
-  compileQuery,
-  itemName,
-  type PlanStep,
-  planCommands,
-} from '../query/compile.js';
+import { compileQuery } from '../query/compile.js';
+import type { CompileOptions } from '../query/compile-options.js';
 import { squeeze } from '../query/evaluate.js';
 import { fixedPeriodMs } from '../query/functions/datetime.js';
 import { parseIpv4 } from '../query/functions/ip.js';
 import { lookupFunction } from '../query/functions/registry.js';
+import type { PlanStep } from '../query/plan.js';
+import { planCommands } from '../query/plan-commands.js';
 import { printQuery } from '../query/print.js';
 import { compileUserRegex } from '../query/regex.js';
+import { itemName } from '../query/scope.js';
 import { applyStatsRules } from '../query/stats-rules.js';
 import { type Dialect, dialectOf, type SqlDialectName, sqlString } from './dialect.js';
 import { SqlEngineError, unreachable, unsupported } from './errors.js';

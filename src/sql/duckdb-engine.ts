@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isKubetrailError } from '../errors.js';
 import type { LogEvent } from '../log-event.js';
-import { type CompileOptions, compileQuery } from '../query/compile.js';
+import { compileQuery } from '../query/compile.js';
+import type { CompileOptions } from '../query/compile-options.js';
 import { QueryError } from '../query/errors.js';
 import {
   columnsOf,
@@ -35,6 +36,7 @@ import {
   type FieldLookup,
   SYSTEM_FIELDS,
 } from '../query/row.js';
+import { utf8Length } from '../query/utf8-length.js';
 import type { Value } from '../query/value.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
@@ -205,8 +207,6 @@ export function duckdbError(error: unknown, text: string): Error {
   return new SqlEngineError('duckdb_error', `DuckDB failed: ${message.split('\n')[0]}`, { cause: error });
 }
 
-const utf8 = new TextEncoder();
-
 /** UTF-16 code units of messages and field JSON appended between two appender flushes. */
 const FLUSH_EVERY = 16 * 1024 * 1024;
 
@@ -251,7 +251,7 @@ async function appendEvents(
   const take = (event: LogEvent): void => {
     const ord = ordinal++;
     statistics.recordsScanned++;
-    statistics.bytesScanned += event.messageBytes ?? utf8.encode(event.message).length;
+    statistics.bytesScanned += event.messageBytes ?? utf8Length(event.message);
     const t = event.timestamp;
     if (window.startTime !== undefined && !(t >= window.startTime)) return;
     if (window.endTime !== undefined && !(t <= window.endTime)) return;

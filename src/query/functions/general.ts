@@ -4,11 +4,10 @@
  * @module
  */
 import { isNumericString, isTruthy } from '../semantics/compare.js';
+import { utf8Length } from '../utf8-length.js';
 import type { Value } from '../value.js';
 import { argString, argValue } from './args.js';
 import type { ScalarFunctionDef } from './types.js';
-
-const UTF8 = new TextEncoder();
 
 /**
  * The general functions.
@@ -111,7 +110,7 @@ export const GENERAL_FUNCTIONS: readonly ScalarFunctionDef[] = [
     example: 'messageSize("héllo") => 6',
     call: (args) => {
       const s = argString(args[0]);
-      return s === undefined ? undefined : UTF8.encode(s).length;
+      return s === undefined ? undefined : utf8Length(s);
     },
   },
   {
