@@ -97,8 +97,7 @@ async function compare(
   expect(duck.result.fields).toEqual(stream.result.fields);
   // A satisfied limit in input order stops the streaming engine's reading early; DuckDB reads everything.
   const early =
-    /\blimit\b/.test(text) &&
-    stream.result.statistics.recordsScanned < duck.result.statistics.recordsScanned;
+    /\blimit\b/.test(text) && stream.result.statistics.recordsScanned < duck.result.statistics.recordsScanned;
   if (!early) expect(duck.result.statistics).toEqual(stream.result.statistics);
   return report;
 }
