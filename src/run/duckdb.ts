@@ -70,9 +70,13 @@ export function queryStreamDuckdb(
       const onRawRead = options.duckdb?.onRawRead;
       const fields = [...compiled.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
       const needsEvents = options.onEvent !== undefined || options.tapEvents !== undefined;
-      const obstacle = queryObstacle({ fields, needsEvents }, readOptions);
+      const obstacle =
+        options.duckdb?.readRaw === true
+          ? queryObstacle({ fields, needsEvents }, readOptions)
+          : 'readRaw is off (the default)';
       const plan: RawReadPlan | string = obstacle ?? (await planRawRead(inputs, readOptions));
       if (typeof plan === 'string') onRawRead?.({ path: 'readers', reason: plan });
+      // (an `onRawRead` hook without readRaw only hears that the readers read the files)
       const result = await runOnDuckdb(queryText, hookedEvents(reader, options), {
         ...toCompileOptions(options),
         ...options.duckdb,

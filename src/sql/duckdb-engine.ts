@@ -74,6 +74,14 @@ export interface DuckdbEngineOptions {
    * @internal
    */
   readonly raw?: { readonly plan: RawReadPlan; readonly summary: ReadSummary } | undefined;
+  /**
+   * Let DuckDB read plain audit NDJSON files itself (`duckdb-raw-read.ts`),
+   * with a per-line check and a fallback to the readers. Off by default: on
+   * the bench machine it costs more CPU than the readers (docs/performance.md).
+   *
+   * @defaultValue false
+   */
+  readonly readRaw?: boolean | undefined;
   /** Told whether DuckDB read the raw files itself or why the readers did. */
   readonly onRawRead?: ((report: RawReadReport) => void) | undefined;
 }

@@ -220,11 +220,16 @@ export async function loadRawFiles(
   target: RawLoadTarget,
   summary: ReadSummary,
 ): Promise<string | undefined> {
+  // Staged messages are a second copy of the input in memory: over DuckDB's limit on large files.
+  if (target.message) return 'the query reads @message (the readers keep it out of DuckDB until needed)';
   const x = extraction(target.fields);
   const files: { file: RawFile; records: number; bytes: number }[] = [];
   let reason: string | undefined;
   try {
     reason = await loadEach(connection, plan, target, x, files);
+  } catch (error) {
+    // (a memory-limit hit or any other DuckDB failure while loading: the readers read the files instead)
+    reason = `DuckDB failed while loading: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${STAGING}`);
   }
