@@ -5,9 +5,11 @@
  */
 import type { QueryAst } from '../query/ast.js';
 import { compileQuery, printQuery } from '../query/index.js';
+import { SYSTEM_FIELDS } from '../query/row.js';
 import { readLogs } from '../read/read-logs.js';
 import type { LogInput } from '../read/sources.js';
 import { runOnDuckdb } from '../sql/duckdb-engine.js';
+import { planRawRead, queryObstacle, type RawReadPlan } from '../sql/duckdb-raw-read.js';
 import { asInputs } from './one-thread.js';
 import { hookedEvents, readOptionsOf, toCompileOptions } from './options.js';
 import { emptyStatistics, mergeStatistics } from './statistics.js';
@@ -62,11 +64,24 @@ export function queryStreamDuckdb(
         yield* result.rows;
         return;
       }
-      const reader = readLogs(inputs, readOptionsOf(options, compiled.prefilter));
+      const readOptions = readOptionsOf(options, compiled.prefilter);
+      const reader = readLogs(inputs, readOptions);
+      // Plain audit NDJSON files: DuckDB reads them itself when every line passes its check.
+      const onRawRead = options.duckdb?.onRawRead;
+      const fields = [...compiled.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
+      const needsEvents = options.onEvent !== undefined || options.tapEvents !== undefined;
+      const obstacle =
+        options.duckdb?.readRaw === true
+          ? queryObstacle({ fields, needsEvents }, readOptions)
+          : 'readRaw is off (the default)';
+      const plan: RawReadPlan | string = obstacle ?? (await planRawRead(inputs, readOptions));
+      if (typeof plan === 'string') onRawRead?.({ path: 'readers', reason: plan });
+      // (an `onRawRead` hook without readRaw only hears that the readers read the files)
       const result = await runOnDuckdb(queryText, hookedEvents(reader, options), {
         ...toCompileOptions(options),
         ...options.duckdb,
         signal: options.signal,
+        ...(typeof plan === 'string' ? {} : { raw: { plan, summary: reader.summary } }),
       });
       statistics = mergeStatistics(result.statistics, reader.summary);
       options.onReadSummary?.(reader.summary);

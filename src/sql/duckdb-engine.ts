@@ -38,8 +38,11 @@ import {
 } from '../query/row.js';
 import { utf8Length } from '../query/utf8-length.js';
 import type { Value } from '../query/value.js';
+import type { ReadSummary } from '../read/read-summary.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
+import { loadRawFiles } from './duckdb-raw-load.js';
+import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
 import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
 
@@ -65,6 +68,24 @@ export interface DuckdbEngineOptions {
    * Parquet files, or a DuckDB database file. The events argument is then ignored.
    */
   readonly source?: { readonly parquet: readonly string[] } | { readonly database: string } | undefined;
+  /**
+   * Raw audit NDJSON files DuckDB may read itself (see `planRawRead`): when
+   * every line passes the fast path's check, the events argument is not
+   * read and `summary` is filled as the readers would have filled it.
+   *
+   * @internal
+   */
+  readonly raw?: { readonly plan: RawReadPlan; readonly summary: ReadSummary } | undefined;
+  /**
+   * Let DuckDB read plain audit NDJSON files itself (`duckdb-raw-read.ts`),
+   * with a per-line check and a fallback to the readers. Off by default: on
+   * the bench machine it costs more CPU than the readers (docs/performance.md).
+   *
+   * @defaultValue false
+   */
+  readonly readRaw?: boolean | undefined;
+  /** Told whether DuckDB read the raw files itself or why the readers did. */
+  readonly onRawRead?: ((report: RawReadReport) => void) | undefined;
 }
 
 /** The parts of `@duckdb/node-api` the engine uses. @internal */
@@ -392,17 +413,43 @@ export async function runOnDuckdb(
     if (shared !== undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     await connection.run(ENGINE_TABLE_DDL);
     const names = [...engine.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
-    await appendEvents(
-      connection,
-      events,
-      names,
-      engine.window,
-      options.maxDiscoveredFields,
-      statistics,
-      options.signal,
-      query,
-      sql.systemColumns,
-    );
+    let loaded = false;
+    if (options.raw !== undefined) {
+      const reason = await loadRawFiles(
+        connection,
+        options.raw.plan,
+        {
+          table: ENGINE_TABLE,
+          fields: names,
+          message: sql.systemColumns.has('kt_message'),
+          ptr: sql.systemColumns.has('kt_ptr'),
+          window: engine.window,
+        },
+        options.raw.summary,
+      );
+      loaded = reason === undefined;
+      if (loaded) {
+        statistics.recordsScanned = options.raw.summary.recordsRead;
+        statistics.bytesScanned = options.raw.summary.bytesDecompressed;
+      }
+      options.onRawRead?.(
+        reason === undefined
+          ? { path: 'duckdb', files: options.raw.plan.files.length, records: statistics.recordsScanned }
+          : { path: 'readers', reason },
+      );
+    }
+    if (!loaded)
+      await appendEvents(
+        connection,
+        events,
+        names,
+        engine.window,
+        options.maxDiscoveredFields,
+        statistics,
+        options.signal,
+        query,
+        sql.systemColumns,
+      );
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
     const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);

@@ -1,0 +1,180 @@
+/**
+ * The raw-file fast path of the DuckDB engine: plain Kubernetes audit NDJSON
+ * files (uncompressed or gzip) are read by DuckDB itself, each line as one
+ * VARCHAR through `read_csv` (no quoting, no delimiter), and only the JSON
+ * paths the query reads are extracted, instead of `JSON.parse`-ing every
+ * record in kubetrail's readers.
+ *
+ * The fast path must give the readers' exact events and statistics, so it
+ * checks every line in DuckDB first and takes a file only when the check
+ * proves the result equal; otherwise the whole query falls back to the
+ * readers (and says why through `onRawRead`). A file is taken when:
+ *
+ * - it is a local file named directly (no directory, glob, stdin or range),
+ *   its content is detected as `kubernetes-audit-ndjson` with no byte-order
+ *   mark, and DuckDB reads it without error (a `\r`, a byte DuckDB takes as
+ *   the delimiter, invalid UTF-8 or a damaged gzip all fail the read);
+ * - every line is blank (spaces and tabs only: skipped uncounted, as the
+ *   readers skip it) or JSON that `JSON.parse` and DuckDB both accept and
+ *   read alike: DuckDB's extensions (trailing commas, `NaN`, `Infinity`) are
+ *   ruled out by a pattern, top-level keys are unique, and so are the keys
+ *   on every path the query reads, with no dotted key that the engine's
+ *   flattened-name lookup could match instead;
+ * - every line is an audit event as `classifyRecord` sees it (`kind` "Event",
+ *   an `audit.k8s.io/` `apiVersion`, a string `auditID`, none of the
+ *   CloudTrail, digest or EventBridge keys), and its `requestReceivedTimestamp`
+ *   is an ISO time `YYYY-MM-DDTHH:MM:SS[.fraction]Z` that both parsers read to
+ *   the same millisecond;
+ * - every number the query reads is an integer of at most 15 digits (so that
+ *   `JSON.parse` and `JSON.stringify` keep its text), no line exceeds
+ *   `maxLineBytes`, none is long enough for the `maxRecordValues` check, and
+ *   the gzip trailer agrees with the decompressed size.
+ *
+ * @module
+ */
+import { open, stat } from 'node:fs/promises';
+import { constants, gunzipSync } from 'node:zlib';
+import { streamSuffixOf } from '../read/build-event.js';
+import { DETECT_BYTES, detectDecompressed } from '../read/detect-format.js';
+import { pathAccountId, qualifiedLogGroup } from '../read/log-group.js';
+import type { ReadLogsOptions } from '../read/read-options.js';
+import { DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECORD_VALUES } from '../read/read-options.js';
+import type { LogInput } from '../read/sources.js';
+
+/** One file the fast path may read. */
+export interface RawFile {
+  /** The path as given (the events' `@ptr` and `source.file`). */
+  readonly path: string;
+  readonly gzip: boolean;
+  /** Compressed size on disk. */
+  readonly size: number;
+  /** The gzip trailer's decompressed size (mod 2^32); the file size when not compressed. */
+  readonly decompressedSize: number;
+  readonly logStream: string;
+  readonly logGroup: string | undefined;
+}
+
+/** The files and read limits of a query the fast path may take. */
+export interface RawReadPlan {
+  readonly files: readonly RawFile[];
+  readonly maxLineBytes: number;
+  readonly maxRecordValues: number;
+}
+
+/** What the fast path did: `loaded` files, or the reason it fell back to the readers. */
+export type RawReadReport =
+  | { readonly path: 'duckdb'; readonly files: number; readonly records: number }
+  | { readonly path: 'readers'; readonly reason: string };
+
+/** The query's side of the decision: the fields it reads and whether something else must see every event. */
+export interface RawReadQuery {
+  /** Record fields the query reads (system fields excluded). */
+  readonly fields: readonly string[];
+  /** True when an `onEvent`/`tapEvents` hook or a field cap needs the readers' events. */
+  readonly needsEvents: boolean;
+}
+
+const GLOB = /[*?[\]{}!]/;
+const FIELD_PART = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const DIGITS = /^\d+$/;
+
+/**
+ * Why a query cannot take the fast path at all, or `undefined` when its
+ * fields and read options allow it.
+ *
+ * @example
+ * ```ts
+ * queryObstacle({ fields: ['verb'], needsEvents: false }, {}); //=> undefined
+ * ```
+ */
+export function queryObstacle(query: RawReadQuery, read: ReadLogsOptions): string | undefined {
+  if (query.needsEvents) return 'an onEvent or tapEvents hook needs the events of the readers';
+  if (read.range !== undefined) return 'a byte range is read by the readers';
+  if (read.format !== undefined && read.format !== 'kubernetes-audit-ndjson') return `format ${read.format}`;
+  if (read.kinds !== undefined) return 'a kind filter';
+  if (read.walkFs !== undefined) return 'a custom file system';
+  for (const name of query.fields) {
+    const parts = name.split('.');
+    if (!parts.every((p) => FIELD_PART.test(p) && !DIGITS.test(p))) return `field ${name}`;
+  }
+  return undefined;
+}
+
+/** Reads the head and, for gzip, the trailer of a file. */
+async function probeFile(path: string): Promise<{ head: Uint8Array; size: number; trailer: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const head = new Uint8Array(Math.min(size, DETECT_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    const tail = new Uint8Array(4);
+    if (size >= 4) await handle.read(tail, 0, 4, size - 4);
+    return { head, size, trailer: new DataView(tail.buffer).getUint32(0, true) };
+  } finally {
+    await handle.close();
+  }
+}
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/**
+ * Plans the fast path for the inputs of a query: every input must be a file
+ * path whose content is plain audit NDJSON. Returns the reason otherwise.
+ *
+ * @example
+ * ```ts
+ * const plan = await planRawRead(['audit.ndjson'], {});
+ * if (typeof plan !== 'string') console.log(plan.files.length);
+ * ```
+ */
+export async function planRawRead(
+  inputs: readonly LogInput[],
+  read: ReadLogsOptions,
+): Promise<RawReadPlan | string> {
+  if (inputs.length === 0) return 'no input';
+  const files: RawFile[] = [];
+  for (const [index, input] of inputs.entries()) {
+    if (typeof input !== 'string' || input === '-' || GLOB.test(input))
+      return 'an input that is not a file path';
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(input);
+    } catch {
+      return `${input} cannot be read here`;
+    }
+    if (!info.isFile()) return `${input} is not a plain file`;
+    const probe = await probeFile(input);
+    let head = probe.head;
+    const gzip = isGzip(head);
+    if (gzip) {
+      try {
+        head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, DETECT_BYTES);
+      } catch {
+        return `${input}: damaged gzip`;
+      }
+      if (isGzip(head)) return `${input}: nested gzip`;
+    }
+    if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+      return `${input}: byte-order mark`;
+    }
+    const format = read.format ?? detectDecompressed(head, input);
+    if (format !== 'kubernetes-audit-ndjson') return `${input}: format ${format}`;
+    files.push({
+      path: input,
+      gzip,
+      size: probe.size,
+      decompressedSize: gzip ? probe.trailer : probe.size,
+      logStream:
+        read.logStream ??
+        `kube-apiserver-audit-${streamSuffixOf(input, index === 0 ? 'input' : `input-${index}`)}`,
+      logGroup: qualifiedLogGroup(read.logGroup, pathAccountId(input)),
+    });
+  }
+  return {
+    files,
+    maxLineBytes: read.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    maxRecordValues: read.maxRecordValues ?? DEFAULT_MAX_RECORD_VALUES,
+  };
+}
