@@ -195,6 +195,37 @@ describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exact
     expect(runs).toBeGreaterThan(16);
   });
 
+  test('one group alone over the budget (count_distinct, pct without by) stops with resource_limit before it spills', async () => {
+    const events = toEvents(Array.from({ length: 2000 }, (_, i) => ({ t: 0, k: `key-${i}`, v: i, w: 1 })));
+    for (const query of ['stats count_distinct(k)', 'stats pct(v, 50)']) {
+      let runs = 0;
+      const error = await compileQuery(query, {
+        memoryBudgetBytes: 4096,
+        spill: () => {
+          const store = createMemorySpillStore();
+          return {
+            createRun() {
+              runs++;
+              return store.createRun();
+            },
+            dispose: () => store.dispose(),
+          };
+        },
+      })
+        .run(events)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error, query).toBeInstanceOf(QueryError);
+      expect((error as QueryError).code, query).toBe('resource_limit');
+      expect(runs, query).toBe(0);
+      // under a budget it fits in, the same query is exact
+      const ok = await compileQuery(query, { memoryBudgetBytes: Number.POSITIVE_INFINITY }).run(events);
+      expect(ok.rows).toHaveLength(1);
+    }
+  });
+
   test('a sort that spills more runs than one merge takes (64) merges in passes', async () => {
     const events = toEvents(
       Array.from({ length: 400 }, (_, i) => ({ t: i % 6, k: (i * 37) % 101, v: i, w: 1 })),

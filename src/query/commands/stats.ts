@@ -257,6 +257,11 @@ export function statsStage(stats: CompiledStats, limit: BufferLimit): StageFacto
         (writers[partitionOf(key, level)] as SpillRunWriter).write(encodeGroup(key, g as GroupState));
     };
     const grouper = createGrouper(stats, limit, state, () => {
+      // One group alone over the budget (a count_distinct or pct without `by`)
+      // cannot be split: merging its spilled pieces gives a group at least as
+      // large, which stops with the same typed error. Stopping here spares the
+      // spill line and its restore, which held several copies of the group.
+      if (grouper.groups.size === 1 && grouper.bytes > memory.budget) limit.overBudget();
       partitions ??= newPartitions();
       spillTo(partitions, grouper.groups, 0);
       grouper.clear();
