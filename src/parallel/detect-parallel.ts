@@ -22,9 +22,10 @@
  * @module
  */
 import { BUILT_IN_DETECTIONS } from '../detect/catalogue/index.js';
+import { ENGINE_DETECTION_COMPILER } from '../detect/run.js';
 import {
-  type DetectionCompiledQuery,
-  type DetectionCompiler,
+  type DetectionQueryResult,
+  type DetectionSlot,
   type RunDetectionsOptions,
   runDetectionsWith,
 } from '../detect/run-detections.js';
@@ -33,7 +34,7 @@ import { InternalError } from '../errors.js';
 import type { LogEvent } from '../log-event.js';
 import { compileQuery } from '../query/compile.js';
 import type { QueryLogsStatistics } from '../run/types.js';
-import type { DetectPartitionSpec, DetectQueryPart } from './detect-partition.js';
+import type { DetectPartitionSpec } from './detect-partition.js';
 import { mergedStatsStage } from './partial-stats.js';
 import type { PartitionQuery, PartitionResult } from './partition-task.js';
 import { planPartitions } from './partitions.js';
@@ -121,19 +122,27 @@ export async function detectParallel(
     if (!outcome.ok) return fallback(`a partition failed (${outcome.error})`);
     results.push(outcome.result);
   }
-  const findings = await runDetectionsWith(finishingCompiler(plan.partitions, results), [], fixed);
+  const findings = await runDetectionsWith(ENGINE_DETECTION_COMPILER, [], fixed, {
+    results: (slots, runOptions) => finishSlots(slots, plan.partitions, results, runOptions),
+  });
   return { findings, statistics: statisticsOf(sumCounts(results)) };
 }
 
+const NO_ROWS: DetectionQueryResult = { rows: [], statistics: { recordsMatched: 0 } };
+
 /**
- * The compiler of the calling thread's run: the n-th query compiled is
- * finished from the n-th part of every partition (both runs compile the
- * same queries in the same order).
+ * Every query of the calling thread's run, finished from the partitions'
+ * parts for its slot, in partition order: a split `stats` from the merged
+ * groups, any other query run whole over the events the partitions kept for
+ * it (their top-K candidates, or every event routed to it). A query no
+ * partition compiled met no event and gives nothing on none, as on one thread.
  */
-function finishingCompiler(
+async function finishSlots(
+  slots: readonly DetectionSlot[],
   partitions: Parameters<typeof candidatesInOrder>[0],
   results: readonly PartitionResult[],
-): DetectionCompiler {
+  runOptions: { signal?: AbortSignal },
+): Promise<DetectionQueryResult[]> {
   // every partition's kept events, line numbers made file line numbers, and where each partition's start
   const all = candidatesInOrder(
     partitions,
@@ -145,49 +154,35 @@ function finishingCompiler(
     offsets.push(at);
     at += r.detect?.events.length ?? 0;
   }
-  let n = 0;
-  return (text, options) => {
-    const i = n++;
-    const parts = results.map((r) => r.detect?.queries[i]) as DetectQueryPart[];
-    const first = parts[0];
-    if (first === undefined || parts.some((p) => p === undefined || p.kind !== first.kind))
-      throw new InternalError('internal_error', `detection query ${i} has no part in every partition`);
-    if (first.kind === 'stats') {
-      const groups = parts.map((p) => (p.kind === 'stats' ? p.groups : []));
-      const compiled = compileQuery(text, { ...options, firstStatsStage: mergedStatsStage(groups) });
-      return finishing(compiled, [], matchedOf(parts));
+  const out: DetectionQueryResult[] = [];
+  for (const { slot, query, options } of slots) {
+    const parts = results.map((r) => r.detect?.queries[slot] ?? null);
+    const kind = parts.find((p) => p !== null)?.kind;
+    if (kind === undefined) {
+      out.push(NO_ROWS);
+      continue;
+    }
+    if (parts.some((p) => p !== null && p.kind !== kind))
+      throw new InternalError('internal_error', `detection query ${slot} was split differently across partitions`);
+    let matched = 0;
+    for (const p of parts) if (p !== null && p.kind !== 'events') matched += p.recordsMatched;
+    if (kind === 'stats') {
+      const groups = parts.map((p) => (p?.kind === 'stats' ? p.groups : []));
+      const r = await compileQuery(query, { ...options, firstStatsStage: mergedStatsStage(groups) }).run(
+        [],
+        runOptions,
+      );
+      out.push({ rows: r.rows, statistics: { recordsMatched: matched } });
+      continue;
     }
     const events: LogEvent[] = [];
     parts.forEach((p, j) => {
-      if (p.kind === 'stats') return;
+      if (p === null || p.kind === 'stats') return;
       const base = offsets[j] ?? 0;
       for (const id of p.events) events.push(all[base + id] as LogEvent);
     });
-    return finishing(
-      compileQuery(text, options),
-      events,
-      first.kind === 'top-k' ? matchedOf(parts) : undefined,
-    );
-  };
-}
-
-function matchedOf(parts: readonly DetectQueryPart[]): number {
-  let n = 0;
-  for (const p of parts) if (p.kind !== 'events') n += p.recordsMatched;
-  return n;
-}
-
-/** A query that runs over `events` whatever it is given, its matched records `recordsMatched` when known. */
-function finishing(
-  compiled: ReturnType<typeof compileQuery>,
-  events: readonly LogEvent[],
-  recordsMatched: number | undefined,
-): DetectionCompiledQuery {
-  return {
-    ast: compiled.ast,
-    async run(_input, runOptions) {
-      const r = await compiled.run(events, runOptions);
-      return recordsMatched === undefined ? r : { rows: r.rows, statistics: { recordsMatched } };
-    },
-  };
+    const r = await compileQuery(query, options).run(events, runOptions);
+    out.push(kind === 'top-k' ? { rows: r.rows, statistics: { recordsMatched: matched } } : r);
+  }
+  return out;
 }

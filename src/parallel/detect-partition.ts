@@ -18,12 +18,17 @@
 
 import type { AllowLists } from '../detect/allow-lists.js';
 import { DetectError } from '../detect/errors.js';
-import type { DetectionCompiledQuery, DetectionCompiler } from '../detect/run-detections.js';
+import type {
+  DetectionCompiledQuery,
+  DetectionCompileOptions,
+  DetectionCompiler,
+} from '../detect/run-detections.js';
 import { runDetectionsWith } from '../detect/run-detections.js';
 import type { Detection, DetectionFilter } from '../detect/types.js';
 import type { LogEvent } from '../log-event.js';
 import { sortStage } from '../query/commands/sort.js';
 import { compileQuery } from '../query/compile.js';
+import { parseQuery } from '../query/parser.js';
 import type { Sink, StageFactory } from '../query/plan.js';
 import type { Row } from '../query/row.js';
 import type { PartialGroups } from './partial-stats.js';
@@ -52,9 +57,14 @@ export type DetectQueryPart =
 
 /** What a detection partition hands back. */
 export interface DetectPartitionOutput {
-  /** The events the queries keep, each once, in input order of first keeping. */
+  /** The events the queries keep, each once, in order of first keeping. */
   readonly events: readonly LogEvent[];
-  readonly queries: readonly DetectQueryPart[];
+  /**
+   * Each query's part by its slot (see `DetectionSlot`); `null` for a query
+   * the partition never compiled (no event reached it, and it gives nothing
+   * on no events).
+   */
+  readonly queries: readonly (DetectQueryPart | null)[];
 }
 
 /** The estimated bytes of an event handed over. */
@@ -70,7 +80,7 @@ function eventBytes(e: LogEvent): number {
  * @example
  * ```ts
  * const out = await runDetectPartition(spec, readLogs(['audit.ndjson'], { range: { start: 0, end: 1 << 20 } }));
- * out.queries.length; // one per compiled query
+ * out.queries.length; // up to the last slot compiled
  * ```
  */
 export async function runDetectPartition(
@@ -95,8 +105,13 @@ export async function runDetectPartition(
     }
     return i;
   };
+  // by slot: the run compiles a query only when an event first reaches it (or at the end)
   const parts: (() => DetectQueryPart)[] = [];
-  const compile: DetectionCompiler = (text, options) => {
+  const compile: DetectionCompiler = Object.assign(
+    (text: string, options: DetectionCompileOptions, slot: number) => partOf(text, options, slot),
+    { parse: (text: string) => parseQuery(text) },
+  );
+  const partOf = (text: string, options: DetectionCompileOptions, slot: number): DetectionCompiledQuery => {
     const plain = compileQuery(text, options);
     const split = splitPlanOf(text, options, plain);
     if (split.kind === 'stats') {
@@ -108,7 +123,7 @@ export async function runDetectPartition(
           groups = g;
         }),
       });
-      parts.push(() => ({ kind: 'stats', groups, recordsMatched }));
+      parts[slot] = () => ({ kind: 'stats', groups, recordsMatched });
       return withAst(plain, async (input, runOptions) => {
         const r = await compiled.run(input, runOptions);
         recordsMatched = r.statistics.recordsMatched;
@@ -136,7 +151,7 @@ export async function runDetectPartition(
         },
       });
       const ids: number[] = [];
-      parts.push(() => ({ kind: 'top-k', events: ids, recordsMatched }));
+      parts[slot] = () => ({ kind: 'top-k', events: ids, recordsMatched });
       return withAst(plain, async (input, runOptions) => {
         const r = await compiled.run(input, runOptions);
         recordsMatched = r.statistics.recordsMatched;
@@ -152,7 +167,7 @@ export async function runDetectPartition(
       });
     }
     const ids: number[] = [];
-    parts.push(() => ({ kind: 'events', events: ids }));
+    parts[slot] = () => ({ kind: 'events', events: ids });
     return withAst(plain, async (input) => {
       for await (const e of input) ids.push(keep(e));
       return { rows: [], statistics: { recordsMatched: 0 } };
@@ -167,7 +182,7 @@ export async function runDetectPartition(
     ...(spec.startTime === undefined ? {} : { startTime: spec.startTime }),
     ...(spec.endTime === undefined ? {} : { endTime: spec.endTime }),
   });
-  return { events: kept, queries: parts.map((p) => p()) };
+  return { events: kept, queries: Array.from(parts, (p) => (p === undefined ? null : p())) };
 }
 
 function withAst(
