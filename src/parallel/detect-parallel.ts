@@ -163,7 +163,10 @@ async function finishSlots(
       continue;
     }
     if (parts.some((p) => p !== null && p.kind !== kind))
-      throw new InternalError('internal_error', `detection query ${slot} was split differently across partitions`);
+      throw new InternalError(
+        'internal_error',
+        `detection query ${slot} was split differently across partitions`,
+      );
     let matched = 0;
     for (const p of parts) if (p !== null && p.kind !== 'events') matched += p.recordsMatched;
     if (kind === 'stats') {

@@ -26,8 +26,9 @@ import type {
 import { runDetectionsWith } from '../detect/run-detections.js';
 import type { Detection, DetectionFilter } from '../detect/types.js';
 import type { LogEvent } from '../log-event.js';
+import type { QueryAst } from '../query/ast.js';
 import { sortStage } from '../query/commands/sort.js';
-import { compileQuery } from '../query/compile.js';
+import { type CompiledQuery, compileQuery } from '../query/compile.js';
 import { parseQuery } from '../query/parser.js';
 import type { Sink, StageFactory } from '../query/plan.js';
 import type { Row } from '../query/row.js';
@@ -109,69 +110,56 @@ export async function runDetectPartition(
   const parts: (() => DetectQueryPart)[] = [];
   const compile: DetectionCompiler = Object.assign(
     (text: string, options: DetectionCompileOptions, slot: number) => partOf(text, options, slot),
-    { parse: (text: string) => parseQuery(text) },
+    { parse: cachedParse },
   );
   const partOf = (text: string, options: DetectionCompileOptions, slot: number): DetectionCompiledQuery => {
-    const plain = compileQuery(text, options);
-    const split = splitPlanOf(text, options, plain);
-    if (split.kind === 'stats') {
-      let groups: PartialGroups = [];
-      let recordsMatched = 0;
-      const compiled = compileQuery(text, {
-        ...options,
-        firstStatsStage: partialStatsStage((g) => {
-          groups = g;
-        }),
-      });
-      parts[slot] = () => ({ kind: 'stats', groups, recordsMatched });
-      return withAst(plain, async (input, runOptions) => {
-        const r = await compiled.run(input, runOptions);
-        recordsMatched = r.statistics.recordsMatched;
-        return r;
-      });
-    }
-    if (split.kind === 'top-k') {
-      const candidates: Row[] = [];
-      let recordsMatched = 0;
-      const compiled = compileQuery(text, {
-        ...options,
-        firstSortStage: (keys, topK, limit): StageFactory => {
-          const sort = sortStage(keys, topK, limit);
-          return (_next, state) =>
-            sort(
-              {
-                push(row) {
-                  candidates.push(row);
-                  return true;
-                },
-                end() {},
-              } satisfies Sink,
-              state,
-            );
-        },
-      });
+    const key = `${JSON.stringify(options)}\u0000${text}`;
+    const q = takeSplitQuery(key, text, options);
+    if (q.kind === 'events') {
+      giveBack(key, q); // (it holds no state)
       const ids: number[] = [];
-      parts[slot] = () => ({ kind: 'top-k', events: ids, recordsMatched });
-      return withAst(plain, async (input, runOptions) => {
-        const r = await compiled.run(input, runOptions);
-        recordsMatched = r.statistics.recordsMatched;
-        // in input order, each event once (unnest and parse … multi make several rows of one event)
-        candidates.sort((a, b) => a.ordinal - b.ordinal);
-        let last: unknown;
-        for (const row of candidates) {
-          if (row.event === last) continue;
-          last = row.event;
-          ids.push(keep(row.event as LogEvent));
-        }
-        return r;
-      });
+      parts[slot] = () => ({ kind: 'events', events: ids });
+      return {
+        ast: q.ast,
+        async run(input) {
+          for await (const e of input) ids.push(keep(e));
+          return { rows: [], statistics: { recordsMatched: 0 } };
+        },
+      };
     }
+    // the run owns q until it ends; its collector's output is copied out before q goes back
+    let groups: PartialGroups = [];
     const ids: number[] = [];
-    parts[slot] = () => ({ kind: 'events', events: ids });
-    return withAst(plain, async (input) => {
-      for await (const e of input) ids.push(keep(e));
-      return { rows: [], statistics: { recordsMatched: 0 } };
-    });
+    let recordsMatched = 0;
+    parts[slot] = () =>
+      q.kind === 'stats'
+        ? { kind: 'stats', groups, recordsMatched }
+        : { kind: 'top-k', events: ids, recordsMatched };
+    return {
+      ast: q.ast,
+      async run(input, runOptions) {
+        q.state.groups = [];
+        q.state.candidates = [];
+        try {
+          const r = await (q.compiled as CompiledQuery).run(input, runOptions);
+          recordsMatched = r.statistics.recordsMatched;
+          groups = q.state.groups;
+          // in input order, each event once (unnest and parse … multi make several rows of one event)
+          const candidates = q.state.candidates.sort((a, b) => a.ordinal - b.ordinal);
+          let last: unknown;
+          for (const row of candidates) {
+            if (row.event === last) continue;
+            last = row.event;
+            ids.push(keep(row.event as LogEvent));
+          }
+          return r;
+        } finally {
+          q.state.groups = [];
+          q.state.candidates = [];
+          giveBack(key, q);
+        }
+      },
+    };
   };
   await runDetectionsWith(compile, events, {
     detections: spec.detections,
@@ -185,9 +173,85 @@ export async function runDetectPartition(
   return { events: kept, queries: Array.from(parts, (p) => (p === undefined ? null : p())) };
 }
 
-function withAst(
-  compiled: { readonly ast: DetectionCompiledQuery['ast'] },
-  run: DetectionCompiledQuery['run'],
-): DetectionCompiledQuery {
-  return compiled.ast === undefined ? { run } : { ast: compiled.ast, run };
+/**
+ * A query compiled to stop at its split point. Its collector writes into
+ * `state`; a run takes the query from the cache, owns it until it ends and
+ * gives it back, so that a worker thread compiles each detection query once
+ * for all the partitions it runs rather than once a partition (the fixed
+ * cost of a detection run is mostly parsing and compiling).
+ */
+interface SplitQuery {
+  readonly kind: 'stats' | 'top-k' | 'events';
+  readonly ast: QueryAst;
+  /** Undefined for `events`, which takes its events as they come. */
+  readonly compiled?: CompiledQuery;
+  readonly state: { groups: PartialGroups; candidates: Row[] };
+}
+
+/** The most queries (and parsed texts) a thread keeps compiled; beyond it the caches start over. */
+const CACHE_LIMIT = 4096;
+const idle = new Map<string, SplitQuery[]>();
+let cachedQueries = 0;
+const parsed = new Map<string, QueryAst>();
+
+function cachedParse(text: string): QueryAst {
+  let ast = parsed.get(text);
+  if (ast === undefined) {
+    ast = parseQuery(text);
+    if (parsed.size >= CACHE_LIMIT) parsed.clear();
+    parsed.set(text, ast);
+  }
+  return ast;
+}
+
+function takeSplitQuery(key: string, text: string, options: DetectionCompileOptions): SplitQuery {
+  const q = idle.get(key)?.pop();
+  if (q !== undefined) {
+    cachedQueries--;
+    return q;
+  }
+  const plain = compileQuery(text, options);
+  const split = splitPlanOf(text, options, plain);
+  const state: SplitQuery['state'] = { groups: [], candidates: [] };
+  if (split.kind === 'stats') {
+    const compiled = compileQuery(text, {
+      ...options,
+      firstStatsStage: partialStatsStage((g) => {
+        state.groups = g;
+      }),
+    });
+    return { kind: 'stats', ast: plain.ast, compiled, state };
+  }
+  if (split.kind === 'top-k') {
+    const compiled = compileQuery(text, {
+      ...options,
+      firstSortStage: (keys, topK, limit): StageFactory => {
+        const sort = sortStage(keys, topK, limit);
+        return (_next, stageState) =>
+          sort(
+            {
+              push(row) {
+                state.candidates.push(row);
+                return true;
+              },
+              end() {},
+            } satisfies Sink,
+            stageState,
+          );
+      },
+    });
+    return { kind: 'top-k', ast: plain.ast, compiled, state };
+  }
+  return { kind: 'events', ast: plain.ast, state };
+}
+
+function giveBack(key: string, q: SplitQuery): void {
+  if (cachedQueries >= CACHE_LIMIT) {
+    idle.clear();
+    cachedQueries = 0;
+  }
+  const list = idle.get(key);
+  if (list === undefined) idle.set(key, [q]);
+  else list.push(q);
+  cachedQueries++;
 }

@@ -77,4 +77,3 @@ export const eventArb = (kind: 'kubernetes-audit' | 'cloudtrail') => {
       return { timestamp: Date.parse(time), kind, record };
     });
 };
-
