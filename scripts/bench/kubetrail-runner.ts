@@ -25,9 +25,9 @@ const spec = JSON.parse(process.argv[2] ?? '{}') as KubetrailSpec;
 const kubetrail = (await import(spec.dist)) as typeof import('../../src/index.js');
 if (spec.detect === true) {
   // kubetrail/detect, next to the root export in dist/
-  const detect = (await import(new URL('./entries/detect.js', spec.dist).href)) as typeof import(
-    '../../src/entries/detect.js'
-  );
+  const detect = (await import(
+    new URL('./entries/detect.js', spec.dist).href
+  )) as typeof import('../../src/entries/detect.js');
   const { findings } = await detect.detectLogs([...spec.files], {
     now: 0,
     onError: 'skip',

@@ -93,7 +93,7 @@ export function renderDetectionDocs(): string {
     'accumulator snapshots, the events of its top K rows, or the events the index and allow-lists let through',
     'to it), and the calling thread finishes each query from the parts in input order. The findings are those',
     'of one thread: counts, matched records, samples, first/last seen, suppression counts, order, and the',
-    'read and skip counts. Sigma rules, stdin, a bad record under `--strict` (`onError: \'throw\'`) and a',
+    "read and skip counts. Sigma rules, stdin, a bad record under `--strict` (`onError: 'throw'`) and a",
     "hand-over above a thread's share of the memory budget run on one thread, which reports any error exactly",
     'as it would have. A worker thread compiles each query once for all the parts it runs; on many small files',
     'the per-part cost still outweighs the split (see docs/performance.md).',
