@@ -393,6 +393,18 @@ function goals(runs: readonly Run[]): string[] {
     (v) => v < 256,
     ' MB',
   );
+  const detect2 = find(runs, 'detect', 'kubetrail 2 workers');
+  goal(
+    'detect on 2 workers ≤ 2× by user.username (one thread)',
+    detect2 && plain ? detect2.m.wallSeconds / plain.m.wallSeconds : undefined,
+    (v) => v <= 2,
+  );
+  goal(
+    'detect on 2 workers peak RSS < 256 MB',
+    detect2?.m.peakRss === undefined ? undefined : detect2.m.peakRss / MB,
+    (v) => v < 256,
+    ' MB',
+  );
   // The DuckDB engine (issue 13): the worst query of each goal.
   const worst = (tool: string, against: string): number | undefined => {
     const list = runs

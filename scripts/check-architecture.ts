@@ -42,8 +42,12 @@ export const LAYER_RULES: Readonly<Record<string, LayerRule>> = {
   detect: { mayImport: ['base', 'schema', 'query'], node: false },
   'spill-store': { mayImport: ['base', 'query'], node: true },
   sql: { mayImport: ['base', 'schema', 'query', 'read'], node: true },
-  parallel: { mayImport: ['base', 'schema', 'query', 'read', 'run', 'spill-store'], node: true },
-  run: { mayImport: ['base', 'schema', 'query', 'read', 'sql', 'parallel', 'spill-store'], node: true },
+  // (parallel and run may import detect: detection runs split over worker threads, `detectLogs`)
+  parallel: { mayImport: ['base', 'schema', 'query', 'read', 'detect', 'run', 'spill-store'], node: true },
+  run: {
+    mayImport: ['base', 'schema', 'query', 'read', 'detect', 'sql', 'parallel', 'spill-store'],
+    node: true,
+  },
   cli: {
     mayImport: ['base', 'schema', 'query', 'read', 'detect', 'sql', 'parallel', 'run', 'spill-store'],
     node: true,

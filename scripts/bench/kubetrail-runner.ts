@@ -13,19 +13,25 @@ export interface KubetrailSpec {
   readonly files: readonly string[];
   readonly query: string;
   readonly prefilter?: boolean;
-  /** Worker threads (`query()`'s `workers` option); 1 runs on the main thread. */
+  /** Worker threads (`query()`'s and `detectLogs()`'s `workers` option); 1 runs on the main thread. */
   readonly workers?: number;
   /** `query()`'s `engine` option (`duckdb`: the query compiled to SQL, on embedded DuckDB). */
   readonly engine?: 'duckdb';
-  /** Run the built-in detections instead of `query` (rows: detection id and row count). */
+  /** Run the built-in detections (`detectLogs`) instead of `query` (rows: detection id and row count). */
   readonly detect?: boolean;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as KubetrailSpec;
 const kubetrail = (await import(spec.dist)) as typeof import('../../src/index.js');
 if (spec.detect === true) {
-  const findings = await kubetrail.runDetections(kubetrail.readLogs([...spec.files], { onError: 'skip' }), {
+  // kubetrail/detect, next to the root export in dist/
+  const detect = (await import(
+    new URL('./entries/detect.js', spec.dist).href
+  )) as typeof import('../../src/entries/detect.js');
+  const { findings } = await detect.detectLogs([...spec.files], {
     now: 0,
+    onError: 'skip',
+    ...(spec.workers === undefined ? {} : { workers: spec.workers }),
   });
   const rows = findings
     .map((f) => ({ id: f.detectionId, count: f.count }))

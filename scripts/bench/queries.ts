@@ -89,10 +89,10 @@ const VERBS = '["create", "update", "patch", "delete"]';
 export const BENCH_QUERIES: readonly BenchQuery[] = [
   {
     id: 'detect',
-    title: 'detect: every enabled built-in detection, one pass (runDetections)',
+    title: 'detect: every enabled built-in detection, one pass (detectLogs; on two workers, findings merged)',
     input: 'audit',
     kubetrail: '',
-    variants: ONE,
+    variants: TWO,
     jq: [],
     duckdb: '',
     streaming: true,

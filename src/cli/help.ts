@@ -193,6 +193,13 @@ const DETECT: CommandHelp = {
         'Rows kept per finding for --rows and for --format json, where every row up to this cap is listed (default 1000; the output says how many were left out).',
     },
     { name: 'fail-on-findings', type: 'boolean', description: 'Exit 1 when any detection fired.' },
+    {
+      name: 'workers',
+      type: 'string',
+      value: 'n',
+      description:
+        'Worker threads (default 1). With 2 or more, files and byte ranges of big NDJSON files are read and matched in parallel and the findings merged, the same as on one thread; --sigma rules and stdin run on one thread. No progress line while the threads run.',
+    },
     START,
     END,
     NOW,

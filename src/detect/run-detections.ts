@@ -40,8 +40,48 @@ export interface DetectionCompiledQuery {
  */
 export type DetectionCompiler = ((
   query: string,
-  options: { limit?: number; startTime?: number; endTime?: number; now?: number },
+  options: DetectionCompileOptions,
+  /** Where the query sits among the run's queries (see {@link DetectionSlot}). */
+  slot: number,
 ) => DetectionCompiledQuery) & { readonly parse?: (query: string) => QueryAst };
+
+/** The compile options a detection run gives every query. @internal */
+export interface DetectionCompileOptions {
+  limit?: number;
+  startTime?: number;
+  endTime?: number;
+  now?: number;
+}
+
+/**
+ * One query of a detection run, numbered in the order the run plans them
+ * (`slot`): every query of every selected detection in catalogue order, each
+ * followed by its allow-list shadow when an allow-list applies. Two runs with
+ * the same detections, filter and allow-lists number their queries alike,
+ * which is how a run split over worker threads is finished (see
+ * {@link DetectionRunHooks}). @internal
+ */
+export interface DetectionSlot {
+  readonly slot: number;
+  readonly query: string;
+  readonly options: DetectionCompileOptions;
+}
+
+/** The result of one query of a detection run. @internal */
+export type DetectionQueryResult = Awaited<ReturnType<DetectionCompiledQuery['run']>>;
+
+/** Hooks of {@link runDetectionsWith}. @internal */
+export interface DetectionRunHooks {
+  /**
+   * Gives every slot's result instead of reading the input: the calling
+   * thread of a run split over worker threads finishes each query from the
+   * parts the threads handed back; the findings are then made as usual.
+   */
+  readonly results?: (
+    slots: readonly DetectionSlot[],
+    runOptions: { signal?: AbortSignal },
+  ) => Promise<DetectionQueryResult[]>;
+}
 
 /** Options of `runDetections`. */
 export interface RunDetectionsOptions {
@@ -119,9 +159,10 @@ export async function runDetectionsWith(
   compile: DetectionCompiler,
   events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
   options: RunDetectionsOptions = {},
+  hooks: DetectionRunHooks = {},
 ): Promise<Finding[]> {
   const selected = listDetections(options.filter ?? {}, options.detections ?? BUILT_IN_DETECTIONS);
-  const compileOptions = {
+  const compileOptions: DetectionCompileOptions = {
     limit: options.limit ?? 10_000,
     ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
     ...(options.endTime === undefined ? {} : { endTime: options.endTime }),
@@ -138,36 +179,38 @@ export async function runDetectionsWith(
           cause,
         });
       };
-      const compileOne = (): DetectionCompiledQuery => {
+      // the query's slot, and its shadow's right after it
+      const slot = planned.length;
+      const compileOne = (at: number): DetectionCompiledQuery => {
         try {
-          return compile(q.query, compileOptions);
+          return compile(q.query, compileOptions, at);
         } catch (cause) {
           throw wrap(cause);
         }
       };
-      const lazily = (): (() => DetectionCompiledQuery) => {
+      const lazily = (at: number): (() => DetectionCompiledQuery) => {
         let compiled: DetectionCompiledQuery | undefined;
         return () => {
-          compiled ??= compileOne();
+          compiled ??= compileOne(at);
           return compiled;
         };
       };
       let ast: QueryAst | undefined;
       let compiled: () => DetectionCompiledQuery;
-      let shadowCompiled: () => DetectionCompiledQuery = lazily();
+      let shadowCompiled: () => DetectionCompiledQuery = lazily(slot + 1);
       if (lazy) {
         try {
           ast = compile.parse!(q.query);
         } catch (cause) {
           throw wrap(cause);
         }
-        compiled = lazily();
+        compiled = lazily(slot);
       } else {
-        const now = compileOne();
+        const now = compileOne(slot);
         ast = now.ast;
         compiled = () => now;
         if (withheld !== undefined) {
-          const shadow = compileOne();
+          const shadow = compileOne(slot + 1);
           shadowCompiled = () => shadow;
         }
       }
@@ -202,7 +245,16 @@ export async function runDetectionsWith(
   if (planned.length === 0 && sigma === undefined) return [];
   const runOptions = options.signal === undefined ? {} : { signal: options.signal };
   let results: RunResult[] = [];
-  if (planned.length === 0) {
+  if (hooks.results !== undefined)
+    results = await hooks.results(
+      planned.map((p, slot) => ({
+        slot,
+        query: p.detection.queries[p.index]!.query,
+        options: compileOptions,
+      })),
+      runOptions,
+    );
+  else if (planned.length === 0) {
     for await (const _ of batchesOf(source)) {
       // the tap feeds the Sigma rules
     }
@@ -356,7 +408,7 @@ function tapped(
   };
 }
 
-type RunResult = Awaited<ReturnType<DetectionCompiledQuery['run']>>;
+type RunResult = DetectionQueryResult;
 
 /** Every query sees every event of its kind (the reference the index is tested against). */
 function runNaive(

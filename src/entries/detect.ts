@@ -67,3 +67,4 @@ export {
   toServiceAccountAssumption,
   toTimelineEntry,
 } from '../detect/index.js';
+export { type DetectLogsOptions, type DetectLogsResult, detectLogs } from '../run/detect-logs.js';

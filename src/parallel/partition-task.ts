@@ -8,6 +8,7 @@
 import type { LogEvent, LogSource } from '../log-event.js';
 import type { LogFormat } from '../read/log-format.js';
 import type { Rejection } from '../read/read-summary.js';
+import type { DetectPartitionOutput, DetectPartitionSpec } from './detect-partition.js';
 import type { PartialGroups } from './partial-stats.js';
 
 /** One partition: a whole file, or the lines of a byte range of a plain NDJSON file. */
@@ -40,8 +41,13 @@ export interface PartitionQuery {
   readonly logStream?: string;
   readonly logGroup?: string;
   readonly prefilter: boolean;
-  /** How the query is split (see `SplitPlan`): partial `stats`, or top-K candidates. */
-  readonly split: 'stats' | 'top-k';
+  /**
+   * How the query is split (see `SplitPlan`): partial `stats`, or top-K
+   * candidates; `detect` runs the detections of `detect` instead (`text` is unused).
+   */
+  readonly split: 'stats' | 'top-k' | 'detect';
+  /** The detection run of a `detect` split. */
+  readonly detect?: DetectPartitionSpec;
 }
 
 /** A partition's run. */
@@ -76,11 +82,13 @@ export interface PartitionResult {
   /** The partition's top-K candidate events, in input order (split `top-k`). */
   readonly events?: readonly LogEvent[];
   /**
-   * Lines in the partition's byte range (split `top-k`, a range that is not
+   * Lines in the partition's byte range (split `top-k` or `detect`, a range that is not
    * the file's last): the events' line numbers count from the range's first
    * line, and the caller adds the lines of the ranges before.
    */
   readonly lines?: number;
+  /** A `detect` split's queries' parts and the events they keep. */
+  readonly detect?: DetectPartitionOutput;
   readonly counts: PartitionCounts;
 }
 

@@ -61,14 +61,15 @@ export interface ParallelRun {
   readonly onFallback?: (reason: string) => void;
 }
 
-/** Each of `threads` workers (and the merging thread) gets an equal share of the budget. */
-function threadShare(budget: number | undefined, threads: number): number {
+/** Each of `threads` workers (and the merging thread) gets an equal share of the budget. @internal */
+export function threadShare(budget: number | undefined, threads: number): number {
   const total = budget ?? DEFAULT_MEMORY_BUDGET_BYTES;
   if (total === Number.POSITIVE_INFINITY) return total;
   return Math.max(1, Math.floor(total / (threads + 1)));
 }
 
-function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
+/** The partitions' counts, added up (the first located skips in partition order). @internal */
+export function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
   let recordsMatched = 0;
   let recordsScanned = 0;
   let bytesScanned = 0;
@@ -124,8 +125,9 @@ function sumCounts(results: readonly PartitionResult[]): PartitionCounts {
  * The partitions' candidate events in input order, with the line numbers of
  * byte-range events made file line numbers (a range numbers its lines from 1;
  * the lines of the file's earlier ranges are added).
+ * @internal
  */
-function candidatesInOrder(
+export function candidatesInOrder(
   partitions: readonly PartitionSource[],
   results: readonly PartitionResult[],
 ): LogEvent[] {
@@ -148,7 +150,8 @@ function candidatesInOrder(
   return out;
 }
 
-function statisticsOf(counts: PartitionCounts): QueryLogsStatistics {
+/** The run's statistics from the partitions' summed counts, as one thread's reader and engine give them. @internal */
+export function statisticsOf(counts: PartitionCounts): QueryLogsStatistics {
   const summary = createSummary();
   summary.prefiltered = counts.prefiltered;
   summary.bytesDecompressed = counts.bytesDecompressed;

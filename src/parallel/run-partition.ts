@@ -7,18 +7,22 @@
  *
  * @module
  */
+
+import { InternalError } from '../errors.js';
 import type { LogEvent } from '../log-event.js';
 import { sortStage } from '../query/commands/sort.js';
 import { compileQuery } from '../query/compile.js';
 import type { Sink, StageFactory } from '../query/plan.js';
+import type { QueryStatistics } from '../query/results.js';
 import type { Row } from '../query/row.js';
 import { type ByteRange, readFileRange } from '../read/file-range.js';
 import { readLogs } from '../read/read-logs.js';
 import type { ReadLogsOptions } from '../read/read-options.js';
-import { SKIP_SAMPLES } from '../read/read-summary.js';
+import { type ReadSummary, SKIP_SAMPLES } from '../read/read-summary.js';
 import { toRawPrefilter } from '../run/raw-prefilter.js';
+import { runDetectPartition } from './detect-partition.js';
 import { type PartialGroups, partialStatsStage } from './partial-stats.js';
-import type { PartitionQuery, PartitionResult, PartitionTask } from './partition-task.js';
+import type { PartitionCounts, PartitionQuery, PartitionResult, PartitionTask } from './partition-task.js';
 
 /**
  * The compile options of a partition's (and the final) run.
@@ -57,6 +61,7 @@ export function compileOptionsOf(q: PartitionQuery): {
  */
 export async function runPartition(task: PartitionTask): Promise<PartitionResult> {
   const { query: q, source } = task;
+  if (q.split === 'detect') return runDetectTask(task);
   let groups: PartialGroups = [];
   let candidates: Row[] = [];
   const compiled = compileQuery(q.text, {
@@ -85,18 +90,7 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
           },
         }),
   });
-  const raw = toRawPrefilter(compiled.prefilter);
-  const options: ReadLogsOptions = {
-    onError: q.onError,
-    // (as readOptionsOf: without the prefilter, its test still decides which invalid timestamps count)
-    ...(raw === undefined ? {} : q.prefilter ? { prefilter: raw } : { invalidTimestampFilter: raw }),
-    ...(q.logStream === undefined ? {} : { logStream: q.logStream }),
-    ...(q.logGroup === undefined ? {} : { logGroup: q.logGroup }),
-    ...(source.discovered ? { skipUnknownFormats: true } : {}),
-    ...(source.range === undefined ? {} : { range: source.range }),
-    ...(source.format === undefined ? {} : { format: source.format }),
-  };
-  const reader = readLogs([source.file], options);
+  const reader = readLogs([source.file], readOptionsOf(task, toRawPrefilter(compiled.prefilter)));
   const stream = compiled.stream(reader);
   for await (const _ of stream) {
     // the first stats (or first sort) hands its rows over instead of passing them on, so nothing comes out
@@ -117,32 +111,82 @@ export async function runPartition(task: PartitionTask): Promise<PartitionResult
     q.split === 'top-k' && source.range !== undefined
       ? await countLines(source.file, source.range)
       : undefined;
-  const rejectedByCode: Record<string, number> = {};
-  for (const [code, n] of Object.entries(summary.rejectedByCode))
-    if (n !== undefined) rejectedByCode[code] = n;
   return {
     groups,
     ...(events === undefined ? {} : { events }),
     ...(lines === undefined ? {} : { lines }),
-    counts: {
-      recordsMatched: engine.recordsMatched,
-      recordsScanned: engine.recordsScanned,
-      bytesScanned: engine.bytesScanned,
-      prefiltered: summary.prefiltered,
-      bytesDecompressed: summary.bytesDecompressed,
-      rejected: summary.rejected,
-      skipped: summary.skipped,
-      rejectedByCode,
-      fileFaultsByCode: definedCounts(summary.fileFaultsByCode),
-      digestFilesSkipped: summary.digestFilesSkipped,
-      unknownFilesSkipped: summary.unknownFilesSkipped,
-      firstSkips: await fileLines(source, summary.rejections.slice(0, SKIP_SAMPLES)),
-      invalidTimestamps: summary.invalidTimestamps,
-      invalidTimestampSamples: await fileLines(
-        source,
-        summary.invalidTimestampSamples.slice(0, SKIP_SAMPLES),
-      ),
-    },
+    counts: await countsOf(source, engine, summary),
+  };
+}
+
+/**
+ * The reader options of a partition's run. Without the prefilter (`q.prefilter`
+ * false), its test still decides which invalid timestamps count, as one thread's
+ * `readOptionsOf` does; a detect partition passes none, as one thread's detect reads.
+ */
+function readOptionsOf(task: PartitionTask, raw: ReadLogsOptions['prefilter']): ReadLogsOptions {
+  const { query: q, source } = task;
+  return {
+    onError: q.onError,
+    ...(raw === undefined ? {} : q.prefilter ? { prefilter: raw } : { invalidTimestampFilter: raw }),
+    ...(q.logStream === undefined ? {} : { logStream: q.logStream }),
+    ...(q.logGroup === undefined ? {} : { logGroup: q.logGroup }),
+    ...(source.discovered ? { skipUnknownFormats: true } : {}),
+    ...(source.range === undefined ? {} : { range: source.range }),
+    ...(source.format === undefined ? {} : { format: source.format }),
+  };
+}
+
+/**
+ * A detection partition (split `detect`): the detections' one-pass run over
+ * the partition's events (see `detect-partition.ts`), with no raw prefilter,
+ * as on one thread. The engine counts are the reader's: every event read is
+ * scanned, none is "matched" (findings carry their own counts).
+ */
+async function runDetectTask(task: PartitionTask): Promise<PartitionResult> {
+  const { query: q, source } = task;
+  if (q.detect === undefined)
+    throw new InternalError('internal_error', 'a detect partition task without its detections');
+  const reader = readLogs([source.file], readOptionsOf(task, undefined));
+  const detect = await runDetectPartition(q.detect, reader);
+  const summary = reader.summary;
+  const lines = source.range === undefined ? undefined : await countLines(source.file, source.range);
+  return {
+    groups: [],
+    detect,
+    ...(lines === undefined ? {} : { lines }),
+    counts: await countsOf(
+      source,
+      { recordsMatched: 0, recordsScanned: summary.eventsEmitted, bytesScanned: 0 },
+      summary,
+    ),
+  };
+}
+
+/** A partition's counts: the engine's and the reader's. */
+async function countsOf(
+  source: PartitionTask['source'],
+  engine: QueryStatistics,
+  summary: ReadSummary,
+): Promise<PartitionCounts> {
+  const rejectedByCode: Record<string, number> = {};
+  for (const [code, n] of Object.entries(summary.rejectedByCode))
+    if (n !== undefined) rejectedByCode[code] = n;
+  return {
+    recordsMatched: engine.recordsMatched,
+    recordsScanned: engine.recordsScanned,
+    bytesScanned: engine.bytesScanned,
+    prefiltered: summary.prefiltered,
+    bytesDecompressed: summary.bytesDecompressed,
+    rejected: summary.rejected,
+    skipped: summary.skipped,
+    rejectedByCode,
+    fileFaultsByCode: definedCounts(summary.fileFaultsByCode),
+    digestFilesSkipped: summary.digestFilesSkipped,
+    unknownFilesSkipped: summary.unknownFilesSkipped,
+    firstSkips: await fileLines(source, summary.rejections.slice(0, SKIP_SAMPLES)),
+    invalidTimestamps: summary.invalidTimestamps,
+    invalidTimestampSamples: await fileLines(source, summary.invalidTimestampSamples.slice(0, SKIP_SAMPLES)),
   };
 }
 

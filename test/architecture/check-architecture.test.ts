@@ -112,6 +112,7 @@ describe('layerViolations', () => {
     ['schema/x.ts', './query/y.js', false, 'schema may not import query'],
     ['query/x.ts', './cli/y.js', false, 'query may not import cli'],
     ['detect/x.ts', './read/y.js', false, 'detect may not import read'],
+    ['detect/x.ts', './parallel/y.js', false, 'detect may not import parallel'],
     ['index.ts', './cli/run.js', false, 'api may not import cli'],
   ] as const)('%s -> %s is refused', (from, to, typeOnly, why) => {
     expect(run(from, to, typeOnly).map((v) => v.why)).toEqual([why]);
@@ -122,6 +123,8 @@ describe('layerViolations', () => {
     ['query/x.ts', 'node:fs', true],
     ['detect/x.ts', './query/y.js', false],
     ['cli/x.ts', './run/y.js', false],
+    ['parallel/x.ts', './detect/y.js', false],
+    ['run/x.ts', './detect/y.js', false],
     ['query/x.ts', 'zod', false],
     ['query/x.ts', './errors.js', false],
   ] as const)('%s -> %s is allowed (type-only: %s)', (from, to, typeOnly) => {

@@ -133,9 +133,9 @@ describe('lazy compilation (a compiler with parse)', () => {
   const counting = (): { compiler: DetectionCompiler; compiled: string[] } => {
     const compiled: string[] = [];
     const compiler: DetectionCompiler = Object.assign(
-      (query: string, options: Parameters<DetectionCompiler>[1]) => {
+      (query: string, options: Parameters<DetectionCompiler>[1], slot: number) => {
         compiled.push(query);
-        return ENGINE_DETECTION_COMPILER(query, options);
+        return ENGINE_DETECTION_COMPILER(query, options, slot);
       },
       { parse: (query: string) => parseQuery(query) },
     );

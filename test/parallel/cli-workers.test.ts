@@ -1,4 +1,5 @@
-// `kubetrail query --workers 2` (the built CLI): the same output as one thread.
+// `kubetrail query --workers 2` and `kubetrail detect --workers 2` (the built CLI, real worker
+// threads): the same output as one thread.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { buildOnce, runBuiltCli } from '../cli/built-cli.js';
 
@@ -29,5 +30,18 @@ describe('query --workers', () => {
     const run = await runBuiltCli(['query', 'stats count(*)', 'samples/incident/', '--workers', 'many']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/--workers/);
+  });
+});
+
+describe('detect --workers', () => {
+  test('samples/: the same findings and summary as one thread', async () => {
+    const args = ['detect', 'samples/', '--format', 'json', '--now', '2024-06-01T00:00:00Z'];
+    const one = await runBuiltCli(args);
+    const two = await runBuiltCli([...args, '--workers', '2']);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    // the summary line, less its time
+    const summary = (r: { stderr: string }) => r.stderr.replace(/ in [\d.]+s/, '');
+    expect(summary(two)).toBe(summary(one));
   });
 });

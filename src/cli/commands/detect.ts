@@ -7,8 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import { type AllowLists, loadAllowLists, mergeAllowLists } from '../../detect/allow-lists.js';
 import { BUILT_IN_DETECTIONS, listDetections } from '../../detect/catalogue/index.js';
-import { ENGINE_DETECTION_COMPILER } from '../../detect/run.js';
-import { runDetectionsWith } from '../../detect/run-detections.js';
 import { loadDetections } from '../../detect/schema.js';
 import {
   type Detection,
@@ -18,7 +16,8 @@ import {
   type Severity,
 } from '../../detect/types.js';
 import { InternalError } from '../../errors.js';
-import { readLogs } from '../../read/index.js';
+import type { ReadSummary } from '../../read/read-summary.js';
+import { type DetectLogsResult, detectLogs } from '../../run/detect-logs.js';
 import {
   choiceOption,
   flag,
@@ -38,7 +37,7 @@ import { rowToJson } from '../render/json.js';
 import { renderTable, truncationNote } from '../render/table.js';
 import type { Row } from '../render/types.js';
 import { escapeJsonText } from '../sanitize.js';
-import { checkReadSomething } from './input-check.js';
+import { checkReadSomething, readSummaryOf } from './input-check.js';
 import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
 import { loadSigmaForCli, placeholdersOf } from './sigma-files.js';
 
@@ -174,6 +173,7 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   // reading nothing is not "no findings": exit 6 unless --allow-empty, as for query
   const check = await checkPaths(positionals, { allowEmpty: flag(options, 'allow-empty'), io });
   const inputs = check.paths.length === 0 ? [] : resolveInputs(check.paths, io, 'detect');
+  const workers = integerOption(options, 'workers', 'detect') ?? 1;
   const showProgress = io.stderr.isTTY === true && !quiet;
   const sizes = showProgress ? await fileSizes(positionals) : undefined;
   const progress = createProgress({
@@ -184,16 +184,12 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
   });
   const started = io.now();
   const signal = io.signal === undefined ? {} : { signal: io.signal };
-  const reader = readLogs(inputs, { onError: flag(options, 'strict') ? 'throw' : 'skip', ...signal });
-  async function* tapped() {
-    for await (const event of reader) {
-      progress.tick(event);
-      yield event;
-    }
-  }
-  let findings: Finding[];
+  let summary: ReadSummary | undefined;
+  let result: DetectLogsResult;
+  // One path for one thread and --workers: the library reads and runs the detections, and its
+  // hooks feed the progress line and the check that something was read.
   try {
-    findings = await runDetectionsWith(ENGINE_DETECTION_COMPILER, tapped(), {
+    result = await detectLogs(inputs, {
       detections,
       // the table shows counts only, unless --rows; JSON lists every row up to the cap
       sampleLimit: format === 'json' || showRows ? rowLimit : 5,
@@ -204,11 +200,20 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
       ...(times.startTime === undefined ? {} : { startTime: times.startTime }),
       ...(times.endTime === undefined ? {} : { endTime: times.endTime }),
       ...signal,
+      onError: flag(options, 'strict') ? 'throw' : 'skip',
+      workers,
+      onEvent: (e) => progress.tick(e),
+      onReadSummary: (s) => {
+        summary = s;
+      },
     });
   } finally {
     progress.done();
   }
-  checkReadSomething(check, reader.summary, io);
+  const { findings, statistics } = result;
+  // a run split across threads reports no file list: look when it read nothing
+  const read = summary ?? (statistics.recordsScanned === 0 ? await readSummaryOf(inputs) : undefined);
+  if (read !== undefined) checkReadSomething(check, read, io);
   const ran =
     (sigmaOnly && own.length === 0 ? 0 : listDetections(filter, detections).length) +
     (sigma === undefined ? 0 : sigma.rules.filter((r) => r.generate).length + sigma.correlations.length);
@@ -230,10 +235,9 @@ export async function detectCommand(args: readonly string[], io: CliIo): Promise
     if (showRows) await write(io.stdout, findingRows(findings, width, rowLimit));
   }
   if (!quiet) {
-    const s = reader.summary;
     io.stderr.write(
-      `kubetrail: ${ran} detections run; ${formatCount(findings.length)} fired; ${formatCount(s.eventsEmitted)} events read, ` +
-        `${formatCount(s.rejected + s.skipped)} skipped in ${((io.now() - started) / 1000).toFixed(2)}s\n`,
+      `kubetrail: ${ran} detections run; ${formatCount(findings.length)} fired; ${formatCount(statistics.recordsScanned)} events read, ` +
+        `${formatCount(statistics.recordsSkipped)} skipped in ${((io.now() - started) / 1000).toFixed(2)}s\n`,
     );
   }
   return flag(options, 'fail-on-findings') && findings.length > 0 ? EXIT.empty : EXIT.ok;

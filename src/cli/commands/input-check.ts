@@ -10,7 +10,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../../read/index.js';
+import { InputError, type LogInput, readLogs } from '../../read/index.js';
 import type { ReadSummary } from '../../read/read-summary.js';
 import { ReadNothingError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -130,6 +130,24 @@ function noLogsReason(files: readonly ReadSummary['files'][number][]): string {
   }
   const parts = [...byReason.entries()].map(([reason, n]) => `${n} ${reason}`);
   return `${files.length === 1 ? '1 file' : `${files.length} files`}, none of them logs (${parts.join(', ')})`;
+}
+
+/**
+ * The reader's summary of the inputs, read once more with bad records
+ * skipped: for {@link checkReadSomething} after a run split across worker
+ * threads that scanned nothing (such runs report no file list).
+ *
+ * @example
+ * ```ts
+ * checkReadSomething(check, await readSummaryOf(['logs/']), io);
+ * ```
+ */
+export async function readSummaryOf(inputs: readonly LogInput[]): Promise<ReadSummary> {
+  const reader = readLogs(inputs, { onError: 'skip' });
+  for await (const _ of reader) {
+    // (only the summary is wanted)
+  }
+  return reader.summary;
 }
 
 /**

@@ -16,7 +16,6 @@ import {
   toInsightsResults,
 } from '../../query/index.js';
 import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
-import { type LogInput, readLogs } from '../../read/index.js';
 import type { ReadSummary } from '../../read/read-summary.js';
 import { type QueryLogsStatistics, queryStream, sideOptions } from '../../run/index.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
@@ -33,7 +32,7 @@ import { escapeJsonText } from '../sanitize.js';
 import { formatSummary } from '../summary.js';
 import { tee } from '../tee.js';
 import { histogramFromCounts, histogramQuery } from './histogram-pass.js';
-import { checkReadSomething } from './input-check.js';
+import { checkReadSomething, readSummaryOf } from './input-check.js';
 import { checkPaths, fileSizes, resolveInputs, resolveTimes, resolveWidth } from './shared.js';
 import { sideOptionsOf } from './side-options.js';
 
@@ -218,7 +217,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const countResult = side.counting === undefined ? undefined : await side.counting;
   // a run split across threads reports no file list: look when it scanned nothing
   const summary =
-    side.summary ?? (stream.statistics.recordsScanned === 0 ? await summaryOf(inputs) : undefined);
+    side.summary ?? (stream.statistics.recordsScanned === 0 ? await readSummaryOf(inputs) : undefined);
   if (summary !== undefined) checkReadSomething(check, summary, io);
   const statistics = stream.statistics;
   const result: QueryResult = { rows, fields: orderColumns(seen, stream.columns), statistics };
@@ -274,14 +273,6 @@ export function rowCapNote(): string {
 }
 
 /** What a read of the inputs finds (after a parallel run that scanned nothing). */
-async function summaryOf(inputs: readonly LogInput[]): Promise<ReadSummary> {
-  const reader = readLogs(inputs, { onError: 'skip' });
-  for await (const _ of reader) {
-    // (only the summary is wanted)
-  }
-  return reader.summary;
-}
-
 async function writeResult(
   format: QueryFormat,
   result: QueryResult,
