@@ -381,30 +381,23 @@ function goals(runs: readonly Run[]): string[] {
     gz && plain ? gz.m.wallSeconds / plain.m.wallSeconds : undefined,
     (v) => v <= 1.3,
   );
-  const detect = find(runs, 'detect', 'kubetrail');
-  goal(
-    'detect (all built-ins) ≤ 2× by user.username',
-    detect && plain ? detect.m.wallSeconds / plain.m.wallSeconds : undefined,
-    (v) => v <= 2,
-  );
-  goal(
-    'detect peak RSS < 256 MB',
-    detect?.m.peakRss === undefined ? undefined : detect.m.peakRss / MB,
-    (v) => v < 256,
-    ' MB',
-  );
-  const detect2 = find(runs, 'detect', 'kubetrail 2 workers');
-  goal(
-    'detect on 2 workers ≤ 2× by user.username (one thread)',
-    detect2 && plain ? detect2.m.wallSeconds / plain.m.wallSeconds : undefined,
-    (v) => v <= 2,
-  );
-  goal(
-    'detect on 2 workers peak RSS < 256 MB',
-    detect2?.m.peakRss === undefined ? undefined : detect2.m.peakRss / MB,
-    (v) => v < 256,
-    ' MB',
-  );
+  for (const [tool, label] of [
+    ['kubetrail', 'detect (all built-ins)'],
+    ['kubetrail 2 workers', 'detect on 2 workers'],
+  ] as const) {
+    const detect = find(runs, 'detect', tool);
+    goal(
+      `${label} ≤ 2× by user.username (one thread)`,
+      detect && plain ? detect.m.wallSeconds / plain.m.wallSeconds : undefined,
+      (v) => v <= 2,
+    );
+    goal(
+      `${label} peak RSS < 256 MB`,
+      detect?.m.peakRss === undefined ? undefined : detect.m.peakRss / MB,
+      (v) => v < 256,
+      ' MB',
+    );
+  }
   // The DuckDB engine (issue 13): the worst query of each goal.
   const worst = (tool: string, against: string): number | undefined => {
     const list = runs

@@ -229,14 +229,7 @@ export function budgetError(
  * @internal
  */
 export function memoryBudgetOf(options: CompileOptions, text: string | undefined): number {
-  const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
-  if (budget === Number.POSITIVE_INFINITY || (Number.isSafeInteger(budget) && budget >= 1)) return budget;
-  return compileError(
-    'invalid_argument',
-    `the memoryBudgetBytes option must be a whole number of at least 1 (or Infinity), not ${budget}`,
-    { start: 0, end: 0 },
-    { text },
-  );
+  return wholeOrInfinity('memoryBudgetBytes', options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES, text);
 }
 
 /**
@@ -249,11 +242,15 @@ export function memoryBudgetOf(options: CompileOptions, text: string | undefined
  * @internal
  */
 export function maxBufferedRowsOf(options: CompileOptions, text: string | undefined): number {
-  const max = options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS;
-  if (max === Number.POSITIVE_INFINITY || (Number.isSafeInteger(max) && max >= 1)) return max;
+  return wholeOrInfinity('maxBufferedRows', options.maxBufferedRows ?? DEFAULT_MAX_BUFFERED_ROWS, text);
+}
+
+/** `value` if it is a whole number of at least 1 or `Infinity`; otherwise an `invalid_argument` naming `option`. */
+function wholeOrInfinity(option: string, value: number, text: string | undefined): number {
+  if (value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && value >= 1)) return value;
   return compileError(
     'invalid_argument',
-    `the maxBufferedRows option must be a whole number of at least 1 (or Infinity), not ${max}`,
+    `the ${option} option must be a whole number of at least 1 (or Infinity), not ${value}`,
     { start: 0, end: 0 },
     { text },
   );

@@ -5,24 +5,14 @@
  * same statistics, or fails with the same error code. The supported share
  * of the cases must stay at or above 90%.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import { compileQuery, type QueryResult } from '../../src/query/index.js';
-import { type DuckdbConnection, type DuckdbInstance, openDuckdb } from '../../src/sql/duckdb-engine.js';
 import { runOnDuckdb } from '../../src/sql/index.js';
-import { cellsOf, loadCases, type RawCase } from './support.js';
+import { cellsOf, loadCases, type RawCase, useDuckdb } from './support.js';
 
 const cases = loadCases();
-let db: { instance: DuckdbInstance; connection: DuckdbConnection };
-
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
-});
-
-afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
-});
+const db = useDuckdb();
 
 type Outcome = { result: QueryResult } | { error: unknown };
 

@@ -8,22 +8,14 @@
  * untranslated.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery } from '../../src/query/index.js';
-import { type DuckdbConnection, type DuckdbInstance, openDuckdb } from '../../src/sql/duckdb-engine.js';
 import { compileToSql, runOnDuckdb } from '../../src/sql/index.js';
-import { cellsOf } from './support.js';
+import { cellsOf, useDuckdb } from './support.js';
 
-let db: { instance: DuckdbInstance; connection: DuckdbConnection };
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
-});
-afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
-});
+const db = useDuckdb();
 
 function eventsOf(records: readonly Record<string, unknown>[]): LogEvent[] {
   return records.map((record, i) => ({

@@ -5,19 +5,12 @@
  * always the shortest round-trip digits — checked over random doubles.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { dialectOf } from '../../src/sql/dialect.js';
-import { type DuckdbConnection, type DuckdbInstance, openDuckdb } from '../../src/sql/duckdb-engine.js';
 import { Semantics } from '../../src/sql/values.js';
+import { useDuckdb } from './support.js';
 
-let db: { instance: DuckdbInstance; connection: DuckdbConnection };
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
-});
-afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
-});
+const db = useDuckdb();
 
 async function texts(xs: readonly number[]): Promise<string[]> {
   const expr = new Semantics(dialectOf('duckdb')).formatNumber('x');

@@ -10,27 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery, type QueryResult } from '../../src/query/index.js';
-import {
-  type DuckdbConnection,
-  type DuckdbInstance,
-  importEvents,
-  openDuckdb,
-  runOnDuckdb,
-} from '../../src/sql/duckdb-engine.js';
-import { cellsOf } from './support.js';
+import { importEvents, openDuckdb, runOnDuckdb } from '../../src/sql/duckdb-engine.js';
+import { cellsOf, useDuckdb } from './support.js';
 
-let db: { instance: DuckdbInstance; connection: DuckdbConnection };
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
-});
-afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
-});
+const db = useDuckdb();
 
 const FIELDS = ['verb', 'user.username', 'code', 'objectRef.resource', 'msg', 'eventName', 'n'] as const;
 

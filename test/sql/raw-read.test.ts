@@ -14,21 +14,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import { query } from '../../src/index.js';
 import type { QueryResult } from '../../src/query/index.js';
-import { type DuckdbConnection, type DuckdbInstance, openDuckdb } from '../../src/sql/duckdb-engine.js';
 import type { RawReadReport } from '../../src/sql/duckdb-raw-read.js';
-import { cellsOf, loadCases } from './support.js';
+import { cellsOf, loadCases, useDuckdb } from './support.js';
 
-let db: { instance: DuckdbInstance; connection: DuckdbConnection };
+const db = useDuckdb();
 let dir: string;
 
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kubetrail-raw-read-'));
 });
 
 afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,12 +1,15 @@
 /**
  * Shared helpers of the SQL tests: the JSON conformance cases as events and
- * options, and a comparison of two results in the get-query-results form.
+ * options, a comparison of two results in the get-query-results form, and
+ * one DuckDB connection per test file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { type QueryResult, toInsightsResults } from '../../src/query/index.js';
+import { type DuckdbConnection, type DuckdbInstance, openDuckdb } from '../../src/sql/duckdb-engine.js';
 
 const casesDir = fileURLToPath(new URL('../cases/', import.meta.url));
 
@@ -94,4 +97,22 @@ export function cellsOf(result: QueryResult): [string, string][][] {
   return toInsightsResults(result).results.map((row) =>
     row.map((c) => [c.field, c.value] as [string, string]),
   );
+}
+
+/** One DuckDB connection for the tests of a file: opened before them (one thread), closed after them. */
+export function useDuckdb(): { readonly connection: DuckdbConnection } {
+  let db: { instance: DuckdbInstance; connection: DuckdbConnection } | undefined;
+  beforeAll(async () => {
+    db = await openDuckdb({ threads: 1 });
+  });
+  afterAll(() => {
+    db?.connection.closeSync();
+    db?.instance.closeSync();
+  });
+  return {
+    get connection() {
+      if (db === undefined) throw new Error('useDuckdb: the connection is open only inside tests');
+      return db.connection;
+    },
+  };
 }

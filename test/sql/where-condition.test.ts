@@ -5,9 +5,9 @@
  * string literal; on DuckDB the condition selects the same rows.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type DuckdbConnection, type DuckdbInstance, openDuckdb } from '../../src/sql/duckdb-engine.js';
+import { expect, test } from 'vitest';
 import { whereCondition } from '../../src/sql/values.js';
+import { useDuckdb } from './support.js';
 
 test.each([
   ['COALESCE(a = 1, FALSE)', '(a = 1)'],
@@ -29,14 +29,7 @@ test.each([
   expect(whereCondition(input)).toBe(want);
 });
 
-let db: { instance: DuckdbInstance; connection: DuckdbConnection };
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
-});
-afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
-});
+const db = useDuckdb();
 
 /** Random conditions over three nullable booleans, in the shapes the compiler emits. */
 const condition: fc.Arbitrary<string> = fc.letrec<{ c: string }>((tie) => ({
