@@ -49,7 +49,7 @@ export type DetectionKind = 'kubernetes-audit' | 'cloudtrail' | 'authenticator';
  * @example
  * ```ts
  * DETECTION_KINDS; //=> ['kubernetes-audit', 'cloudtrail', 'authenticator']
- * listDetections({ kind: DETECTION_KINDS[1] }).every((d) => d.kind === 'cloudtrail'); //=> true
+ * DETECTION_KINDS.map((kind) => listDetections({ kind }).length); // enabled detections of each kind
  * ```
  */
 export const DETECTION_KINDS: readonly DetectionKind[] = ['kubernetes-audit', 'cloudtrail', 'authenticator'];

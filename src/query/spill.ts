@@ -85,7 +85,7 @@ export interface SpillRunWriter {
  * const store = createMemorySpillStore();
  * const w = store.createRun();
  * w.write('a');
- * [...iterate(w.finish())] //=> ['a']
+ * w.finish().read().next().value; //=> 'a'
  * store.dispose();
  * ```
  */

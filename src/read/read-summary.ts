@@ -143,7 +143,7 @@ export interface ReadSummary {
  * @example
  * ```ts
  * MAX_KEPT_REJECTIONS; //=> 1000
- * reader.summary().rejections.length <= MAX_KEPT_REJECTIONS; //=> true
+ * reader.summary.rejections.length <= MAX_KEPT_REJECTIONS; //=> true, for any reader once its loop has ended
  * ```
  */
 export const MAX_KEPT_REJECTIONS = 1000;

@@ -162,8 +162,8 @@ function tooLarge(file: string | undefined, max: number): InputError {
  * @throws {InputError} `unreadable_file`, `bad_lookup_table`, `lookup_table_too_large`
  * @example
  * ```ts
- * const table = await loadLookupTable('owners', 'samples/incident/lookups/cidr-owners.csv');
- * table.columns //=> ['cidr', 'owner', 'zone']
+ * const table = await loadLookupTable('networks', 'test/fixtures/lookups/networks.csv');
+ * table.columns //=> ['cidr', 'zone', 'owner']
  * ```
  */
 export async function loadLookupTable(
