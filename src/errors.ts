@@ -10,7 +10,7 @@ import type { ErrorCode, INTERNAL_ERROR_CODES } from './error-codes.js';
  *
  * @example
  * ```ts
- * import { isKubetrailError } from 'kubetrail';
+ * import { isKubetrailError, parseQuery } from 'kubetrail';
  * try {
  *   parseQuery('filter (');
  * } catch (e) {

@@ -14,6 +14,14 @@
  * Resolver query logs) and `lambda` (Lambda `START`/`END`/`REPORT` lines) are the
  * service logs read beside them, with the fields the service discovers;
  * `json` is any other JSON object; `text` is an unparsed line.
+ *
+ * @example
+ * ```ts
+ * import { type LogKind, readLogs } from 'kubetrail/engine';
+ * const counts = new Map<LogKind, number>();
+ * for await (const event of readLogs('samples/incident/')) counts.set(event.kind, (counts.get(event.kind) ?? 0) + 1);
+ * counts.get('kubernetes-audit'); // the sample's audit events
+ * ```
  */
 export type LogKind =
   | 'kubernetes-audit'
@@ -29,6 +37,15 @@ export type LogKind =
 /**
  * Where a record came from. Lines are 1-based, byte offsets 0-based and counted
  * in the decompressed stream.
+ *
+ * @example
+ * ```ts
+ * import { type LogSource, readLogs } from 'kubetrail/engine';
+ * for await (const event of readLogs('samples/incident/')) {
+ *   const at: LogSource = event.source;
+ *   if (event.timestampInvalid) console.log(`${at.file}:${at.line ?? `Records[${at.index}]`}: time is not a date`);
+ * }
+ * ```
  */
 export interface LogSource {
   /** File path as given or found by the walk; `undefined` for in-memory input and stdin. */

@@ -17,7 +17,17 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { SpillRun, SpillRunWriter, SpillStore } from './query/spill.js';
 
-/** Options of {@link createFileSpillStore}. */
+/**
+ * Options of {@link createFileSpillStore}.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, createFileSpillStore, type FileSpillStoreOptions, readLogs } from 'kubetrail/engine';
+ * const options: FileSpillStoreOptions = { tempDir: '/var/tmp' }; // a disk with room rather than a small tmpfs
+ * const q = compileQuery('sort @message', { memoryBudgetBytes: 1 << 20, spill: () => createFileSpillStore(options) });
+ * const { rows } = await q.run(readLogs('samples/incident/'));
+ * ```
+ */
 export interface FileSpillStoreOptions {
   /** The directory for temporary files. @defaultValue `os.tmpdir()` */
   readonly tempDir?: string | undefined;

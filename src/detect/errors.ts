@@ -9,7 +9,21 @@ import { KubetrailError } from '../errors.js';
 
 export { DETECT_ERROR_CODES };
 
-/** One of the codes in {@link DETECT_ERROR_CODES}. */
+/**
+ * One of the codes in {@link DETECT_ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * import { DetectError, type DetectErrorCode, loadDetections } from 'kubetrail/detect';
+ * let code: DetectErrorCode | undefined;
+ * try {
+ *   loadDetections('- id: x', { format: 'yaml' });
+ * } catch (e) {
+ *   if (e instanceof DetectError) code = e.code;
+ * }
+ * code; //=> 'invalid_detection'
+ * ```
+ */
 export type DetectErrorCode = keyof typeof DETECT_ERROR_CODES;
 
 /**

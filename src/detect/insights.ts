@@ -11,7 +11,17 @@ import { getPath, getString, toAsync } from './record.js';
 
 const MINUTE = 60_000;
 
-/** Parameters of the offline Insights method. */
+/**
+ * Parameters of the offline Insights method.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { computeInsights, type InsightsOptions } from 'kubetrail/detect';
+ * const options: InsightsOptions = { baselineMinutes: 1440, threshold: 3, minCount: 5, types: ['ApiErrorRateInsight'] };
+ * const records = await computeInsights(readLogs('samples/incident/'), options);
+ * ```
+ */
 export interface InsightsOptions {
   /** Trailing baseline window in minutes. @defaultValue 10080 (7 days, as CloudTrail) */
   readonly baselineMinutes?: number;
@@ -31,23 +41,71 @@ export interface InsightsOptions {
   readonly maxEvents?: number;
 }
 
-/** The two CloudTrail Insights types. */
+/**
+ * The two CloudTrail Insights types.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { computeInsights, type InsightType } from 'kubetrail/detect';
+ * const types: InsightType[] = ['ApiCallRateInsight'];
+ * const records = await computeInsights(readLogs('samples/incident/'), { types });
+ * records.every((r) => r.insightDetails.insightType === 'ApiCallRateInsight'); //=> true
+ * ```
+ */
 export type InsightType = 'ApiCallRateInsight' | 'ApiErrorRateInsight';
 
-/** One attribution value with its per-minute average. */
+/**
+ * One attribution value with its per-minute average.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type AttributionValue, computeInsights } from 'kubetrail/detect';
+ * const [first] = await computeInsights(readLogs('samples/incident/'), { minBaselineMinutes: 10, minCount: 3, threshold: 3 });
+ * const agents = first?.insightDetails.insightContext.attributions.find((a) => a.attribute === 'userAgent');
+ * const top: readonly AttributionValue[] = agents?.insight ?? [];
+ * top.map((v) => `${v.value ?? '(none)'}: ${v.average} calls/min`);
+ * ```
+ */
 export interface AttributionValue {
   readonly value: string | null;
   readonly average: number;
 }
 
-/** Top contributors for one attribute during the insight and the baseline. */
+/**
+ * Top contributors for one attribute during the insight and the baseline.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type Attribution, computeInsights } from 'kubetrail/detect';
+ * const [first] = await computeInsights(readLogs('samples/incident/'), { minBaselineMinutes: 10, minCount: 3, threshold: 3 });
+ * const attributions: readonly Attribution[] = first?.insightDetails.insightContext.attributions ?? [];
+ * attributions.find((a) => a.attribute === 'userIdentityArn')?.insight[0]?.value; // the top caller during the insight
+ * ```
+ */
 export interface Attribution {
   readonly attribute: 'userIdentityArn' | 'userAgent' | 'errorCode';
   readonly insight: readonly AttributionValue[];
   readonly baseline: readonly AttributionValue[];
 }
 
-/** An Insights event record, shaped like CloudTrail's. */
+/**
+ * An Insights event record, shaped like CloudTrail's.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { computeInsights, type InsightEvent } from 'kubetrail/detect';
+ * const options = { minBaselineMinutes: 10, minCount: 3, threshold: 3 };
+ * const records: InsightEvent[] = await computeInsights(readLogs('samples/incident/'), options);
+ * for (const r of records) {
+ *   const { state, eventSource, eventName, insightType } = r.insightDetails;
+ *   console.log(r.eventTime, state, `${eventSource}:${eventName}`, insightType);
+ * }
+ * ```
+ */
 export interface InsightEvent {
   readonly eventVersion: '1.08';
   readonly eventTime: string;

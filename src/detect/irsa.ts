@@ -10,7 +10,19 @@ import { ipv4InCidr, parseCidr, parseIpv4 } from './cidr.js';
 import { DetectError } from './errors.js';
 import { getPath, getString, toAsync } from './record.js';
 
-/** One role assumption by a Kubernetes service account. */
+/**
+ * One role assumption by a Kubernetes service account.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type ServiceAccountAssumption, toServiceAccountAssumption } from 'kubetrail/detect';
+ * for await (const event of readLogs('samples/incident/')) {
+ *   const a: ServiceAccountAssumption | undefined = toServiceAccountAssumption(event);
+ *   if (a !== undefined) console.log(a.mechanism, a.serviceAccount, a.roleArn, a.sourceIp);
+ * }
+ * ```
+ */
 export interface ServiceAccountAssumption {
   readonly timestamp: number;
   /** `irsa` (AssumeRoleWithWebIdentity) or `pod-identity` (EKS Pod Identity). */
@@ -33,7 +45,19 @@ export interface ServiceAccountAssumption {
   readonly event: LogEvent;
 }
 
-/** A later CloudTrail call made with an assumed session. */
+/**
+ * A later CloudTrail call made with an assumed session.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { investigateIrsa, type SessionUse } from 'kubetrail/detect';
+ * const allowedCidrs = ['10.0.0.0/16', '192.0.2.10/32', '192.0.2.11/32']; // the VPC and its NAT gateways
+ * const { findings } = await investigateIrsa(readLogs('samples/incident/'), { allowedCidrs });
+ * const uses: SessionUse[] = findings.flatMap((f) => f.uses ?? []);
+ * uses.map((u) => `${u.eventSource}:${u.eventName} from ${u.sourceIp}`);
+ * ```
+ */
 export interface SessionUse {
   readonly timestamp: number;
   readonly eventSource?: string;
@@ -44,14 +68,38 @@ export interface SessionUse {
   readonly errorCode?: string;
 }
 
-/** What the IRSA investigation flags. */
+/**
+ * What the IRSA investigation flags.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { investigateIrsa, type IrsaFindingType } from 'kubetrail/detect';
+ * const wanted: IrsaFindingType = 'session-from-unexpected-network';
+ * const allowedCidrs = ['10.0.0.0/16', '192.0.2.10/32', '192.0.2.11/32']; // the VPC and its NAT gateways
+ * const { findings } = await investigateIrsa(readLogs('samples/incident/'), { allowedCidrs });
+ * findings.filter((f) => f.type === wanted).map((f) => f.serviceAccount);
+ * ```
+ */
 export type IrsaFindingType =
   | 'service-account-not-allowed'
   | 'session-from-unexpected-network'
   | 'new-role-for-service-account'
   | 'failed-assumption';
 
-/** One flagged assumption, with the evidence. */
+/**
+ * One flagged assumption, with the evidence.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { investigateIrsa, type IrsaFinding } from 'kubetrail/detect';
+ * const allowedCidrs = ['10.0.0.0/16', '192.0.2.10/32', '192.0.2.11/32']; // the VPC and its NAT gateways
+ * const report = await investigateIrsa(readLogs('samples/incident/'), { allowedCidrs });
+ * const findings: readonly IrsaFinding[] = report.findings;
+ * for (const f of findings) console.log(f.severity, f.type, f.serviceAccount, f.roleArn, f.message);
+ * ```
+ */
 export interface IrsaFinding {
   readonly type: IrsaFindingType;
   readonly severity: 'low' | 'medium' | 'high';
@@ -64,7 +112,21 @@ export interface IrsaFinding {
   readonly uses?: readonly SessionUse[];
 }
 
-/** Options of {@link investigateIrsa}. */
+/**
+ * Options of {@link investigateIrsa}.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type IrsaOptions, investigateIrsa } from 'kubetrail/detect';
+ * const options: IrsaOptions = {
+ *   allowedServiceAccounts: ['payments:payments-api', 'kube-system:*'],
+ *   allowedCidrs: ['10.0.0.0/16', '192.0.2.10/32', '192.0.2.11/32'],
+ *   oidcProviders: ['5E1A9C0B7D3F2E4A6B8C0D1E2F3A4B5C'],
+ * };
+ * const report = await investigateIrsa(readLogs('samples/incident/'), options);
+ * ```
+ */
 export interface IrsaOptions {
   /**
    * Service accounts allowed to assume roles: `system:serviceaccount:ns:name`,
@@ -86,7 +148,18 @@ export interface IrsaOptions {
   readonly maxSessionCalls?: number;
 }
 
-/** Result of {@link investigateIrsa}. */
+/**
+ * Result of {@link investigateIrsa}.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type IrsaReport, investigateIrsa } from 'kubetrail/detect';
+ * const allowedCidrs = ['10.0.0.0/16', '192.0.2.10/32', '192.0.2.11/32']; // the VPC and its NAT gateways
+ * const report: IrsaReport = await investigateIrsa(readLogs('samples/incident/'), { allowedCidrs });
+ * console.log(`${report.assumptions.length} assumptions, ${report.findings.length} findings`);
+ * ```
+ */
 export interface IrsaReport {
   readonly assumptions: readonly ServiceAccountAssumption[];
   readonly findings: readonly IrsaFinding[];

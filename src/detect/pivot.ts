@@ -9,7 +9,18 @@ import type { LogEvent } from '../log-event.js';
 import { DetectError } from './errors.js';
 import { getString, getStrings, toAsync } from './record.js';
 
-/** The IAM keys that tie one principal's events together. */
+/**
+ * The IAM keys that tie one principal's events together.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type PivotIdentity, pivotFromKubernetesUser } from 'kubetrail/detect';
+ * const { identity } = await pivotFromKubernetesUser(readLogs('samples/incident/'), { username: 'ci-legacy' });
+ * const keys: PivotIdentity = identity;
+ * keys.accessKeyIds; //=> ['AKIA3EXAMPLELEGACY77']
+ * ```
+ */
 export interface PivotIdentity {
   readonly usernames: readonly string[];
   /** Temporary or long-term access key ids (`ASIA…`, `AKIA…`). */
@@ -22,7 +33,17 @@ export interface PivotIdentity {
   readonly principalIds: readonly string[];
 }
 
-/** The joined activity of a principal. */
+/**
+ * The joined activity of a principal.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type PivotResult, pivotFromKubernetesUser } from 'kubetrail/detect';
+ * const result: PivotResult = await pivotFromKubernetesUser(readLogs('samples/incident/'), { username: 'ci-legacy' });
+ * console.log(result.kubernetes.length, 'kubectl requests,', result.aws.length, 'CloudTrail calls');
+ * ```
+ */
 export interface PivotResult {
   readonly identity: PivotIdentity;
   /** The principal's Kubernetes audit events, oldest first. */
@@ -31,7 +52,17 @@ export interface PivotResult {
   readonly aws: readonly LogEvent[];
 }
 
-/** Which Kubernetes user to pivot from: any one key is enough. */
+/**
+ * Which Kubernetes user to pivot from: any one key is enough.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type KubernetesUserSelector, pivotFromKubernetesUser } from 'kubetrail/detect';
+ * const selector: KubernetesUserSelector = { accessKeyId: 'AKIA3EXAMPLELEGACY77' };
+ * const { aws } = await pivotFromKubernetesUser(readLogs('samples/incident/'), selector);
+ * ```
+ */
 export interface KubernetesUserSelector {
   /** `user.username` in the audit log (`kubernetes-admin`, an SSO role mapping, …). */
   readonly username?: string;
@@ -42,7 +73,18 @@ export interface KubernetesUserSelector {
   readonly principalId?: string;
 }
 
-/** Which AWS principal to pivot from: any one key is enough. */
+/**
+ * Which AWS principal to pivot from: any one key is enough.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type AwsPrincipalSelector, pivotFromAwsPrincipal } from 'kubetrail/detect';
+ * const selector: AwsPrincipalSelector = { arn: 'arn:aws:iam::111122223333:user/ci-legacy' };
+ * const { kubernetes } = await pivotFromAwsPrincipal(readLogs('samples/incident/'), selector);
+ * kubernetes.length; // kubectl requests made as that IAM user
+ * ```
+ */
 export interface AwsPrincipalSelector {
   readonly accessKeyId?: string;
   /** `userIdentity.arn` (session or user ARN). */
@@ -52,7 +94,17 @@ export interface AwsPrincipalSelector {
   readonly principalId?: string;
 }
 
-/** Options of the pivots. */
+/**
+ * Options of the pivots.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type PivotOptions, pivotFromKubernetesUser } from 'kubetrail/detect';
+ * const options: PivotOptions = { maxBufferedEvents: 500_000 };
+ * const result = await pivotFromKubernetesUser(readLogs('samples/incident/'), { username: 'ci-legacy' }, options);
+ * ```
+ */
 export interface PivotOptions {
   /** Cap on events buffered while the identity is being learnt. @defaultValue 2000000 */
   readonly maxBufferedEvents?: number;

@@ -83,7 +83,22 @@ export interface DetectionRunHooks {
   ) => Promise<DetectionQueryResult[]>;
 }
 
-/** Options of `runDetections`. */
+/**
+ * Options of `runDetections`.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type RunDetectionsOptions, runDetections } from 'kubetrail/detect';
+ * const options: RunDetectionsOptions = {
+ *   filter: { minSeverity: 'medium' },
+ *   allowLists: { cidrs: ['192.0.2.200/32'], users: ['ci-deployer'] },
+ *   sampleLimit: 3,
+ *   now: Date.parse('2024-05-15T00:00:00Z'),
+ * };
+ * const findings = await runDetections(readLogs('samples/incident/'), options);
+ * ```
+ */
 export interface RunDetectionsOptions {
   /** The detection set; the built-ins by default. */
   readonly detections?: readonly Detection[];

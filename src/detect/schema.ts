@@ -93,7 +93,17 @@ export const DetectionSchema = z
   })
   .strict();
 
-/** Options of {@link loadDetections}. */
+/**
+ * Options of {@link loadDetections}.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { type LoadDetectionsOptions, loadDetections } from 'kubetrail/detect';
+ * const options: LoadDetectionsOptions = { format: 'yaml', file: 'my-rules.yaml' };
+ * const mine = loadDetections(readFileSync('my-rules.yaml', 'utf8'), options);
+ * ```
+ */
 export interface LoadDetectionsOptions {
   /** The text's format. */
   readonly format: 'yaml' | 'json';

@@ -11,7 +11,17 @@ import { DetectError } from './errors.js';
 import { auditIdentity, cloudTrailIdentity } from './pivot.js';
 import { getPath, getString, getStrings, toAsync } from './record.js';
 
-/** What to build a timeline for; every given criterion must hold. */
+/**
+ * What to build a timeline for; every given criterion must hold.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { buildTimeline, type TimelineSelector } from 'kubetrail/detect';
+ * const selector: TimelineSelector = { ip: '203.0.113.45', namespace: 'payments' };
+ * const entries = await buildTimeline(readLogs('samples/incident/'), selector);
+ * ```
+ */
 export interface TimelineSelector {
   /**
    * A principal: Kubernetes username, IAM ARN (session, user or role),
@@ -25,7 +35,21 @@ export interface TimelineSelector {
   readonly namespace?: string;
 }
 
-/** Options of {@link buildTimeline}. */
+/**
+ * Options of {@link buildTimeline}.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { buildTimeline, type TimelineOptions } from 'kubetrail/detect';
+ * const options: TimelineOptions = {
+ *   startTime: Date.parse('2024-05-14T13:40:00Z'),
+ *   endTime: Date.parse('2024-05-14T14:30:00Z'),
+ *   maxEntries: 1000,
+ * };
+ * const entries = await buildTimeline(readLogs('samples/incident/'), { principal: 'ci-legacy' }, options);
+ * ```
+ */
 export interface TimelineOptions {
   /** Inclusive time window (epoch ms). */
   readonly startTime?: number;
@@ -42,7 +66,17 @@ export interface TimelineOptions {
   readonly memoryBudgetBytes?: number;
 }
 
-/** One line of the timeline. */
+/**
+ * One line of the timeline.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { buildTimeline, type TimelineEntry } from 'kubetrail/detect';
+ * const entries: TimelineEntry[] = await buildTimeline(readLogs('samples/incident/'), { ip: '203.0.113.45' });
+ * for (const e of entries) console.log(new Date(e.timestamp).toISOString(), e.kind, e.actor, e.action, e.outcome);
+ * ```
+ */
 export interface TimelineEntry {
   readonly timestamp: number;
   readonly kind: 'kubernetes-audit' | 'cloudtrail' | 'authenticator';

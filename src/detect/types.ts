@@ -8,7 +8,16 @@ import type { ResultRowLike } from './result-row.js';
 /** The kinds of allow-list a detection can declare. */
 export type AllowListKind = 'cidrs' | 'users' | 'serviceAccounts' | 'namespaces' | 'userAgents';
 
-/** How bad a finding is, from `info` (context) to `critical` (act now). */
+/**
+ * How bad a finding is, from `info` (context) to `critical` (act now).
+ *
+ * @example
+ * ```ts
+ * import { listDetections, type Severity } from 'kubetrail/detect';
+ * const floor: Severity = 'high';
+ * listDetections({ minSeverity: floor }).every((d) => d.severity === 'high' || d.severity === 'critical'); //=> true
+ * ```
+ */
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 /**
@@ -22,7 +31,16 @@ export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
  */
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
-/** The log kinds a detection can apply to. */
+/**
+ * The log kinds a detection can apply to.
+ *
+ * @example
+ * ```ts
+ * import { type DetectionKind, listDetections } from 'kubetrail/detect';
+ * const kind: DetectionKind = 'authenticator';
+ * listDetections({ kind }).map((d) => d.id);
+ * ```
+ */
 export type DetectionKind = 'kubernetes-audit' | 'cloudtrail' | 'authenticator';
 
 /**
@@ -31,12 +49,22 @@ export type DetectionKind = 'kubernetes-audit' | 'cloudtrail' | 'authenticator';
  * @example
  * ```ts
  * DETECTION_KINDS; //=> ['kubernetes-audit', 'cloudtrail', 'authenticator']
- * listDetections({ kind: DETECTION_KINDS[1] }).every((d) => d.kind === 'cloudtrail'); //=> true
+ * DETECTION_KINDS.map((kind) => listDetections({ kind }).length); // enabled detections of each kind
  * ```
  */
 export const DETECTION_KINDS: readonly DetectionKind[] = ['kubernetes-audit', 'cloudtrail', 'authenticator'];
 
-/** One Logs Insights query of a detection. */
+/**
+ * One Logs Insights query of a detection.
+ *
+ * @example
+ * ```ts
+ * import { BUILT_IN_DETECTIONS, type DetectionQuery } from 'kubetrail/detect';
+ * const exec = BUILT_IN_DETECTIONS.find((d) => d.id === 'falco.attach-exec-pod');
+ * const queries: readonly DetectionQuery[] = exec?.queries ?? [];
+ * for (const q of queries) console.log(q.description ?? '(one query)', q.query);
+ * ```
+ */
 export interface DetectionQuery {
   /** The query text in the Logs Insights language. */
   readonly query: string;
@@ -50,6 +78,13 @@ export interface DetectionQuery {
  * One detection: data that the engine runs. Built-ins live in
  * `src/detect/catalogue/`; users add their own from YAML or JSON with
  * {@link loadDetections}.
+ *
+ * @example
+ * ```ts
+ * import { type Detection, listDetections } from 'kubetrail/detect';
+ * const rbac: readonly Detection[] = listDetections({ tags: ['rbac'] });
+ * for (const d of rbac) console.log(d.id, d.severity, d.mitre.join(','), d.queries.length);
+ * ```
  */
 export interface Detection {
   /** Stable id, e.g. `falco.attach-exec-pod` or `eks-bp.aws-auth-modified`. */
@@ -138,7 +173,16 @@ export interface DetectionSourceRule {
   readonly formerly?: readonly string[];
 }
 
-/** A detection the language cannot express, with the reason. */
+/**
+ * A detection the language cannot express, with the reason.
+ *
+ * @example
+ * ```ts
+ * import { INEXPRESSIBLE_RULES, type InexpressibleRule } from 'kubetrail/detect';
+ * const skipped: readonly InexpressibleRule[] = INEXPRESSIBLE_RULES;
+ * for (const r of skipped) console.log(`${r.rule} (${r.source}): ${r.reason}`);
+ * ```
+ */
 export interface InexpressibleRule {
   /** The peer rule's name. */
   readonly rule: string;
@@ -146,7 +190,18 @@ export interface InexpressibleRule {
   readonly reason: string;
 }
 
-/** Filter for {@link listDetections}. Every given criterion must hold. */
+/**
+ * Filter for {@link listDetections}. Every given criterion must hold.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type DetectionFilter, listDetections, runDetections } from 'kubetrail/detect';
+ * const filter: DetectionFilter = { kind: 'kubernetes-audit', minSeverity: 'high', tags: ['rbac', 'secrets'] };
+ * listDetections(filter).map((d) => d.id);
+ * const findings = await runDetections(readLogs('samples/incident/'), { filter });
+ * ```
+ */
 export interface DetectionFilter {
   /** Keep detections carrying at least one of these tags. */
   readonly tags?: readonly string[];

@@ -46,7 +46,16 @@ import {
   threadShare,
 } from './query-parallel.js';
 
-/** The findings of a detection run over logs, with the reader's statistics. */
+/**
+ * The findings of a detection run over logs, with the reader's statistics.
+ *
+ * @example
+ * ```ts
+ * import { type DetectLogsResult, detectLogs } from 'kubetrail/detect';
+ * const result: DetectLogsResult = await detectLogs(['samples/incident/'], { onError: 'skip' });
+ * console.log(result.findings.length, result.statistics.recordsScanned, result.statistics.recordsSkipped);
+ * ```
+ */
 export interface DetectLogsResult {
   readonly findings: Finding[];
   /** Records read and skipped, as for `query` (`recordsMatched` is 0: findings carry their own counts). */

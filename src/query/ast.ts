@@ -677,7 +677,18 @@ export interface AppendcolsCommand {
   readonly span: Span;
 }
 
-/** A whole query: commands in pipeline order (at least one). */
+/**
+ * A whole query: commands in pipeline order (at least one).
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, parseQuery, printQuery, type QueryAst } from 'kubetrail/engine';
+ * const ast: QueryAst = parseQuery('filter verb="delete"|stats count(*) by user.username');
+ * ast.commands.map((c) => c.kind); //=> ['FilterCommand', 'StatsCommand']
+ * printQuery(ast); //=> 'filter verb = "delete"\n| stats count(*) by user.username'
+ * const compiled = compileQuery(ast);
+ * ```
+ */
 export interface QueryAst {
   readonly kind: 'Query';
   readonly commands: readonly Command[];

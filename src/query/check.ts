@@ -8,7 +8,16 @@ import { compileQuery } from './compile.js';
 import { isQueryError, type QueryError, type QueryErrorCode, type QueryErrorPhase } from './errors.js';
 import { parseQueryWithDiagnostics } from './parser.js';
 
-/** One problem in a query. Lines and columns are 1-based; `end*` point just past the span. */
+/**
+ * One problem in a query. Lines and columns are 1-based; `end*` point just past the span.
+ *
+ * @example
+ * ```ts
+ * import { checkQuery, type QueryDiagnostic } from 'kubetrail/engine';
+ * const problems: QueryDiagnostic[] = checkQuery('stats count(*) by verb | sort n');
+ * for (const d of problems) console.log(`${d.line}:${d.column} ${d.severity} ${d.code}: ${d.message}`);
+ * ```
+ */
 export interface QueryDiagnostic {
   readonly code: QueryErrorCode;
   readonly message: string;

@@ -120,7 +120,19 @@ export interface CompileOptions {
     | undefined;
 }
 
-/** Options of a run. */
+/**
+ * Options of a run.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, readLogs, type RunOptions } from 'kubetrail/engine';
+ * const events = () => readLogs('samples/incident/cloudwatch-export/');
+ * // The subquery has no SOURCE: it reads the run's input again, from `input`.
+ * const denied = compileQuery('filter sourceIPs.0 in (filter responseStatus.code = 403 | fields sourceIPs.0) | stats count(*) by verb');
+ * const options: RunOptions = { input: events, signal: AbortSignal.timeout(60_000) }; // query_cancelled after a minute
+ * const { rows } = await denied.run(events(), options);
+ * ```
+ */
 export interface RunOptions {
   /** Cancels the run; the stream then throws a `QueryError` with code `query_cancelled`. */
   readonly signal?: AbortSignal | undefined;
@@ -133,7 +145,18 @@ export interface RunOptions {
   readonly input?: (() => SourceEvents) | undefined;
 }
 
-/** The result rows of a run as they are produced, with statistics that are final once iteration ends. */
+/**
+ * The result rows of a run as they are produced, with statistics that are final once iteration ends.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, type QueryStream, readLogs } from 'kubetrail/engine';
+ * const compiled = compileQuery('filter ispresent(verb) | fields @timestamp, verb, objectRef.resource | limit 5');
+ * const stream: QueryStream = compiled.stream(readLogs('samples/incident/'));
+ * for await (const row of stream) console.log(row.verb);
+ * stream.statistics.recordsScanned; // final once the loop has ended
+ * ```
+ */
 export interface QueryStream extends AsyncIterable<ResultRow> {
   readonly statistics: QueryStatistics;
 }

@@ -12,7 +12,21 @@ import { createSourceText, type SourceText } from './source-text.js';
 
 export { QUERY_ERROR_CODES };
 
-/** A query error code; see {@link QUERY_ERROR_CODES}. */
+/**
+ * A query error code; see {@link QUERY_ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, isQueryError, type QueryErrorCode } from 'kubetrail/engine';
+ * let code: QueryErrorCode | undefined;
+ * try {
+ *   compileQuery('fields strln(@message)');
+ * } catch (e) {
+ *   if (isQueryError(e)) code = e.code;
+ * }
+ * code; //=> 'unknown_function'
+ * ```
+ */
 export type QueryErrorCode = keyof typeof QUERY_ERROR_CODES;
 
 /** The stage that found the error. */

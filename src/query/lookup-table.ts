@@ -9,7 +9,20 @@
 import { QueryError } from './errors.js';
 import type { Value } from './value.js';
 
-/** A lookup table: a header of column names and rows of cells, in order. */
+/**
+ * A lookup table: a header of column names and rows of cells, in order.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, type LookupTable, lookupTableFromRecords, readLogs } from 'kubetrail/engine';
+ * const owners: LookupTable = lookupTableFromRecords('owners', [
+ *   { user: 'alice', team: 'platform' },
+ *   { user: 'ci-deployer', team: 'delivery' },
+ * ]);
+ * const q = compileQuery('lookup owners user as user.username OUTPUT team | stats count(*) by team', { lookups: { owners } });
+ * const { rows } = await q.run(readLogs('samples/incident/'));
+ * ```
+ */
 export interface LookupTable {
   /** The name queries use (`lookup users …`). */
   readonly name: string;

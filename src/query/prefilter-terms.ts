@@ -9,7 +9,16 @@ import type { Expr } from './ast.js';
 import { fieldRefName } from './ast.js';
 import { isNumericString } from './semantics/compare.js';
 
-/** One literal that may satisfy a clause. */
+/**
+ * One literal that may satisfy a clause.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, type PrefilterTerm } from 'kubetrail/engine';
+ * const terms: PrefilterTerm[] = compileQuery('filter @message like "AccessDenied"').prefilter.clauses.flat();
+ * terms; //=> [{ field: '@message', text: 'AccessDenied', where: 'message' }]
+ * ```
+ */
 export interface PrefilterTerm {
   /** The field the literal is compared with (`objectRef.resource`, `@message`). */
   readonly field: string;
@@ -27,6 +36,13 @@ export interface PrefilterTerm {
  * A conjunction of clauses; each clause is satisfied when any of its terms
  * occurs. An event whose text satisfies every clause may match; any other
  * event cannot reach the output.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, type Prefilter } from 'kubetrail/engine';
+ * const prefilter: Prefilter = compileQuery('filter verb = "delete" and objectRef.resource in ["secrets", "configmaps"]').prefilter;
+ * prefilter.clauses.map((clause) => clause.map((term) => term.text)); //=> [['delete'], ['secrets', 'configmaps']]
+ * ```
  */
 export interface Prefilter {
   readonly clauses: readonly (readonly PrefilterTerm[])[];

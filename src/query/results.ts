@@ -22,7 +22,17 @@ import type { Value } from './value.js';
  */
 export type ResultRow = Readonly<Record<string, Value>>;
 
-/** How much a query read and matched, as in the service's `statistics`. */
+/**
+ * How much a query read and matched, as in the service's `statistics`.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, type QueryStatistics, readLogs } from 'kubetrail/engine';
+ * const { statistics } = await compileQuery('filter verb = "delete"').run(readLogs('samples/incident/'));
+ * const s: QueryStatistics = statistics;
+ * console.log(`${s.recordsMatched} of ${s.recordsScanned} records matched, ${s.bytesScanned} bytes scanned`);
+ * ```
+ */
 export interface QueryStatistics {
   /** Rows that passed every filter (before `stats`, `dedup` and the final `limit`). */
   readonly recordsMatched: number;
@@ -55,7 +65,17 @@ export interface InsightsResultField {
   readonly value: string;
 }
 
-/** The JSON the service's `GetQueryResults` returns for a completed query. */
+/**
+ * The JSON the service's `GetQueryResults` returns for a completed query.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, type InsightsResults, readLogs, toInsightsResults } from 'kubetrail/engine';
+ * const result = await compileQuery('filter ispresent(verb) | stats count(*) as n by verb').run(readLogs('samples/incident/'));
+ * const json: InsightsResults = toInsightsResults(result); // as GetQueryResults returns it: every value a string
+ * console.log(JSON.stringify(json.results[0])); // [{"field":"verb","value":"watch"},{"field":"n","value":"636"}]
+ * ```
+ */
 export interface InsightsResults {
   readonly status: 'Complete';
   readonly results: readonly (readonly InsightsResultField[])[];

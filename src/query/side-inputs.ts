@@ -42,13 +42,46 @@ import { compileFieldLookup, eventRow, type FieldLookup, type FieldLookupOptions
 import { createValueSetBuilder, inSubqueryEvaluator, type ValueKeySet } from './subquery-set.js';
 import { maxDefined, minDefined } from './window.js';
 
-/** Events a source supplies: an array or other iterable, or an async iterable (read once a run). */
+/**
+ * Events a source supplies: an array or other iterable, or an async iterable (read once a run).
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, readLogs, type SourceEvents } from 'kubetrail/engine';
+ * const cloudtrail: SourceEvents = readLogs('samples/incident/cloudtrail/');
+ * const text =
+ *   'filter sourceIPs.0 in (SOURCE "cloudtrail" | filter errorCode = "AccessDenied" | fields sourceIPAddress) | stats count(*) by user.username';
+ * const { rows } = await compileQuery(text, { sources: { cloudtrail } }).run(readLogs('samples/incident/cloudwatch-export/'));
+ * ```
+ */
 export type SourceEvents = AsyncIterable<LogEvent> | Iterable<LogEvent>;
 
-/** A source as the caller gives it: events, or a function that gives them (called once a run). */
+/**
+ * A source as the caller gives it: events, or a function that gives them (called once a run).
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, readLogs, type SourceSupply } from 'kubetrail/engine';
+ * const cloudtrail: SourceSupply = () => readLogs('samples/incident/cloudtrail/'); // called once a run
+ * const q = compileQuery('filter sourceIPs.0 in (SOURCE "cloudtrail" | fields sourceIPAddress)', { sources: { cloudtrail } });
+ * const first = await q.run(readLogs('samples/incident/cloudwatch-export/'));
+ * const again = await q.run(readLogs('samples/incident/cloudwatch-export/')); // the source is read afresh
+ * ```
+ */
 export type SourceSupply = SourceEvents | (() => SourceEvents);
 
-/** A lookup table as the caller gives it: the table, or a function that gives it (called at most once a run). */
+/**
+ * A lookup table as the caller gives it: the table, or a function that gives it (called at most once a run).
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, loadLookupTable, type LookupSupply, readLogs } from 'kubetrail/engine';
+ * // Loaded at most once a run, when a run needs it.
+ * const networks: LookupSupply = () => loadLookupTable('networks', 'test/fixtures/lookups/networks.csv');
+ * const text = 'filter ispresent(sourceIPs.0) | cidrlookup networks sourceIPs.0 OUTPUT zone | stats count(*) by zone';
+ * const { rows } = await compileQuery(text, { lookups: { networks } }).run(readLogs('samples/incident/'));
+ * ```
+ */
 export type LookupSupply = LookupTable | (() => LookupTable | Promise<LookupTable>);
 
 /** What a run knows while it prepares: its state, window and signal, and where sources and tables come from. @internal */

@@ -24,7 +24,21 @@ import type { LogEvent } from '../log-event.js';
 import { eventRow, type Row } from './row.js';
 import type { Value } from './value.js';
 
-/** One finished spill file: its lines can be read back in order, once or more. */
+/**
+ * One finished spill file: its lines can be read back in order, once or more.
+ *
+ * @example
+ * ```ts
+ * import { createMemorySpillStore, type SpillRun } from 'kubetrail/engine';
+ * const store = createMemorySpillStore();
+ * const writer = store.createRun();
+ * writer.write('{"verb":"get"}');
+ * const run: SpillRun = writer.finish();
+ * run.count; //=> 1
+ * run.read().next().value; //=> '{"verb":"get"}'
+ * store.dispose();
+ * ```
+ */
 export interface SpillRun {
   /** The number of lines written. */
   readonly count: number;
@@ -34,7 +48,26 @@ export interface SpillRun {
   remove(): void;
 }
 
-/** A spill file being written. */
+/**
+ * A spill file being written.
+ *
+ * @example
+ * ```ts
+ * import { compileQuery, createMemorySpillStore, readLogs, type SpillRunWriter, type SpillStore } from 'kubetrail/engine';
+ * let linesSpilled = 0;
+ * function countingStore(): SpillStore {
+ *   const inner = createMemorySpillStore();
+ *   return {
+ *     createRun(): SpillRunWriter {
+ *       const writer = inner.createRun();
+ *       return { write: (line) => (linesSpilled++, writer.write(line)), finish: () => writer.finish() };
+ *     },
+ *     dispose: () => inner.dispose(),
+ *   };
+ * }
+ * await compileQuery('sort @message', { memoryBudgetBytes: 1 << 20, spill: countingStore }).run(readLogs('samples/incident/'));
+ * ```
+ */
 export interface SpillRunWriter {
   /** Appends one line (it must not contain `\n`). */
   write(line: string): void;
@@ -52,7 +85,7 @@ export interface SpillRunWriter {
  * const store = createMemorySpillStore();
  * const w = store.createRun();
  * w.write('a');
- * [...iterate(w.finish())] //=> ['a']
+ * w.finish().read().next().value; //=> 'a'
  * store.dispose();
  * ```
  */

@@ -9,10 +9,35 @@ import { KubetrailError } from '../errors.js';
 
 export { INPUT_ERROR_CODES };
 
-/** A stable code of an {@link InputError}; see {@link INPUT_ERROR_CODES}. */
+/**
+ * A stable code of an {@link InputError}; see {@link INPUT_ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * import { InputError, type InputErrorCode, readLogs } from 'kubetrail/engine';
+ * let code: InputErrorCode | undefined;
+ * try {
+ *   for await (const _event of readLogs('no-such-dir/')) {}
+ * } catch (e) {
+ *   if (e instanceof InputError) code = e.code;
+ * }
+ * code; //=> 'unreadable_file'
+ * ```
+ */
 export type InputErrorCode = keyof typeof INPUT_ERROR_CODES;
 
-/** Where an input fault was found. */
+/**
+ * Where an input fault was found.
+ *
+ * @example
+ * ```ts
+ * import { InputError, type InputErrorLocation } from 'kubetrail/engine';
+ * // A reader of your own reporting a bad record the way kubetrail's readers do:
+ * const at: InputErrorLocation = { file: 'audit.log', line: 12, byteOffset: 4096 };
+ * const error = new InputError('bad_record', 'message is not a string', at);
+ * console.log(error.code, error.file, error.line, error.byteOffset);
+ * ```
+ */
 export interface InputErrorLocation {
   /** File path as given or found by the walk; absent for in-memory input and stdin. */
   readonly file?: string;

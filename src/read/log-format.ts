@@ -49,10 +49,31 @@ export const LOG_FORMATS = [
   'unknown',
 ] as const;
 
-/** A format name; see {@link LOG_FORMATS}. */
+/**
+ * A format name; see {@link LOG_FORMATS}.
+ *
+ * @example
+ * ```ts
+ * import { detectFormat, type LogFormat, readLogs } from 'kubetrail/engine';
+ * const detected: LogFormat = detectFormat(new TextEncoder().encode('{"Records":[]}')).format; //=> 'cloudtrail-records'
+ * const forced: LogFormat = 'authenticator-lines';
+ * const reader = readLogs('-', { format: forced }); // stdin, read as aws-iam-authenticator lines
+ * ```
+ */
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** The result of format detection. */
+/**
+ * The result of format detection.
+ *
+ * @example
+ * ```ts
+ * import { type DetectedFormat, detectFileFormat } from 'kubetrail/engine';
+ * const detected: DetectedFormat = await detectFileFormat(
+ *   'samples/incident/cloudwatch-export/exportedlogs/7f3e9c1a-5b2d-4e8f-a6c0-d4b2e8f1a3c5/kube-scheduler-6c0e4a8d2f6b0e4c8a2d6f0b4e8c2a6d/000000.gz',
+ * );
+ * detected; //=> { format: 'cloudwatch-export', compression: 'gzip' }
+ * ```
+ */
 export interface DetectedFormat {
   /** The content format (after decompression). */
   readonly format: LogFormat;

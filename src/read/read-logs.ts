@@ -34,6 +34,15 @@ import { createVpcFlowHandler } from './vpc-flow-records.js';
  * `summary` that is complete once the iteration ends (normally, by `break`
  * or by an error). Iterating again reads the inputs again and resets the
  * summary (streams and stdin can only be read once).
+ *
+ * @example
+ * ```ts
+ * import { type LogReader, readLogs } from 'kubetrail/engine';
+ * const reader: LogReader = readLogs('samples/incident/', { kinds: ['cloudtrail'] });
+ * let events = 0;
+ * for await (const batch of reader.batches()) events += batch.length;
+ * events === reader.summary.eventsEmitted; //=> true
+ * ```
  */
 export interface LogReader extends AsyncIterable<LogEvent> {
   readonly summary: ReadSummary;

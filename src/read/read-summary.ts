@@ -7,7 +7,18 @@ import type { LogSource } from '../log-event.js';
 import type { InputErrorCode } from './input-error.js';
 import type { LogFormat } from './log-format.js';
 
-/** One rejected record or file, located. */
+/**
+ * One rejected record or file, located.
+ *
+ * @example
+ * ```ts
+ * import { readLogs, type Rejection } from 'kubetrail/engine';
+ * const reader = readLogs(Buffer.from('{"kind":"Event"}\nnot json\n'), { format: 'kubernetes-audit-ndjson', onError: 'skip' });
+ * for await (const _event of reader) {} // the summary is complete once the loop ends
+ * const first: Rejection | undefined = reader.summary.rejections[0];
+ * console.log(first?.code, first?.line, first?.message); // 'bad_json_line', 2, …
+ * ```
+ */
 export interface Rejection {
   readonly code: InputErrorCode;
   /** `'file'` for a fault of a whole source (see {@link ReadSummary.fileFaults}); absent for a record. */
@@ -18,7 +29,18 @@ export interface Rejection {
   readonly byteOffset?: number;
 }
 
-/** Per-file accounting. */
+/**
+ * Per-file accounting.
+ *
+ * @example
+ * ```ts
+ * import { type FileSummary, readLogs } from 'kubetrail/engine';
+ * const reader = readLogs('samples/incident/');
+ * for await (const _event of reader) {} // the summary is complete once the loop ends
+ * const files: FileSummary[] = reader.summary.files;
+ * for (const f of files) console.log(f.file, f.format, f.compression, f.events, f.skipped ?? '');
+ * ```
+ */
 export interface FileSummary {
   /** Path, or `undefined` for in-memory input and stdin. */
   readonly file: string | undefined;
@@ -48,6 +70,16 @@ export interface FileSummary {
  * filteredByKind + skipped + rejected`. Faults of a whole file or directory
  * (unreadable, damaged gzip, unknown format) are not records: they are
  * counted in `fileFaults`, apart.
+ *
+ * @example
+ * ```ts
+ * import { type ReadSummary, readLogs } from 'kubetrail/engine';
+ * const reader = readLogs('samples/incident/', { onError: 'skip' });
+ * for await (const _event of reader) {} // the summary is complete once the loop ends
+ * const s: ReadSummary = reader.summary;
+ * s.recordsRead === s.eventsEmitted + s.prefiltered + s.filteredByKind + s.skipped + s.rejected; //=> true
+ * console.log(s.files.length, s.digestFilesSkipped, s.unknownFilesSkipped, s.rejectedByCode);
+ * ```
  */
 export interface ReadSummary {
   /** Records seen: every line, array element or CSV row that could become an event, including those skipped or rejected. */
@@ -111,7 +143,7 @@ export interface ReadSummary {
  * @example
  * ```ts
  * MAX_KEPT_REJECTIONS; //=> 1000
- * reader.summary().rejections.length <= MAX_KEPT_REJECTIONS; //=> true
+ * reader.summary.rejections.length <= MAX_KEPT_REJECTIONS; //=> true, for any reader once its loop has ended
  * ```
  */
 export const MAX_KEPT_REJECTIONS = 1000;

@@ -23,7 +23,21 @@ import { mergeStatistics } from './statistics.js';
 
 export type { DetectLogsResult } from '../parallel/detect-parallel.js';
 
-/** Options of {@link detectLogs}. */
+/**
+ * Options of {@link detectLogs}.
+ *
+ * @example
+ * ```ts
+ * import { type DetectLogsOptions, detectLogs } from 'kubetrail/detect';
+ * const options: DetectLogsOptions = {
+ *   workers: 'auto',
+ *   onError: 'skip',
+ *   filter: { tags: ['irsa'] },
+ *   onFallback: (reason) => console.error(`one thread: ${reason}`),
+ * };
+ * const { findings } = await detectLogs('samples/incident/', options);
+ * ```
+ */
 export interface DetectLogsOptions extends DetectParallelOptions, DetectLogsHooks {
   /**
    * Worker threads: with 2 or more, file inputs are split across them (whole

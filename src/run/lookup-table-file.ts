@@ -22,7 +22,16 @@ import { utf8Length } from '../query/utf8-length.js';
 import { parseCsvRow } from '../read/csv-records.js';
 import { InputError } from '../read/input-error.js';
 
-/** Options of {@link loadLookupTable} and {@link parseLookupCsv}. */
+/**
+ * Options of {@link loadLookupTable} and {@link parseLookupCsv}.
+ *
+ * @example
+ * ```ts
+ * import { loadLookupTable, type LookupTableOptions } from 'kubetrail/engine';
+ * const options: LookupTableOptions = { maxBytes: 1024 * 1024 }; // refuse tables over 1 MiB (lookup_table_too_large)
+ * const table = await loadLookupTable('networks', 'test/fixtures/lookups/networks.csv', options);
+ * ```
+ */
 export interface LookupTableOptions {
   /** The largest table body read. @defaultValue 10 MB ({@link MAX_LOOKUP_TABLE_BYTES}) */
   readonly maxBytes?: number | undefined;
@@ -153,8 +162,8 @@ function tooLarge(file: string | undefined, max: number): InputError {
  * @throws {InputError} `unreadable_file`, `bad_lookup_table`, `lookup_table_too_large`
  * @example
  * ```ts
- * const table = await loadLookupTable('owners', 'samples/incident/lookups/cidr-owners.csv');
- * table.columns //=> ['cidr', 'owner', 'zone']
+ * const table = await loadLookupTable('networks', 'test/fixtures/lookups/networks.csv');
+ * table.columns //=> ['cidr', 'zone', 'owner']
  * ```
  */
 export async function loadLookupTable(

@@ -25,6 +25,15 @@ import { loadLookupTable } from './lookup-table-file.js';
  * a path, `file:` URL, directory or glob (or a list of them), read like the
  * query's own input; or log events (an array, which can be read on every
  * run, or any iterable or async iterable, read once).
+ *
+ * @example
+ * ```ts
+ * import { query, type SourceInput } from 'kubetrail/engine';
+ * const sources: Record<string, SourceInput> = { cloudtrail: 'samples/incident/cloudtrail/' };
+ * const text =
+ *   'filter sourceIPs.0 in (SOURCE "cloudtrail" | filter errorCode = "AccessDenied" | fields sourceIPAddress) | stats count(*) by user.username';
+ * const { rows } = await query('samples/incident/cloudwatch-export/', text, { sources });
+ * ```
  */
 export type SourceInput =
   | string
@@ -38,6 +47,18 @@ export type SourceInput =
  * A lookup table for `lookup` and `cidrlookup`: the path (or `file:` URL)
  * of a CSV file whose header row names the columns, rows as objects (the
  * columns are their keys), or a table.
+ *
+ * @example
+ * ```ts
+ * import { type LookupInput, query } from 'kubetrail/engine';
+ * const lookups: Record<string, LookupInput> = {
+ *   networks: 'test/fixtures/lookups/networks.csv', // a CSV file with a header row
+ *   owners: [{ user: 'alice', team: 'platform' }], // rows as objects
+ * };
+ * const text =
+ *   'filter ispresent(sourceIPs.0) | cidrlookup networks sourceIPs.0 OUTPUT zone | lookup owners user as user.username OUTPUT team | stats count(*) by zone, team';
+ * const { rows } = await query('samples/incident/cloudwatch-export/', text, { lookups });
+ * ```
  */
 export type LookupInput = string | URL | readonly Readonly<Record<string, unknown>>[] | LookupTable;
 

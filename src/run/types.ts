@@ -121,6 +121,14 @@ export interface QueryLogsOptions {
  * record read was scanned (`recordsScanned`, of which `recordsMatched`
  * matched) or skipped (`recordsSkipped`); whole files the reader could not
  * or would not read are `filesSkipped`, apart.
+ *
+ * @example
+ * ```ts
+ * import { query, type QueryLogsStatistics } from 'kubetrail/engine';
+ * const { statistics } = await query('samples/incident/', 'stats count(*)', { onError: 'skip' });
+ * const s: QueryLogsStatistics = statistics;
+ * console.log(s.recordsScanned, s.recordsSkipped, s.skippedByReason, s.filesSkippedByReason ?? {});
+ * ```
  */
 export interface QueryLogsStatistics extends QueryStatistics {
   /** Records the reader skipped as invalid or unusable (bad lines, CONTROL_MESSAGEs, …). */

@@ -43,6 +43,16 @@ export const UserInfoSchema = z.looseObject({
 /**
  * The user an audit event attributes a request to (`user`, `impersonatedUser`), as parsed by `UserInfoSchema`.
  *
+ * @example
+ * ```ts
+ * import { type UserInfo, UserInfoSchema } from 'kubetrail/schema';
+ * const user: UserInfo = UserInfoSchema.parse({
+ *   username: 'ci-legacy',
+ *   groups: ['system:authenticated'],
+ *   extra: { accessKeyId: ['AKIA3EXAMPLELEGACY77'] },
+ * });
+ * user.extra?.accessKeyId?.[0]; //=> 'AKIA3EXAMPLELEGACY77'
+ * ```
  * @see UserInfoSchema
  */
 export type UserInfo = z.infer<typeof UserInfoSchema>;
@@ -70,6 +80,15 @@ export const ObjectReferenceSchema = z.looseObject({
 /**
  * The object an audit event's request targeted (`objectRef`), as parsed by `ObjectReferenceSchema`.
  *
+ * @example
+ * ```ts
+ * import type { AuditEvent, ObjectReference } from 'kubetrail/schema';
+ * function target(event: AuditEvent): string {
+ *   const ref: ObjectReference | undefined = event.objectRef;
+ *   if (ref === undefined) return event.requestURI; // a non-resource request such as /healthz
+ *   return [ref.namespace, ref.resource, ref.subresource, ref.name].filter((part) => part !== undefined).join('/');
+ * }
+ * ```
  * @see ObjectReferenceSchema
  */
 export type ObjectReference = z.infer<typeof ObjectReferenceSchema>;
@@ -148,6 +167,14 @@ export const StatusSchema = z.looseObject({
 /**
  * The response status of an audit event (`responseStatus`, a `metav1.Status`), as parsed by `StatusSchema`.
  *
+ * @example
+ * ```ts
+ * import type { AuditEvent, Status } from 'kubetrail/schema';
+ * function denied(event: AuditEvent): boolean {
+ *   const status: Status | undefined = event.responseStatus;
+ *   return status?.code === 403 || status?.reason === 'Forbidden';
+ * }
+ * ```
  * @see StatusSchema
  */
 export type Status = z.infer<typeof StatusSchema>;
@@ -278,6 +305,12 @@ export const AuditEventListSchema = z.looseObject({
 /**
  * A Kubernetes audit `EventList` (a webhook batch), as parsed by `AuditEventListSchema`.
  *
+ * @example
+ * ```ts
+ * import { type AuditEventList, parseAuditEventList } from 'kubetrail/schema';
+ * const batch: AuditEventList = parseAuditEventList({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [] });
+ * for (const event of batch.items) console.log(event.auditID, event.verb);
+ * ```
  * @see AuditEventListSchema
  */
 export type AuditEventList = z.infer<typeof AuditEventListSchema>;

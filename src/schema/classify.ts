@@ -11,7 +11,16 @@
  * @module
  */
 
-/** The kinds {@link classifyRecord} tells apart. */
+/**
+ * The kinds {@link classifyRecord} tells apart.
+ *
+ * @example
+ * ```ts
+ * import { classifyRecord, type RecordClass } from 'kubetrail/schema';
+ * const kind: RecordClass = classifyRecord(JSON.parse('{"Records":[]}'));
+ * kind; //=> 'cloudtrail-file'
+ * ```
+ */
 export type RecordClass =
   | 'kubernetes-audit-event'
   | 'kubernetes-audit-event-list'

@@ -56,6 +56,16 @@ export const CloudTrailDigestSchema = z.looseObject({
 /**
  * A CloudTrail digest file (recognised so that readers can skip it), as parsed by `CloudTrailDigestSchema`.
  *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { type CloudTrailDigest, CloudTrailDigestSchema, isCloudTrailDigest } from 'kubetrail/schema';
+ * const json: unknown = JSON.parse(readFileSync('digest.json', 'utf8'));
+ * if (isCloudTrailDigest(json)) {
+ *   const digest: CloudTrailDigest = CloudTrailDigestSchema.parse(json);
+ *   console.log(digest.digestStartTime, digest.digestEndTime, digest.logFiles.map((f) => f.s3Object));
+ * }
+ * ```
  * @see CloudTrailDigestSchema
  */
 export type CloudTrailDigest = z.infer<typeof CloudTrailDigestSchema>;

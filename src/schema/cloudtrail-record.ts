@@ -159,6 +159,15 @@ export const UserIdentitySchema = z.looseObject({
 /**
  * The identity that made a CloudTrail request (`userIdentity`), as parsed by `UserIdentitySchema`.
  *
+ * @example
+ * ```ts
+ * import type { CloudTrailRecord, UserIdentity } from 'kubetrail/schema';
+ * function who(record: CloudTrailRecord): string | undefined {
+ *   const identity: UserIdentity | undefined = record.userIdentity;
+ *   if (identity?.type === 'AssumedRole') return identity.sessionContext?.sessionIssuer?.arn; // the role, not the session
+ *   return identity?.arn ?? identity?.invokedBy;
+ * }
+ * ```
  * @see UserIdentitySchema
  */
 export type UserIdentity = z.infer<typeof UserIdentitySchema>;
@@ -432,6 +441,16 @@ export const CloudTrailFileSchema = z.looseObject({
 /**
  * A CloudTrail log file envelope, `{"Records": [...]}`, as parsed by `CloudTrailFileSchema`.
  *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { gunzipSync } from 'node:zlib';
+ * import { type CloudTrailFile, parseCloudTrailFile } from 'kubetrail/schema';
+ * const path =
+ *   'samples/incident/cloudtrail/AWSLogs/111122223333/CloudTrail/us-west-2/2024/05/14/111122223333_CloudTrail_us-west-2_20240514T1127Z_a3Wt6B4F6AwiEh9z.json.gz';
+ * const file: CloudTrailFile = parseCloudTrailFile(JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')));
+ * file.Records.map((r) => `${r.eventSource}:${r.eventName}`);
+ * ```
  * @see CloudTrailFileSchema
  */
 export type CloudTrailFile = z.infer<typeof CloudTrailFileSchema>;

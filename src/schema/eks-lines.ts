@@ -18,6 +18,17 @@ import { parsePairs, readQuoted, skipSpaces } from './go-quoted.js';
  *
  * The well-known keys are lifted to typed properties when present; every
  * key except `time`, `level` and `msg` is also in {@link AuthenticatorLine.fields}.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import type { AuthenticatorLine } from 'kubetrail/schema';
+ * for await (const event of readLogs('samples/incident/')) {
+ *   if (event.kind !== 'authenticator') continue;
+ *   const line = event.record as AuthenticatorLine;
+ *   if (line.msg === 'access granted') console.log(line.time, line.username, line.arn, line.groups);
+ * }
+ * ```
  */
 export interface AuthenticatorLine {
   /** The raw `time` value (RFC 3339, second precision on EKS). */
@@ -138,6 +149,17 @@ const SEVERITIES: Readonly<Record<string, KlogSeverity>> = Object.freeze(
  * One klog-headed line: `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`.
  * Structured (`InfoS`/`ErrorS`) messages, `"message" key="value" key2=value`,
  * are split into {@link KlogLine.msg} and {@link KlogLine.keyValues}.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import type { KlogLine } from 'kubetrail/schema';
+ * for await (const event of readLogs('samples/incident/')) {
+ *   if (event.kind !== 'klog') continue;
+ *   const line = event.record as KlogLine;
+ *   if (line.severity !== 'info') console.log(line.severityCode, `${line.file}:${line.line}`, line.msg, line.keyValues);
+ * }
+ * ```
  */
 export interface KlogLine {
   /** Severity name. */
@@ -174,7 +196,18 @@ export interface KlogLine {
   readonly structured: boolean;
 }
 
-/** Options for {@link parseKlogLine}. */
+/**
+ * Options for {@link parseKlogLine}.
+ *
+ * @example
+ * ```ts
+ * import { type KlogParseOptions, parseKlogLine } from 'kubetrail/schema';
+ * // klog lines carry no year: take the one nearest the CloudWatch event time.
+ * const options: KlogParseOptions = { referenceTime: Date.parse('2024-01-01T00:00:05Z') };
+ * const line = parseKlogLine('I1231 23:59:58.000001       1 leaderelection.go:258] successfully acquired lease', options);
+ * new Date(line?.timestamp ?? 0).toISOString(); //=> '2023-12-31T23:59:58.000Z'
+ * ```
+ */
 export interface KlogParseOptions {
   /** Calendar year to place the line in (UTC). Wins over `referenceTime`. */
   readonly year?: number;

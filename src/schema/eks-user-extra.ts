@@ -28,7 +28,18 @@ export const EKS_USER_EXTRA_KEYS = Object.freeze({
   namespacedPrincipalId: 'sigs.k8s.io/aws-iam-authenticator/principalId',
 } as const);
 
-/** The IAM identity behind an EKS Kubernetes user, from `user.extra`. */
+/**
+ * The IAM identity behind an EKS Kubernetes user, from `user.extra`.
+ *
+ * @example
+ * ```ts
+ * import { type AuditEvent, type EksUserExtra, readEksUserExtra } from 'kubetrail/schema';
+ * function iamRole(event: AuditEvent): string | undefined {
+ *   const iam: EksUserExtra | undefined = readEksUserExtra(event.user); // undefined for service accounts
+ *   return iam?.canonicalArn; // e.g. 'arn:aws:iam::111122223333:role/github-actions-deployer'
+ * }
+ * ```
+ */
 export interface EksUserExtra {
   readonly arn?: string;
   readonly canonicalArn?: string;

@@ -28,7 +28,17 @@ export type Lenient<T> = T extends readonly (infer E)[]
         ? { [K in keyof T]?: Lenient<T[K]> }
         : T;
 
-/** A note about something lenient mode tolerated, coerced or set aside. */
+/**
+ * A note about something lenient mode tolerated, coerced or set aside.
+ *
+ * @example
+ * ```ts
+ * import { validateCloudTrailRecord, type ValidationWarning } from 'kubetrail/schema';
+ * const result = validateCloudTrailRecord({ eventVersion: '1.08', readOnly: 'true' }, { mode: 'lenient' });
+ * const warnings: readonly ValidationWarning[] = result.ok ? result.warnings : [];
+ * warnings.map((w) => `${w.code}: ${w.message}`); // 'coerced: readOnly: …', then the missing fields
+ * ```
+ */
 export interface ValidationWarning {
   /** Path to the field, as in zod issues (`['userIdentity', 'sessionContext', 'attributes', 'mfaAuthenticated']`). */
   readonly path: readonly PropertyKey[];

@@ -37,16 +37,45 @@ import {
 } from './lenient.js';
 import { ValidationError } from './validation-error.js';
 
-/** `strict` rejects off-schema data; `lenient` keeps every record and reports warnings. */
+/**
+ * `strict` rejects off-schema data; `lenient` keeps every record and reports warnings.
+ *
+ * @example
+ * ```ts
+ * import { type ValidationMode, validateCloudTrailRecord } from 'kubetrail/schema';
+ * const modes: ValidationMode[] = ['strict', 'lenient'];
+ * modes.map((mode) => validateCloudTrailRecord({ eventVersion: '1.08', readOnly: 'true' }, { mode }).ok); //=> [false, true]
+ * ```
+ */
 export type ValidationMode = 'strict' | 'lenient';
 
-/** Options of the validators. */
+/**
+ * Options of the validators.
+ *
+ * @example
+ * ```ts
+ * import { type ValidateOptions, validateAuditEvent } from 'kubetrail/schema';
+ * const options: ValidateOptions<'lenient'> = { mode: 'lenient' };
+ * const result = validateAuditEvent({ auditID: 'a1', verb: 'get', level: 'Everything' }, options);
+ * result.ok; //=> true, with warnings for the missing and off-schema fields
+ * ```
+ */
 export interface ValidateOptions<M extends ValidationMode = ValidationMode> {
   /** Defaults to `strict`. */
   readonly mode?: M;
 }
 
-/** The outcome of a validation. */
+/**
+ * The outcome of a validation.
+ *
+ * @example
+ * ```ts
+ * import { type AuditEvent, type ValidationResult, validateAuditEvent } from 'kubetrail/schema';
+ * const result: ValidationResult<AuditEvent> = validateAuditEvent({ auditID: 'x' });
+ * if (result.ok) console.log(result.value.verb);
+ * else console.log(result.path, result.issues.length); // path ['level']: the first issue's
+ * ```
+ */
 export type ValidationResult<T> =
   | { readonly ok: true; readonly value: T; readonly warnings: readonly ValidationWarning[] }
   | {
@@ -55,13 +84,54 @@ export type ValidationResult<T> =
       readonly path: readonly PropertyKey[];
     };
 
-/** A lenient audit event: every field optional, enums widened, unknown fields kept. */
+/**
+ * A lenient audit event: every field optional, enums widened, unknown fields kept.
+ *
+ * @example
+ * ```ts
+ * import { type LenientAuditEvent, parseAuditEvent } from 'kubetrail/schema';
+ * const event: LenientAuditEvent = parseAuditEvent({ auditID: 'a1', verb: 'get', level: 'Everything' }, { mode: 'lenient' });
+ * event.level; //=> 'Everything' (enums are widened to strings)
+ * event.user?.username; //=> undefined (every field is optional)
+ * ```
+ */
 export type LenientAuditEvent = Lenient<AuditEvent>;
-/** A lenient audit EventList. */
+/**
+ * A lenient audit EventList.
+ *
+ * @example
+ * ```ts
+ * import { type LenientAuditEventList, parseAuditEventList } from 'kubetrail/schema';
+ * const list: LenientAuditEventList = parseAuditEventList({ kind: 'EventList', items: [{ auditID: 'a1' }] }, { mode: 'lenient' });
+ * list.items?.map((e) => e.auditID); //=> ['a1']
+ * ```
+ */
 export type LenientAuditEventList = Lenient<AuditEventList>;
-/** A lenient CloudTrail record. */
+/**
+ * A lenient CloudTrail record.
+ *
+ * @example
+ * ```ts
+ * import { type LenientCloudTrailRecord, parseCloudTrailRecord } from 'kubetrail/schema';
+ * const record: LenientCloudTrailRecord = parseCloudTrailRecord(
+ *   { eventVersion: '1.08', eventName: 'GetObject', readOnly: 'true' },
+ *   { mode: 'lenient' },
+ * );
+ * record.readOnly; //=> true (coerced from the string)
+ * record.userIdentity?.arn; //=> undefined
+ * ```
+ */
 export type LenientCloudTrailRecord = Lenient<CloudTrailRecord>;
-/** A lenient CloudTrail file. */
+/**
+ * A lenient CloudTrail file.
+ *
+ * @example
+ * ```ts
+ * import { type LenientCloudTrailFile, parseCloudTrailFile } from 'kubetrail/schema';
+ * const file: LenientCloudTrailFile = parseCloudTrailFile({ Records: [{ eventName: 'ListBuckets' }] }, { mode: 'lenient' });
+ * file.Records?.[0]?.eventName; //=> 'ListBuckets'
+ * ```
+ */
 export type LenientCloudTrailFile = Lenient<CloudTrailFile>;
 
 /** Picks the value type from the mode. */

@@ -79,7 +79,22 @@ import {
   whereCondition,
 } from './values.js';
 
-/** Options of {@link compileToSql}. */
+/**
+ * Options of {@link compileToSql}.
+ *
+ * @example
+ * ```ts
+ * import { compileToSql, type SqlCompileOptions } from 'kubetrail/sql';
+ * const options: SqlCompileOptions = {
+ *   dialect: 'trino',
+ *   table: 'cloudtrail-athena-pp',
+ *   tableName: 'cloudtrail_logs_pp',
+ *   startTime: Date.parse('2024-05-14T00:00:00Z'),
+ *   endTime: Date.parse('2024-05-14T23:59:59Z'),
+ * };
+ * const { sql } = compileToSql('fields @timestamp, eventName, sourceIPAddress | limit 20', options);
+ * ```
+ */
 export interface SqlCompileOptions {
   /** @defaultValue 'duckdb' */
   readonly dialect?: SqlDialectName | undefined;
@@ -104,7 +119,16 @@ export interface SqlCompileOptions {
   readonly columns?: ReadonlyMap<string, TypedColumn> | undefined;
 }
 
-/** One output column of a compiled SQL query. */
+/**
+ * One output column of a compiled SQL query.
+ *
+ * @example
+ * ```ts
+ * import { compileToSql, type SqlColumn } from 'kubetrail/sql';
+ * const columns: readonly SqlColumn[] = compileToSql('stats count(*) as n by verb').columns;
+ * columns.map((c) => `${c.alias} is ${c.name} (${c.kind})`); //=> ['c0 is verb (json)', 'c1 is n (num)']
+ * ```
+ */
 export interface SqlColumn {
   /** The query's column name (`@timestamp`, `count(*)`, an alias). */
   readonly name: string;
@@ -114,7 +138,18 @@ export interface SqlColumn {
   readonly kind: SqlKind;
 }
 
-/** The result of {@link compileToSql}. */
+/**
+ * The result of {@link compileToSql}.
+ *
+ * @example
+ * ```ts
+ * import { type CompiledSql, compileToSql } from 'kubetrail/sql';
+ * const compiled: CompiledSql = compileToSql('filter verb = "delete" | stats count(*) as n by user.username');
+ * compiled.sql; // the SELECT statement, for DuckDB over the `kubetrail` table model
+ * compiled.matchedSql; // counts the events the filter matched
+ * compiled.columns.map((c) => c.name); //=> ['user.username', 'n']
+ * ```
+ */
 export interface CompiledSql {
   /** The SELECT statement. */
   readonly sql: string;

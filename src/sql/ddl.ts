@@ -15,7 +15,16 @@
 import { SqlEngineError } from './errors.js';
 import { TABLE_MODEL_NAMES, type TableModelName } from './table-models.js';
 
-/** Options of {@link tableDdl}. */
+/**
+ * Options of {@link tableDdl}.
+ *
+ * @example
+ * ```ts
+ * import { type DdlOptions, tableDdl } from 'kubetrail/sql';
+ * const options: DdlOptions = { dialect: 'trino', location: 's3://my-bucket/eks-audit/', tableName: 'eks_audit_prod' };
+ * const ddl = tableDdl('eks-audit', options); // CREATE EXTERNAL TABLE eks_audit_prod …, run it in Athena
+ * ```
+ */
 export interface DdlOptions {
   /** `trino` (Athena) or `duckdb`. @defaultValue 'trino' */
   readonly dialect?: 'trino' | 'duckdb';

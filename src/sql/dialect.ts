@@ -7,7 +7,16 @@
  * @module
  */
 
-/** The SQL dialects `compileToSql` renders. */
+/**
+ * The SQL dialects `compileToSql` renders.
+ *
+ * @example
+ * ```ts
+ * import { compileToSql, type SqlDialectName } from 'kubetrail/sql';
+ * const dialects: SqlDialectName[] = ['duckdb', 'trino'];
+ * for (const dialect of dialects) console.log(compileToSql('stats count(*) by verb', { dialect }).sql);
+ * ```
+ */
 export type SqlDialectName = 'duckdb' | 'trino';
 
 /** The dialect-specific spellings. @internal */

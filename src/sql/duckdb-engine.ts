@@ -46,7 +46,17 @@ import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
 import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
 
-/** Options of the DuckDB engine (beyond the query's compile options). */
+/**
+ * Options of the DuckDB engine (beyond the query's compile options).
+ *
+ * @example
+ * ```ts
+ * import { query } from 'kubetrail';
+ * import type { DuckdbEngineOptions } from 'kubetrail/sql';
+ * const duckdb: DuckdbEngineOptions = { memoryLimit: '512MB', threads: 2 };
+ * const { rows } = await query('samples/incident/', 'stats count(*) by verb', { engine: 'duckdb', duckdb });
+ * ```
+ */
 export interface DuckdbEngineOptions {
   /** DuckDB `memory_limit`. @defaultValue '200MB' */
   readonly memoryLimit?: string | undefined;
@@ -607,13 +617,34 @@ async function typedSelect(connection: DuckdbConnection): Promise<string> {
   return `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`;
 }
 
-/** Options of {@link importEvents}. */
+/**
+ * Options of {@link importEvents}.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { type ImportOptions, importEvents } from 'kubetrail/sql';
+ * const options: ImportOptions = { memoryLimit: '1GB', maxDiscoveredFields: 1000 };
+ * await importEvents(readLogs('samples/incident/'), 'incident.parquet', options);
+ * ```
+ */
 export interface ImportOptions extends DuckdbEngineOptions {
   /** Model the service's cap on discovered fields (see `CompileOptions.maxDiscoveredFields`). */
   readonly maxDiscoveredFields?: number | undefined;
 }
 
-/** What {@link importEvents} wrote. */
+/**
+ * What {@link importEvents} wrote.
+ *
+ * @example
+ * ```ts
+ * import { query, readLogs } from 'kubetrail';
+ * import { type ImportResult, importEvents } from 'kubetrail/sql';
+ * const result: ImportResult = await importEvents(readLogs('samples/incident/'), 'incident.duckdb');
+ * console.log(result.format, result.records, result.bytes); // 'duckdb', the events written and their bytes
+ * const { rows } = await query('incident.duckdb', 'stats count(*) by verb', { engine: 'duckdb' });
+ * ```
+ */
 export interface ImportResult {
   readonly path: string;
   readonly format: 'parquet' | 'duckdb';

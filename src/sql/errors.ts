@@ -17,7 +17,22 @@ import { QueryError } from '../query/errors.js';
 
 export { SQL_ENGINE_ERROR_CODES };
 
-/** A code of {@link SqlEngineError}. */
+/**
+ * A code of {@link SqlEngineError}.
+ *
+ * @example
+ * ```ts
+ * import { query } from 'kubetrail';
+ * import { SqlEngineError, type SqlEngineErrorCode } from 'kubetrail/sql';
+ * const missing: SqlEngineErrorCode = 'duckdb_missing';
+ * try {
+ *   await query('samples/incident/', 'stats count(*) by verb', { engine: 'duckdb' });
+ * } catch (e) {
+ *   if (e instanceof SqlEngineError && e.code === missing) console.error('npm install @duckdb/node-api');
+ *   else throw e;
+ * }
+ * ```
+ */
 export type SqlEngineErrorCode = keyof typeof SQL_ENGINE_ERROR_CODES;
 
 /**

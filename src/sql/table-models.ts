@@ -23,7 +23,17 @@
 import { type Dialect, sqlString } from './dialect.js';
 import type { SqlValue } from './values.js';
 
-/** The table models `compileToSql` knows. */
+/**
+ * The table models `compileToSql` knows.
+ *
+ * @example
+ * ```ts
+ * import { compileToSql, type TableModelName, tableDdl } from 'kubetrail/sql';
+ * const table: TableModelName = 'cloudtrail-athena';
+ * const ddl = tableDdl(table, { location: 's3://my-trail-bucket/AWSLogs/111122223333/CloudTrail/' });
+ * const { sql } = compileToSql('filter errorCode = "AccessDenied" | stats count(*) by eventName', { dialect: 'trino', table });
+ * ```
+ */
 export type TableModelName =
   | 'kubetrail'
   | 'cloudtrail-athena'

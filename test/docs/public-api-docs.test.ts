@@ -2,15 +2,19 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 
-// The brief's standard: every public export carries TSDoc. Functions, classes
-// and constants (the things a user calls or reads) need a summary and an
-// `@example`, and so do the types of the root; the other types and
-// interfaces need a summary.
+// The brief's standard: every public export carries TSDoc. Every export of
+// every public module (functions, classes, constants, types and interfaces)
+// needs a summary and a non-empty `@example`, and the names an example
+// imports from `kubetrail` or `kubetrail/<subpath>` must be exports of that
+// module (a static check: the examples are not compiled one by one).
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The public modules: the root and its subpaths (package.json `exports`). */
-const entries = ['index', 'entries/schema', 'entries/detect', 'entries/sql', 'entries/engine'].map(
-  (m) => `${root}src/${m}.ts`,
+const modules = ['index', 'entries/schema', 'entries/detect', 'entries/sql', 'entries/engine'];
+const entries = modules.map((m) => `${root}src/${m}.ts`);
+/** The specifier a user imports each public module by: `kubetrail`, `kubetrail/schema`, …. */
+const specifiers = modules.map((m) =>
+  m === 'index' ? 'kubetrail' : `kubetrail/${m.slice('entries/'.length)}`,
 );
 
 const program = ts.createProgram(entries, {
@@ -43,6 +47,30 @@ interface ExportInfo {
   readonly example: string;
 }
 
+/**
+ * The text of a declaration's first `@example`, read from the comment itself:
+ * the compiler's tag text ends at the first `@word` of the example
+ * (`@timestamp`, `@duckdb/node-api`), which examples are full of. The
+ * example runs to the next line that starts a tag outside a code fence.
+ */
+function exampleOf(declaration: ts.Declaration): string {
+  const lines = ts
+    .getJSDocCommentsAndTags(declaration)
+    .filter(ts.isJSDoc)
+    .flatMap((doc) => doc.getText().split('\n'))
+    .map((line) => line.replace(/^\s*(\/\*\*|\*\/|\*(?!\/))? ?/, '').replace(/\s*\*\/$/, ''));
+  const start = lines.findIndex((line) => /^@example\b/.test(line));
+  if (start < 0) return '';
+  const out = [(lines[start] ?? '').slice('@example'.length)];
+  let fenced = false;
+  for (const line of lines.slice(start + 1)) {
+    if (!fenced && /^@\w/.test(line)) break;
+    if (line.trimStart().startsWith('```')) fenced = !fenced;
+    out.push(line);
+  }
+  return out.join('\n').trim();
+}
+
 function kindOf(declaration: ts.Declaration): ExportKind {
   if (ts.isFunctionDeclaration(declaration)) return 'function';
   if (ts.isClassDeclaration(declaration)) return 'class';
@@ -68,10 +96,8 @@ function describeExport(exported: ts.Symbol): readonly ExportInfo[] {
       .map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? '')
       .join('\n')
       .trim();
-    const jsDocTags = ts.getJSDocTags(declaration);
-    const tags = jsDocTags.map((tag) => tag.tagName.text);
-    const exampleTag = jsDocTags.find((tag) => tag.tagName.text === 'example');
-    const example = exampleTag === undefined ? '' : (ts.getTextOfJSDocComment(exampleTag.comment) ?? '');
+    const tags = ts.getJSDocTags(declaration).map((tag) => tag.tagName.text);
+    const example = exampleOf(declaration);
     infos.push({
       name: exported.name,
       kind,
@@ -94,6 +120,39 @@ const exports = [
   ).values(),
 ].sort((a, b) => a.name.localeCompare(b.name));
 
+/** The names each public module exports, by the specifier users import it with. */
+const exportedNames = new Map(
+  moduleSymbols.map((m, i) => [
+    specifiers[i] as string,
+    new Set(checker.getExportsOfModule(m).map((s) => s.name)),
+  ]),
+);
+
+/** What an example's `import … from 'kubetrail…'` lines name that the module does not export. */
+function badImports(example: string): string[] {
+  const problems: string[] = [];
+  for (const m of example.matchAll(/\bimport\s+([^;]*?)\s*\bfrom\s*(['"])(kubetrail(?:\/[^'"]*)?)\2/g)) {
+    const clause = m[1] ?? '';
+    const specifier = m[3] ?? '';
+    const names = exportedNames.get(specifier);
+    if (names === undefined) {
+      problems.push(`'${specifier}' is not a public module (${specifiers.join(', ')})`);
+      continue;
+    }
+    const braces = /\{([^}]*)\}/.exec(clause)?.[1] ?? '';
+    for (const part of braces.split(',')) {
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0]
+        ?.trim();
+      if (name !== undefined && name !== '' && !names.has(name))
+        problems.push(`${name} is not exported by '${specifier}'`);
+    }
+  }
+  return problems;
+}
+
 describe('public API documentation (src/index.ts and src/entries/*.ts)', () => {
   test('the public modules export something', () => {
     expect(exports.length).toBeGreaterThan(150);
@@ -115,15 +174,23 @@ describe('public API documentation (src/index.ts and src/entries/*.ts)', () => {
     },
   );
 
-  // Functions, classes and constants need an example everywhere; types need one in the root,
-  // where a newcomer meets them first.
-  const rootNames = new Set(checker.getExportsOfModule(moduleSymbols[0] as ts.Symbol).map((s) => s.name));
-  const callable = exports.filter((info) => info.kind !== 'type' || rootNames.has(info.name));
-  test.each(callable.map((info) => [`${info.name} (${info.kind}, ${info.file})`, info] as const))(
+  test.each(exports.map((info) => [`${info.name} (${info.kind}, ${info.file})`, info] as const))(
     '%s has an @example',
     (_, info) => {
       expect(info.tags, `${info.name} in ${info.file} needs an @example`).toContain('example');
       expect(info.example.trim(), `${info.name}'s @example is empty`).not.toBe('');
+    },
+  );
+
+  const importing = exports.filter((info) => /\bfrom\s*['"]kubetrail/.test(info.example));
+  test('examples import from the public modules', () => {
+    expect(importing.length).toBeGreaterThan(90);
+  });
+
+  test.each(importing.map((info) => [`${info.name} (${info.kind}, ${info.file})`, info] as const))(
+    "%s's @example imports only what its module exports",
+    (_, info) => {
+      expect(badImports(info.example), `${info.name}'s @example in ${info.file}`).toEqual([]);
     },
   );
 });

@@ -192,9 +192,13 @@ function conditionExpr(node: ConditionNode, searches: ReadonlyMap<string, string
  * @throws {DetectError} `sigma_not_convertible` for the time modifiers
  * @example
  * ```ts
- * const [rule] = loadSigmaRules([{ file: 'r.yml', text }]).rules;
- * sigmaToInsights(rule);
- * //=> 'fields @timestamp, eventName, … | filter (eventSource like /(?is)^cloudtrail\\.amazonaws\\.com$/ and …)'
+ * const [rule] = loadSigmaRules([{ file: 'stop.yml', text: `title: CloudTrail stopped
+ * logsource: { product: aws, service: cloudtrail }
+ * detection:
+ *   selection: { eventSource: cloudtrail.amazonaws.com, eventName: [StopLogging, DeleteTrail] }
+ *   condition: selection` }]).rules;
+ * if (rule !== undefined) sigmaToInsights(rule);
+ * //=> 'fields @timestamp, eventSource, eventName\n| filter (eventSource like /(?is)^cloudtrail\\.amazonaws\\.com$/ and (eventName like /(?is)^StopLogging$/ or eventName like /(?is)^DeleteTrail$/))'
  * ```
  */
 export function sigmaToInsights(rule: SigmaRule, options: ValueOptions = {}): string {

@@ -28,14 +28,39 @@ import type {
 } from './types.js';
 import { compileFieldEntry, compileKeywords, ModifierError, type ValueOptions } from './values.js';
 
-/** One Sigma file's text. */
+/**
+ * One Sigma file's text.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { loadSigmaRules, type SigmaSource } from 'kubetrail/detect';
+ * const file = 'rules/aws_cloudtrail_disable_logging.yml';
+ * const sources: SigmaSource[] = [{ file, text: readFileSync(file, 'utf8') }];
+ * const { rules, problems } = loadSigmaRules(sources);
+ * ```
+ */
 export interface SigmaSource {
   /** The name problems give (a path as the user wrote it). */
   readonly file: string;
   readonly text: string;
 }
 
-/** Options of {@link loadSigmaRules}. */
+/**
+ * Options of {@link loadSigmaRules}.
+ *
+ * @example
+ * ```ts
+ * import { type LoadSigmaOptions, loadSigmaRules } from 'kubetrail/detect';
+ * const options: LoadSigmaOptions = { placeholders: { admins: ['alice', 'ci-deployer'] } };
+ * const set = loadSigmaRules([{ file: 'admins.yml', text: `title: Admin deletes a namespace
+ * logsource: { product: kubernetes, service: audit }
+ * detection:
+ *   selection: { verb: delete, objectRef.resource: namespaces, user.username|expand: '%admins%' }
+ *   condition: selection` }], options);
+ * set.rules.length; //=> 1
+ * ```
+ */
 export interface LoadSigmaOptions extends ValueOptions {}
 
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;

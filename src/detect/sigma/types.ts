@@ -19,6 +19,15 @@ export interface SigmaPosition {
  * `unsupported` marks valid Sigma that kubetrail cannot run (a log source
  * it does not read, a modifier that cannot apply to JSON logs) and is
  * skipped; `warning`s leave the rule running.
+ *
+ * @example
+ * ```ts
+ * import { loadSigmaRules, type SigmaProblem } from 'kubetrail/detect';
+ * const { problems } = loadSigmaRules([{ file: 'broken.yml', text: 'title: no detection block' }]);
+ * for (const p of problems as readonly SigmaProblem[]) {
+ *   console.log(`${p.position.file}:${p.position.line}:${p.position.column} ${p.severity}: ${p.message}`);
+ * }
+ * ```
  */
 export interface SigmaProblem {
   readonly severity: 'error' | 'unsupported' | 'warning';
@@ -113,7 +122,23 @@ export interface SigmaCorrelation {
   readonly mitre: readonly string[];
 }
 
-/** Everything loaded from a set of Sigma files. */
+/**
+ * Everything loaded from a set of Sigma files.
+ *
+ * @example
+ * ```ts
+ * import { readLogs } from 'kubetrail';
+ * import { loadSigmaRules, runDetections, type SigmaRuleSet } from 'kubetrail/detect';
+ * const sigma: SigmaRuleSet = loadSigmaRules([{ file: 'stop.yml', text: `title: CloudTrail stopped
+ * logsource: { product: aws, service: cloudtrail }
+ * detection:
+ *   selection: { eventSource: cloudtrail.amazonaws.com, eventName: [StopLogging, DeleteTrail] }
+ *   condition: selection` }]);
+ * console.log(sigma.rules.length, sigma.correlations.length, sigma.problems.length); //=> 1 0 0
+ * const findings = await runDetections(readLogs('samples/incident/'), { sigma });
+ * findings.filter((f) => f.sigma !== undefined).map((f) => f.sigma?.title);
+ * ```
+ */
 export interface SigmaRuleSet {
   readonly rules: readonly SigmaRule[];
   readonly correlations: readonly SigmaCorrelation[];

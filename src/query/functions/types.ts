@@ -74,7 +74,16 @@ interface FunctionDefBase {
   readonly implicitTimestamp?: boolean;
 }
 
-/** A scalar function: evaluated per row. */
+/**
+ * A scalar function: evaluated per row.
+ *
+ * @example
+ * ```ts
+ * import { FUNCTIONS, type ScalarFunctionDef } from 'kubetrail/engine';
+ * const strlen = FUNCTIONS.find((f): f is ScalarFunctionDef => f.kind === 'scalar' && f.name === 'strlen');
+ * strlen?.call(['abc'], { startTime: 0, endTime: 0, now: 0 }); //=> 3
+ * ```
+ */
 export interface ScalarFunctionDef extends FunctionDefBase {
   readonly kind: 'scalar';
   /** Evaluates the call. Must not throw on bad data: return `undefined` (missing) or `null` instead. */
@@ -102,7 +111,16 @@ export interface Accumulator {
   size?(): number;
 }
 
-/** An aggregate function, usable in `stats`. */
+/**
+ * An aggregate function, usable in `stats`.
+ *
+ * @example
+ * ```ts
+ * import { AGGREGATE_FUNCTIONS, type AggregateFunctionDef } from 'kubetrail/engine';
+ * const pct: AggregateFunctionDef | undefined = AGGREGATE_FUNCTIONS.find((f) => f.name === 'pct');
+ * pct?.constantArgs; //=> [1] (the percentile must be a literal)
+ * ```
+ */
 export interface AggregateFunctionDef extends FunctionDefBase {
   readonly kind: 'aggregate';
   /** Creates an empty accumulator; `constants` holds the values of `constantArgs`, by index. */
@@ -111,5 +129,14 @@ export interface AggregateFunctionDef extends FunctionDefBase {
   readonly restore: (snapshot: unknown, constants: readonly Arg[]) => Accumulator;
 }
 
-/** Any function definition. */
+/**
+ * Any function definition.
+ *
+ * @example
+ * ```ts
+ * import { type FunctionDef, lookupFunction } from 'kubetrail/engine';
+ * const substr: FunctionDef | undefined = lookupFunction('substr');
+ * console.log(substr?.kind, substr?.signature, substr?.summary, substr?.example);
+ * ```
+ */
 export type FunctionDef = ScalarFunctionDef | AggregateFunctionDef;
