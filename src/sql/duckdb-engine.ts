@@ -44,6 +44,7 @@ import { sqlString } from './dialect.js';
 import { loadRawFiles } from './duckdb-raw-load.js';
 import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
+import { duckdbJsonText, parseDuckdbJson } from './json-text.js';
 import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
 
 /** Options of the DuckDB engine (beyond the query's compile options). */
@@ -293,7 +294,7 @@ async function appendEvents(
     else appender.appendBigInt(BigInt(Math.trunc(event.ingestionTime)));
     if (ptr) appender.appendVarchar(eventPointer(event, ord));
     else appender.appendNull();
-    const json = JSON.stringify(fields);
+    const json = duckdbJsonText(fields);
     appender.appendVarchar(json);
     appender.endRow();
     // The appender keeps its rows in transaction-local storage, outside the memory limit, until a
@@ -360,7 +361,7 @@ function cellValue(cell: unknown, kind: CompiledSql['columns'][number]['kind']):
   if (cell === null || cell === undefined) return undefined;
   switch (kind) {
     case 'json':
-      return JSON.parse(String(cell)) as Value;
+      return parseDuckdbJson(String(cell));
     case 'str':
       return String(cell);
     case 'num': {
