@@ -251,6 +251,15 @@ const FLUSH_EVERY = 1024 * 1024;
  */
 const LOADED_MEMORY_LIMIT = '32MB';
 
+/**
+ * DuckDB's memory limit when it may read raw files itself (`readRaw`): its
+ * line reader allocates 32 MiB blocks (16 times the longest line it takes),
+ * one per thread, and it stages a whole file's lines; 128 MB did not hold a
+ * 256 MiB file. Lowered to {@link LOADED_MEMORY_LIMIT} if the readers read
+ * the files after all.
+ */
+const RAW_MEMORY_LIMIT = '200MB';
+
 /** Appends the events to the engine table: system columns plus the read fields as one JSON object. */
 async function appendEvents(
   connection: DuckdbConnection,
@@ -451,7 +460,11 @@ export async function runOnDuckdb(
   const shared = options.connection;
   const { instance, connection } =
     shared === undefined
-      ? await openDuckdb({ ...options, memoryLimit: options.memoryLimit ?? LOADED_MEMORY_LIMIT })
+      ? await openDuckdb({
+          ...options,
+          memoryLimit:
+            options.memoryLimit ?? (options.raw === undefined ? LOADED_MEMORY_LIMIT : RAW_MEMORY_LIMIT),
+        })
       : { instance: undefined, connection: shared };
   // A query that only shows @message gets the messages of its result rows from a spill file.
   const late = options.tempDirectory === '' ? undefined : lateMessageColumns(sql);
@@ -475,6 +488,9 @@ export async function runOnDuckdb(
         options.raw.summary,
       );
       loaded = reason === undefined;
+      // The readers append the events instead: under the limit of that path.
+      if (!loaded && shared === undefined && options.memoryLimit === undefined)
+        await connection.run(`SET memory_limit = '${LOADED_MEMORY_LIMIT}'`);
       if (loaded) {
         statistics.recordsScanned = options.raw.summary.recordsRead;
         statistics.bytesScanned = options.raw.summary.bytesDecompressed;
