@@ -50,7 +50,7 @@ import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-
 
 /** Options of the DuckDB engine (beyond the query's compile options). */
 export interface DuckdbEngineOptions {
-  /** DuckDB `memory_limit`. @defaultValue '32MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy */
+  /** DuckDB `memory_limit`. @defaultValue '16MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy */
   readonly memoryLimit?: string | undefined;
   /** DuckDB `temp_directory`, where large sorts, aggregates and the loaded table spill; `''` disables spilling. @defaultValue `kubetrail-duckdb-<pid>` in the system temp directory */
   readonly tempDirectory?: string | undefined;
@@ -248,8 +248,10 @@ const FLUSH_EVERY = 1024 * 1024;
  * DuckDB already takes about 120 MB (node, DuckDB's library, kubetrail) and
  * the readers' heap grows by about 50 MB while they run, so for peak RSS to
  * stay under 256 MB the loaded table spills beyond this (docs/performance.md).
+ * On the 1 GiB bench file through the library, `5xx` peaked at 201–247 MB
+ * at 16 MB and at 234–283 MB at 32 MB (peak RSS varies by ±30 MB run to run).
  */
-const LOADED_MEMORY_LIMIT = '32MB';
+const LOADED_MEMORY_LIMIT = '16MB';
 
 /**
  * DuckDB's memory limit when it may read raw files itself (`readRaw`): its
