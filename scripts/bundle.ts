@@ -124,9 +124,14 @@ export async function bundle(outDir: string): Promise<void> {
   }
   for (const entry of ENTRIES) {
     const out = entry.replace(/\.ts$/, '.js');
+    // The CLI splits at its commands' dynamic imports (src/cli/commands/index.ts): the chunks sit
+    // beside main.js, so that the worker URL, relative to the entry's directory, holds in each.
+    const split = entry === 'cli/main.ts';
     await build({
       entryPoints: [join(ROOT, 'src', entry)],
-      outfile: join(outDir, out),
+      ...(split
+        ? { outdir: join(outDir, dirname(out)), splitting: true, chunkNames: 'chunk-[hash]' }
+        : { outfile: join(outDir, out) }),
       bundle: true,
       packages: 'external',
       platform: 'node',

@@ -467,6 +467,12 @@ export const COMMANDS: readonly CommandHelp[] = [
           'streaming (default) or duckdb: compile the query to SQL and run it on an embedded DuckDB over the same events, with the same rows (needs npm install @duckdb/node-api; untranslated constructs exit 3 with sql_unsupported). See docs/scale-out.md.',
       },
       {
+        name: 'duckdb-read-raw',
+        type: 'boolean',
+        description:
+          'With --engine duckdb: let DuckDB read plain audit NDJSON files (.ndjson, .json, .gz) itself instead of kubetrail’s readers, when every line passes a check that the readers would give the same event; otherwise, or when the query reads @message, the readers read them. Off by default (slower on the bench machine; docs/performance.md). No progress line.',
+      },
+      {
         name: 'source',
         type: 'string',
         value: 'name=path',

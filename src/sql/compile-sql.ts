@@ -1153,15 +1153,16 @@ function readEvent(name: string, rel: Rel, ctx: Ctx, span: Span): SqlValue {
   return r.value;
 }
 
+/** The system columns the base relation carries along (and the order column `o0`). @internal */
+export const BASE_SYSTEM_COLUMNS =
+  'kt_ord, kt_timestamp, kt_message, kt_log_stream, kt_log, kt_ingestion_time, kt_ptr, o0';
+
 /** The base relation: the table (window applied), the order column, and on DuckDB the read fields as columns. */
 function baseCte(base: string, ctx: Ctx): string {
   if (ctx.baseFields.size === 0) return `s0 AS (${base})`;
   const pointers = [...ctx.baseFields.keys()].map((n) => sqlString(jsonPointer(n)));
   const cols = [...ctx.baseFields.values()].map((c, i) => `fx[${i + 1}] AS ${c}`);
-  const keep = [
-    'kt_ord, kt_timestamp, kt_message, kt_log_stream, kt_log, kt_ingestion_time, kt_ptr, o0',
-    ...ctx.baseColumns,
-  ].join(', ');
+  const keep = [BASE_SYSTEM_COLUMNS, ...ctx.baseColumns].join(', ');
   return `s0x AS (SELECT *, json_extract(fields, [${pointers.join(', ')}]) AS fx FROM (${base})),
   s0 AS (SELECT ${keep}, ${cols.join(', ')} FROM s0x)`;
 }

@@ -44,6 +44,8 @@ import { sqlString } from './dialect.js';
 import { loadRawFiles } from './duckdb-raw-load.js';
 import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
+import { duckdbJsonText, parseDuckdbJson } from './json-text.js';
+import { lateMessageColumns, type MessageSpill, openMessageSpill } from './message-spill.js';
 import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
 
 /**
@@ -58,7 +60,7 @@ import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-
  * ```
  */
 export interface DuckdbEngineOptions {
-  /** DuckDB `memory_limit`. @defaultValue '200MB' */
+  /** DuckDB `memory_limit`. @defaultValue '16MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy */
   readonly memoryLimit?: string | undefined;
   /** DuckDB `temp_directory`, where large sorts, aggregates and the loaded table spill; `''` disables spilling. @defaultValue `kubetrail-duckdb-<pid>` in the system temp directory */
   readonly tempDirectory?: string | undefined;
@@ -193,6 +195,10 @@ export async function openDuckdb(
   const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '200MB' };
   config.temp_directory = options.tempDirectory ?? join(tmpdir(), `kubetrail-duckdb-${process.pid}`);
   if (options.threads !== undefined) config.threads = String(options.threads);
+  // DuckDB's allocator keeps freed memory until a task has allocated 128 MiB at its peak: given
+  // back sooner, and by a background thread, the process stays nearer the memory limit.
+  config.allocator_flush_threshold = '16MB';
+  config.allocator_background_threads = 'true';
   let instance: DuckdbInstance;
   try {
     instance = await duckdb.DuckDBInstance.create(path, config);
@@ -238,8 +244,33 @@ export function duckdbError(error: unknown, text: string): Error {
   return new SqlEngineError('duckdb_error', `DuckDB failed: ${message.split('\n')[0]}`, { cause: error });
 }
 
-/** UTF-16 code units of messages and field JSON appended between two appender flushes. */
-const FLUSH_EVERY = 16 * 1024 * 1024;
+/**
+ * UTF-16 code units of text (and 64 per row for the other columns) appended
+ * between two appender flushes. The rows an appender holds are outside
+ * DuckDB's memory limit, and what it allocates for them is not all given
+ * back: at 16 Mi units the raw `5xx` bench query peaked 60 MB higher (256 MiB input).
+ */
+const FLUSH_EVERY = 1024 * 1024;
+
+/**
+ * DuckDB's memory limit when the engine loads events itself (the readers or
+ * the raw-file path), unless `memoryLimit` is given. The process around
+ * DuckDB already takes about 120 MB (node, DuckDB's library, kubetrail) and
+ * the readers' heap grows by about 50 MB while they run, so for peak RSS to
+ * stay under 256 MB the loaded table spills beyond this (docs/performance.md).
+ * On the 1 GiB bench file through the library, `5xx` peaked at 201–247 MB
+ * at 16 MB and at 234–283 MB at 32 MB (peak RSS varies by ±30 MB run to run).
+ */
+const LOADED_MEMORY_LIMIT = '16MB';
+
+/**
+ * DuckDB's memory limit when it may read raw files itself (`readRaw`): its
+ * line reader allocates 32 MiB blocks (16 times the longest line it takes),
+ * one per thread, and it stages a whole file's lines; 128 MB did not hold a
+ * 256 MiB file. Lowered to {@link LOADED_MEMORY_LIMIT} if the readers read
+ * the files after all.
+ */
+const RAW_MEMORY_LIMIT = '200MB';
 
 /** Appends the events to the engine table: system columns plus the read fields as one JSON object. */
 async function appendEvents(
@@ -252,6 +283,7 @@ async function appendEvents(
   signal: AbortSignal | undefined,
   text: string,
   reads: ReadonlySet<string> | undefined,
+  messages: MessageSpill | undefined,
 ): Promise<void> {
   // A query that reads neither @message nor @ptr leaves them NULL: copying the messages into DuckDB
   // costs more than anything else the appender does.
@@ -295,20 +327,25 @@ async function appendEvents(
     }
     appender.appendBigInt(BigInt(ord));
     appender.appendBigInt(BigInt(Math.trunc(t)));
-    if (message) appender.appendVarchar(event.message);
+    if (messages !== undefined) appender.appendVarchar(messages.put(event.message));
+    else if (message) appender.appendVarchar(event.message);
     else appender.appendNull();
     appendText(appender, event.logStream);
     appendText(appender, event.logGroup);
     if (event.ingestionTime === undefined) appender.appendNull();
     else appender.appendBigInt(BigInt(Math.trunc(event.ingestionTime)));
-    if (ptr) appender.appendVarchar(eventPointer(event, ord));
-    else appender.appendNull();
-    const json = JSON.stringify(fields);
+    let units = 64;
+    if (ptr) {
+      const p = eventPointer(event, ord);
+      appender.appendVarchar(p);
+      units += p.length;
+    } else appender.appendNull();
+    const json = duckdbJsonText(fields);
     appender.appendVarchar(json);
     appender.endRow();
     // The appender keeps its rows in transaction-local storage, outside the memory limit, until a
     // flush commits them; flushing every few megabytes lets DuckDB compress and spill them.
-    pending += (message ? event.message.length : 0) + json.length;
+    pending += units + (message && messages === undefined ? event.message.length : 0) + json.length;
     if (pending >= FLUSH_EVERY) {
       appender.flushSync();
       pending = 0;
@@ -329,6 +366,22 @@ async function appendEvents(
     appender.flushSync();
   } finally {
     appender.closeSync();
+  }
+}
+
+/** Replaces the handles in the late message columns of the result rows by their messages. */
+function readBackMessages(
+  rows: unknown[][],
+  compiled: CompiledSql,
+  aliases: readonly string[],
+  messages: MessageSpill,
+): void {
+  const at = aliases.map((a) => compiled.columns.findIndex((c) => c.alias === a));
+  for (const row of rows) {
+    for (const i of at) {
+      const cell = row[i];
+      if (cell !== null && cell !== undefined) row[i] = messages.get(String(cell));
+    }
   }
 }
 
@@ -370,7 +423,7 @@ function cellValue(cell: unknown, kind: CompiledSql['columns'][number]['kind']):
   if (cell === null || cell === undefined) return undefined;
   switch (kind) {
     case 'json':
-      return JSON.parse(String(cell)) as Value;
+      return parseDuckdbJson(String(cell));
     case 'str':
       return String(cell);
     case 'num': {
@@ -418,7 +471,16 @@ export async function runOnDuckdb(
   if (options.source !== undefined) return runOnTable(query, options, engine.columns);
   const shared = options.connection;
   const { instance, connection } =
-    shared === undefined ? await openDuckdb(options) : { instance: undefined, connection: shared };
+    shared === undefined
+      ? await openDuckdb({
+          ...options,
+          memoryLimit:
+            options.memoryLimit ?? (options.raw === undefined ? LOADED_MEMORY_LIMIT : RAW_MEMORY_LIMIT),
+        })
+      : { instance: undefined, connection: shared };
+  // A query that only shows @message gets the messages of its result rows from a spill file.
+  const late = options.tempDirectory === '' ? undefined : lateMessageColumns(sql);
+  let messages: MessageSpill | undefined;
   try {
     if (shared !== undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     await connection.run(ENGINE_TABLE_DDL);
@@ -438,6 +500,9 @@ export async function runOnDuckdb(
         options.raw.summary,
       );
       loaded = reason === undefined;
+      // The readers append the events instead: under the limit of that path.
+      if (!loaded && shared === undefined && options.memoryLimit === undefined)
+        await connection.run(`SET memory_limit = '${LOADED_MEMORY_LIMIT}'`);
       if (loaded) {
         statistics.recordsScanned = options.raw.summary.recordsRead;
         statistics.bytesScanned = options.raw.summary.bytesDecompressed;
@@ -448,6 +513,7 @@ export async function runOnDuckdb(
           : { path: 'readers', reason },
       );
     }
+    if (!loaded && late !== undefined) messages = openMessageSpill(options.tempDirectory ?? tmpdir());
     if (!loaded)
       await appendEvents(
         connection,
@@ -459,8 +525,10 @@ export async function runOnDuckdb(
         options.signal,
         query,
         sql.systemColumns,
+        messages,
       );
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
+    if (messages !== undefined) readBackMessages(rows, sql, late ?? [], messages);
     const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
     const result = toResultRows(sql, rows);
@@ -470,6 +538,7 @@ export async function runOnDuckdb(
     // Reader errors (InputError) and query errors pass unchanged; DuckDB's own become typed.
     throw isKubetrailError(error) ? error : duckdbError(error, query);
   } finally {
+    messages?.dispose();
     if (instance === undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     else {
       connection.closeSync();
@@ -689,6 +758,7 @@ export async function importEvents(
       statistics,
       options.signal,
       '',
+      undefined,
       undefined,
     );
     const select = await typedSelect(connection);

@@ -56,7 +56,9 @@ export function literalValue(v: string | number | boolean): SqlValue {
 }
 
 function numberText(n: number): string {
-  if (!Number.isFinite(n)) return "'NaN'";
+  // A literal too large for a double (1e400) is ±Infinity, as in the engine; both dialects cast these strings.
+  if (Number.isNaN(n)) return "'NaN'";
+  if (!Number.isFinite(n)) return n > 0 ? "'Infinity'" : "'-Infinity'";
   return String(n);
 }
 
@@ -255,6 +257,7 @@ export class Semantics {
    * digits. DuckDB's own text has those digits but picks fixed or exponent
    * notation by length and pads the exponent (`1.5e-05`), so its digits are
    * re-laid out; elsewhere numbers outside the fixed range have no string.
+   * ±Infinity (`JSON.parse` of `1e400`) is `Infinity` / `-Infinity` on DuckDB, as `String(x)`.
    */
   formatNumber(x: string): string {
     if (this.d.name !== 'duckdb')
@@ -271,7 +274,7 @@ export class Semantics {
     const relaid = (layout: string) =>
       `CASE WHEN ${x} < 0 THEN '-' ELSE '' END || list_transform([regexp_replace(CAST(abs(${x}) AS VARCHAR), '\\.0$', '')], kt_a -> ${layout})[1]`;
     const head = `CASE WHEN ${x} = 0 THEN '0' WHEN ${x} = trunc(${x}) AND abs(${x}) < 9007199254740992 THEN ${this.d.integerText(x)}`;
-    return `${head} WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e21 THEN ${relaid(whole)} WHEN abs(${x}) >= 1e-6 AND abs(${x}) < 1e21 THEN ${relaid(fixed)} WHEN isfinite(${x}) THEN ${relaid(exponent)} ELSE NULL END`;
+    return `${head} WHEN ${x} = trunc(${x}) AND abs(${x}) < 1e21 THEN ${relaid(whole)} WHEN abs(${x}) >= 1e-6 AND abs(${x}) < 1e21 THEN ${relaid(fixed)} WHEN isfinite(${x}) THEN ${relaid(exponent)} WHEN isnan(${x}) THEN 'NaN' WHEN ${x} > 0 THEN 'Infinity' WHEN ${x} < 0 THEN '-Infinity' END`;
   }
 
   /**

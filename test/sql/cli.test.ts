@@ -2,7 +2,7 @@
  * The SQL parts of the CLI, in process: `query --engine duckdb` prints the
  * streaming engine's rows; an untranslated construct exits 3 with a code frame.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,53 @@ describe('kubetrail query --engine duckdb', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('sql_unsupported');
     expect(r.stderr).toContain('expand');
+  });
+});
+
+describe('kubetrail query --engine duckdb --duckdb-read-raw', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetrail-read-raw-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'audit.ndjson');
+  writeFileSync(
+    file,
+    `${Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        auditID: `id-${i}`,
+        verb: ['get', 'list', 'delete'][i % 3],
+        user: { username: `user-${i % 4}` },
+        requestReceivedTimestamp: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000000Z`,
+        stageTimestamp: `2026-01-01T00:00:${String(i).padStart(2, '0')}.100000Z`,
+      }),
+    ).join('\n')}\n`,
+  );
+
+  test.each([
+    'stats count(*) by user.username | sort user.username',
+    'fields auditID, verb | sort auditID | limit 5',
+  ])('%s: the rows of the streaming engine', async (q) => {
+    const a = await cli(['query', q, file, '--format', 'json', '--quiet']);
+    const b = await cli([
+      'query',
+      q,
+      file,
+      '--format',
+      'json',
+      '--quiet',
+      '--engine',
+      'duckdb',
+      '--duckdb-read-raw',
+    ]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  test('without --engine duckdb it is a usage error', async () => {
+    const r = await cli(['query', 'fields verb', file, '--duckdb-read-raw']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--duckdb-read-raw needs --engine duckdb');
   });
 });
 

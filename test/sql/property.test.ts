@@ -41,7 +41,11 @@ const text = fc.oneof(
   ),
   fc.string({ unit: 'grapheme', maxLength: 6 }),
 );
-const number = fc.oneof(fc.integer({ min: -5, max: 500 }), fc.constantFrom(0.5, -1.5, 2.25, 1e3, 401));
+// ±Infinity: what JSON.parse makes of 1e400 / -1e400 in the input.
+const number = fc.oneof(
+  fc.integer({ min: -5, max: 500 }),
+  fc.constantFrom(0.5, -1.5, 2.25, 1e3, 401, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+);
 const leaf = fc.oneof(
   { weight: 4, arbitrary: text },
   { weight: 3, arbitrary: number },
@@ -86,7 +90,7 @@ const events = fc
 const field = fc.constantFrom(...FIELDS);
 const literal = fc.oneof(
   fc.constantFrom('"get"', '"list"', '"401"', '"true"', '"ß"', '""', '"a-b"'),
-  fc.constantFrom('0', '1', '401', '2.25', '-1.5', 'true', 'false'),
+  fc.constantFrom('0', '1', '401', '2.25', '-1.5', '1e400', 'true', 'false'),
 );
 const comparison = fc
   .tuple(field, fc.constantFrom('=', '!=', '<', '>', '<=', '>='), literal)

@@ -125,6 +125,9 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const runLimit = capped ? DEFAULT_LIMIT + 1 : limit;
   let cut = false;
   const histogramAsked = flag(options, 'histogram');
+  const readRaw = flag(options, 'duckdb-read-raw');
+  if (readRaw && engine !== 'duckdb')
+    throw new UsageError('bad_option', 'query: --duckdb-read-raw needs --engine duckdb', 'query');
   if (histogramAsked && engine === 'duckdb')
     throw new UsageError('bad_option', 'query: --histogram runs on the streaming engine only', 'query');
   // (the counting query keeps the commands before stats, joins and lookups included: they need the same data)
@@ -154,12 +157,19 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
     ...(logGroup === undefined ? {} : { logGroup }),
     ...signal,
     ...(engine === 'duckdb'
-      ? { engine, ...(tempDir === undefined ? {} : { duckdb: { tempDirectory: tempDir } }) }
+      ? {
+          engine,
+          duckdb: {
+            ...(tempDir === undefined ? {} : { tempDirectory: tempDir }),
+            ...(readRaw ? { readRaw } : {}),
+          },
+        }
       : { workers }),
     ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
     ...(tempDir === undefined ? {} : { tempDir }),
     ...brought,
-    onEvent: (e) => progress.tick(e),
+    // (DuckDB reads raw files itself only when no hook needs each event: no progress line then)
+    ...(readRaw ? {} : { onEvent: (e: LogEvent) => progress.tick(e) }),
     onReadSummary: (summary) => {
       side.summary = summary;
     },
