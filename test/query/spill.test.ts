@@ -127,6 +127,30 @@ describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exact
     );
   }
 
+  // The top-K heap of distinct keys (a limit after sort | dedup) spills into the external path part-way; the rows
+  // must be the first K of the same query without a limit, in memory.
+  const topDistinctQueries = [
+    'sort v | dedup k',
+    'sort k desc, v | dedup v, w',
+    'sort w | dedup k',
+    'dedup k',
+    'dedup v, k',
+  ];
+  for (const query of topDistinctQueries) {
+    propTest.prop([rowsArb, fc.integer({ min: 1, max: 9 }), fc.constantFrom(1, 600, 2000, 5000)], {
+      numRuns: 40,
+      seed: 42,
+    })(`top-K dedup: ${query} | limit K`, async (rows, k, budget) => {
+      const events = toEvents(rows);
+      const whole = await compileQuery(`fields k, v, w | ${query}`, {
+        memoryBudgetBytes: Number.POSITIVE_INFINITY,
+      }).run(events);
+      const { unlimited, tiny } = await both(`fields k, v, w | ${query} | limit ${k}`, events, budget);
+      expect(unlimited.rows).toEqual(whole.rows.slice(0, k));
+      expect(tiny.rows).toEqual(unlimited.rows);
+    });
+  }
+
   const statsQueries = [
     'stats count(*), count(v), sum(v), avg(v), min(v), max(v), stddev(v) by k',
     'stats count_distinct(v), pct(w, 50), pct(w, 90), earliest(v), latest(v), sortsFirst(v), sortsLast(v) by k',

@@ -99,6 +99,18 @@ describe('dedup keeps one row per key (plus rows with a missing field), as a ful
     expect(result.rows.map((r) => r.i)).toEqual(expected);
   });
 
+  propTest.prop([specs, FIELDS, fc.boolean(), fc.integer({ min: 1, max: 12 })])(
+    'after an explicit sort with a limit (the top-K heap of distinct keys)',
+    async (rows, fields, descending, limit) => {
+      const events = toEvents(rows);
+      const dir = descending ? 'desc' : 'asc';
+      const q = `display i | sort v ${dir} | dedup ${fields.join(', ')} | limit ${limit}`;
+      const result = await compileQuery(q).run(events);
+      const expected = reference(events, (e) => (e.record as Record<string, Value>).v, descending, fields);
+      expect(result.rows.map((r) => r.i)).toEqual(expected.slice(0, limit));
+    },
+  );
+
   propTest.prop([specs, FIELDS])("in input order (order: 'input'), streaming", async (rows, fields) => {
     const events = toEvents(rows);
     const result = await compileQuery(`display i | dedup ${fields.join(', ')}`, { order: 'input' }).run(
@@ -125,6 +137,29 @@ describe('dedup keeps one row per key (plus rows with a missing field), as a ful
       }
     },
   );
+});
+
+test('sort | dedup | limit K holds K rows, not one per distinct key: 20,000 keys fit a 64 KiB budget without spilling', async () => {
+  const events = Array.from({ length: 20_000 }, (_, i): LogEvent => {
+    // keys repeat with a stride, so a key's best row arrives after rows of many other keys
+    const record = { i, k: `key-${(i * 7919) % 5000}`, v: (i * 104_729) % 20_011 };
+    return {
+      timestamp: T0 + i,
+      message: JSON.stringify(record),
+      kind: 'json',
+      record,
+      source: { file: 'mem', line: i + 1 },
+    };
+  });
+  for (const [q, sortKey, descending] of [
+    ['display i | sort v | dedup k | limit 5', (e: LogEvent) => (e.record as Record<string, Value>).v, false],
+    ['display i | dedup k | limit 5', (e: LogEvent) => new Date(e.timestamp), true],
+  ] as const) {
+    // no spill store: holding one row per key (5,000 rows) would stop with resource_limit
+    const { rows } = await compileQuery(q, { memoryBudgetBytes: 64 * 1024 }).run(events);
+    const expected = reference(events, sortKey, descending, ['k' as 'a']).slice(0, 5);
+    expect(rows.map((r) => r.i)).toEqual(expected);
+  }
 });
 
 test('dedup under the default order returns the newest row of each key', async () => {
