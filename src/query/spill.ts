@@ -267,6 +267,30 @@ export function estimateValueBytes(v: unknown): number {
 }
 
 /**
+ * The estimated bytes of the table of a `Map` (`slots` 2: key and value) or
+ * `Set` (`slots` 1) of `entries` entries, without what the keys and values
+ * point to. V8's ordered hash tables have room for a power of two of
+ * entries (at least 4) and double when full; each entry has its slots and a
+ * chain link, and there is a bucket for every two entries, all 8 bytes (a
+ * 64-bit build without pointer compression, as Node ships). Just after a
+ * doubling the table is twice what its entries need, which a flat
+ * per-entry estimate misses: a `Map` of 530,000 numbers took 55 bytes an
+ * entry there, 29 at 1,000,000 (measured with `process.memoryUsage()`).
+ *
+ * @example
+ * ```ts
+ * hashTableBytes(3, 2) //=> 112
+ * hashTableBytes(5, 1) //=> 160
+ * ```
+ * @internal
+ */
+export function hashTableBytes(entries: number, slots: 1 | 2): number {
+  // the smallest power of two ≥ entries (an O(1) size: accumulators report it for every row)
+  const capacity = entries <= 4 ? 4 : 2 ** (32 - Math.clz32(entries - 1));
+  return capacity * (8 * (slots + 1) + 4);
+}
+
+/**
  * The estimated size of a row: 200 bytes of row and event objects, the
  * message at 2 bytes a unit, the parsed record at 4 bytes a unit of the
  * message (for every kind but `text`; a parsed JSON object takes several

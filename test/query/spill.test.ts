@@ -250,6 +250,30 @@ describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exact
     }
   });
 
+  test('count_distinct and pct charge their distinct sets to the budget: the groups spill, or stop without a store', async () => {
+    // 6 groups of 1,500 distinct values: about 200 KB of sets each, 1.2 MB together
+    const events = toEvents(
+      Array.from({ length: 9000 }, (_, i) => ({ t: 0, k: `id-${i}`, v: i * 1.5, w: i % 6 })),
+    );
+    for (const query of [
+      'stats count_distinct(k) as d by w',
+      'stats pct(v, 50) as p, pct(v, 90) as q by w',
+    ]) {
+      const budget = 512 * 1024;
+      const { unlimited, tiny, runs } = await both(query, events, budget);
+      expect(unlimited.rows, query).toHaveLength(6);
+      expect(tiny.rows, query).toEqual(unlimited.rows);
+      expect(runs, query).toBeGreaterThan(0);
+      const error = await compileQuery(query, { memoryBudgetBytes: budget })
+        .run(events)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as QueryError).code, query).toBe('resource_limit');
+    }
+  });
+
   test('a sort that spills more runs than one merge takes (64) merges in passes', async () => {
     const events = toEvents(
       Array.from({ length: 400 }, (_, i) => ({ t: i % 6, k: (i * 37) % 101, v: i, w: 1 })),
