@@ -149,6 +149,8 @@ export function createGrouper(
   readonly bytes: number;
   /** Forgets every group (after they were spilled) and releases their bytes. */
   clear(): void;
+  /** The groups in order of first appearance, each forgotten (and its bytes released) as it is taken. */
+  drain(): Generator<StatsGroup>;
 } {
   const groups = new Map<string, GroupState>();
   const { ctx, memory } = state;
@@ -163,6 +165,15 @@ export function createGrouper(
       groups.clear();
       memory.used -= own;
       own = 0;
+    },
+    *drain() {
+      // (deleting the entry being visited is allowed while iterating a Map)
+      for (const [key, group] of groups) {
+        groups.delete(key);
+        own -= group.bytes;
+        memory.used -= group.bytes;
+        yield group;
+      }
     },
     add(row) {
       const keys = stats.groups.map((g) => g.value(row, ctx));
@@ -273,7 +284,8 @@ export function statsStage(stats: CompiledStats, limit: BufferLimit): StageFacto
       },
       end() {
         if (partitions === undefined) {
-          emitGroups(stats, grouper.groups.values(), next, state);
+          // each group's memory goes back as its row goes on, so a buffering stage after it can take it
+          emitGroups(stats, grouper.drain(), next, state);
           grouper.clear();
           return;
         }
@@ -576,6 +588,9 @@ export const statsCommand: CommandSpec<StatsCommand> = {
     const compiled = compileStats(c, state);
     ctx.emit(ctx.statsStage(compiled, limit));
     const bin = c.groups.findIndex((g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin');
-    if (bin !== -1) ctx.emit(binOrderStage(compiled.groups[bin]?.name ?? '', state.fieldOptions, limit));
+    // A fillmissing right after sorts the rows by (bin, arrival) itself, which gives the same order whether or
+    // not they were in bin order (bin() makes a timestamp or nothing): one external sort of the groups, not two.
+    if (bin !== -1 && ctx.next?.kind !== 'FillmissingCommand')
+      ctx.emit(binOrderStage(compiled.groups[bin]?.name ?? '', state.fieldOptions, limit));
   },
 };
