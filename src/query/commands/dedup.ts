@@ -29,7 +29,13 @@ import type { BufferLimit, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
 import { type CompileState, checkAvailable, scopeOf } from '../scope.js';
 import { valueToResultString } from '../semantics/format.js';
-import { createExternalSorter, type ExternalSorter, mustSpill, type RunMemory } from '../spill.js';
+import {
+  createExternalSorter,
+  type ExternalSorter,
+  flattenString,
+  mustSpill,
+  type RunMemory,
+} from '../spill.js';
 import type { Value } from '../value.js';
 import {
   type CompiledSortKey,
@@ -161,7 +167,7 @@ export function dedupStage(fields: readonly Evaluator[], limit: BufferLimit): St
         if (key === undefined) return next.push(row);
         if (seen.has(key)) return true;
         if (++distinct > limit.max) limit.exceeded();
-        seen.add(key);
+        seen.add(flattenString(key));
         const bytes = 56 + 2 * key.length;
         seenBytes += bytes;
         memory.used += bytes;
@@ -280,7 +286,7 @@ function topDistinct(cmp: (a: SortEntry, b: SortEntry) => number, k: number) {
     /** Keeps a row of a key that is not kept (in place of the worst when `k` are kept); returns the change in bytes. */
     insert(key: string | undefined, entry: SortEntry, bytes: number): number {
       const slot: TopSlot = { entry, key, bytes, at: 0 };
-      if (key !== undefined) byKey.set(key, slot);
+      if (key !== undefined) byKey.set(flattenString(key), slot);
       if (heap.length < k) {
         slot.at = heap.length;
         heap.push(slot);
@@ -413,7 +419,7 @@ export function sortedDedupStage(
           const current = best.get(key);
           if (current === undefined) {
             hold(held++);
-            best.set(key, entry);
+            best.set(flattenString(key), entry);
             charge(24 + 2 * key.length + sortEntryBytes(entry));
           } else if (cmp(entry, current) < 0) {
             best.set(key, entry);

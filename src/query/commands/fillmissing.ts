@@ -44,6 +44,7 @@ import {
   encodeRow,
   estimateRowBytes,
   estimateValueBytes,
+  flattenString,
   mustSpill,
 } from '../spill.js';
 import type { Period, Value } from '../value.js';
@@ -172,7 +173,11 @@ export function fillmissingStage(plan: FillmissingPlan): StageFactory {
           }
         } else {
           const held = keys.map(detachValue);
-          combos.set(key, { keys: held, first: sortKeyOf(byBin ? detachValue(binValue) : undefined), seq });
+          combos.set(flattenString(key), {
+            keys: held,
+            first: sortKeyOf(byBin ? detachValue(binValue) : undefined),
+            seq,
+          });
           // (the map entry, the combination and, in bin order, its first row's sort key)
           const size = 160 + 2 * key.length + held.reduce((n: number, v) => n + estimateValueBytes(v), 0);
           comboBytes += size;

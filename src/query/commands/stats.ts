@@ -40,6 +40,7 @@ import {
   detachValue,
   encodeValue,
   estimateValueBytes,
+  flattenString,
   iterate,
   mustSpill,
   type SpillRun,
@@ -187,7 +188,7 @@ export function createGrouper(
         group = { keys: keys.map(detachValue), accumulators, first: s, bytes: 0 };
         group.bytes = groupBytes(key, keys, accumulators);
         delta = group.bytes;
-        groups.set(key, group);
+        groups.set(flattenString(key), group);
       }
       const aggRow = { timestamp: stats.timestamp(row) };
       for (let i = 0; i < stats.slots.length; i++) {
