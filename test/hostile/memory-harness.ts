@@ -264,14 +264,18 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'stats count_distinct(auditID), pct(@timestamp, 50)',
     args: () => ['query', 'stats count_distinct(auditID) as d, pct(@timestamp, 50) as p'],
-    // every auditID is distinct; the median second lies in the events' span
-    check: oneRow(
-      (r, n) =>
-        r.d === n &&
-        typeof r.p === 'number' &&
-        r.p >= FIRST_EVENT_MS &&
-        r.p <= FIRST_EVENT_MS + 1000 * (n - 1),
-    ),
+    // every auditID is distinct; the median second lies in the events' span. One group cannot be partitioned, so
+    // past the budget its typed stop is the expected result (docs/performance.md, Stress)
+    check: (run, n) =>
+      run.code === 7
+        ? resourceLimit(run)
+        : oneRow(
+            (r) =>
+              r.d === n &&
+              typeof r.p === 'number' &&
+              r.p >= FIRST_EVENT_MS &&
+              r.p <= FIRST_EVENT_MS + 1000 * (n - 1),
+          )(run, n),
   },
   {
     name: 'stats count_distinct(auditID) by bin(1d)',
@@ -304,8 +308,9 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'sessionize auditID | stats max(session_id)',
     args: () => ['query', 'sessionize auditID | stats max(session_id) as m'],
-    // one identity per event, so one session each
-    check: oneRow((r, n) => r.m === n),
+    // one identity per event, so one session each; sessionize keeps every identity in memory (its documented
+    // choice), so past the budget its typed stop is the expected result
+    check: (run, n) => (run.code === 7 ? resourceLimit(run) : oneRow((r) => r.m === n)(run, n)),
   },
   {
     name: 'stats count(*) as c by auditID | outlier c | limit 5',
