@@ -285,6 +285,7 @@ function topDistinct(cmp: (a: SortEntry, b: SortEntry) => number, k: number) {
     },
     /** Keeps a row of a key that is not kept (in place of the worst when `k` are kept); returns the change in bytes. */
     insert(key: string | undefined, entry: SortEntry, bytes: number): number {
+      if (k <= 0) return 0; // (`limit 0`: nothing is kept)
       const slot: TopSlot = { entry, key, bytes, at: 0 };
       if (key !== undefined) byKey.set(flattenString(key), slot);
       if (heap.length < k) {
