@@ -13,7 +13,8 @@
  *   key, only the row that sorts first so far, plus every row with a missing
  *   field, and sorts those at the end. The result is the same as a full sort
  *   followed by first-per-key, but memory grows with the number of distinct
- *   keys, not of rows.
+ *   keys, not of rows; with a limit after it, only the first K of them are
+ *   kept (a heap of distinct keys), so memory is O(K).
  *
  * Both charge what they hold to the run's byte budget and spill at it (see
  * each stage), with the same result; without a spill store they throw
