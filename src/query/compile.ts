@@ -219,8 +219,10 @@ function compileSteps(
       }
       case 'command': {
         const before = steps[i - 1];
+        const after = steps[i + 1];
         const ctx: CompileContext = {
           previous: before?.kind === 'command' ? before.command : undefined,
+          next: after?.kind === 'command' ? after.command : undefined,
           window,
           readFrom: (t) => {
             readFrom = readFrom === undefined ? t : Math.min(readFrom, t);

@@ -127,6 +127,30 @@ describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exact
     );
   }
 
+  // The top-K heap of distinct keys (a limit after sort | dedup) spills into the external path part-way; the rows
+  // must be the first K of the same query without a limit, in memory.
+  const topDistinctQueries = [
+    'sort v | dedup k',
+    'sort k desc, v | dedup v, w',
+    'sort w | dedup k',
+    'dedup k',
+    'dedup v, k',
+  ];
+  for (const query of topDistinctQueries) {
+    propTest.prop([rowsArb, fc.integer({ min: 0, max: 9 }), fc.constantFrom(1, 600, 2000, 5000)], {
+      numRuns: 40,
+      seed: 42,
+    })(`top-K dedup: ${query} | limit K`, async (rows, k, budget) => {
+      const events = toEvents(rows);
+      const whole = await compileQuery(`fields k, v, w | ${query}`, {
+        memoryBudgetBytes: Number.POSITIVE_INFINITY,
+      }).run(events);
+      const { unlimited, tiny } = await both(`fields k, v, w | ${query} | limit ${k}`, events, budget);
+      expect(unlimited.rows).toEqual(whole.rows.slice(0, k));
+      expect(tiny.rows).toEqual(unlimited.rows);
+    });
+  }
+
   const statsQueries = [
     'stats count(*), count(v), sum(v), avg(v), min(v), max(v), stddev(v) by k',
     'stats count_distinct(v), pct(w, 50), pct(w, 90), earliest(v), latest(v), sortsFirst(v), sortsLast(v) by k',
@@ -223,6 +247,30 @@ describe('spilled = in-memory: a tiny memory budget (forcing spills) gives exact
       // under a budget it fits in, the same query is exact
       const ok = await compileQuery(query, { memoryBudgetBytes: Number.POSITIVE_INFINITY }).run(events);
       expect(ok.rows).toHaveLength(1);
+    }
+  });
+
+  test('count_distinct and pct charge their distinct sets to the budget: the groups spill, or stop without a store', async () => {
+    // 6 groups of 1,500 distinct values: about 200 KB of sets each, 1.2 MB together
+    const events = toEvents(
+      Array.from({ length: 9000 }, (_, i) => ({ t: 0, k: `id-${i}`, v: i * 1.5, w: i % 6 })),
+    );
+    for (const query of [
+      'stats count_distinct(k) as d by w',
+      'stats pct(v, 50) as p, pct(v, 90) as q by w',
+    ]) {
+      const budget = 512 * 1024;
+      const { unlimited, tiny, runs } = await both(query, events, budget);
+      expect(unlimited.rows, query).toHaveLength(6);
+      expect(tiny.rows, query).toEqual(unlimited.rows);
+      expect(runs, query).toBeGreaterThan(0);
+      const error = await compileQuery(query, { memoryBudgetBytes: budget })
+        .run(events)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as QueryError).code, query).toBe('resource_limit');
     }
   });
 

@@ -13,7 +13,8 @@
  *   key, only the row that sorts first so far, plus every row with a missing
  *   field, and sorts those at the end. The result is the same as a full sort
  *   followed by first-per-key, but memory grows with the number of distinct
- *   keys, not of rows.
+ *   keys, not of rows; with a limit after it, only the first K of them are
+ *   kept (a heap of distinct keys), so memory is O(K).
  *
  * Both charge what they hold to the run's byte budget and spill at it (see
  * each stage), with the same result; without a spill store they throw
@@ -29,13 +30,20 @@ import type { BufferLimit, StageFactory } from '../plan.js';
 import type { Row } from '../row.js';
 import { type CompileState, checkAvailable, scopeOf } from '../scope.js';
 import { valueToResultString } from '../semantics/format.js';
-import { createExternalSorter, type ExternalSorter, mustSpill, type RunMemory } from '../spill.js';
+import {
+  createExternalSorter,
+  type ExternalSorter,
+  flattenString,
+  mustSpill,
+  type RunMemory,
+} from '../spill.js';
 import type { Value } from '../value.js';
 import {
   type CompiledSortKey,
   decodeSortEntry,
   encodeSortEntry,
   entryComparator,
+  keyListComparator,
   type SortEntry,
   sortEntryBytes,
   sortEntrySorter,
@@ -160,7 +168,7 @@ export function dedupStage(fields: readonly Evaluator[], limit: BufferLimit): St
         if (key === undefined) return next.push(row);
         if (seen.has(key)) return true;
         if (++distinct > limit.max) limit.exceeded();
-        seen.add(key);
+        seen.add(flattenString(key));
         const bytes = 56 + 2 * key.length;
         seenBytes += bytes;
         memory.used += bytes;
@@ -200,12 +208,119 @@ function* firstPerKeyed(sorted: Iterable<KeyedEntry>): Generator<KeyedEntry> {
   }
 }
 
+/** A kept row of {@link topDistinct}: its entry, dedup key (`undefined`: a field is missing), size and heap slot. */
+interface TopSlot {
+  entry: SortEntry;
+  readonly key: string | undefined;
+  bytes: number;
+  at: number;
+}
+
+/**
+ * The first `k` rows of `sort … | dedup …` in O(k) memory: a binary
+ * max-heap of the `k` best kept rows (the worst at the root) and a map from
+ * the dedup key of each to its slot. A row that does not sort before the
+ * worst kept row is dropped after one comparison, before its dedup key is
+ * computed: neither its key's kept row (which sorts before the worst) nor,
+ * when its key is not kept, any row of that key can make the first `k`.
+ *
+ * Why that is exact: every key not in the heap has all its rows so far
+ * after the worst kept row (true at the start; a key is evicted only as the
+ * worst, and the worst only moves earlier). So a row of a key that is not
+ * kept and that sorts before the worst is its key's best so far and belongs
+ * in the first `k`; it takes the worst's place. A row of a kept key that
+ * sorts before that key's row replaces it and moves towards the leaves. A
+ * row with a missing field is a key of its own that occurs once.
+ */
+function topDistinct(cmp: (a: SortEntry, b: SortEntry) => number, k: number) {
+  const heap: TopSlot[] = [];
+  const byKey = new Map<string, TopSlot>();
+  const place = (slot: TopSlot, at: number): void => {
+    heap[at] = slot;
+    slot.at = at;
+  };
+  const up = (slot: TopSlot): void => {
+    let i = slot.at;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = heap[p] as TopSlot;
+      if (cmp(slot.entry, parent.entry) <= 0) break;
+      place(parent, i);
+      i = p;
+    }
+    place(slot, i);
+  };
+  const down = (slot: TopSlot): void => {
+    const n = heap.length;
+    let i = slot.at;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      let child = heap[l] as TopSlot;
+      const right = heap[l + 1];
+      if (right !== undefined && cmp(right.entry, child.entry) > 0) child = right;
+      if (cmp(child.entry, slot.entry) <= 0) break;
+      const c = child.at;
+      place(child, i);
+      i = c;
+    }
+    place(slot, i);
+  };
+  return {
+    /** The worst kept row, once `k` rows are kept (a newcomer must sort before it). */
+    get worst(): SortEntry | undefined {
+      return heap.length >= k ? heap[0]?.entry : undefined;
+    },
+    get size(): number {
+      return heap.length;
+    },
+    /** The kept slot of `key`. */
+    kept: (key: string): TopSlot | undefined => byKey.get(key),
+    /** Gives a kept slot a row that sorts before its current one; returns the change in bytes. */
+    improve(slot: TopSlot, entry: SortEntry, bytes: number): number {
+      const delta = bytes - slot.bytes;
+      slot.entry = entry;
+      slot.bytes = bytes;
+      down(slot);
+      return delta;
+    },
+    /** Keeps a row of a key that is not kept (in place of the worst when `k` are kept); returns the change in bytes. */
+    insert(key: string | undefined, entry: SortEntry, bytes: number): number {
+      if (k <= 0) return 0; // (`limit 0`: nothing is kept)
+      const slot: TopSlot = { entry, key, bytes, at: 0 };
+      if (key !== undefined) byKey.set(flattenString(key), slot);
+      if (heap.length < k) {
+        slot.at = heap.length;
+        heap.push(slot);
+        up(slot);
+        return bytes;
+      }
+      const evicted = heap[0] as TopSlot;
+      if (evicted.key !== undefined) byKey.delete(evicted.key);
+      down(slot);
+      return bytes - evicted.bytes;
+    },
+    /** The kept slots, emptying the heap. */
+    drain(): TopSlot[] {
+      const out = heap.splice(0);
+      byKey.clear();
+      return out;
+    },
+  };
+}
+
 /**
  * A `sort` by `keys` fused with the `dedup` by `fields` that follows it:
  * one kept row per distinct key (the one that sorts first), plus the rows
- * with a missing field; sorted and passed on at the end. At the run's byte
- * budget it turns into two external sorts: rows by (key, sort order), of
- * which the first per key goes into the second, by the sort order.
+ * with a missing field; sorted and passed on at the end. With `topK` (a
+ * limit after it), only the first `topK` rows of that result are kept
+ * ({@link topDistinct}), so memory is O(topK), not O(distinct keys). At the
+ * run's byte budget it turns into two external sorts: rows by (key, sort
+ * order), of which the first per key goes into the second, by the sort
+ * order, which keeps only the first `topK`. A spill from the top-K heap
+ * gives the same rows: the keys it evicted had rows only after the worst
+ * kept row, so whatever the spilled path picks for them sorts after `topK`
+ * rows it keeps.
  *
  * @internal
  */
@@ -216,6 +331,9 @@ export function sortedDedupStage(
   topK?: number,
 ): StageFactory {
   const cmp = entryComparator(keys);
+  const byKeys = keyListComparator(keys);
+  /** The most rows the result can have; counting past it never fails (as in a top-K sort). */
+  const keepMax = topK ?? Number.POSITIVE_INFINITY;
   return (next, state) => {
     const ctx = state.ctx;
     const memory = state.memory;
@@ -223,10 +341,15 @@ export function sortedDedupStage(
     let own = 0;
     const best = new Map<string, SortEntry>();
     const alwaysKept: SortEntry[] = [];
+    const top = topK === undefined ? undefined : topDistinct(cmp, topK);
     let spilled: { keyed: ExternalSorter<KeyedEntry>; out: ExternalSorter<SortEntry> } | undefined;
     /** Rows kept in memory mode (distinct keys plus rows with a missing field), and rows with a missing field. */
     let held = 0;
     let missing = 0;
+    /** Counts one more row the result holds, failing past `limit.max` below `keepMax`. */
+    const hold = (count: number): void => {
+      if (count >= limit.max && count < keepMax) limit.exceeded();
+    };
     const charge = (bytes: number): void => {
       own += bytes;
       memory.used += bytes;
@@ -242,31 +365,63 @@ export function sortedDedupStage(
       own = 0;
       for (const [key, entry] of best) s.keyed.add({ key, entry });
       for (const entry of alwaysKept) s.out.add(entry);
+      if (top !== undefined) {
+        for (const slot of top.drain()) {
+          if (slot.key === undefined) {
+            missing++;
+            s.out.add(slot.entry);
+          } else s.keyed.add({ key: slot.key, entry: slot.entry });
+        }
+      }
       best.clear();
       alwaysKept.length = 0;
       spilled = s;
     };
+    /** The top-K path: see {@link topDistinct}. */
+    const pushTop = (t: NonNullable<typeof top>, row: Row): void => {
+      const rowKeys = sortKeysOf(keys, row, ctx);
+      const s = seq++;
+      const worst = t.worst;
+      // a later arrival loses ties, so only a strictly earlier key gets in
+      if (worst !== undefined && byKeys(rowKeys, worst.keys) >= 0) return;
+      const key = dedupKey(fields, row, ctx);
+      const entry: SortEntry = { row, keys: rowKeys, seq: s };
+      const slot = key === undefined ? undefined : t.kept(key);
+      if (slot !== undefined) {
+        if (cmp(entry, slot.entry) >= 0) return;
+        charge(t.improve(slot, entry, sortEntryBytes(entry)));
+      } else {
+        if (worst === undefined) hold(t.size);
+        const bytes = sortEntryBytes(entry) + (key === undefined ? 0 : 24 + 2 * key.length);
+        charge(t.insert(key, entry, bytes));
+      }
+      if (mustSpill(memory, own)) spill();
+    };
     return {
       push(row) {
+        if (spilled === undefined && top !== undefined) {
+          pushTop(top, row);
+          return true;
+        }
         const key = dedupKey(fields, row, ctx);
         const entry: SortEntry = { row, keys: sortKeysOf(keys, row, ctx), seq: seq++ };
         if (spilled !== undefined) {
           if (key === undefined) {
-            if (missing++ >= limit.max) limit.exceeded();
+            hold(missing++);
             spilled.out.add(entry);
           } else spilled.keyed.add({ key, entry });
           return true;
         }
         if (key === undefined) {
-          if (held++ >= limit.max) limit.exceeded();
+          hold(held++);
           missing++;
           alwaysKept.push(entry);
           charge(sortEntryBytes(entry));
         } else {
           const current = best.get(key);
           if (current === undefined) {
-            if (held++ >= limit.max) limit.exceeded();
-            best.set(key, entry);
+            hold(held++);
+            best.set(flattenString(key), entry);
             charge(24 + 2 * key.length + sortEntryBytes(entry));
           } else if (cmp(entry, current) < 0) {
             best.set(key, entry);
@@ -281,12 +436,12 @@ export function sortedDedupStage(
           const { keyed, out } = spilled;
           let kept = missing;
           for (const e of firstPerKey(keyed.finish())) {
-            if (kept++ >= limit.max) limit.exceeded();
+            hold(kept++);
             out.add(e);
           }
           for (const e of out.finish()) if (!next.push(e.row)) break;
         } else {
-          const kept = alwaysKept;
+          const kept = top === undefined ? alwaysKept : top.drain().map((slot) => slot.entry);
           for (const entry of best.values()) kept.push(entry);
           best.clear();
           kept.sort(cmp);

@@ -36,6 +36,7 @@ import type { BufferLimit, RunState, StageFactory } from '../plan.js';
 import { printExpression } from '../print-expression.js';
 import { compileFieldLookup, defineField, type FieldLookup, fieldsRow, type Row } from '../row.js';
 import { type CompileState, checkAvailable, type StatsBin } from '../scope.js';
+import { compareSortKeys, type SortKey, sortKeyOf } from '../semantics/sort-keys.js';
 import {
   createExternalSorter,
   decodeRow,
@@ -43,6 +44,7 @@ import {
   encodeRow,
   estimateRowBytes,
   estimateValueBytes,
+  flattenString,
   mustSpill,
 } from '../spill.js';
 import type { Period, Value } from '../value.js';
@@ -75,6 +77,20 @@ export interface FillmissingPlan {
     readonly bin: FieldLookup;
     readonly groups: readonly FieldLookup[];
   };
+  /**
+   * `'bin'` when the rows come straight from the `stats`, which then leaves
+   * out its bin order (this stage sorts them anyway): the combinations are
+   * ordered by their first row as that bin order would have had them. Else
+   * `'arrival'`: by their first row as the rows come.
+   */
+  readonly comboOrder: 'arrival' | 'bin';
+}
+
+/** A group combination: its values and, in `'bin'` order, its first row by (bin sort key, arrival). */
+interface Combo {
+  readonly keys: readonly Value[];
+  first: SortKey;
+  seq: number;
 }
 
 /** A held row: its bin label (ms; `undefined` when it has none), arrival number and group key. */
@@ -133,21 +149,37 @@ export function fillmissingStage(plan: FillmissingPlan): StageFactory {
       overBudget: limit.overBudget,
     });
     /** The group combinations in order of first row; the empty one always, when the bin is the only group. */
-    const combos = new Map<string, readonly Value[]>();
-    if (bin.groups.length === 0) combos.set(groupKey([]), []);
+    const combos = new Map<string, Combo>();
+    if (bin.groups.length === 0) combos.set(groupKey([]), { keys: [], first: sortKeyOf(undefined), seq: -1 });
+    const byBin = plan.comboOrder === 'bin' && bin.groups.length > 0;
     let comboBytes = 0;
     let seq = 0;
     let lo: number | undefined;
     let hi: number | undefined;
     return {
       push(row) {
-        const b = binMs(lookups.bin(row));
+        const binValue = lookups.bin(row);
+        const b = binMs(binValue);
         const keys = lookups.groups.map((g) => g(row));
         const key = groupKey(keys);
-        if (!combos.has(key)) {
+        const combo = combos.get(key);
+        if (combo !== undefined) {
+          if (byBin) {
+            const first = sortKeyOf(binValue);
+            if (compareSortKeys(first, combo.first) < 0) {
+              combo.first = first;
+              combo.seq = seq;
+            }
+          }
+        } else {
           const held = keys.map(detachValue);
-          combos.set(key, held);
-          const size = 96 + 2 * key.length + held.reduce((n: number, v) => n + estimateValueBytes(v), 0);
+          combos.set(flattenString(key), {
+            keys: held,
+            first: sortKeyOf(byBin ? detachValue(binValue) : undefined),
+            seq,
+          });
+          // (the map entry, the combination and, in bin order, its first row's sort key)
+          const size = 160 + 2 * key.length + held.reduce((n: number, v) => n + estimateValueBytes(v), 0);
           comboBytes += size;
           memory.used += size;
           if (mustSpill(memory, comboBytes)) limit.overBudget();
@@ -182,6 +214,9 @@ export function fillmissingStage(plan: FillmissingPlan): StageFactory {
           if (labels.length * combos.size > MAX_FILLED_ROWS) plan.tooMany(labels.length * combos.size);
         }
       }
+      const ordered = byBin
+        ? [...combos].sort(([, a], [, b]) => compareSortKeys(a.first, b.first) || a.seq - b.seq)
+        : combos;
       const rows = sorter.finish()[Symbol.iterator]();
       let held = rows.next();
       const filler = (label: number, keys: readonly Value[]): Row => {
@@ -202,9 +237,9 @@ export function fillmissingStage(plan: FillmissingPlan): StageFactory {
             if (!sink.push(held.value.row)) return;
             held = rows.next();
           }
-          for (const [key, keys] of combos) {
+          for (const [key, combo] of ordered) {
             if (present.has(key)) continue;
-            if (!sink.push(filler(label, keys))) return;
+            if (!sink.push(filler(label, combo.keys))) return;
           }
         }
         for (; held.done !== true; held = rows.next()) if (!sink.push(held.value.row)) return;
@@ -302,7 +337,7 @@ export const fillmissingCommand: CommandSpec<FillmissingCommand> = {
   order: () => 'sets',
   oneToOne: () => false,
   split: 'one-thread',
-  compile(c, { state, emit, window }) {
+  compile(c, { state, emit, window, previous }) {
     const bin = state.statsBin;
     if (bin === undefined || state.available === undefined || !state.available.has(bin.name)) {
       compileError(
@@ -334,6 +369,8 @@ export const fillmissingCommand: CommandSpec<FillmissingCommand> = {
           });
         },
         lookups: { bin: lookup(bin.name), groups: bin.groups.map(lookup) },
+        // (a stats right before leaves out its bin order: see statsCommand)
+        comboOrder: previous?.kind === 'StatsCommand' ? 'bin' : 'arrival',
       }),
     );
   },

@@ -51,6 +51,8 @@ export interface CompileContext {
   display(items: readonly Item[]): void;
   /** The command of the plan step right before this one, when that step is a command. */
   readonly previous: Command | undefined;
+  /** The command of the plan step right after this one, when that step is a command. */
+  readonly next: Command | undefined;
   /** The run's window on `@timestamp` (options and `SOURCE START=/END=`), inclusive epoch ms. */
   readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
   /** Asks the run to read events from `t` on, before the window (`diff`'s earlier window). */

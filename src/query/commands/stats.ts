@@ -40,6 +40,7 @@ import {
   detachValue,
   encodeValue,
   estimateValueBytes,
+  flattenString,
   iterate,
   mustSpill,
   type SpillRun,
@@ -149,6 +150,8 @@ export function createGrouper(
   readonly bytes: number;
   /** Forgets every group (after they were spilled) and releases their bytes. */
   clear(): void;
+  /** The groups in order of first appearance, each forgotten (and its bytes released) as it is taken. */
+  drain(): Generator<StatsGroup>;
 } {
   const groups = new Map<string, GroupState>();
   const { ctx, memory } = state;
@@ -164,6 +167,15 @@ export function createGrouper(
       memory.used -= own;
       own = 0;
     },
+    *drain() {
+      // (deleting the entry being visited is allowed while iterating a Map)
+      for (const [key, group] of groups) {
+        groups.delete(key);
+        own -= group.bytes;
+        memory.used -= group.bytes;
+        yield group;
+      }
+    },
     add(row) {
       const keys = stats.groups.map((g) => g.value(row, ctx));
       const key = groupKey(keys);
@@ -176,7 +188,7 @@ export function createGrouper(
         group = { keys: keys.map(detachValue), accumulators, first: s, bytes: 0 };
         group.bytes = groupBytes(key, keys, accumulators);
         delta = group.bytes;
-        groups.set(key, group);
+        groups.set(flattenString(key), group);
       }
       const aggRow = { timestamp: stats.timestamp(row) };
       for (let i = 0; i < stats.slots.length; i++) {
@@ -273,7 +285,8 @@ export function statsStage(stats: CompiledStats, limit: BufferLimit): StageFacto
       },
       end() {
         if (partitions === undefined) {
-          emitGroups(stats, grouper.groups.values(), next, state);
+          // each group's memory goes back as its row goes on, so a buffering stage after it can take it
+          emitGroups(stats, grouper.drain(), next, state);
           grouper.clear();
           return;
         }
@@ -576,6 +589,9 @@ export const statsCommand: CommandSpec<StatsCommand> = {
     const compiled = compileStats(c, state);
     ctx.emit(ctx.statsStage(compiled, limit));
     const bin = c.groups.findIndex((g) => g.expr.kind === 'CallExpr' && g.expr.name.toLowerCase() === 'bin');
-    if (bin !== -1) ctx.emit(binOrderStage(compiled.groups[bin]?.name ?? '', state.fieldOptions, limit));
+    // A fillmissing right after sorts the rows by (bin, arrival) itself, which gives the same order whether or
+    // not they were in bin order (bin() makes a timestamp or nothing): one external sort of the groups, not two.
+    if (bin !== -1 && ctx.next?.kind !== 'FillmissingCommand')
+      ctx.emit(binOrderStage(compiled.groups[bin]?.name ?? '', state.fieldOptions, limit));
   },
 };

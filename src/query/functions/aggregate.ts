@@ -38,7 +38,7 @@
 import { isValueList, isValueMap, toNumberValue } from '../semantics/compare.js';
 import { valueToResultString } from '../semantics/format.js';
 import { compareForSort } from '../semantics/sort-keys.js';
-import { detachString, detachValue } from '../spill.js';
+import { detachString, detachValue, hashTableBytes } from '../spill.js';
 import type { Value } from '../value.js';
 import { argNumber, argValue, isStarArg } from './args.js';
 import {
@@ -409,7 +409,8 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
       if (Array.isArray(keys)) for (const k of keys) if (typeof k === 'string') addDistinct(s, k);
       return s;
     },
-    size: (s) => 48 * s.keys.size + 2 * s.chars,
+    // the set's table, and per key a string (header, and a sliced view of a flat copy: see detachString)
+    size: (s) => hashTableBytes(s.keys.size, 1) + 48 * s.keys.size + 2 * s.chars,
   }),
   extremeDef('max'),
   extremeDef('min'),
@@ -462,7 +463,8 @@ export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionDef[] = [
       }
       return s;
     },
-    size: (s) => 48 * s.counts.size,
+    // the map's table, and per value a heap number (a small integer would need none)
+    size: (s) => hashTableBytes(s.counts.size, 2) + 16 * s.counts.size,
   }),
   defineAggregate<MomentState>({
     name: 'stddev',

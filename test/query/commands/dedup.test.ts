@@ -79,7 +79,7 @@ function reference(
 const FIELDS = fc.constantFrom<('a' | 'b')[]>(['a'], ['b'], ['a', 'b'], ['b', 'a']);
 
 describe('dedup keeps one row per key (plus rows with a missing field), as a full sort then first-per-key', () => {
-  propTest.prop([specs, FIELDS, fc.integer({ min: 1, max: 100 })])(
+  propTest.prop([specs, FIELDS, fc.integer({ min: 0, max: 100 })])(
     'under the default newest-first order',
     async (rows, fields, limit) => {
       const events = toEvents(rows);
@@ -98,6 +98,18 @@ describe('dedup keeps one row per key (plus rows with a missing field), as a ful
     const expected = reference(events, (e) => (e.record as Record<string, Value>).v, descending, fields);
     expect(result.rows.map((r) => r.i)).toEqual(expected);
   });
+
+  propTest.prop([specs, FIELDS, fc.boolean(), fc.integer({ min: 0, max: 12 })])(
+    'after an explicit sort with a limit (the top-K heap of distinct keys)',
+    async (rows, fields, descending, limit) => {
+      const events = toEvents(rows);
+      const dir = descending ? 'desc' : 'asc';
+      const q = `display i | sort v ${dir} | dedup ${fields.join(', ')} | limit ${limit}`;
+      const result = await compileQuery(q).run(events);
+      const expected = reference(events, (e) => (e.record as Record<string, Value>).v, descending, fields);
+      expect(result.rows.map((r) => r.i)).toEqual(expected.slice(0, limit));
+    },
+  );
 
   propTest.prop([specs, FIELDS])("in input order (order: 'input'), streaming", async (rows, fields) => {
     const events = toEvents(rows);
@@ -125,6 +137,26 @@ describe('dedup keeps one row per key (plus rows with a missing field), as a ful
       }
     },
   );
+});
+
+test('sort | dedup | limit K holds K rows, not one per distinct key: 20,000 keys fit a 64 KiB budget without spilling', async () => {
+  // keys repeat with a stride, so a key's best row arrives after rows of many other keys
+  const events = toEvents(
+    Array.from({ length: 20_000 }, (_, i) => ({
+      t: i,
+      a: `key-${(i * 7919) % 5000}`,
+      b: undefined,
+      v: (i * 104_729) % 20_011,
+    })),
+  );
+  for (const [q, sortKey, descending] of [
+    ['display i | sort v | dedup a | limit 5', (e: LogEvent) => (e.record as Record<string, Value>).v, false],
+    ['display i | dedup a | limit 5', (e: LogEvent) => new Date(e.timestamp), true],
+  ] as const) {
+    // no spill store: holding one row per key (5,000 rows) would stop with resource_limit
+    const { rows } = await compileQuery(q, { memoryBudgetBytes: 64 * 1024 }).run(events);
+    expect(rows.map((r) => r.i)).toEqual(reference(events, sortKey, descending, ['a']).slice(0, 5));
+  }
 });
 
 test('dedup under the default order returns the newest row of each key', async () => {

@@ -90,6 +90,28 @@ describe('fillmissing', () => {
     },
   );
 
+  propTest.prop([events, fc.array(fc.boolean(), { maxLength: 60 }), binMinutes, fc.boolean(), fc.boolean()], {
+    numRuns: 60,
+    seed: 13,
+  })(
+    'right after the stats (which then skips its bin order) the rows equal those after a sort by the bin',
+    async (specs, invalid, minutes, withWindow, spill) => {
+      // an event with an invalid timestamp has no bin: those rows come last, in the order the stats made them
+      const input = toEvents(specs).map((e, i) =>
+        invalid[i] === true ? { ...e, timestamp: 0, timestampInvalid: true as const } : e,
+      );
+      const options = {
+        ...(withWindow ? window : {}),
+        limit: 10_000,
+        ...(spill ? { memoryBudgetBytes: BUDGET, spill: createMemorySpillStore } : {}),
+      };
+      const stats = `stats count(*) as n by bin(${minutes}m) as t, svc`;
+      const direct = await compileQuery(`${stats} | fillmissing with 0 for n`, options).run(input);
+      const sorted = await compileQuery(`${stats} | sort t | fillmissing with 0 for n`, options).run(input);
+      expect(direct.rows).toEqual(sorted.rows);
+    },
+  );
+
   test('the held rows spill to the run store at the budget', async () => {
     const specs = Array.from({ length: 200 }, (_, i) => ({ at: (i * 7919) % HOUR, svc: i % 2 ? 'a' : 'b' }));
     let store: ReturnType<typeof createMemorySpillStore> | undefined;
