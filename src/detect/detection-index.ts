@@ -118,8 +118,24 @@ function isDefined(field: string, defined: ReadonlySet<string>): boolean {
  * ```
  */
 export function indexKeyOf(ast: QueryAst, text: string, kind: DetectionKind): IndexKey | undefined {
+  if (INDEX_FIELDS[kind].length === 0) return undefined;
+  // a thread that parses a query once (a worker's partitions) plans its key once
+  let byKind = KEYS.get(ast);
+  if (byKind === undefined) {
+    byKind = new Map();
+    KEYS.set(ast, byKind);
+  }
+  const cacheKey = `${kind}\u0000${text}`;
+  if (byKind.has(cacheKey)) return byKind.get(cacheKey);
+  const key = planKey(ast, text, kind);
+  byKind.set(cacheKey, key);
+  return key;
+}
+
+const KEYS = new WeakMap<QueryAst, Map<string, IndexKey | undefined>>();
+
+function planKey(ast: QueryAst, text: string, kind: DetectionKind): IndexKey | undefined {
   const fields = INDEX_FIELDS[kind];
-  if (fields.length === 0) return undefined;
   const steps = planCommands(ast.commands, {}, text);
   const defined = new Set<string>();
   const keys: IndexKey[] = [];

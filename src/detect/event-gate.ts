@@ -121,29 +121,41 @@ export function gateConjuncts(ast: QueryAst, text: string): Expr[] {
   return out;
 }
 
+/** A row that carries its event's field values as the gates read them (see {@link EventFieldCache}). */
+interface GateRow extends Row {
+  /** By field slot: the value read, {@link NONE} for a missing one, a hole when not read yet. */
+  readonly fields: unknown[];
+}
+
+/** A missing value in {@link GateRow.fields} (a hole means "not read yet"). */
+const NONE: unique symbol = Symbol('none');
+
 /**
  * Field values read once per event, shared by every gate of a run: each
- * distinct field (name and path) gets a slot, filled on first read for the
- * current event and reused until {@link EventFieldCache.next} moves to the
- * next event. System fields (`@timestamp`, …) are not cached: they are read
- * directly and some make a fresh value per read.
+ * distinct field (name and path) gets a slot, and the row made for an
+ * event ({@link EventFieldCache.row}) carries the values read so far, so
+ * that the first gate that reads a field reads it from the record and the
+ * others take the value. The values live on the row, so gates shared by
+ * runs that interleave (two partitions on one thread) never see another
+ * event's values. System fields (`@timestamp`, …) are not cached: they are
+ * read directly and some make a fresh value per read.
  *
  * @example
  * ```ts
  * const cache = new EventFieldCache();
  * const lookup = cache.wrap('verb', ['verb'], (row) => readVerb(row));
- * cache.next(); lookup(row); lookup(row); // readVerb ran once
+ * const row = cache.row(event);
+ * lookup(row); lookup(row); // readVerb ran once
  * ```
  */
 export class EventFieldCache {
-  #epoch = 0;
   readonly #slots = new Map<string, number>();
-  readonly #values: Value[] = [];
-  readonly #epochs: number[] = [];
 
-  /** Starts a new event: every slot is stale. */
-  next(): void {
-    this.#epoch++;
+  /** The row for `event`, with no field read yet. */
+  row(event: LogEvent): Row {
+    const row = eventRow(event, 0) as Row & { fields: unknown[] };
+    row.fields = [];
+    return row;
   }
 
   /** The number of distinct fields cached. */
@@ -151,7 +163,7 @@ export class EventFieldCache {
     return this.#slots.size;
   }
 
-  /** A lookup that reads `lookup` once per event. */
+  /** A lookup that reads `lookup` once per row made by {@link EventFieldCache.row} (any other row: every time). */
   wrap(name: string, parts: readonly string[], lookup: FieldLookup): FieldLookup {
     if (name.startsWith('@')) return lookup;
     const key = `${name}\u0000${parts.join('\u0000')}`;
@@ -159,17 +171,15 @@ export class EventFieldCache {
     if (slot === undefined) {
       slot = this.#slots.size;
       this.#slots.set(key, slot);
-      this.#values.push(undefined);
-      this.#epochs.push(-1);
     }
     const i = slot;
-    const values = this.#values;
-    const epochs = this.#epochs;
     return (row) => {
-      if (epochs[i] === this.#epoch) return values[i];
+      const fields = (row as Partial<GateRow>).fields;
+      if (fields === undefined) return lookup(row);
+      const known = fields[i];
+      if (known !== undefined) return known === NONE ? undefined : (known as Value);
       const v = lookup(row);
-      values[i] = v;
-      epochs[i] = this.#epoch;
+      fields[i] = v === undefined ? NONE : v;
       return v;
     };
   }
@@ -177,8 +187,6 @@ export class EventFieldCache {
 
 /** The longest string value a memo keys on; longer ones are evaluated each time. */
 const MEMO_KEY_CHARS = 256;
-/** The most values one memo holds; when full it starts over. */
-const MEMO_ENTRIES = 4096;
 
 /**
  * The one event field a conjunct reads, when it reads exactly one (not a
@@ -204,16 +212,46 @@ function soleField(expr: Expr): FieldRef | undefined {
   return other ? undefined : sole;
 }
 
-/** `test`, remembered by the string value of the conjunct's one field (a bounded map). */
-function memoized(read: Evaluator, test: (row: Row) => boolean): (row: Row) => boolean {
-  const memo = new Map<string, boolean>();
+/**
+ * The memos of a gate set, bounded together: each entry counts its key's
+ * length and a fixed overhead, and when the total reaches the budget every
+ * memo starts over (a hostile input of distinct values costs a re-evaluation,
+ * never memory).
+ */
+class MemoBudget {
+  readonly #memos: Map<string, boolean>[] = [];
+  #used = 0;
+  constructor(readonly budget: number) {}
+
+  create(): Map<string, boolean> {
+    const memo = new Map<string, boolean>();
+    this.#memos.push(memo);
+    return memo;
+  }
+
+  charge(chars: number): void {
+    this.#used += chars + MEMO_ENTRY_OVERHEAD;
+    if (this.#used <= this.budget) return;
+    for (const m of this.#memos) m.clear();
+    this.#used = chars + MEMO_ENTRY_OVERHEAD;
+  }
+}
+
+/** What one memo entry costs beyond its key, in the units of {@link MEMO_BUDGET} (about characters). */
+const MEMO_ENTRY_OVERHEAD = 40;
+/** The memo budget of a gate set: about 2 M characters (a few MB), whatever the input. */
+const MEMO_BUDGET = 2_000_000;
+
+/** `test`, remembered by the string value of the conjunct's one field. */
+function memoized(read: Evaluator, test: (row: Row) => boolean, budget: MemoBudget): (row: Row) => boolean {
+  const memo = budget.create();
   return (row) => {
     const v = read(row, NO_CONTEXT);
     if (typeof v !== 'string' || v.length > MEMO_KEY_CHARS) return test(row);
     let r = memo.get(v);
     if (r === undefined) {
       r = test(row);
-      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      budget.charge(v.length);
       memo.set(v, r);
     }
     return r;
@@ -237,6 +275,8 @@ export interface GateSetOptions {
   readonly cache?: boolean;
   /** `false` evaluates every conjunct on every event (no memo by its one field's value). @defaultValue true */
   readonly memo?: boolean;
+  /** The memos' shared budget, in characters of the values kept (see {@link MemoBudget}). @defaultValue 2,000,000 */
+  readonly memoBudget?: number;
   /** `false` makes no gates: every routed event goes to its query. @defaultValue true */
   readonly gates?: boolean;
 }
@@ -254,6 +294,8 @@ export interface GateSetOptions {
  */
 export function createGateSet(options: GateSetOptions = {}): GateSet {
   const cache = options.cache === false ? undefined : new EventFieldCache();
+  const memo = new MemoBudget(options.memoBudget ?? MEMO_BUDGET);
+  const gates = new Map<string, EventGate | undefined>();
   const scope: ExprScope = {
     text: undefined,
     fieldOptions: {},
@@ -266,30 +308,62 @@ export function createGateSet(options: GateSetOptions = {}): GateSet {
   return {
     compile(ast, text) {
       if (options.gates === false) return undefined;
-      const tests: ((row: Row) => boolean)[] = [];
-      for (const e of gateConjuncts(ast, text)) {
-        try {
-          const full = compileExpr(e, { ...scope, text });
-          const test = (row: Row): boolean => isTruthy(full(row, NO_CONTEXT));
-          const field = options.memo === false ? undefined : soleField(e);
-          tests.push(field === undefined ? test : memoized(compileExpr(field, { ...scope, text }), test));
-        } catch {
-          // the query's own compile reports it
-        }
-      }
-      if (tests.length === 0) return undefined;
-      return (row) => {
-        try {
-          for (const t of tests) if (!t(row)) return false;
-        } catch {
-          return true;
-        }
-        return true;
-      };
+      if (gates.has(text)) return gates.get(text);
+      const gate = compileGate(ast, text);
+      if (gates.size >= GATE_TEXTS) gates.clear();
+      gates.set(text, gate);
+      return gate;
     },
     rowFor(event) {
-      cache?.next();
-      return eventRow(event, 0);
+      return cache === undefined ? eventRow(event, 0) : cache.row(event);
     },
   };
+  function compileGate(ast: QueryAst, text: string): EventGate | undefined {
+    const tests: ((row: Row) => boolean)[] = [];
+    for (const e of gateConjuncts(ast, text)) {
+      try {
+        const full = compileExpr(e, { ...scope, text });
+        const test = (row: Row): boolean => isTruthy(full(row, NO_CONTEXT));
+        const field = options.memo === false ? undefined : soleField(e);
+        tests.push(field === undefined ? test : memoized(compileExpr(field, { ...scope, text }), test, memo));
+      } catch {
+        // the query's own compile reports it
+      }
+    }
+    if (tests.length === 0) return undefined;
+    return (row) => {
+      try {
+        for (const t of tests) if (!t(row)) return false;
+      } catch {
+        return true;
+      }
+      return true;
+    };
+  }
+}
+
+/** The most query texts a gate set keeps gates for; beyond it it starts over. */
+const GATE_TEXTS = 4096;
+
+let shared: GateSet | undefined;
+
+/**
+ * The gate set of a detection run: one per thread for the default options,
+ * so that runs on one thread (a worker's partitions) compile each gate once
+ * and share its memo; a fresh one for any other options. A gate depends
+ * only on its query's text (it reads neither the run's options nor its
+ * context), and the field values live on each event's row, so runs may
+ * share gates even when they interleave.
+ *
+ * @example
+ * ```ts
+ * gateSetFor({}) === gateSetFor({}); //=> true
+ * ```
+ */
+export function gateSetFor(options: GateSetOptions = {}): GateSet {
+  if (Object.values(options).every((v) => v === undefined)) {
+    shared ??= createGateSet();
+    return shared;
+  }
+  return createGateSet(options);
 }

@@ -12,7 +12,7 @@ import { broadcast } from './broadcast.js';
 import { BUILT_IN_DETECTIONS, listDetections, severityRank } from './catalogue/index.js';
 import { buildRouter, type IndexKey, indexKeyOf } from './detection-index.js';
 import { DetectError } from './errors.js';
-import { createGateSet, type EventGate, type GateSetOptions } from './event-gate.js';
+import { type EventGate, type GateSetOptions, gateSetFor } from './event-gate.js';
 import { batchesOf, EventChannel } from './lockstep.js';
 import type { ResultRowLike } from './result-row.js';
 import { createSigmaRunner, type SigmaRunner } from './sigma/run.js';
@@ -446,19 +446,13 @@ async function runIndexed(
   const router = buildRouter(planned.map((p) => ({ kind: p.detection.kind, key: p.key })));
   // each query's leading filter, run here once per routed event (compiled on first use, shared by
   // a query and its allow-list shadow): most routed events fail it and are never handed over
-  const gateSet = createGateSet(gateOptions);
-  const gateOf = new Map<string, EventGate | undefined>();
+  const gateSet = gateSetFor(gateOptions);
   const gates: (EventGate | undefined | null)[] = planned.map(() => null);
   const gateAt = (q: number): EventGate | undefined => {
     let gate = gates[q];
     if (gate !== null) return gate;
     const p = planned[q]!;
-    const text = p.detection.queries[p.index]!.query;
-    if (gateOf.has(text)) gate = gateOf.get(text);
-    else {
-      gate = p.ast === undefined ? undefined : gateSet.compile(p.ast, text);
-      gateOf.set(text, gate);
-    }
+    gate = p.ast === undefined ? undefined : gateSet.compile(p.ast, p.detection.queries[p.index]!.query);
     gates[q] = gate;
     return gate;
   };

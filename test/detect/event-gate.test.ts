@@ -35,7 +35,10 @@ describe('event gates', () => {
       const fast = await runDetections(events, options);
       const plain = await runDetections(events, { ...options, gates: { cache: false, memo: false } });
       const none = await runDetections(events, { ...options, gates: { gates: false } });
+      // a memo budget so small that every few values clear all memos
+      const tiny = await runDetections(events, { ...options, gates: { memoBudget: 100 } });
       expect(fast).toEqual(none);
+      expect(tiny).toEqual(none);
       expect(plain).toEqual(none);
     },
   );
@@ -102,13 +105,15 @@ describe('event gates', () => {
       record: { verb },
       source: {},
     });
-    cache.next();
-    const a = eventRow(ev('get'), 0);
+    const a = cache.row(ev('get'));
     expect([lookup(a), lookup(a)]).toEqual(['get', 'get']);
-    cache.next();
-    const b = eventRow(ev('list'), 0);
+    const b = cache.row(ev('list'));
     expect(lookup(b)).toBe('list');
-    expect(reads).toBe(2);
+    // rows of two events read alternately keep their own values
+    expect([lookup(a), lookup(b)]).toEqual(['get', 'list']);
+    // a row the cache did not make is read each time
+    expect(lookup(eventRow(ev('watch'), 0))).toBe('watch');
+    expect(reads).toBe(3);
     // system fields are read each time
     expect(cache.wrap('@timestamp', ['@timestamp'], lookup)).toBe(lookup);
     expect(cache.size).toBe(1);
