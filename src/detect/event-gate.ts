@@ -121,24 +121,48 @@ export function gateConjuncts(ast: QueryAst, text: string): Expr[] {
   return out;
 }
 
-/** A row that carries its event's field values as the gates read them (see {@link EventFieldCache}). */
+/** A row made by {@link EventFieldCache.row}: its number tells whose values a slot holds. */
 interface GateRow extends Row {
-  /** By field slot: the value read, {@link NONE} for a missing one, a hole when not read yet. */
-  readonly fields: unknown[];
+  readonly gateEvent: number;
 }
 
-/** A missing value in {@link GateRow.fields} (a hole means "not read yet"). */
-const NONE: unique symbol = Symbol('none');
+/**
+ * Values kept per event in numbered slots, without allocating per event:
+ * each slot holds the value and the number of the row it was computed for,
+ * so a slot written for another row (the next event, or another run's row
+ * when runs interleave) is simply stale.
+ */
+class EventSlots<T> {
+  readonly #values: T[] = [];
+  readonly #owners: number[] = [];
+
+  /** The slot's value for `row`, computing it with `compute` when stale. */
+  get(slot: number, row: GateRow, compute: () => T): T {
+    if (this.#owners[slot] === row.gateEvent) return this.#values[slot] as T;
+    const v = compute();
+    this.#values[slot] = v;
+    this.#owners[slot] = row.gateEvent;
+    return v;
+  }
+
+  /** Adds a slot; returns its number. */
+  add(): number {
+    this.#values.push(undefined as T);
+    this.#owners.push(-1);
+    return this.#owners.length - 1;
+  }
+}
 
 /**
  * Field values read once per event, shared by every gate of a run: each
- * distinct field (name and path) gets a slot, and the row made for an
- * event ({@link EventFieldCache.row}) carries the values read so far, so
- * that the first gate that reads a field reads it from the record and the
- * others take the value. The values live on the row, so gates shared by
- * runs that interleave (two partitions on one thread) never see another
- * event's values. System fields (`@timestamp`, …) are not cached: they are
- * read directly and some make a fresh value per read.
+ * distinct field (name and path) gets a slot, filled by the first gate that
+ * reads the field for the row made for an event ({@link EventFieldCache.row})
+ * and reused by the others. Each row carries a number and each slot the
+ * number of the row it was read for, so gates shared by runs that
+ * interleave (two partitions on one thread) never see another event's
+ * values, and nothing is allocated per event. System fields (`@timestamp`,
+ * …) are not cached: they are read directly and some make a fresh value per
+ * read.
  *
  * @example
  * ```ts
@@ -150,11 +174,15 @@ const NONE: unique symbol = Symbol('none');
  */
 export class EventFieldCache {
   readonly #slots = new Map<string, number>();
+  readonly #fields = new EventSlots<Value>();
+  /** Results of shared conjuncts (see `createGateSet`), by their own slots. */
+  readonly results = new EventSlots<boolean>();
+  #events = 0;
 
   /** The row for `event`, with no field read yet. */
   row(event: LogEvent): Row {
-    const row = eventRow(event, 0) as Row & { fields: unknown[] };
-    row.fields = [];
+    const row = eventRow(event, 0) as Row & { gateEvent: number };
+    row.gateEvent = ++this.#events;
     return row;
   }
 
@@ -169,18 +197,14 @@ export class EventFieldCache {
     const key = `${name}\u0000${parts.join('\u0000')}`;
     let slot = this.#slots.get(key);
     if (slot === undefined) {
-      slot = this.#slots.size;
+      slot = this.#fields.add();
       this.#slots.set(key, slot);
     }
     const i = slot;
+    const fields = this.#fields;
     return (row) => {
-      const fields = (row as Partial<GateRow>).fields;
-      if (fields === undefined) return lookup(row);
-      const known = fields[i];
-      if (known !== undefined) return known === NONE ? undefined : (known as Value);
-      const v = lookup(row);
-      fields[i] = v === undefined ? NONE : v;
-      return v;
+      if ((row as Partial<GateRow>).gateEvent === undefined) return lookup(row);
+      return fields.get(i, row as GateRow, () => lookup(row));
     };
   }
 }
@@ -219,12 +243,12 @@ function soleField(expr: Expr): FieldRef | undefined {
  * never memory).
  */
 class MemoBudget {
-  readonly #memos: Map<string, boolean>[] = [];
+  readonly #memos: Map<unknown, boolean>[] = [];
   #used = 0;
   constructor(readonly budget: number) {}
 
-  create(): Map<string, boolean> {
-    const memo = new Map<string, boolean>();
+  create(): Map<unknown, boolean> {
+    const memo = new Map<unknown, boolean>();
     this.#memos.push(memo);
     return memo;
   }
@@ -242,16 +266,28 @@ const MEMO_ENTRY_OVERHEAD = 40;
 /** The memo budget of a gate set: about 2 M characters (a few MB), whatever the input. */
 const MEMO_BUDGET = 2_000_000;
 
-/** `test`, remembered by the string value of the conjunct's one field. */
+/**
+ * `test`, remembered by the value of the conjunct's one field: a string of
+ * at most {@link MEMO_KEY_CHARS} characters, a number (not `-0`, which a map
+ * does not tell from `0`), a boolean, `null` or a missing field.
+ */
 function memoized(read: Evaluator, test: (row: Row) => boolean, budget: MemoBudget): (row: Row) => boolean {
   const memo = budget.create();
   return (row) => {
     const v = read(row, NO_CONTEXT);
-    if (typeof v !== 'string' || v.length > MEMO_KEY_CHARS) return test(row);
+    let chars: number;
+    if (typeof v === 'string') {
+      if (v.length > MEMO_KEY_CHARS) return test(row);
+      chars = v.length;
+    } else if (typeof v === 'number') {
+      if (Object.is(v, -0)) return test(row);
+      chars = 8;
+    } else if (v === undefined || v === null || typeof v === 'boolean') chars = 1;
+    else return test(row);
     let r = memo.get(v);
     if (r === undefined) {
       r = test(row);
-      budget.charge(v.length);
+      budget.charge(chars);
       memo.set(v, r);
     }
     return r;
@@ -296,6 +332,7 @@ export function createGateSet(options: GateSetOptions = {}): GateSet {
   const cache = options.cache === false ? undefined : new EventFieldCache();
   const memo = new MemoBudget(options.memoBudget ?? MEMO_BUDGET);
   const gates = new Map<string, EventGate | undefined>();
+  const conjuncts = new Map<string, { readonly slot: number; readonly test: (row: Row) => boolean }>();
   const scope: ExprScope = {
     text: undefined,
     fieldOptions: {},
@@ -321,25 +358,96 @@ export function createGateSet(options: GateSetOptions = {}): GateSet {
   function compileGate(ast: QueryAst, text: string): EventGate | undefined {
     const tests: ((row: Row) => boolean)[] = [];
     for (const e of gateConjuncts(ast, text)) {
-      try {
-        const full = compileExpr(e, { ...scope, text });
-        const test = (row: Row): boolean => isTruthy(full(row, NO_CONTEXT));
-        const field = options.memo === false ? undefined : soleField(e);
-        tests.push(field === undefined ? test : memoized(compileExpr(field, { ...scope, text }), test, memo));
-      } catch {
-        // the query's own compile reports it
-      }
+      const test = conjunctOf(e, text);
+      if (test !== undefined) tests.push(test);
     }
     if (tests.length === 0) return undefined;
-    return (row) => {
-      try {
-        for (const t of tests) if (!t(row)) return false;
-      } catch {
-        return true;
-      }
-      return true;
-    };
+    if (tests.length === 1) {
+      const only = tests[0]!;
+      return (row) => {
+        try {
+          return only(row);
+        } catch {
+          return true;
+        }
+      };
+    }
+    return adaptive(tests);
   }
+  /** A conjunct's test, shared by every gate that has the same conjunct (its result read once per event). */
+  function conjunctOf(e: Expr, text: string): ((row: Row) => boolean) | undefined {
+    const key = JSON.stringify(e, (k, v: unknown) => (k === 'span' ? undefined : v));
+    let known = conjuncts.get(key);
+    if (known === undefined) {
+      let test: (row: Row) => boolean;
+      try {
+        const full = compileExpr(e, { ...scope, text });
+        const plain = (row: Row): boolean => isTruthy(full(row, NO_CONTEXT));
+        const field = options.memo === false ? undefined : soleField(e);
+        test = field === undefined ? plain : memoized(compileExpr(field, { ...scope, text }), plain, memo);
+      } catch {
+        return undefined; // the query's own compile reports it
+      }
+      if (cache === undefined || conjuncts.size >= CONJUNCTS) return test;
+      known = { slot: cache.results.add(), test };
+      conjuncts.set(key, known);
+    }
+    return cache === undefined ? known.test : sharedResult(cache.results, known.slot, known.test);
+  }
+}
+
+/** The most distinct conjuncts a gate set shares; beyond it new ones are evaluated per gate. */
+const CONJUNCTS = 16_384;
+
+/** `test`, evaluated once per row made by an {@link EventFieldCache} (its result kept in a slot). */
+function sharedResult(
+  results: EventSlots<boolean>,
+  slot: number,
+  test: (row: Row) => boolean,
+): (row: Row) => boolean {
+  return (row) => {
+    if ((row as Partial<GateRow>).gateEvent === undefined) return test(row);
+    return results.get(slot, row as GateRow, () => test(row));
+  };
+}
+
+/** How often a gate evaluates every conjunct to count which ones reject, and how often it reorders. */
+const SAMPLE_EVERY = 64;
+const REORDER_EVERY = 4096;
+
+/**
+ * The conjunction of `tests`, the ones that reject most tried first. Every
+ * {@link SAMPLE_EVERY}th event evaluates all of them and counts the
+ * rejections; every {@link REORDER_EVERY}th reorders by those counts. The
+ * tests read only the event and never fail, so their order cannot change
+ * the answer, only how soon a rejection is found.
+ */
+function adaptive(tests: readonly ((row: Row) => boolean)[]): EventGate {
+  const order = tests.map((test) => ({ test, rejects: 0 }));
+  let calls = 0;
+  return (row) => {
+    try {
+      calls++;
+      if (calls % SAMPLE_EVERY === 0) {
+        let pass = true;
+        for (const o of order)
+          if (!o.test(row)) {
+            o.rejects++;
+            pass = false;
+          }
+        if (calls >= REORDER_EVERY) {
+          calls = 0;
+          order.sort((a, b) => b.rejects - a.rejects);
+          for (const o of order) o.rejects >>= 1;
+        }
+        return pass;
+      }
+      for (const o of order) if (!o.test(row)) return false;
+    } catch {
+      return true;
+    }
+    return true;
+  };
 }
 
 /** The most query texts a gate set keeps gates for; beyond it it starts over. */
