@@ -26,11 +26,11 @@
 import type { LogEvent } from '../log-event.js';
 import { type Expr, type FieldRef, fieldRefName, type QueryAst } from '../query/ast.js';
 import { specOf } from '../query/commands/registry.js';
-import { compileExpr, type Evaluator, type ExprScope } from '../query/evaluate.js';
+import { compileExpr, type ExprScope } from '../query/evaluate.js';
 import { lookupFunction } from '../query/functions/registry.js';
 import type { EvalContext } from '../query/functions/types.js';
 import { planCommands } from '../query/plan-commands.js';
-import { eventRow, type FieldLookup, type Row } from '../query/row.js';
+import { compileFieldLookup, eventRow, type FieldLookup, type Row } from '../query/row.js';
 import { isTruthy } from '../query/semantics/compare.js';
 import type { Value } from '../query/value.js';
 import { someExpr } from '../query/walk.js';
@@ -136,13 +136,21 @@ class EventSlots<T> {
   readonly #values: T[] = [];
   readonly #owners: number[] = [];
 
-  /** The slot's value for `row`, computing it with `compute` when stale. */
-  get(slot: number, row: GateRow, compute: () => T): T {
-    if (this.#owners[slot] === row.gateEvent) return this.#values[slot] as T;
-    const v = compute();
-    this.#values[slot] = v;
+  /** Whether the slot holds `row`'s value. */
+  has(slot: number, row: GateRow): boolean {
+    return this.#owners[slot] === row.gateEvent;
+  }
+
+  /** The slot's value (for the row {@link EventSlots.has} said). */
+  value(slot: number): T {
+    return this.#values[slot] as T;
+  }
+
+  /** Keeps `value` as `row`'s; returns it. */
+  set(slot: number, row: GateRow, value: T): T {
+    this.#values[slot] = value;
     this.#owners[slot] = row.gateEvent;
-    return v;
+    return value;
   }
 
   /** Adds a slot; returns its number. */
@@ -203,8 +211,9 @@ export class EventFieldCache {
     const i = slot;
     const fields = this.#fields;
     return (row) => {
-      if ((row as Partial<GateRow>).gateEvent === undefined) return lookup(row);
-      return fields.get(i, row as GateRow, () => lookup(row));
+      const r = row as GateRow;
+      if (r.gateEvent === undefined) return lookup(row);
+      return fields.has(i, r) ? fields.value(i) : fields.set(i, r, lookup(row));
     };
   }
 }
@@ -271,10 +280,10 @@ const MEMO_BUDGET = 2_000_000;
  * at most {@link MEMO_KEY_CHARS} characters, a number (not `-0`, which a map
  * does not tell from `0`), a boolean, `null` or a missing field.
  */
-function memoized(read: Evaluator, test: (row: Row) => boolean, budget: MemoBudget): (row: Row) => boolean {
+function memoized(read: FieldLookup, test: (row: Row) => boolean, budget: MemoBudget): (row: Row) => boolean {
   const memo = budget.create();
   return (row) => {
-    const v = read(row, NO_CONTEXT);
+    const v = read(row);
     let chars: number;
     if (typeof v === 'string') {
       if (v.length > MEMO_KEY_CHARS) return test(row);
@@ -380,19 +389,31 @@ export function createGateSet(options: GateSetOptions = {}): GateSet {
     let known = conjuncts.get(key);
     if (known === undefined) {
       let test: (row: Row) => boolean;
+      let memoed = false;
       try {
         const full = compileExpr(e, { ...scope, text });
         const plain = (row: Row): boolean => isTruthy(full(row, NO_CONTEXT));
         const field = options.memo === false ? undefined : soleField(e);
-        test = field === undefined ? plain : memoized(compileExpr(field, { ...scope, text }), plain, memo);
+        memoed = field !== undefined;
+        test = field === undefined ? plain : memoized(fieldReader(field), plain, memo);
       } catch {
         return undefined; // the query's own compile reports it
       }
       if (cache === undefined || conjuncts.size >= CONJUNCTS) return test;
-      known = { slot: cache.results.add(), test };
+      // a memo hit costs what a per-event result would: only other conjuncts keep theirs per event
+      known = memoed ? { slot: -1, test } : { slot: cache.results.add(), test };
       conjuncts.set(key, known);
     }
-    return cache === undefined ? known.test : sharedResult(cache.results, known.slot, known.test);
+    return cache === undefined || known.slot < 0
+      ? known.test
+      : sharedResult(cache.results, known.slot, known.test);
+  }
+  /** Reads one field as a field reference does, through the cache. */
+  function fieldReader(ref: FieldRef): FieldLookup {
+    const name = fieldRefName(ref);
+    const parts = ref.path.map((p) => (p.kind === 'name' ? p.name : String(p.index)));
+    const lookup = compileFieldLookup(name, parts, scope.fieldOptions);
+    return cache === undefined ? lookup : cache.wrap(name, parts, lookup);
   }
 }
 
@@ -406,8 +427,9 @@ function sharedResult(
   test: (row: Row) => boolean,
 ): (row: Row) => boolean {
   return (row) => {
-    if ((row as Partial<GateRow>).gateEvent === undefined) return test(row);
-    return results.get(slot, row as GateRow, () => test(row));
+    const r = row as GateRow;
+    if (r.gateEvent === undefined) return test(row);
+    return results.has(slot, r) ? results.value(slot) : results.set(slot, r, test(row));
   };
 }
 
