@@ -88,7 +88,16 @@ function keyOfExpr(
   }
 }
 
-function conjuncts(expr: Expr, out: Expr[] = []): Expr[] {
+/**
+ * The conjuncts of a filter expression: the operands of its top-level `and`s, in order.
+ *
+ * @example
+ * ```ts
+ * conjuncts(parseQuery('filter a = 1 and (b = 2 or c = 3)').commands[0].expr).length; //=> 2
+ * ```
+ * @internal
+ */
+export function conjuncts(expr: Expr, out: Expr[] = []): Expr[] {
   if (expr.kind === 'BinaryExpr' && expr.op === 'and') {
     conjuncts(expr.left, out);
     conjuncts(expr.right, out);

@@ -34,6 +34,7 @@ import { compileFieldLookup, eventRow, type FieldLookup, type Row } from '../que
 import { isTruthy } from '../query/semantics/compare.js';
 import type { Value } from '../query/value.js';
 import { someExpr } from '../query/walk.js';
+import { conjuncts } from './detection-index.js';
 
 /** Functions whose result depends on the run's context rather than the row. */
 const CONTEXT_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -54,14 +55,6 @@ const NO_CONTEXT: EvalContext = Object.freeze(
 
 function noContext(): never {
   throw new Error('an event gate read the run context');
-}
-
-function conjuncts(expr: Expr, out: Expr[] = []): Expr[] {
-  if (expr.kind === 'BinaryExpr' && expr.op === 'and') {
-    conjuncts(expr.left, out);
-    conjuncts(expr.right, out);
-  } else out.push(expr);
-  return out;
 }
 
 function coveredBy(field: string, defined: ReadonlySet<string>): boolean {

@@ -6,22 +6,11 @@ import { runDetections } from '../../src/detect/run.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery, parseQuery } from '../../src/query/index.js';
 import { eventRow, type Row } from '../../src/query/row.js';
-import { eventArb } from './generated-events.js';
-
-const asEvents = (list: readonly { timestamp: number; kind: LogEvent['kind']; record: unknown }[]) =>
-  list.map(
-    (e, i): LogEvent => ({
-      timestamp: e.timestamp,
-      message: JSON.stringify(e.record),
-      kind: e.kind,
-      record: e.record,
-      source: { file: 'generated.ndjson', line: i + 1 },
-    }),
-  );
+import { asLogEvents, eventArb } from './generated-events.js';
 
 const eventsArb = fc
   .array(fc.oneof(eventArb('kubernetes-audit'), eventArb('cloudtrail')), { minLength: 1, maxLength: 120 })
-  .map(asEvents);
+  .map(asLogEvents);
 
 const QUERIES = BUILT_IN_DETECTIONS.flatMap((d) => d.queries.map((q) => ({ kind: d.kind, text: q.query })));
 
