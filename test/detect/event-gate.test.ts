@@ -28,6 +28,11 @@ describe('event gates', () => {
       const tiny = await runDetections(events, { ...options, gates: { memoBudget: 100 } });
       expect(fast).toEqual(none);
       expect(tiny).toEqual(none);
+      // allow-lists: a query and its shadow (the withheld events) share one gate
+      const allowLists = { cidrs: ['203.0.113.0/24'], users: ['alice'], namespaces: ['default'] };
+      expect(await runDetections(events, { ...options, allowLists })).toEqual(
+        await runDetections(events, { ...options, allowLists, gates: { gates: false } }),
+      );
       expect(plain).toEqual(none);
     },
   );
