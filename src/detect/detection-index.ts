@@ -88,7 +88,16 @@ function keyOfExpr(
   }
 }
 
-function conjuncts(expr: Expr, out: Expr[] = []): Expr[] {
+/**
+ * The conjuncts of a filter expression: the operands of its top-level `and`s, in order.
+ *
+ * @example
+ * ```ts
+ * conjuncts(parseQuery('filter a = 1 and (b = 2 or c = 3)').commands[0].expr).length; //=> 2
+ * ```
+ * @internal
+ */
+export function conjuncts(expr: Expr, out: Expr[] = []): Expr[] {
   if (expr.kind === 'BinaryExpr' && expr.op === 'and') {
     conjuncts(expr.left, out);
     conjuncts(expr.right, out);
@@ -118,8 +127,24 @@ function isDefined(field: string, defined: ReadonlySet<string>): boolean {
  * ```
  */
 export function indexKeyOf(ast: QueryAst, text: string, kind: DetectionKind): IndexKey | undefined {
+  if (INDEX_FIELDS[kind].length === 0) return undefined;
+  // a thread that parses a query once (a worker's partitions) plans its key once
+  let byKind = KEYS.get(ast);
+  if (byKind === undefined) {
+    byKind = new Map();
+    KEYS.set(ast, byKind);
+  }
+  const cacheKey = `${kind}\u0000${text}`;
+  if (byKind.has(cacheKey)) return byKind.get(cacheKey);
+  const key = planKey(ast, text, kind);
+  byKind.set(cacheKey, key);
+  return key;
+}
+
+const KEYS = new WeakMap<QueryAst, Map<string, IndexKey | undefined>>();
+
+function planKey(ast: QueryAst, text: string, kind: DetectionKind): IndexKey | undefined {
   const fields = INDEX_FIELDS[kind];
-  if (fields.length === 0) return undefined;
   const steps = planCommands(ast.commands, {}, text);
   const defined = new Set<string>();
   const keys: IndexKey[] = [];

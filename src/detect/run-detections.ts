@@ -6,11 +6,13 @@
  */
 import type { LogEvent } from '../log-event.js';
 import type { Command, QueryAst } from '../query/ast.js';
+import type { Row } from '../query/row.js';
 import { type AllowLists, allowListTest, applicableLists } from './allow-lists.js';
 import { broadcast } from './broadcast.js';
 import { BUILT_IN_DETECTIONS, listDetections, severityRank } from './catalogue/index.js';
 import { buildRouter, type IndexKey, indexKeyOf } from './detection-index.js';
 import { DetectError } from './errors.js';
+import { type EventGate, type GateSetOptions, gateSetFor } from './event-gate.js';
 import { batchesOf, EventChannel } from './lockstep.js';
 import type { ResultRowLike } from './result-row.js';
 import { createSigmaRunner, type SigmaRunner } from './sigma/run.js';
@@ -124,6 +126,13 @@ export interface RunDetectionsOptions {
    * @internal
    */
   readonly strategy?: 'indexed' | 'naive';
+  /**
+   * The indexed run's event gates (see `event-gate.ts`): on, with one field
+   * read per event, by default; tests turn the cache or the gates off to
+   * check that both give the same findings.
+   * @internal
+   */
+  readonly gates?: GateSetOptions;
   /**
    * Sigma rules to run in the same pass (see `loadSigmaRules`); their
    * findings join the others', with `sigma` metadata.
@@ -274,7 +283,7 @@ export async function runDetectionsWith(
       // the tap feeds the Sigma rules
     }
   } else if (options.strategy === 'naive') results = await runNaive(planned, source, runOptions);
-  else results = await runIndexed(planned, source, runOptions, sigma !== undefined);
+  else results = await runIndexed(planned, source, runOptions, sigma !== undefined, options.gates);
   const sampleLimit = options.sampleLimit ?? 5;
   const byDetection = new Map<
     string,
@@ -447,8 +456,21 @@ async function runIndexed(
   events: AsyncIterable<LogEvent> | Iterable<LogEvent>,
   runOptions: { signal?: AbortSignal },
   readAll = false,
+  gateOptions: GateSetOptions = {},
 ): Promise<RunResult[]> {
   const router = buildRouter(planned.map((p) => ({ kind: p.detection.kind, key: p.key })));
+  // each query's leading filter, run here once per routed event (compiled on first use, shared by
+  // a query and its allow-list shadow): most routed events fail it and are never handed over
+  const gateSet = gateSetFor(gateOptions);
+  const gates: (EventGate | undefined | null)[] = planned.map(() => null);
+  const gateAt = (q: number): EventGate | undefined => {
+    let gate = gates[q];
+    if (gate !== null) return gate;
+    const p = planned[q]!;
+    gate = p.ast === undefined ? undefined : gateSet.compile(p.ast, p.detection.queries[p.index]!.query);
+    gates[q] = gate;
+    return gate;
+  };
   const channels = planned.map(() => new EventChannel());
   const runs: (Promise<RunResult> | undefined)[] = planned.map(() => undefined);
   // a query starts when its first share arrives; one that gets none may never compile
@@ -468,7 +490,15 @@ async function runIndexed(
     try {
       for await (const batch of batchesOf(events)) {
         for (const event of batch) {
-          for (const q of router.route(event)) {
+          const targets = router.route(event);
+          if (targets.length === 0) continue;
+          let row: Row | undefined;
+          for (const q of targets) {
+            const passes = gateAt(q);
+            if (passes !== undefined) {
+              row ??= gateSet.rowFor(event);
+              if (!passes(row)) continue;
+            }
             const gate = planned[q]!.gate;
             if (gate === undefined || gate(event)) shares[q]!.push(event);
           }

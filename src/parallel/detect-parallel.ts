@@ -105,7 +105,10 @@ export async function detectParallel(
   if (plan.partitions.length < 2 || plan.totalBytes < (run.minTotalBytes ?? 0))
     return fallback('the input is too small to split');
   const spec: DetectPartitionSpec = {
-    detections: options.detections ?? BUILT_IN_DETECTIONS,
+    // the built-ins are not cloned to every partition: each thread has them
+    ...(options.detections === undefined || options.detections === BUILT_IN_DETECTIONS
+      ? {}
+      : { detections: options.detections }),
     filter: options.filter ?? {},
     now,
     handOverBytes: threadShare(options.memoryBudgetBytes, run.executor.concurrency),

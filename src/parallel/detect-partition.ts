@@ -39,7 +39,8 @@ import { splitPlanOf } from './plan-split.js';
 
 /** What a detection partition is given (plain, structured-clone-able data). */
 export interface DetectPartitionSpec {
-  readonly detections: readonly Detection[];
+  /** The detection set; the built-ins when absent (each thread has its own copy: nothing to clone). */
+  readonly detections?: readonly Detection[];
   readonly filter: DetectionFilter;
   readonly allowLists?: AllowLists;
   /** Resolved once for all partitions and the final run. */
@@ -163,7 +164,7 @@ export async function runDetectPartition(
     };
   };
   await runDetectionsWith(compile, events, {
-    detections: spec.detections,
+    ...(spec.detections === undefined ? {} : { detections: spec.detections }),
     filter: spec.filter,
     now: spec.now,
     ...(spec.allowLists === undefined ? {} : { allowLists: spec.allowLists }),

@@ -40,7 +40,7 @@ import type {
   SpecialArg,
 } from './functions/types.js';
 import { compileUserRegex, type UserRegex, UserRegexSyntaxError } from './regex.js';
-import { compileFieldLookup, type FieldLookupOptions, type Row, walkValue } from './row.js';
+import { compileFieldLookup, type FieldLookup, type FieldLookupOptions, type Row, walkValue } from './row.js';
 import { compareOrdered, isTruthy, isValueList, isValueMap, valuesEqual } from './semantics/compare.js';
 import { valueToResultString } from './semantics/format.js';
 import type { Period, Value } from './value.js';
@@ -97,6 +97,14 @@ export interface ExprScope {
    * Absent where subqueries cannot be (inside a subquery).
    */
   readonly subquery?: ((expr: InSubqueryExpr, subject: Evaluator) => Evaluator) | undefined;
+  /**
+   * Wraps the lookup of each field reference (name and path segments): the
+   * seam where detections share one field read per event among the filters
+   * of many queries (`src/detect/event-gate.ts`). Absent in queries.
+   */
+  readonly wrapFieldLookup?:
+    | ((name: string, parts: readonly string[], lookup: FieldLookup) => FieldLookup)
+    | undefined;
 }
 
 /**
@@ -262,7 +270,8 @@ function compileFieldRef(ref: FieldRef, scope: ExprScope): Evaluator {
   // a name below a defined one (`user.username` after `fields … as user`) may still read the event: the
   // defined value hides it only when it is a map or list (see compileFieldLookup)
   if (!scope.defined.has(name)) scope.onFieldRead(name);
-  const lookup = compileFieldLookup(name, parts, scope.fieldOptions);
+  const plain = compileFieldLookup(name, parts, scope.fieldOptions);
+  const lookup = scope.wrapFieldLookup === undefined ? plain : scope.wrapFieldLookup(name, parts, plain);
   return (row) => lookup(row);
 }
 

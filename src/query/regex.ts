@@ -61,6 +61,22 @@ export class UserRegexSyntaxError extends KubetrailError {
  * ```
  */
 export function compileUserRegex(pattern: string, options: { caseInsensitive?: boolean } = {}): UserRegex {
+  // a compiled regex holds no match state, so one pattern compiles once per thread (detection runs
+  // compile the same Falco lists in many queries and in their event gates)
+  const key = `${options.caseInsensitive === true ? 'i' : '-'}${pattern}`;
+  const known = COMPILED.get(key);
+  if (known !== undefined) return known;
+  const compiled = compileFresh(pattern, options);
+  if (COMPILED.size >= COMPILED_LIMIT) COMPILED.clear();
+  COMPILED.set(key, compiled);
+  return compiled;
+}
+
+/** The most compiled patterns a thread keeps; when full the cache starts over. */
+const COMPILED_LIMIT = 1024;
+const COMPILED = new Map<string, UserRegex>();
+
+function compileFresh(pattern: string, options: { caseInsensitive?: boolean }): UserRegex {
   let flags = 0; // `.` excludes newline, as in RE2
   let body = pattern;
   // `^(?i)...` is documented; RE2 accepts `(?i)` anywhere but keep the rewrite explicit.

@@ -7,6 +7,7 @@
 import { runDetections } from '../detect/run.js';
 import type { Finding } from '../detect/types.js';
 import type { LogEvent } from '../log-event.js';
+import { detectExecutor } from '../parallel/detect-executor.js';
 import {
   type DetectLogsResult,
   type DetectParallelOptions,
@@ -40,10 +41,11 @@ export type { DetectLogsResult } from '../parallel/detect-parallel.js';
  */
 export interface DetectLogsOptions extends DetectParallelOptions, DetectLogsHooks {
   /**
-   * Worker threads: with 2 or more, file inputs are split across them (whole
+   * Threads: with 2 or more, file inputs are split across them (whole
    * files, and line-aligned byte ranges of big plain NDJSON files) and the
-   * findings merged exactly; `'auto'` uses the available parallelism for
-   * inputs of 64 MiB or more. @defaultValue 1
+   * findings merged exactly; the calling thread runs its share and
+   * `workers - 1` worker threads the rest. `'auto'` uses the available
+   * parallelism for inputs of 64 MiB or more. @defaultValue 1
    */
   readonly workers?: number | 'auto';
   /** Called once with the reason when a run with `workers` goes to one thread. */
@@ -82,7 +84,12 @@ export function detectLogs(
   input: LogInput | readonly LogInput[],
   options: DetectLogsOptions = {},
 ): Promise<DetectLogsResult> {
-  const run = parallelRunOf(options.workers);
+  const threads = parallelRunOf(options.workers);
+  // the calling thread runs its share of the partitions: one worker thread fewer (see detect-executor.ts)
+  const run =
+    threads === undefined
+      ? undefined
+      : { ...threads, executor: detectExecutor(threads.executor.concurrency) };
   return detectLogsWith(input, options, run === undefined ? undefined : withFallback(run, options));
 }
 

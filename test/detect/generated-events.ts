@@ -6,6 +6,7 @@
 import { fc } from '@fast-check/vitest';
 import { BUILT_IN_DETECTIONS } from '../../src/detect/catalogue/index.js';
 import type { DetectionKind } from '../../src/detect/types.js';
+import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery } from '../../src/query/index.js';
 
 // The literals the catalogue's filters name, per kind: generated events draw field values
@@ -77,3 +78,17 @@ export const eventArb = (kind: 'kubernetes-audit' | 'cloudtrail') => {
       return { timestamp: Date.parse(time), kind, record };
     });
 };
+
+/** Generated events as the reader gives them, numbered as lines of one NDJSON file. */
+export const asLogEvents = (
+  list: readonly { timestamp: number; kind: LogEvent['kind']; record: unknown }[],
+): LogEvent[] =>
+  list.map(
+    (e, i): LogEvent => ({
+      timestamp: e.timestamp,
+      message: JSON.stringify(e.record),
+      kind: e.kind,
+      record: e.record,
+      source: { file: 'generated.ndjson', line: i + 1 },
+    }),
+  );

@@ -5,21 +5,11 @@ import { runDetections } from '../../src/detect/run.js';
 import type { DetectionKind } from '../../src/detect/types.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { parseQuery } from '../../src/query/index.js';
-import { eventArb } from './generated-events.js';
+import { asLogEvents, eventArb } from './generated-events.js';
 
 const eventsArb = fc
   .array(fc.oneof(eventArb('kubernetes-audit'), eventArb('cloudtrail')), { minLength: 1, maxLength: 150 })
-  .map((list) =>
-    list.map(
-      (e, i): LogEvent => ({
-        timestamp: e.timestamp,
-        message: JSON.stringify(e.record),
-        kind: e.kind,
-        record: e.record,
-        source: { file: 'generated.ndjson', line: i + 1 },
-      }),
-    ),
-  );
+  .map(asLogEvents);
 
 describe('indexed detection', () => {
   // Indexed findings must be exactly the naive per-detection evaluation: every detection
