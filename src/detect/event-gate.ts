@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { InternalError } from '../errors.js';
 import type { LogEvent } from '../log-event.js';
 import { type Expr, type FieldRef, fieldRefName, type QueryAst } from '../query/ast.js';
 import { specOf } from '../query/commands/registry.js';
@@ -54,7 +55,7 @@ const NO_CONTEXT: EvalContext = Object.freeze(
 );
 
 function noContext(): never {
-  throw new Error('an event gate read the run context');
+  throw new InternalError('internal_error', 'an event gate read the run context');
 }
 
 function coveredBy(field: string, defined: ReadonlySet<string>): boolean {
