@@ -12,7 +12,9 @@
  *
  * Before a run reads its input it *prepares* each of these once: it runs
  * every inner query to the end (a join's right side into a hash table, a
- * subquery's values into a set) and indexes every lookup table. What they
+ * subquery's values into a set) and indexes every lookup table (a `lookup`
+ * or `cidrlookup` inside an inner query is indexed by {@link runInner}, just
+ * before that query runs, exactly as at the top level). What they
  * hold is charged to the run's byte budget; past it the run stops with
  * `resource_limit` (they cannot spill). Inner queries see the run's time
  * window (and their own `SOURCE … START/END`), are not capped at 10,000
