@@ -100,6 +100,7 @@ function compileInner(query: QueryAst, options: CompileOptions, text: string | u
     source,
     window,
     readFrom: plan.readFrom,
+    prepares: plan.prepares,
   };
 }
 

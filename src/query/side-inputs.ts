@@ -12,7 +12,9 @@
  *
  * Before a run reads its input it *prepares* each of these once: it runs
  * every inner query to the end (a join's right side into a hash table, a
- * subquery's values into a set) and indexes every lookup table. What they
+ * subquery's values into a set) and indexes every lookup table (a `lookup`
+ * or `cidrlookup` inside an inner query is indexed by {@link runInner}, just
+ * before that query runs, exactly as at the top level). What they
  * hold is charged to the run's byte budget; past it the run stops with
  * `resource_limit` (they cannot spill). Inner queries see the run's time
  * window (and their own `SOURCE … START/END`), are not capped at 10,000
@@ -110,6 +112,8 @@ export interface InnerPlan {
   readonly window: { readonly start?: number; readonly end?: number };
   /** The earliest time one of its commands asked to read from (`diff`'s earlier window). */
   readonly readFrom?: number | undefined;
+  /** What its own commands prepare (the indexes of its `lookup` and `cidrlookup` tables), run by {@link runInner}. */
+  readonly prepares: readonly Prepare[];
 }
 
 /** What the compiler lends the commands of this module. @internal */
@@ -206,7 +210,10 @@ export function selectSources(
 /**
  * Runs an inner query to the end over the events its `SOURCE` selects,
  * within the run's window, handing each output row (before projection) to
- * `onRow`. Its stages share the run's budget and spill store.
+ * `onRow`. Its stages share the run's budget and spill store. Its own
+ * prepare steps (a `lookup` or `cidrlookup` inside it) run first, against
+ * its own run state, so its stages find their indexes as a top-level
+ * query's do; tables are still loaded at most once a run.
  *
  * @internal
  */
@@ -219,6 +226,7 @@ export async function runInner(
   const start = minDefined(maxDefined(run.startTime, plan.window.start), plan.readFrom);
   const end = minDefined(run.endTime, plan.window.end);
   const state: RunState = { ctx: run.state.ctx, matched: 0, nextOrdinal: 0, memory: run.state.memory };
+  if (plan.prepares.length > 0) await prepareRun(plan.prepares, { ...run, state });
   const tail: Sink = {
     push(row) {
       onRow(row);

@@ -25,6 +25,14 @@ export interface SourceText {
 }
 
 /**
+ * The line starts of the text mapped last. Every error and warning of a
+ * query wraps the same text in a SourceText of its own, so without this a
+ * query with n warnings (say `stats … | filter x = 1` repeated n times)
+ * would scan its text n times: quadratic in the query's length.
+ */
+let lastMapped: { readonly text: string; readonly starts: number[] } | undefined;
+
+/**
  * Wraps query text. Line breaks are `\n`, `\r\n` and `\r`; line starts are
  * computed on the first lookup and found by binary search.
  *
@@ -37,6 +45,10 @@ export function createSourceText(text: string): SourceText {
   let starts: number[] | undefined;
   const lineStarts = (): number[] => {
     if (starts) return starts;
+    if (lastMapped?.text === text) {
+      starts = lastMapped.starts;
+      return starts;
+    }
     const found = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -48,6 +60,7 @@ export function createSourceText(text: string): SourceText {
       }
     }
     starts = found;
+    lastMapped = { text, starts: found };
     return found;
   };
   const lineIndex = (offset: number): number => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isKubetrailError, KubetrailError } from '../../src/errors.js';
+import { checkQuery } from '../../src/query/check.js';
 import { formatCodeFrame } from '../../src/query/code-frame.js';
 import { didYouMean, isQueryError, QUERY_ERROR_CODES, QueryError } from '../../src/query/errors.js';
 import { parseQuery } from '../../src/query/parser.js';
@@ -182,6 +183,29 @@ describe('source text', () => {
     [-5, 1, 1],
   ])('offset %d is %d:%d', (offset, line, column) => {
     expect(createSourceText('abc\nd\r\ne\rf').position(offset)).toEqual({ line, column });
+  });
+
+  test('texts wrapped in turn keep their own positions (the line map of the last text is shared, not mixed up)', () => {
+    const a = createSourceText('ab\ncd');
+    const b = createSourceText('x\ny\nz');
+    const a2 = createSourceText('ab\ncd');
+    expect(a.position(3)).toEqual({ line: 2, column: 1 });
+    expect(b.position(4)).toEqual({ line: 3, column: 1 });
+    expect(a2.position(4)).toEqual({ line: 2, column: 2 });
+    expect(b.lineCount).toBe(3);
+    expect(a.lineCount).toBe(2);
+  });
+
+  test('many warnings over one long query each point at their own line (issue 16: one line map for all)', () => {
+    const n = 3000;
+    const text = `stats count(*) by verb${'\n| filter x = 1'.repeat(n)}`;
+    const diagnostics = checkQuery(text);
+    expect(diagnostics).toHaveLength(n);
+    expect(
+      diagnostics.every(
+        (d, i) => d.code === 'unknown_field_after_stats' && d.line === i + 2 && d.column === 10,
+      ),
+    ).toBe(true);
   });
 
   test('line texts and counts', () => {

@@ -157,3 +157,37 @@ describe('cidrlookup equals a linear longest-prefix scan', () => {
     ).toEqual(expected);
   });
 });
+
+describe('a lookup inside an inner query equals the same lookup at the top level (issue 16)', () => {
+  const cell = fc.constantFrom('a', 'A', '', '1', '401', 'true');
+  propTest.prop(
+    [
+      fc.array(cell, { minLength: 1, maxLength: 8 }),
+      fc.array(key, { maxLength: 12 }),
+      fc.constantFrom<'OUTPUT' | 'OUTPUTNEW'>('OUTPUT', 'OUTPUTNEW'),
+    ],
+    { seed: 42, numRuns: 60 },
+  )('lookup inside appendcols and inside a subquery', async (cells, keys, mode) => {
+    const t = lookupTableFromRecords(
+      't',
+      cells.map((c, i) => ({ key: c, val: `t${i}` })),
+    );
+    const events = keys.map((k, i) => ev(i, withKey({ id: i }, 'k', k)));
+    const options: CompileOptions = { lookups: { t }, sources: { s: events } };
+    const top = await rows(`lookup t key as k ${mode} val | fields id, k, val`, events, options);
+    // the outer rows are the source's rows in input order, so appendcols puts inner row i on row i
+    const appended = await rows(
+      `fields id | appendcols override=true (SOURCE 's' | lookup t key as k ${mode} val | fields id, k, val)`,
+      events,
+      options,
+    );
+    expect(appended).toEqual(top);
+    const matched = top.filter((r) => r.val !== undefined).map((r) => ({ id: r.id }));
+    const viaSubquery = await rows(
+      `filter id in (SOURCE 's' | lookup t key as k ${mode} val | filter ispresent(val) | fields id) | fields id`,
+      events,
+      options,
+    );
+    expect(viaSubquery).toEqual(matched);
+  });
+});
