@@ -7,12 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildOnce, runBuiltCli, spawnBuiltCli } from './built-cli.js';
+import { bundleOnce, runBuiltCli, spawnBuiltCli } from './built-cli.js';
 import { runCliInProcess } from './run-in-process.js';
 
-beforeAll(() => {
-  buildOnce();
-});
+beforeAll(() => bundleOnce());
 
 const inProcess = (args: readonly string[], input?: string) =>
   runCliInProcess(args, input === undefined ? {} : { input });

@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bundle } from '../../scripts/bundle.js';
 import { COMMANDS } from '../../src/cli/help.js';
+import { BUNDLE_DIR, bundleOnce } from '../cli/built-cli.js';
 import { runCliInProcess } from '../cli/run-in-process.js';
 import { shellWords } from '../cli/shell-words.js';
 import { DOC_PAGES, DOCS_ROOT } from './doc-pages.js';
@@ -47,7 +47,8 @@ import { DOC_PAGES, DOCS_ROOT } from './doc-pages.js';
 
 const ROOT = DOCS_ROOT;
 const WORK = `${ROOT}node_modules/.cache/kubetrail-docs-examples/`;
-const BUNDLE = `${WORK}dist/`;
+/** The private bundle of the CLI tests (the same build as dist/, see test/cli/cli-build.ts). */
+const BUNDLE = BUNDLE_DIR;
 
 /** Commands in ```sh blocks that are not kubetrail runs, and what proves each. */
 const OTHER_COMMANDS: ReadonlyMap<string, string> = new Map([
@@ -418,7 +419,7 @@ let errors = new Map<string, string[]>();
 beforeAll(async () => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(`${WORK}programs`, { recursive: true });
-  await bundle(BUNDLE);
+  await bundleOnce();
   sandbox = mkdtempSync(join(tmpdir(), 'kubetrail-docs-'));
   for (const name of ['samples', 'test']) symlinkSync(`${ROOT}${name}`, join(sandbox, name));
   // Start every shell run (two at a time) while the programs type-check; each test awaits its own.
