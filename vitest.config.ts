@@ -29,25 +29,39 @@ const SLOW_FILES: Readonly<Record<string, number>> = {
 };
 
 /**
- * Starts the longest files first, so that two workers end together instead of
- * one finishing a long file alone: the expected time of a file is its
- * duration in vitest's cache, else its SLOW_FILES hint, else a guess from its
- * size (the files without a hint take under 6 s; ~5 kB a second). vitest's own
- * order without a cache is by size alone, which started several 10-16 s files
- * (small files that run the CLI or DuckDB) near the end of the run.
+ * Starts the longest files first (after any that failed last time), so that
+ * the two workers end together instead of one finishing a long file alone.
+ * The expected time of a file is its duration in vitest's cache, else its
+ * SLOW_FILES hint, else a guess from its size (~5 kB a second; the files
+ * without a hint take under 6 s). vitest's own order without a cache is by
+ * size alone, which starts several 10-16 s files late: small files that run
+ * the CLI or DuckDB on the samples (test/parallel/cli-workers.test.ts takes
+ * 16 s and is the 127th file by size of 144).
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const expected = new Map<TestSpecification, number>();
+    const expected = new Map<TestSpecification, { failed: boolean; seconds: number }>();
     for (const spec of files) {
       const path = relative(ROOT, spec.moduleId).replaceAll('\\', '/');
-      const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`)?.duration;
-      expected.set(
-        spec,
-        cached !== undefined ? cached / 1000 : (SLOW_FILES[path] ?? statSync(spec.moduleId).size / 5000),
-      );
+      const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`);
+      expected.set(spec, {
+        failed: cached?.failed === true,
+        seconds:
+          cached?.duration !== undefined
+            ? cached.duration / 1000
+            : (SLOW_FILES[path] ?? statSync(spec.moduleId).size / 5000),
+      });
     }
-    return [...files].sort((a, b) => (expected.get(b) ?? 0) - (expected.get(a) ?? 0));
+    // As vitest's own order: the files that failed last time first.
+    const key = (spec: TestSpecification): [number, number] => {
+      const e = expected.get(spec);
+      return [e?.failed === true ? 0 : 1, -(e?.seconds ?? 0)];
+    };
+    return [...files].sort((a, b) => {
+      const [fa, sa] = key(a);
+      const [fb, sb] = key(b);
+      return fa - fb || sa - sb;
+    });
   }
 }
 
