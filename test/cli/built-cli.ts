@@ -1,9 +1,9 @@
-// Helpers for the tests that run the private build (cli/main.js and the library, see cli-build.ts).
+// Helpers for the tests that run the private builds (cli/main.js and the library, see cli-build.ts).
 import { execFile } from 'node:child_process';
 import { inject } from 'vitest';
-import { buildCliForTests, MAIN, ROOT } from './cli-build.js';
+import { BUNDLED_MAIN, buildCliForTests, bundleCliForTests, ROOT } from './cli-build.js';
 
-export { BUILT_DIR, MAIN, ROOT } from './cli-build.js';
+export { BUILT_DIR, BUNDLE_DIR, BUNDLED_MAIN, MAIN, ROOT } from './cli-build.js';
 
 let built = false;
 
@@ -17,6 +17,18 @@ export function buildOnce(): void {
   built = true;
 }
 
+let bundled: Promise<void> | undefined;
+
+/**
+ * Makes sure the bundle under test exists (runBuiltCli and spawnBuiltCli run
+ * it): the global setup has bundled it for this run, or (a config without that
+ * setup) it is bundled once in this process.
+ */
+export function bundleOnce(): Promise<void> {
+  bundled ??= inject('kubetrailCliBundled') === true ? Promise.resolve() : bundleCliForTests();
+  return bundled;
+}
+
 /** What one CLI run produced. */
 export interface CliRun {
   readonly code: number;
@@ -24,12 +36,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the built `cli/main.js ...args` with stdout and stderr piped (not TTYs). */
+/** Runs the bundled `cli/main.js ...args` with stdout and stderr piped (not TTYs); see bundleOnce. */
 export function runBuiltCli(args: readonly string[], input?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [MAIN, ...args],
+      [BUNDLED_MAIN, ...args],
       { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
@@ -41,7 +53,10 @@ export function runBuiltCli(args: readonly string[], input?: string): Promise<Cl
   });
 }
 
-/** Starts the built CLI and returns the child process (for signal tests). */
+/** Starts the bundled CLI and returns the child process (for signal tests); see bundleOnce. */
 export function spawnBuiltCli(args: readonly string[]): ReturnType<typeof execFile> {
-  return execFile(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  return execFile(process.execPath, [BUNDLED_MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 }

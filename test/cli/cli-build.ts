@@ -1,9 +1,10 @@
-// The private build of the CLI that the spawning tests run: used by the vitest
+// The private builds of the CLI that the spawning tests run: used by the vitest
 // global setup (no vitest imports here) and by built-cli.ts.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { bundle } from '../../scripts/bundle.js';
 
 /** The repository root: every CLI run uses it as cwd, so paths in outputs are relative and stable. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,14 +19,35 @@ export const BUILT_DIR = fileURLToPath(
 export const MAIN = `${BUILT_DIR}cli/main.js`;
 
 /**
- * The test files that run the private build: the global setup builds it once
- * when any of them is selected.
+ * The directory of the private bundle: the JavaScript of `npm run build`
+ * (scripts/bundle.ts), without the declarations.
+ */
+export const BUNDLE_DIR = fileURLToPath(
+  new URL('../../node_modules/.cache/kubetrail-cli-test/bundle/', import.meta.url),
+);
+/** The bundled CLI entry: what `kubetrail` runs once installed. */
+export const BUNDLED_MAIN = `${BUNDLE_DIR}cli/main.js`;
+
+/**
+ * The test files that import or run the file-by-file build (BUILT_DIR): the
+ * global setup builds it once when any of them is selected.
  */
 export const BUILT_CLI_TESTS = [
-  'test/cli/main.test.ts',
-  'test/parallel/cli-workers.test.ts',
   'test/parallel/workers.test.ts',
   'test/hostile/memory-heap-flag.test.ts',
+] as const;
+
+/**
+ * The test files that run the private bundle (BUNDLE_DIR): the global setup
+ * bundles once when any of them is selected. A bundled CLI starts in about
+ * half the CPU time of the file-by-file build (one module instead of ~280:
+ * 0.2 s instead of 0.5 s for `--help`), and its worker threads start faster
+ * too; these files start the CLI or node over a dozen times each.
+ */
+export const BUNDLED_CLI_TESTS = [
+  'test/cli/main.test.ts',
+  'test/parallel/cli-workers.test.ts',
+  'test/docs/examples.test.ts',
 ] as const;
 
 /** Every `.ts` file under `dir` (relative to the repository root). */
@@ -62,4 +84,11 @@ function compileInto(outDir: string, expected: string): void {
 /** Builds the CLI under test (called once per run by the global setup, test/cli/global-setup.ts). */
 export function buildCliForTests(): void {
   compileInto(BUILT_DIR, 'cli/main.js');
+}
+
+/** Bundles the package's JavaScript into BUNDLE_DIR (called once per run by the global setup). */
+export async function bundleCliForTests(): Promise<void> {
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  await bundle(BUNDLE_DIR);
+  if (!existsSync(BUNDLED_MAIN)) throw new Error('the bundle did not produce cli/main.js');
 }

@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bundle } from '../../scripts/bundle.js';
 import { COMMANDS } from '../../src/cli/help.js';
+import { BUNDLE_DIR, bundleOnce } from '../cli/built-cli.js';
 import { runCliInProcess } from '../cli/run-in-process.js';
 import { shellWords } from '../cli/shell-words.js';
 import { DOC_PAGES, DOCS_ROOT } from './doc-pages.js';
@@ -31,7 +31,9 @@ import { DOC_PAGES, DOCS_ROOT } from './doc-pages.js';
 //   from a directory where `samples/` and `test/` are the repository's; a
 //   plain `kubetrail <args>` (no pipe, redirect, variable, `--to` or
 //   `--workers`) runs in process through the CLI's `runCli` instead, which
-//   is the same code minus the process start (see inProcessArgs). It
+//   is the same code minus the process start (see inProcessArgs); such a
+//   command that is also a help example with the same exit (0, or 2 and up)
+//   is left to test/cli/help-examples.test.ts (see runByHelpExamples). It
 //   must exit 0 unless its trailing comment says otherwise: `# exits 3` (or
 //   `# exits 3: why`). Every other command (npm, tsx, ...) must be listed in
 //   OTHER_COMMANDS below with the place that proves it, so that none is
@@ -47,7 +49,8 @@ import { DOC_PAGES, DOCS_ROOT } from './doc-pages.js';
 
 const ROOT = DOCS_ROOT;
 const WORK = `${ROOT}node_modules/.cache/kubetrail-docs-examples/`;
-const BUNDLE = `${WORK}dist/`;
+/** The private bundle of the CLI tests (the same build as dist/, see test/cli/cli-build.ts). */
+const BUNDLE = BUNDLE_DIR;
 
 /** Commands in ```sh blocks that are not kubetrail runs, and what proves each. */
 const OTHER_COMMANDS: ReadonlyMap<string, string> = new Map([
@@ -418,7 +421,7 @@ let errors = new Map<string, string[]>();
 beforeAll(async () => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(`${WORK}programs`, { recursive: true });
-  await bundle(BUNDLE);
+  await bundleOnce();
   sandbox = mkdtempSync(join(tmpdir(), 'kubetrail-docs-'));
   for (const name of ['samples', 'test']) symlinkSync(`${ROOT}${name}`, join(sandbox, name));
   // Start every shell run (two at a time) while the programs type-check; each test awaits its own.
@@ -450,6 +453,13 @@ describe('shell examples', () => {
   test.each(kubetrailCommands.map((c) => [`${c.where}: ${c.text.split('\n')[0]}`, c] as const))(
     '%s',
     async (_name, command) => {
+      if (runByHelpExamples(command)) {
+        // The same plain command is a help example with this exit: test/cli/help-examples.test.ts runs
+        // it in process, as this test would, and checks at least as much (exit, no stack trace, output
+        // that shows something; stderr for exit 2 and up), so it is not run a second time here.
+        expect(HELP_EXAMPLES.get(commandKey(command.text))).toBe(command.exit);
+        return;
+      }
       const run = await runShell(command.text);
       const output = `exit ${run.code}\n--- stdout\n${run.stdout.slice(0, 2000)}\n--- stderr\n${run.stderr.slice(0, 2000)}`;
       expect(run.code, output).toBe(command.exit);
@@ -472,6 +482,19 @@ const HELP_EXAMPLES: ReadonlyMap<string, number> = new Map(
     }),
   ),
 );
+
+/**
+ * Whether a page's shell command is a help example that test/cli/help-examples.test.ts runs: a
+ * plain run (in process here too) with the same expected exit, 0 or 2 and up (for exit 1 that file
+ * checks stdout where this one checks stderr).
+ */
+function runByHelpExamples(command: ShellCommand): boolean {
+  return (
+    command.exit !== 1 &&
+    inProcessArgs(command.text) !== undefined &&
+    HELP_EXAMPLES.get(commandKey(command.text)) === command.exit
+  );
+}
 
 describe('command reference examples (docs/cli.md, from src/cli/help.ts)', () => {
   test('the reference has examples', () => {

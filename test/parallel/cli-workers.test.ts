@@ -1,9 +1,9 @@
-// `kubetrail query --workers 2` and `kubetrail detect --workers 2` (the built CLI, real worker
-// threads): the same output as one thread.
+// `kubetrail query --workers 2` and `kubetrail detect --workers 2` (the bundled CLI, as installed,
+// real worker threads): the same output as one thread.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildOnce, runBuiltCli } from '../cli/built-cli.js';
+import { bundleOnce, runBuiltCli } from '../cli/built-cli.js';
 
-beforeAll(() => buildOnce(), 300_000);
+beforeAll(() => bundleOnce(), 300_000);
 
 describe('query --workers', () => {
   test.each([

@@ -14,7 +14,7 @@ import { expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery, type QueryResult } from '../../src/query/index.js';
-import { importEvents, openDuckdb, runOnDuckdb } from '../../src/sql/duckdb-engine.js';
+import { importEvents, runOnDuckdb } from '../../src/sql/duckdb-engine.js';
 import { cellsOf, useDuckdb } from './support.js';
 
 const db = useDuckdb();
@@ -267,13 +267,13 @@ test('random pipelines over an imported copy (typed columns where a field keeps 
         if ('error' in a) return;
         const path = join(dir, `copy-${seen.runs++}.duckdb`);
         await importEvents(evs, path, { threads: 1 });
-        const probe = await openDuckdb({ threads: 1 }, path);
+        // The copy's columns, through the file's shared connection (not a DuckDB instance per run).
+        await db.connection.run(`ATTACH '${path}' AS probe (READ_ONLY)`);
         try {
-          const cols = (await probe.connection.runAndReadAll('DESCRIBE kubetrail_events')).getRows();
+          const cols = (await db.connection.runAndReadAll('DESCRIBE probe.kubetrail_events')).getRows();
           if (cols.some((r) => String(r[0]).startsWith('kc_'))) seen.typed++;
         } finally {
-          probe.connection.closeSync();
-          probe.instance.closeSync();
+          await db.connection.run('DETACH probe');
         }
         const b = await outcome(() =>
           runOnDuckdb(q, [], { ...options, threads: 1, source: { database: path } }),
