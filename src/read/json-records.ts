@@ -137,6 +137,9 @@ function handleElement(
       return;
     case '':
       if (isObject(value) && !isPlainRecord(value)) {
+        // A container in an array (an EventList, a `{"Records":[…]}`) is not a record itself:
+        // its items are counted one by one, so the count its raw bytes got is taken back.
+        if (counted) sink.uncount();
         handleDocument(sink, text ?? JSON.stringify(value), value, source);
         return;
       }
