@@ -381,13 +381,15 @@ describe('containers inside a JSON array', () => {
   // Found by the fuzz campaign (seed 20261209, reader case 28715): after a broken element swallowed the
   // array's closing bracket, the EventList lines that followed were read as elements of that array and
   // counted once as an element and again per item.
+  /** An EventList line of `n` copies of the first audit fixture event. */
+  const list = (n: number) =>
+    JSON.stringify({
+      kind: 'EventList',
+      apiVersion: 'audit.k8s.io/v1',
+      items: Array.from({ length: n }, () => JSON.parse(A1)),
+    });
+
   test('an EventList element is counted by its items, not once more as an element', async () => {
-    const list = (n: number) =>
-      JSON.stringify({
-        kind: 'EventList',
-        apiVersion: 'audit.k8s.io/v1',
-        items: Array.from({ length: n }, () => JSON.parse(A1)),
-      });
     const path = file('array-of-lists.json', `[${list(1)},${list(2)},${A2}]\n`);
     const { events, summary } = await readAll(path, { onError: 'skip' });
     expect(events).toHaveLength(4);
@@ -395,12 +397,6 @@ describe('containers inside a JSON array', () => {
   });
 
   test('the reduced fuzz case: a broken element, then EventList lines', async () => {
-    const list = (n: number) =>
-      JSON.stringify({
-        kind: 'EventList',
-        apiVersion: 'audit.k8s.io/v1',
-        items: Array.from({ length: n }, () => JSON.parse(A1)),
-      });
     const body = `${list(1)}\n[{},{,{},{}]\n${list(1)}\n${list(2)}\n`;
     const path = file('broken-then-lists.ndjson', body);
     const { summary } = await readAll(path, { onError: 'skip' });
