@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
+import { countRangeLines } from '../../src/parallel/run-partition.js';
+import { readFileRange } from '../../src/read/file-range.js';
 import { readLogs } from '../../src/read/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubetrail-range-'));
@@ -87,5 +89,46 @@ describe('readLogs range option', () => {
     for await (const _ of reader) expect.unreachable();
     expect(reader.summary.unknownFilesSkipped).toBe(1);
     await expect(collect(file, {})).rejects.toMatchObject({ code: 'unknown_format' });
+  });
+});
+
+describe('countRangeLines', () => {
+  /** The newlines of the chunks the range reader yields: what a range's line numbers count. */
+  async function readerLines(file: string, range: { start: number; end: number }): Promise<number> {
+    let n = 0;
+    for await (const chunk of readFileRange(file, range).chunks) for (const b of chunk) if (b === 10) n++;
+    return n;
+  }
+
+  test.prop(
+    [
+      fc.array(fc.oneof(fc.constantFrom('', 'x', '{"a":1}'), fc.string({ maxLength: 40 })), {
+        maxLength: 40,
+      }),
+      fc.boolean(),
+      fc.nat(),
+      fc.nat(),
+      fc.integer({ min: 1, max: 64 }),
+    ],
+    { numRuns: 200 },
+  )(
+    'counts the lines the range reader reads, whatever its read size',
+    async (lines, trailing, a, b, chunkBytes) => {
+      const file = join(dir, `c${fileNo++}.ndjson`);
+      const text = `${lines.join('\n')}${trailing ? '\n' : ''}`;
+      writeFileSync(file, text);
+      const size = Buffer.byteLength(text);
+      const start = a % (size + 3);
+      const end = start + (b % (size + 3));
+      const range = { start, end };
+      expect(await countRangeLines(file, range, chunkBytes)).toBe(await readerLines(file, range));
+      expect(await countRangeLines(file, range)).toBe(await readerLines(file, range));
+    },
+  );
+
+  test('a file that cannot be opened is unreadable_file', async () => {
+    await expect(countRangeLines(join(dir, 'missing.ndjson'), { start: 0, end: 1 })).rejects.toMatchObject({
+      code: 'unreadable_file',
+    });
   });
 });
