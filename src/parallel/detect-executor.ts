@@ -15,14 +15,48 @@
  *
  * @module
  */
-import { inProcessExecutor, type PartitionExecutor, workerExecutor } from './executor.js';
+import type { ResourceLimits } from 'node:worker_threads';
+import { inProcessExecutor, type PartitionExecutor, WORKER_URL, workerExecutor } from './executor.js';
 import type { PartitionOutcome } from './partition-task.js';
+
+/**
+ * The heap limits of a detection run's worker threads. V8 sizes a heap's
+ * growth by its maximum: with the default maximum (several GB here) an old
+ * generation grows to up to four times what survived its last full GC before
+ * the next one, with a maximum of 512 MB only to 1.4 times. A detection
+ * partition keeps some 20 MB alive (compiled queries, gate memos, the
+ * events it hands over, bounded by its share of the byte budget), so the
+ * cap costs no full GCs worth measuring and cuts the worker's heap by about
+ * 40 MB; a thread that still reached it would fail its partition, and the
+ * run would go to one thread, exactly. The young generation is twice the
+ * query workers' (`WORKER_YOUNG_GENERATION_MB`): fewer events in
+ * flight survive a scavenge into the old generation, and on the 256 MiB
+ * bench file the run took about 8% less CPU than with 16 MB (see
+ * docs/performance.md, "Detection on worker threads").
+ *
+ * A library does not set V8 flags for its host (the CLI's
+ * `--heap-growing-percent` does that for its own process); these limits are
+ * the workers' own, given when they start.
+ *
+ * @example
+ * ```ts
+ * workerExecutor(1, WORKER_URL, DETECT_WORKER_LIMITS); // what detectExecutor(2) starts beside this thread
+ * ```
+ */
+export const DETECT_WORKER_LIMITS: ResourceLimits = {
+  maxYoungGenerationSizeMb: 32,
+  maxOldGenerationSizeMb: 512,
+};
+
+/** Worker threads with {@link DETECT_WORKER_LIMITS}. */
+const detectWorkers = (threads: number): PartitionExecutor =>
+  workerExecutor(threads, WORKER_URL, DETECT_WORKER_LIMITS);
 
 /**
  * An executor over `threads` threads, the calling thread one of them: it
  * runs every `threads`-th partition (the first, then every `threads`-th
- * after it), a pool of `threads - 1` (from `pool`, worker threads by
- * default) the others. Outcomes are in task order.
+ * after it), a pool of `threads - 1` (from `pool`, worker threads with
+ * {@link DETECT_WORKER_LIMITS} by default) the others. Outcomes are in task order.
  *
  * @example
  * ```ts
@@ -31,7 +65,7 @@ import type { PartitionOutcome } from './partition-task.js';
  */
 export function detectExecutor(
   threads: number,
-  pool: (threads: number) => PartitionExecutor = workerExecutor,
+  pool: (threads: number) => PartitionExecutor = detectWorkers,
   here: PartitionExecutor = inProcessExecutor(),
 ): PartitionExecutor {
   const concurrency = Math.max(1, Math.floor(threads));

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { PartitionOutcome, PartitionTask } from './partition-task.js';
 import { runPartition } from './run-partition.js';
 
@@ -60,6 +60,17 @@ export function inProcessExecutor(): PartitionExecutor {
  */
 export const WORKER_YOUNG_GENERATION_MB = 16;
 
+/**
+ * The heap limits of the worker threads of a query run: V8's defaults but
+ * for {@link WORKER_YOUNG_GENERATION_MB}.
+ *
+ * @example
+ * ```ts
+ * workerExecutor(2, WORKER_URL, QUERY_WORKER_LIMITS); // the same as workerExecutor(2)
+ * ```
+ */
+export const QUERY_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+
 /** The worker thread's script: `worker.js` next to this module (in `dist/`). */
 export const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -72,14 +83,20 @@ interface Reply {
 /**
  * An executor that runs tasks on `threads` worker threads, each taking the
  * next task when it is free (so uneven partitions balance). The threads are
- * started per `run` and stopped when it ends or the signal aborts.
+ * started per `run` and stopped when it ends or the signal aborts. Each
+ * thread's heap has `limits`; a thread that runs out of it fails its task
+ * (`ERR_WORKER_OUT_OF_MEMORY`), which ends the run as any failure does.
  *
  * @example
  * ```ts
  * const outcomes = await workerExecutor(2).run(tasks);
  * ```
  */
-export function workerExecutor(threads: number, script: URL = WORKER_URL): PartitionExecutor {
+export function workerExecutor(
+  threads: number,
+  script: URL = WORKER_URL,
+  limits: ResourceLimits = QUERY_WORKER_LIMITS,
+): PartitionExecutor {
   const concurrency = Math.max(1, Math.floor(threads));
   return {
     concurrency,
@@ -121,9 +138,7 @@ export function workerExecutor(threads: number, script: URL = WORKER_URL): Parti
           w.postMessage({ id: current.id, task: tasks[current.id] });
         };
         for (let i = 0; i < Math.min(concurrency, tasks.length); i++) {
-          const w = new Worker(script, {
-            resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-          });
+          const w = new Worker(script, { resourceLimits: limits });
           workers.push(w);
           const current = { id: -1 };
           w.on('message', (reply: Reply) => {

@@ -20,10 +20,14 @@ const OUT = BUILT_DIR;
 type Api = typeof import('../../src/index.js');
 type Parallel = typeof import('../../src/parallel/query-parallel.js');
 type Executors = typeof import('../../src/parallel/executor.js');
+type DetectExecutors = typeof import('../../src/parallel/detect-executor.js');
+type DetectLogs = typeof import('../../src/run/detect-logs.js');
 
 let api: Api;
 let parallel: Parallel;
 let executors: Executors;
+let detectExecutors: DetectExecutors;
+let detectLogs: DetectLogs;
 const dir = mkdtempSync(join(tmpdir(), 'kubetrail-workers-'));
 const NOW = Date.UTC(2024, 0, 1);
 const files: string[] = [];
@@ -33,6 +37,10 @@ beforeAll(async () => {
   api = (await import(pathToFileURL(join(OUT, 'index.js')).href)) as Api;
   parallel = (await import(pathToFileURL(join(OUT, 'parallel', 'query-parallel.js')).href)) as Parallel;
   executors = (await import(pathToFileURL(join(OUT, 'parallel', 'executor.js')).href)) as Executors;
+  detectExecutors = (await import(
+    pathToFileURL(join(OUT, 'parallel', 'detect-executor.js')).href
+  )) as DetectExecutors;
+  detectLogs = (await import(pathToFileURL(join(OUT, 'run', 'detect-logs.js')).href)) as DetectLogs;
   const verbs = ['get', 'list', 'delete', 'patch'];
   for (let f = 0; f < 2; f++) {
     const lines: string[] = [];
@@ -103,5 +111,46 @@ describe('worker threads (compiled package)', () => {
     const two = await api.query(files, text, { now: NOW, workers: 2 }).catch((e: unknown) => e);
     expect((one as { code?: string }).code).toBe('bad_json_line');
     expect(two).toEqual(one);
+  });
+
+  test('detection on a worker thread with its heap limits gives the one-thread findings', async () => {
+    const options = { now: NOW, onError: 'skip' } as const;
+    const one = await detectLogs.detectLogs(files, options);
+    const fallbacks: string[] = [];
+    const two = await detectLogs.detectLogsWith(files, options, {
+      executor: detectExecutors.detectExecutor(2),
+      rangeBytes: 20_000,
+      onFallback: (r) => fallbacks.push(r),
+    });
+    expect(fallbacks).toEqual([]);
+    expect(two).toEqual(one);
+    expect(detectExecutors.DETECT_WORKER_LIMITS.maxOldGenerationSizeMb).toBeGreaterThan(0);
+  });
+
+  test('a worker thread out of its heap fails its partition, and detection goes to one thread', async () => {
+    const options = { now: NOW, onError: 'skip' } as const;
+    const tiny = { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 };
+    const starved = (n: number) => executors.workerExecutor(n, executors.WORKER_URL, tiny);
+    const outcomes = await starved(1).run([
+      {
+        query: {
+          text: 'stats count(*) by verb',
+          onError: 'skip',
+          prefilter: false,
+          split: 'stats',
+          now: NOW,
+        },
+        source: { file: files[0] as string, discovered: false },
+      },
+    ]);
+    expect(outcomes).toEqual([{ ok: false, error: expect.stringMatching(/memory/i) }]);
+    const fallbacks: string[] = [];
+    const two = await detectLogs.detectLogsWith(files, options, {
+      executor: detectExecutors.detectExecutor(2, starved),
+      rangeBytes: 20_000,
+      onFallback: (r) => fallbacks.push(r),
+    });
+    expect(fallbacks).toEqual([expect.stringMatching(/^a partition failed \(.*memory/i)]);
+    expect(two).toEqual(await detectLogs.detectLogs(files, options));
   });
 });
