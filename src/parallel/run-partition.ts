@@ -236,8 +236,9 @@ function cannotCount(file: string, e: unknown): InputError {
  * newline at or after `start`, to the first newline at or after `end`). It
  * reads the range into one buffer again and again: a count allocated a new
  * buffer per read before, and after a partition's events those dead buffers
- * (128 MiB a partition at 1 GiB) piled up outside the heap until a GC, some
- * 60 MB of peak RSS per thread (see docs/performance.md).
+ * (128 MiB a partition at 1 GiB) piled up outside the heap until a GC: some
+ * 50–60 MB of the peak RSS of a two-thread detection run over 1 GiB (see
+ * docs/performance.md).
  *
  * @throws {InputError} `unreadable_file` when the file cannot be opened or read
  * @example
@@ -250,12 +251,9 @@ export async function countRangeLines(
   range: ByteRange,
   chunkBytes: number = LINE_COUNT_CHUNK,
 ): Promise<number> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, 'r');
-  } catch (e) {
+  const handle = await open(file, 'r').catch((e: unknown) => {
     throw cannotCount(file, e);
-  }
+  });
   const buf = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkBytes)));
   try {
     let pos = Math.max(0, range.start);
