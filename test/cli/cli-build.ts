@@ -42,12 +42,15 @@ export const BUILT_CLI_TESTS = [
  * bundles once when any of them is selected. A bundled CLI starts in about
  * half the CPU time of the file-by-file build (one module instead of ~280:
  * 0.2 s instead of 0.5 s for `--help`), and its worker threads start faster
- * too; these files start the CLI or node over a dozen times each.
+ * too; these files start the CLI or node over a dozen times each, and
+ * test/parallel/bundle.test.ts checks the bundle itself (one bundle per run
+ * instead of a second one of its own).
  */
 export const BUNDLED_CLI_TESTS = [
   'test/cli/main.test.ts',
   'test/parallel/cli-workers.test.ts',
   'test/docs/examples.test.ts',
+  'test/parallel/bundle.test.ts',
 ] as const;
 
 /** Every `.ts` file under `dir` (relative to the repository root). */
