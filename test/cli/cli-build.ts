@@ -34,7 +34,6 @@ export const BUNDLED_MAIN = `${BUNDLE_DIR}cli/main.js`;
  */
 export const BUILT_CLI_TESTS = [
   'test/parallel/workers.test.ts',
-  'test/hostile/memory-heap-flag.test.ts',
 ] as const;
 
 /**
@@ -51,6 +50,7 @@ export const BUNDLED_CLI_TESTS = [
   'test/parallel/cli-workers.test.ts',
   'test/docs/examples.test.ts',
   'test/parallel/bundle.test.ts',
+  'test/hostile/memory-heap-flag.test.ts',
 ] as const;
 
 /** Every `.ts` file under `dir` (relative to the repository root). */
