@@ -32,9 +32,7 @@ export const BUNDLED_MAIN = `${BUNDLE_DIR}cli/main.js`;
  * The test files that import or run the file-by-file build (BUILT_DIR): the
  * global setup builds it once when any of them is selected.
  */
-export const BUILT_CLI_TESTS = [
-  'test/parallel/workers.test.ts',
-] as const;
+export const BUILT_CLI_TESTS = ['test/parallel/workers.test.ts'] as const;
 
 /**
  * The test files that run the private bundle (BUNDLE_DIR): the global setup
