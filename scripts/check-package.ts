@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
+import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -183,6 +184,42 @@ const AUDIT_LINE = JSON.stringify({
   stageTimestamp: '2024-05-14T12:00:00.010000Z',
 });
 
+/**
+ * The type errors of the consumer's `index.ts` and of every declaration file of the installed
+ * package (NodeNext, strict): what `tsc` without `skipLibCheck` reports about them. The other
+ * declaration files (TypeScript's lib, `@types/node`) are loaded but not checked: checking them was
+ * three quarters of this step's CPU (about 6 s of tsc, against 1.4 s with `skipLibCheck`), and
+ * they are not the package's.
+ */
+function consumerTypeErrors(project: string): string[] {
+  const main = join(project, 'index.ts');
+  const program = ts.createProgram([main], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    types: ['node'],
+  });
+  const ours = program
+    .getSourceFiles()
+    .filter((f) => f.fileName === main || f.fileName.includes('/node_modules/kubetrail/'));
+  if (!ours.some((f) => f.fileName.endsWith('/node_modules/kubetrail/dist/index.d.ts')))
+    throw new CheckFailed("the consumer program does not load the package's dist/index.d.ts");
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...ours.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+  ];
+  return diagnostics.map((d) => {
+    const at =
+      d.file !== undefined && d.start !== undefined
+        ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: `
+        : '';
+    return `${at}${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
+}
+
 /** Installs the tarball into an empty project and uses it there as a user would. */
 async function consume(dir: string, tarball: string): Promise<void> {
   const project = join(dir, 'consumer');
@@ -195,22 +232,12 @@ async function consume(dir: string, tarball: string): Promise<void> {
 
   writeFileSync(join(project, 'audit.ndjson'), `${AUDIT_LINE}\n`);
   writeFileSync(join(project, 'index.ts'), CONSUMER_TS);
-  writeFileSync(
-    join(project, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        strict: true,
-        noEmit: true,
-        types: ['node'],
-      },
-      files: ['index.ts'],
-    }),
+  const typeErrors = consumerTypeErrors(project);
+  if (typeErrors.length > 0)
+    throw new CheckFailed(`the consumer program does not type-check:\n${typeErrors.join('\n')}`);
+  step(
+    "import from 'kubetrail' and its subpaths type-checks (NodeNext, strict; the package's declarations checked too, as without skipLibCheck)",
   );
-  run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project], project);
-  step("import from 'kubetrail' and its subpaths type-checks (NodeNext, strict, without skipLibCheck)");
   const { code } = await transform(CONSUMER_TS, { loader: 'ts', format: 'esm', target: 'node20' });
   writeFileSync(join(project, 'index.mjs'), code);
   const out = run(process.execPath, ['index.mjs'], project);

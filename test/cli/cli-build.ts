@@ -32,22 +32,23 @@ export const BUNDLED_MAIN = `${BUNDLE_DIR}cli/main.js`;
  * The test files that import or run the file-by-file build (BUILT_DIR): the
  * global setup builds it once when any of them is selected.
  */
-export const BUILT_CLI_TESTS = [
-  'test/parallel/workers.test.ts',
-  'test/hostile/memory-heap-flag.test.ts',
-] as const;
+export const BUILT_CLI_TESTS = ['test/parallel/workers.test.ts'] as const;
 
 /**
  * The test files that run the private bundle (BUNDLE_DIR): the global setup
  * bundles once when any of them is selected. A bundled CLI starts in about
  * half the CPU time of the file-by-file build (one module instead of ~280:
  * 0.2 s instead of 0.5 s for `--help`), and its worker threads start faster
- * too; these files start the CLI or node over a dozen times each.
+ * too; these files start the CLI or node over a dozen times each, and
+ * test/parallel/bundle.test.ts checks the bundle itself (one bundle per run
+ * instead of a second one of its own).
  */
 export const BUNDLED_CLI_TESTS = [
   'test/cli/main.test.ts',
   'test/parallel/cli-workers.test.ts',
   'test/docs/examples.test.ts',
+  'test/parallel/bundle.test.ts',
+  'test/hostile/memory-heap-flag.test.ts',
 ] as const;
 
 /** Every `.ts` file under `dir` (relative to the repository root). */

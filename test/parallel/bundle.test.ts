@@ -1,7 +1,9 @@
 /**
  * The published JavaScript is bundled (`scripts/bundle.ts`): one file per
  * entry point, the worker thread's script at `parallel/worker.js`. This test
- * bundles into a private directory and checks what the unbundled tests
+ * reads the private bundle of the CLI tests (test/cli/cli-build.ts: the
+ * global setup makes it once per run with `bundle()`, as `npm run build`
+ * does) and checks what the unbundled tests
  * cannot: that every bundle that can start worker threads points at the
  * worker bundle, that the worker bundle runs a real partition task, and that
  * the bundled library gives the one-thread result with `workers: 2`.
@@ -9,12 +11,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bundle, ENTRIES } from '../../scripts/bundle.js';
+import { ENTRIES } from '../../scripts/bundle.js';
+import { BUNDLE_DIR, bundleOnce } from '../cli/built-cli.js';
 
-const OUT = fileURLToPath(new URL('../../node_modules/.cache/kubetrail-bundle-test/dist/', import.meta.url));
+const OUT = BUNDLE_DIR;
 const dir = mkdtempSync(join(tmpdir(), 'kubetrail-bundle-'));
 const file = join(dir, 'audit.ndjson');
 const NOW = Date.UTC(2024, 0, 1);
@@ -22,8 +25,7 @@ const NOW = Date.UTC(2024, 0, 1);
 type Api = typeof import('../../src/index.js');
 
 beforeAll(async () => {
-  rmSync(OUT, { recursive: true, force: true });
-  await bundle(OUT);
+  await bundleOnce();
   const lines: string[] = [];
   for (let i = 0; i < 3000; i++) {
     lines.push(
