@@ -41,7 +41,7 @@ import type { Value } from '../query/value.js';
 import type { ReadSummary } from '../read/read-summary.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
-import { loadRawFiles } from './duckdb-raw-load.js';
+import { loadRawFiles, type RawMessages } from './duckdb-raw-load.js';
 import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
 import { duckdbJsonText, parseDuckdbJson } from './json-text.js';
@@ -374,7 +374,7 @@ function readBackMessages(
   rows: unknown[][],
   compiled: CompiledSql,
   aliases: readonly string[],
-  messages: MessageSpill,
+  messages: Pick<MessageSpill, 'get'>,
 ): void {
   const at = aliases.map((a) => compiled.columns.findIndex((c) => c.alias === a));
   for (const row of rows) {
@@ -486,31 +486,40 @@ export async function runOnDuckdb(
     await connection.run(ENGINE_TABLE_DDL);
     const names = [...engine.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
     let loaded = false;
+    let raw: { messages: RawMessages; late: readonly string[] } | undefined;
     if (options.raw !== undefined) {
-      const reason = await loadRawFiles(
-        connection,
-        options.raw.plan,
-        {
-          table: ENGINE_TABLE,
-          fields: names,
-          message: sql.systemColumns.has('kt_message'),
-          ptr: sql.systemColumns.has('kt_ptr'),
-          window: engine.window,
-        },
-        options.raw.summary,
-      );
-      loaded = reason === undefined;
+      const readsMessage = sql.systemColumns.has('kt_message');
+      const rawLate = readsMessage ? lateMessageColumns(sql) : undefined;
+      const outcome =
+        readsMessage && rawLate === undefined
+          ? {
+              reason:
+                'the query reads @message beyond showing it (the readers keep it out of DuckDB until needed)',
+            }
+          : await loadRawFiles(
+              connection,
+              options.raw.plan,
+              {
+                table: ENGINE_TABLE,
+                fields: names,
+                message: readsMessage ? 'late' : 'none',
+                ptr: sql.systemColumns.has('kt_ptr'),
+              },
+              options.raw.summary,
+            );
+      loaded = 'messages' in outcome;
       // The readers append the events instead: under the limit of that path.
       if (!loaded && shared === undefined && options.memoryLimit === undefined)
         await connection.run(`SET memory_limit = '${LOADED_MEMORY_LIMIT}'`);
-      if (loaded) {
+      if ('messages' in outcome) {
         statistics.recordsScanned = options.raw.summary.recordsRead;
         statistics.bytesScanned = options.raw.summary.bytesDecompressed;
+        raw = { messages: outcome.messages, late: rawLate ?? [] };
       }
       options.onRawRead?.(
-        reason === undefined
+        'messages' in outcome
           ? { path: 'duckdb', files: options.raw.plan.files.length, records: statistics.recordsScanned }
-          : { path: 'readers', reason },
+          : { path: 'readers', reason: outcome.reason },
       );
     }
     if (!loaded && late !== undefined) messages = openMessageSpill(options.tempDirectory ?? tmpdir());
@@ -529,6 +538,11 @@ export async function runOnDuckdb(
       );
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
     if (messages !== undefined) readBackMessages(rows, sql, late ?? [], messages);
+    try {
+      if (raw !== undefined && raw.late.length > 0) readBackMessages(rows, sql, raw.late, raw.messages);
+    } finally {
+      raw?.messages.dispose();
+    }
     const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
     const result = toResultRows(sql, rows);

@@ -155,6 +155,7 @@ export async function planRawRead(
         return `${input}: damaged gzip`;
       }
       if (isGzip(head)) return `${input}: nested gzip`;
+      return `${input}: gzip (the readers decompress it)`;
     }
     if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       return `${input}: byte-order mark`;

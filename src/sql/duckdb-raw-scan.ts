@@ -1,0 +1,256 @@
+/**
+ * The byte scan of the DuckDB engine's raw-file path: one pass over a plain
+ * NDJSON file, run on the main thread while DuckDB reads the same file on
+ * its own threads. It finds what DuckDB's reader cannot tell, or accepts
+ * where `JSON.parse` does not:
+ *
+ * - the line layout: how many lines, which are blank (spaces and tabs only:
+ *   the readers skip them uncounted, DuckDB too), where each other line
+ *   starts and how long it is (for `@message` read back and `@ptr`), and the
+ *   longest line;
+ * - a carriage return anywhere (the readers' messages and byte counts keep it;
+ *   the file is left to them);
+ * - DuckDB's JSON extensions, which `JSON.parse` rejects: a trailing comma
+ *   (`,` then `}` or `]`) and `NaN`/`Infinity`/`inf` in any letter case after
+ *   `:`, `,` or `[` (a match inside a string only sends the file to the readers);
+ * - for the keys the caller names, a `"key"` then `null` (DuckDB reads a JSON
+ *   null as SQL NULL, like a missing key, where the engine's sort tells them
+ *   apart), a `"key"` anywhere (a dotted key the engine's flattened-name
+ *   lookup could take), and any `\u` escape that writes one of the keys'
+ *   characters (such a key would escape the literal search).
+ *
+ * @module
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/** What to look for beyond the line layout. */
+export interface RawScanKeys {
+  /** Keys whose value must not be a JSON null anywhere (`"key"` then `:` then `null`). */
+  readonly notNull: readonly string[];
+  /** Keys that must not occur at all (`"key"`). */
+  readonly absent: readonly string[];
+}
+
+/** The line layout of a file, or why the readers must read it. */
+export interface RawScan {
+  /** Lines, blank ones included (a last line without its newline counts). */
+  readonly lines: number;
+  /** Non-blank lines: the records. */
+  readonly records: number;
+  readonly blankLines: number;
+  /** Blank lines before the last non-blank one (they shift the line numbers of the lines after them). */
+  readonly blankLinesBetween: number;
+  /** Byte offset and length of each non-blank line, in order. */
+  readonly starts: Float64Array;
+  readonly lengths: Float64Array;
+  /** The first reason the file needs the readers, if any. */
+  readonly obstacle: string | undefined;
+}
+
+/** Bytes read at a time; a longer line sends the file to the readers. */
+const CHUNK = 4 * 1024 * 1024;
+
+/** Letters of `nan`/`inf` (any case) and trailing commas. */
+const SUSPECT = /(?:[nN][aA]|[iI][nN])[nNfF]|,[ \t]*[}\]]/g;
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+/** Whether the letters at `at` stand where a JSON value begins: after `:`, `,` or `[`, spaces and an optional minus. */
+function valueStart(text: string, at: number): boolean {
+  let i = at - 1;
+  if (i >= 0 && text.charCodeAt(i) === 0x2d) i--;
+  while (i >= 0 && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i--;
+  if (i < 0) return true;
+  const c = text.charCodeAt(i);
+  return c === 0x3a || c === 0x2c || c === 0x5b;
+}
+
+/** Whether a `null` follows position `at` (after spaces, a colon, spaces). */
+function nullFollows(b: Uint8Array, at: number, end: number): boolean {
+  let i = at;
+  while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
+  if (b[i] !== 0x3a) return false;
+  i++;
+  while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
+  return b[i] === 0x6e && b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c;
+}
+
+function hexValue(b: Uint8Array, at: number): number {
+  let v = 0;
+  for (let i = at; i < at + 4; i++) {
+    const c = b[i] as number;
+    const d =
+      c >= 0x30 && c <= 0x39
+        ? c - 0x30
+        : c >= 0x61 && c <= 0x66
+          ? c - 0x57
+          : c >= 0x41 && c <= 0x46
+            ? c - 0x37
+            : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** Whether the string around position `at` (inside a string of valid JSON) is a key: a colon follows its closing quote. */
+function inKey(b: Uint8Array, at: number, end: number): boolean {
+  let i = at;
+  while (i < end && b[i] !== 0x22) i += b[i] === 0x5c ? 2 : 1;
+  i++;
+  while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
+  return b[i] === 0x3a;
+}
+
+/** Growable pair of offset/length arrays. */
+class LineTable {
+  starts = new Float64Array(1024);
+  lengths = new Float64Array(1024);
+  size = 0;
+  push(start: number, length: number): void {
+    if (this.size === this.starts.length) {
+      const s = new Float64Array(this.size * 2);
+      s.set(this.starts);
+      this.starts = s;
+      const l = new Float64Array(this.size * 2);
+      l.set(this.lengths);
+      this.lengths = l;
+    }
+    this.starts[this.size] = start;
+    this.lengths[this.size] = length;
+    this.size++;
+  }
+}
+
+/** The checks on one chunk's text of whole lines; the first problem found. */
+function chunkObstacle(
+  b: Uint8Array,
+  end: number,
+  keys: RawScanKeys,
+  keyChars: Set<number>,
+): string | undefined {
+  const view = Buffer.from(b.buffer, b.byteOffset, end);
+  if (view.indexOf(CR) >= 0) return 'a carriage return (the readers keep it in the message)';
+  const text = view.toString('latin1', 0, end);
+  SUSPECT.lastIndex = 0;
+  for (let m = SUSPECT.exec(text); m !== null; m = SUSPECT.exec(text)) {
+    if (m[0].startsWith(',')) return 'a trailing comma, or one in a string (JSON.parse rejects the first)';
+    if (valueStart(text, m.index))
+      return `${m[0]} where a value starts (DuckDB reads it as a number, JSON.parse rejects it)`;
+  }
+  for (const key of keys.absent) {
+    if (view.indexOf(JSON.stringify(key)) >= 0) return `the key ${JSON.stringify(key)}`;
+  }
+  for (const key of keys.notNull) {
+    const quoted = JSON.stringify(key);
+    for (let at = view.indexOf(quoted); at >= 0; at = view.indexOf(quoted, at + 1)) {
+      if (nullFollows(b, at + quoted.length, end))
+        return `a null ${quoted} (DuckDB reads it as a missing key)`;
+    }
+  }
+  if (keyChars.size > 0) {
+    for (let at = view.indexOf('\\u'); at >= 0; at = view.indexOf('\\u', at + 2)) {
+      if (keyChars.has(hexValue(b, at + 2)) && inKey(b, at, end))
+        return 'a \\u escape in a key, of a character of a key the query reads';
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Scans a plain file (see the module comment). `maxLine` is the longest line
+ * the fast path takes (longer: the readers decide).
+ *
+ * @example
+ * ```ts
+ * const scan = scanRawFile('audit.ndjson', 2_000_000, { notNull: ['verb'], absent: ['user.username'] });
+ * if (scan.obstacle !== undefined) console.log(scan.obstacle);
+ * ```
+ */
+export function scanRawFile(path: string, maxLine: number, keys: RawScanKeys): RawScan {
+  const table = new LineTable();
+  const keyChars = new Set<number>();
+  for (const k of [...keys.notNull, ...keys.absent]) for (const c of k) keyChars.add(c.charCodeAt(0));
+  const buffer = new Uint8Array(CHUNK);
+  const fd = openSync(path, 'r');
+  let lines = 0;
+  let blankLines = 0;
+  let blankLinesBetween = 0;
+  let obstacle: string | undefined;
+  try {
+    let position = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK, position);
+      if (n === 0) break;
+      const view = Buffer.from(buffer.buffer, 0, n);
+      let start = 0;
+      let nl = view.indexOf(NEWLINE, 0);
+      // the last line of the file may have no newline
+      const last = n < CHUNK;
+      while (nl >= 0 || (last && start < n)) {
+        const end = nl >= 0 ? nl : n;
+        const length = end - start;
+        lines++;
+        let blank = true;
+        for (let i = start; i < end; i++) {
+          const c = buffer[i];
+          if (c !== SPACE && c !== TAB) {
+            blank = false;
+            break;
+          }
+        }
+        if (blank) blankLines++;
+        else {
+          if (length > maxLine) {
+            obstacle = `line ${lines} is longer than ${maxLine} bytes`;
+            break;
+          }
+          table.push(position + start, length);
+          blankLinesBetween = blankLines;
+        }
+        start = end + 1;
+        if (nl < 0) break;
+        nl = view.indexOf(NEWLINE, start);
+      }
+      if (obstacle !== undefined) break;
+      const whole = Math.min(start, n);
+      if (whole === 0) {
+        obstacle = `a line longer than ${CHUNK} bytes`;
+        break;
+      }
+      obstacle = chunkObstacle(buffer, whole, keys, keyChars);
+      if (obstacle !== undefined) break;
+      if (last) break;
+      position += whole;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return {
+    lines,
+    records: table.size,
+    blankLines,
+    blankLinesBetween,
+    starts: table.starts.subarray(0, table.size),
+    lengths: table.lengths.subarray(0, table.size),
+    obstacle,
+  };
+}
+
+/**
+ * Reads the text of non-blank line `index` (0-based) of a scanned file.
+ *
+ * @example
+ * ```ts
+ * const first = readScannedLine('audit.ndjson', scan, 0);
+ * ```
+ */
+export function readScannedLine(fd: number, scan: RawScan, index: number): string {
+  const length = scan.lengths[index] as number;
+  const bytes = Buffer.allocUnsafe(length);
+  readSync(fd, bytes, 0, length, scan.starts[index] as number);
+  return bytes.toString('utf8');
+}
