@@ -41,7 +41,12 @@ import type { Value } from '../query/value.js';
 import type { ReadSummary } from '../read/read-summary.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
-import { loadRawFiles, type RawMessages } from './duckdb-raw-load.js';
+import {
+  loadRawFiles,
+  type RawLoadOutcome,
+  type RawLoadTarget,
+  type RawMessages,
+} from './duckdb-raw-load.js';
 import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
 import { duckdbJsonText, parseDuckdbJson } from './json-text.js';
@@ -264,13 +269,36 @@ const FLUSH_EVERY = 1024 * 1024;
 const LOADED_MEMORY_LIMIT = '16MB';
 
 /**
- * DuckDB's memory limit when it may read raw files itself (`readRaw`): its
- * line reader allocates 32 MiB blocks (16 times the longest line it takes),
- * one per thread, and it stages a whole file's lines; 128 MB did not hold a
- * 256 MiB file. Lowered to {@link LOADED_MEMORY_LIMIT} if the readers read
- * the files after all.
+ * DuckDB's memory limit when it reads raw files itself (`duckdb-raw-load.ts`):
+ * `read_ndjson` takes a 32 MiB buffer per thread and more while it starts the
+ * next one; 64 MB failed on the 256 MiB bench file, 100 MB passed. The loaded
+ * table holds only the fields the query reads. Lowered to
+ * {@link LOADED_MEMORY_LIMIT} if the readers read the files after all.
  */
-const RAW_MEMORY_LIMIT = '200MB';
+const RAW_MEMORY_LIMIT = '128MB';
+
+/**
+ * {@link loadRawFiles}, on one DuckDB thread when `oneThread` (the engine's own
+ * instance, no `threads` option): the byte scan takes the main thread meanwhile,
+ * and on the 2-core bench machine a second DuckDB thread cost CPU (1.2–1.9 s
+ * against 1.2 s for `stats count(*) by user.username` at 256 MiB) and 32 MiB
+ * more of read buffer, for no shorter load.
+ */
+async function loadRawFilesOneThread(
+  connection: DuckdbConnection,
+  oneThread: boolean,
+  plan: RawReadPlan,
+  target: RawLoadTarget,
+  summary: ReadSummary,
+): Promise<RawLoadOutcome> {
+  if (!oneThread) return loadRawFiles(connection, plan, target, summary);
+  await connection.run('SET threads = 1');
+  try {
+    return await loadRawFiles(connection, plan, target, summary);
+  } finally {
+    await connection.run('RESET threads');
+  }
+}
 
 /** Appends the events to the engine table: system columns plus the read fields as one JSON object. */
 async function appendEvents(
@@ -496,8 +524,9 @@ export async function runOnDuckdb(
               reason:
                 'the query reads @message beyond showing it (the readers keep it out of DuckDB until needed)',
             }
-          : await loadRawFiles(
+          : await loadRawFilesOneThread(
               connection,
+              shared === undefined && options.threads === undefined,
               options.raw.plan,
               {
                 table: ENGINE_TABLE,
