@@ -76,24 +76,27 @@ interface Reading {
   readonly columns: Map<string, string>;
   /** Field → SQL of its JSON value (NULL when missing; a JSON null is ruled out by the scan). */
   readonly values: Map<string, string>;
+  /** SQL of the dotted keys the engine's lookup could take instead of a field's path: each must be NULL. */
+  readonly dotted: readonly string[];
   readonly scan: RawScanKeys;
 }
 
-/** A key the query walks: a leaf it reads, or the keys below it. */
-type KeyTree = Map<string, KeyTree | 'leaf'>;
+/** A key the query walks: a leaf it reads, a dotted key that must be absent, or the keys below it. */
+type KeyTree = Map<string, KeyTree | 'leaf' | 'dotted'>;
 
 function structType(tree: KeyTree): string {
-  const members = [...tree].map(([k, t]) => `${quoted(k)} ${t === 'leaf' ? 'JSON' : structType(t)}`);
+  const members = [...tree].map(([k, t]) => `${quoted(k)} ${typeof t === 'string' ? 'JSON' : structType(t)}`);
   return `STRUCT(${members.join(', ')})`;
 }
 
 /**
  * How the fields are read, or why they cannot be. A field `a.b.c` is the
  * leaf `c` of the struct column `a` (DuckDB's struct reader fails on a
- * duplicate key there, and on a value that is not an object). Both a JSON
- * null and a missing key read as NULL, so the scan rules out a `null` after
- * the leaf's key, and also any dotted key that the engine's flattened-name
- * lookup could take instead (`a.b`, `a.b.c`, `b.c`).
+ * duplicate key there, and on a value that is not an object). The dotted
+ * keys that the engine's flattened-name lookup could take instead (`a.b`
+ * and `a.b.c` at the top, `b.c` in `a`) are read too and must be missing.
+ * Both a JSON null and a missing key read as NULL, so the scan rules out a
+ * `null` after any of these keys.
  *
  * @example
  * ```ts
@@ -105,38 +108,43 @@ export function readingOf(fields: readonly string[]): Reading | string {
   const tree: KeyTree = new Map();
   const values = new Map<string, string>();
   const notNull = new Set<string>();
-  const absent = new Set<string>();
+  const dotted = new Set<string>();
   for (const name of fields) {
     const parts = name.split('.');
     if (parts[0] === 'ordinality') return `field ${name}`;
     let node = tree;
     for (const [i, part] of parts.entries()) {
       const at = node.get(part);
+      // the longer keys the lookup tries in this object when the path below `part` finds nothing
+      for (let j = i + 2; j <= parts.length; j++) {
+        const key = parts.slice(i, j).join('.');
+        node.set(key, 'dotted');
+        notNull.add(key);
+        dotted.add([...parts.slice(0, i), key].map(quoted).join('.'));
+      }
       if (i === parts.length - 1) {
         if (at !== undefined && at !== 'leaf') return `field ${name} is also a parent`;
         node.set(part, 'leaf');
       } else {
         if (at === 'leaf') return `field ${name} is below a field the query reads`;
-        const below: KeyTree = at ?? new Map();
+        const below: KeyTree = at === undefined || at === 'dotted' ? new Map() : at;
         node.set(part, below);
         node = below;
       }
     }
     values.set(name, parts.map(quoted).join('.'));
     notNull.add(parts[parts.length - 1] as string);
-    for (let i = 0; i < parts.length; i++)
-      for (let j = i + 2; j <= parts.length; j++) absent.add(parts.slice(i, j).join('.'));
   }
   const columns = new Map<string, string>();
   // (auditID must be a string: only a JSON column tells)
   for (const k of EVENT_KEYS) columns.set(k, k === 'auditID' ? 'JSON' : 'VARCHAR');
   for (const k of FOREIGN_KEYS) columns.set(k, 'JSON');
   for (const [k, t] of tree) {
-    if (t !== 'leaf' && (EVENT_KEYS.includes(k) || FOREIGN_KEYS.includes(k)))
+    if (typeof t !== 'string' && (EVENT_KEYS.includes(k) || FOREIGN_KEYS.includes(k)))
       return `field ${k}.… below an event key`;
-    columns.set(k, t === 'leaf' ? 'JSON' : structType(t));
+    columns.set(k, typeof t === 'string' ? 'JSON' : structType(t));
   }
-  return { columns, values, scan: { notNull: [...notNull], absent: [...absent] } };
+  return { columns, values, dotted: [...dotted], scan: { notNull: [...notNull] } };
 }
 
 /** The SQL value of one field for the `fields` JSON object, or NULL when the engine's lookup finds nothing (a missing key, an object or an array). */
@@ -166,6 +174,7 @@ function lineCheck(r: Reading, time: string): string {
     stringTest(r, 'requestReceivedTimestamp', `regexp_full_match(${ts}, ${sqlString(ISO_TIME)})`),
     `${time} IS NOT NULL`,
     ...FOREIGN_KEYS.map((k) => `${quoted(k)} IS NULL`),
+    ...r.dotted.map((d) => `${d} IS NULL`),
   ];
   for (const v of r.values.values()) {
     // a number must keep its text through JSON.parse and JSON.stringify

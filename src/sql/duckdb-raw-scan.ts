@@ -15,9 +15,8 @@
  *   `:`, `,` or `[` (a match inside a string only sends the file to the readers);
  * - for the keys the caller names, a `"key"` then `null` (DuckDB reads a JSON
  *   null as SQL NULL, like a missing key, where the engine's sort tells them
- *   apart), a `"key"` anywhere (a dotted key the engine's flattened-name
- *   lookup could take), and any `\u` escape that writes one of the keys'
- *   characters (such a key would escape the literal search).
+ *   apart), and a `\u` escape in a key that writes one of the keys'
+ *   characters (such a key would escape the literal test).
  *
  * @module
  */
@@ -27,8 +26,6 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export interface RawScanKeys {
   /** Keys whose value must not be a JSON null anywhere (`"key"` then `:` then `null`). */
   readonly notNull: readonly string[];
-  /** Keys that must not occur at all (`"key"`). */
-  readonly absent: readonly string[];
 }
 
 /** The line layout of a file, or why the readers must read it. */
@@ -148,7 +145,6 @@ class LineTable {
 function chunkObstacle(
   b: Uint8Array,
   end: number,
-  keys: RawScanKeys,
   notNull: ReadonlySet<string>,
   keyChars: ReadonlySet<number>,
 ): string | undefined {
@@ -161,9 +157,6 @@ function chunkObstacle(
     const found = suspectIn(view.toString('latin1', from, to));
     if (found !== undefined) return found;
     from = to;
-  }
-  for (const key of keys.absent) {
-    if (view.indexOf(JSON.stringify(key)) >= 0) return `the key ${JSON.stringify(key)}`;
   }
   if (notNull.size > 0) {
     // each `null`: is it the value of one of the keys? (a `null` inside a string only costs this look back)
@@ -188,7 +181,7 @@ function chunkObstacle(
  *
  * @example
  * ```ts
- * const scan = scanRawFile('audit.ndjson', 2_000_000, { notNull: ['verb'], absent: ['user.username'] });
+ * const scan = scanRawFile('audit.ndjson', 2_000_000, { notNull: ['verb', 'user.username'] });
  * if (scan.obstacle !== undefined) console.log(scan.obstacle);
  * ```
  */
@@ -196,7 +189,7 @@ export function scanRawFile(path: string, maxLine: number, keys: RawScanKeys): R
   const table = new LineTable();
   const keyChars = new Set<number>();
   const notNull = new Set(keys.notNull);
-  for (const k of [...keys.notNull, ...keys.absent]) for (const c of k) keyChars.add(c.charCodeAt(0));
+  for (const k of keys.notNull) for (const c of k) keyChars.add(c.charCodeAt(0));
   const buffer = new Uint8Array(CHUNK);
   const fd = openSync(path, 'r');
   let lines = 0;
@@ -244,7 +237,7 @@ export function scanRawFile(path: string, maxLine: number, keys: RawScanKeys): R
         obstacle = `a line longer than ${CHUNK} bytes`;
         break;
       }
-      obstacle = chunkObstacle(buffer, whole, keys, notNull, keyChars);
+      obstacle = chunkObstacle(buffer, whole, notNull, keyChars);
       if (obstacle !== undefined) break;
       if (last) break;
       position += whole;
