@@ -8,6 +8,8 @@
  * same way (`recordsScanned`, `bytesScanned`), and are appended to an
  * in-memory table: the system fields as columns and the fields the query
  * reads, looked up by the engine's own field lookup, in one JSON column.
+ * Plain audit NDJSON files are read by DuckDB itself where that provably
+ * gives the same table (`duckdb-raw-load.ts`, the default).
  * DuckDB then does the relational work under a memory limit, spilling to a
  * temporary directory. `@duckdb/node-api` is an optional peer dependency,
  * imported on first use.
@@ -87,7 +89,7 @@ export interface DuckdbEngineOptions {
   readonly source?: { readonly parquet: readonly string[] } | { readonly database: string } | undefined;
   /**
    * Raw audit NDJSON files DuckDB may read itself (see `planRawRead`): when
-   * every line passes the fast path's check, the events argument is not
+   * every line passes the fast path's checks, the events argument is not
    * read and `summary` is filled as the readers would have filled it.
    *
    * @internal
@@ -95,10 +97,10 @@ export interface DuckdbEngineOptions {
   readonly raw?: { readonly plan: RawReadPlan; readonly summary: ReadSummary } | undefined;
   /**
    * Let DuckDB read plain audit NDJSON files itself (`duckdb-raw-read.ts`),
-   * with a per-line check and a fallback to the readers. Off by default: on
-   * the bench machine it costs more CPU than the readers (docs/performance.md).
+   * with a per-line check and a byte scan, and a fallback to the readers
+   * for any file they cannot prove equal (docs/scale-out.md).
    *
-   * @defaultValue false
+   * @defaultValue true
    */
   readonly readRaw?: boolean | undefined;
   /** Told whether DuckDB read the raw files itself or why the readers did. */
@@ -270,12 +272,13 @@ const LOADED_MEMORY_LIMIT = '16MB';
 
 /**
  * DuckDB's memory limit when it reads raw files itself (`duckdb-raw-load.ts`):
- * `read_ndjson` takes a 32 MiB buffer per thread and more while it starts the
- * next one; 64 MB failed on the 256 MiB bench file, 100 MB passed. The loaded
- * table holds only the fields the query reads. Lowered to
- * {@link LOADED_MEMORY_LIMIT} if the readers read the files after all.
+ * `read_ndjson` takes a 32 MiB buffer per thread (it loads on one), and the
+ * loaded table (only the fields the query reads) spills beyond the limit.
+ * 48 MB failed on the 1 GiB bench file, 64 MB passed (peak RSS 215 MB; 128 MB
+ * kept the table in memory: 273–283 MB). Lowered to {@link LOADED_MEMORY_LIMIT}
+ * if the readers read the files after all.
  */
-const RAW_MEMORY_LIMIT = '128MB';
+const RAW_MEMORY_LIMIT = '64MB';
 
 /**
  * {@link loadRawFiles}, on one DuckDB thread when `oneThread` (the engine's own
