@@ -290,4 +290,27 @@ describe('generated NDJSON files: DuckDB reading the file = streaming', () => {
     });
     expect(report).toMatchObject({ path: 'duckdb' });
   });
+
+  test('blank lines between events, no final newline, and two files: the fast path, the same statistics', async () => {
+    const lines = fc
+      .sample(eventLine, { numRuns: 8, seed: 17 })
+      .filter((l) => !/"code":(-0|5e2|500\.0|1e400|0\.1|\d{16,})/.test(l));
+    const first = writeInput(`${lines.slice(0, 3).join('\n')}\n\n \t\n${lines.slice(3, 5).join('\n')}`);
+    for (const text of [QUERIES[0], QUERIES[4], QUERIES[5]]) {
+      expect(await compare(first, text as string), text).toMatchObject({ path: 'duckdb' });
+    }
+    // @ptr (in every `fields` result) needs the line numbers, which the blank lines shift
+    expect(await compare(first, QUERIES[3] as string)).toMatchObject({ path: 'readers' });
+    const second = writeInput(`${lines.slice(5).join('\n')}\n`);
+    const both = [second, first];
+    const stream = await query(both, QUERIES[5] as string, {});
+    let report: RawReadReport | undefined;
+    const duck = await query(both, QUERIES[5] as string, {
+      engine: 'duckdb',
+      duckdb: { connection: db.connection, onRawRead: (r: RawReadReport) => (report = r) },
+    });
+    expect(report).toMatchObject({ path: 'duckdb', files: 2 });
+    expect(cellsOf(duck)).toEqual(cellsOf(stream));
+    expect(duck.statistics).toEqual(stream.statistics);
+  });
 });
