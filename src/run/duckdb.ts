@@ -66,17 +66,16 @@ export function queryStreamDuckdb(
       }
       const readOptions = readOptionsOf(options, compiled.prefilter);
       const reader = readLogs(inputs, readOptions);
-      // Plain audit NDJSON files: DuckDB reads them itself when every line passes its check.
+      // Plain audit NDJSON files: DuckDB reads them itself (the default) when every line passes its check.
       const onRawRead = options.duckdb?.onRawRead;
       const fields = [...compiled.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
       const needsEvents = options.onEvent !== undefined || options.tapEvents !== undefined;
       const obstacle =
-        options.duckdb?.readRaw === true
-          ? queryObstacle({ fields, needsEvents }, readOptions)
-          : 'readRaw is off (the default)';
+        options.duckdb?.readRaw === false
+          ? 'readRaw is off'
+          : queryObstacle({ fields, needsEvents }, readOptions);
       const plan: RawReadPlan | string = obstacle ?? (await planRawRead(inputs, readOptions));
       if (typeof plan === 'string') onRawRead?.({ path: 'readers', reason: plan });
-      // (an `onRawRead` hook without readRaw only hears that the readers read the files)
       const result = await runOnDuckdb(queryText, hookedEvents(reader, options), {
         ...toCompileOptions(options),
         ...options.duckdb,

@@ -8,6 +8,8 @@
  * same way (`recordsScanned`, `bytesScanned`), and are appended to an
  * in-memory table: the system fields as columns and the fields the query
  * reads, looked up by the engine's own field lookup, in one JSON column.
+ * Plain audit NDJSON files are read by DuckDB itself where that provably
+ * gives the same table (`duckdb-raw-load.ts`, the default).
  * DuckDB then does the relational work under a memory limit, spilling to a
  * temporary directory. `@duckdb/node-api` is an optional peer dependency,
  * imported on first use.
@@ -41,7 +43,12 @@ import type { Value } from '../query/value.js';
 import type { ReadSummary } from '../read/read-summary.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
-import { loadRawFiles } from './duckdb-raw-load.js';
+import {
+  loadRawFiles,
+  type RawLoadOutcome,
+  type RawLoadTarget,
+  type RawMessages,
+} from './duckdb-raw-load.js';
 import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
 import { duckdbJsonText, parseDuckdbJson } from './json-text.js';
@@ -82,7 +89,7 @@ export interface DuckdbEngineOptions {
   readonly source?: { readonly parquet: readonly string[] } | { readonly database: string } | undefined;
   /**
    * Raw audit NDJSON files DuckDB may read itself (see `planRawRead`): when
-   * every line passes the fast path's check, the events argument is not
+   * every line passes the fast path's checks, the events argument is not
    * read and `summary` is filled as the readers would have filled it.
    *
    * @internal
@@ -90,10 +97,10 @@ export interface DuckdbEngineOptions {
   readonly raw?: { readonly plan: RawReadPlan; readonly summary: ReadSummary } | undefined;
   /**
    * Let DuckDB read plain audit NDJSON files itself (`duckdb-raw-read.ts`),
-   * with a per-line check and a fallback to the readers. Off by default: on
-   * the bench machine it costs more CPU than the readers (docs/performance.md).
+   * with a per-line check and a byte scan, and a fallback to the readers
+   * for any file they cannot prove equal (docs/scale-out.md).
    *
-   * @defaultValue false
+   * @defaultValue true
    */
   readonly readRaw?: boolean | undefined;
   /** Told whether DuckDB read the raw files itself or why the readers did. */
@@ -264,13 +271,37 @@ const FLUSH_EVERY = 1024 * 1024;
 const LOADED_MEMORY_LIMIT = '16MB';
 
 /**
- * DuckDB's memory limit when it may read raw files itself (`readRaw`): its
- * line reader allocates 32 MiB blocks (16 times the longest line it takes),
- * one per thread, and it stages a whole file's lines; 128 MB did not hold a
- * 256 MiB file. Lowered to {@link LOADED_MEMORY_LIMIT} if the readers read
- * the files after all.
+ * DuckDB's memory limit when it reads raw files itself (`duckdb-raw-load.ts`):
+ * `read_ndjson` takes a 32 MiB buffer per thread (it loads on one), and the
+ * loaded table (only the fields the query reads) spills beyond the limit.
+ * 48 MB failed on the 1 GiB bench file, 64 MB passed (peak RSS 215 MB; 128 MB
+ * kept the table in memory: 273–283 MB). Lowered to {@link LOADED_MEMORY_LIMIT}
+ * if the readers read the files after all.
  */
-const RAW_MEMORY_LIMIT = '200MB';
+const RAW_MEMORY_LIMIT = '64MB';
+
+/**
+ * {@link loadRawFiles}, on one DuckDB thread when `oneThread` (the engine's own
+ * instance, no `threads` option): the byte scan takes the main thread meanwhile,
+ * and on the 2-core bench machine a second DuckDB thread cost CPU (1.2–1.9 s
+ * against 1.2 s for `stats count(*) by user.username` at 256 MiB) and 32 MiB
+ * more of read buffer, for no shorter load.
+ */
+async function loadRawFilesOneThread(
+  connection: DuckdbConnection,
+  oneThread: boolean,
+  plan: RawReadPlan,
+  target: RawLoadTarget,
+  summary: ReadSummary,
+): Promise<RawLoadOutcome> {
+  if (!oneThread) return loadRawFiles(connection, plan, target, summary);
+  await connection.run('SET threads = 1');
+  try {
+    return await loadRawFiles(connection, plan, target, summary);
+  } finally {
+    await connection.run('RESET threads');
+  }
+}
 
 /** Appends the events to the engine table: system columns plus the read fields as one JSON object. */
 async function appendEvents(
@@ -374,7 +405,7 @@ function readBackMessages(
   rows: unknown[][],
   compiled: CompiledSql,
   aliases: readonly string[],
-  messages: MessageSpill,
+  messages: Pick<MessageSpill, 'get'>,
 ): void {
   const at = aliases.map((a) => compiled.columns.findIndex((c) => c.alias === a));
   for (const row of rows) {
@@ -486,31 +517,41 @@ export async function runOnDuckdb(
     await connection.run(ENGINE_TABLE_DDL);
     const names = [...engine.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
     let loaded = false;
+    let raw: { messages: RawMessages; late: readonly string[] } | undefined;
     if (options.raw !== undefined) {
-      const reason = await loadRawFiles(
-        connection,
-        options.raw.plan,
-        {
-          table: ENGINE_TABLE,
-          fields: names,
-          message: sql.systemColumns.has('kt_message'),
-          ptr: sql.systemColumns.has('kt_ptr'),
-          window: engine.window,
-        },
-        options.raw.summary,
-      );
-      loaded = reason === undefined;
+      const readsMessage = sql.systemColumns.has('kt_message');
+      const rawLate = readsMessage ? lateMessageColumns(sql) : undefined;
+      const outcome =
+        readsMessage && rawLate === undefined
+          ? {
+              reason:
+                'the query reads @message beyond showing it (the readers keep it out of DuckDB until needed)',
+            }
+          : await loadRawFilesOneThread(
+              connection,
+              shared === undefined && options.threads === undefined,
+              options.raw.plan,
+              {
+                table: ENGINE_TABLE,
+                fields: names,
+                message: readsMessage ? 'late' : 'none',
+                ptr: sql.systemColumns.has('kt_ptr'),
+              },
+              options.raw.summary,
+            );
+      loaded = 'messages' in outcome;
       // The readers append the events instead: under the limit of that path.
       if (!loaded && shared === undefined && options.memoryLimit === undefined)
         await connection.run(`SET memory_limit = '${LOADED_MEMORY_LIMIT}'`);
-      if (loaded) {
+      if ('messages' in outcome) {
         statistics.recordsScanned = options.raw.summary.recordsRead;
         statistics.bytesScanned = options.raw.summary.bytesDecompressed;
+        raw = { messages: outcome.messages, late: rawLate ?? [] };
       }
       options.onRawRead?.(
-        reason === undefined
+        'messages' in outcome
           ? { path: 'duckdb', files: options.raw.plan.files.length, records: statistics.recordsScanned }
-          : { path: 'readers', reason },
+          : { path: 'readers', reason: outcome.reason },
       );
     }
     if (!loaded && late !== undefined) messages = openMessageSpill(options.tempDirectory ?? tmpdir());
@@ -529,6 +570,11 @@ export async function runOnDuckdb(
       );
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
     if (messages !== undefined) readBackMessages(rows, sql, late ?? [], messages);
+    try {
+      if (raw !== undefined && raw.late.length > 0) readBackMessages(rows, sql, raw.late, raw.messages);
+    } finally {
+      raw?.messages.dispose();
+    }
     const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
     const result = toResultRows(sql, rows);

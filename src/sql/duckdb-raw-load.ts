@@ -1,16 +1,21 @@
 /**
  * Loads the files of a {@link RawReadPlan} into the DuckDB engine's table
- * with DuckDB's own reader: each line as one VARCHAR (`read_csv` with no
- * quote and no delimiter), the JSON paths the query reads extracted in one
- * `json_extract`, and a per-line check that proves the readers would give
- * the same event (see `duckdb-raw-read.ts` for the conditions). A file that
- * fails the check loads nothing: the caller falls back to the readers.
+ * with DuckDB's own NDJSON reader (`read_ndjson` with only the keys the
+ * query reads, as hand-written DuckDB SQL would), while a byte scan of the
+ * same file runs on the main thread (`duckdb-raw-scan.ts`). A line that
+ * DuckDB cannot prove equal to the readers' event stops the load at once
+ * (`error()` in the loading statement); so does anything DuckDB's reader
+ * rejects (malformed JSON, invalid UTF-8, a lone surrogate escape, a
+ * duplicate key it reads, a line longer than its object size). The caller
+ * then falls back to the readers. See `duckdb-raw-read.ts` for the conditions.
  *
  * @module
  */
+import { closeSync, openSync } from 'node:fs';
 import type { ReadSummary } from '../read/read-summary.js';
 import { sqlString } from './dialect.js';
 import type { RawFile, RawReadPlan } from './duckdb-raw-read.js';
+import { type RawScan, type RawScanKeys, readScannedLine, scanRawFile } from './duckdb-raw-scan.js';
 
 /** The connection calls the loader needs. */
 export interface RawLoadConnection {
@@ -24,194 +29,210 @@ export interface RawLoadTarget {
   readonly table: string;
   /** Record fields the query reads. */
   readonly fields: readonly string[];
-  /** Whether the query reads `@message` / `@ptr` (`kt_message` / `kt_ptr`). */
-  readonly message: boolean;
+  /**
+   * How the query reads `@message` (`kt_message`): not at all, or only to
+   * show it (`late`: the column holds a handle, read back with {@link RawMessages}).
+   */
+  readonly message: 'none' | 'late';
+  /** Whether the query reads `@ptr` (`kt_ptr`). */
   readonly ptr: boolean;
-  /** The query's time window (events outside it are counted, not loaded). */
-  readonly window: { readonly startTime: number | undefined; readonly endTime: number | undefined };
 }
 
-const STAGING = 'kt_raw_lines';
+/** The messages of loaded lines, by the handle the table holds in `kt_message`. */
+export interface RawMessages {
+  get(handle: string): string;
+  dispose(): void;
+}
 
-/**
- * `read_csv`'s line limit (its default, 2 MiB). DuckDB sizes its read buffers
- * from it (16 times), so it stays small: a longer line fails the read, and the
- * file falls back to the readers.
- */
-const MAX_LINE_SIZE = 2 * 1024 * 1024;
+/** The outcome of {@link loadRawFiles}: the reason the readers must read the files, or the loaded files' messages. */
+export type RawLoadOutcome = { readonly reason: string } | { readonly messages: RawMessages };
 
-/** JSON types DuckDB gives numbers. */
-const NON_NUMBER_TYPES = "('VARCHAR', 'BOOLEAN', 'NULL', 'OBJECT', 'ARRAY')";
-
-/** Keys whose presence makes `classifyRecord`/`jsonRecordEvent` treat a line as something other than a plain audit event. */
+/** Keys whose presence makes `classifyRecord`/`jsonRecordEvent` treat a line as something other than a plain audit event (a JSON null counts as absent there). */
 const FOREIGN_KEYS = ['eventVersion', 'Records', 'digestS3Object', 'logFiles', 'detail-type', 'detail'];
 
-/** DuckDB's JSON extensions `JSON.parse` rejects: a trailing comma, `NaN`, `Infinity`/`Inf` (may also match inside a string: then the file only falls back). */
-const EXTENSIONS = String.raw`,[ \t]*[}\]]|[:,\[][ \t]*[-+]?(?i:nan|inf)`;
+/** The keys every line must have as an audit event. */
+const EVENT_KEYS = ['kind', 'apiVersion', 'auditID', 'requestReceivedTimestamp'];
 
 /** An integer `JSON.parse` reads exactly and `JSON.stringify` writes back with the same text. */
 const PLAIN_INTEGER = '-?(0|[1-9][0-9]{0,14})';
 
 const ISO_TIME = String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z`;
 
-function pointerOf(parts: readonly string[]): string {
-  return `/${parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+/** The marker of a failed line check in DuckDB's error message. */
+const CHECK_MARKER = 'kubetrail raw check failed at line ';
+
+function quoted(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** The paths extracted from each line, and the checks on the objects along the query's paths. */
-interface Extraction {
-  readonly pointers: string[];
-  /** Pointer index (1-based) of each query field. */
-  readonly fieldIndex: Map<string, number>;
-  /** For each object along a path (pointer index, 0 for the line itself): the next parts the walk takes there. */
-  readonly prefixes: Map<number, Set<string>>;
+/** The first character of a JSON column's text (DuckDB writes it without leading spaces). */
+function firstChar(json: string): string {
+  return `left(CAST(${json} AS VARCHAR), 1)`;
 }
 
-export function extraction(fields: readonly string[]): Extraction {
-  const pointers: string[] = ['/kind', '/apiVersion', '/auditID', '/requestReceivedTimestamp'];
-  const indexOf = (parts: readonly string[]): number => {
-    const p = pointerOf(parts);
-    let i = pointers.indexOf(p);
-    if (i < 0) i = pointers.push(p) - 1;
-    return i + 1;
-  };
-  const fieldIndex = new Map<string, number>();
-  const prefixes = new Map<number, Set<string>>();
-  for (const name of fields) {
-    const parts = name.split('.');
-    fieldIndex.set(name, indexOf(parts));
-    for (let i = 0; i < parts.length; i++) {
-      const at = i === 0 ? 0 : indexOf(parts.slice(0, i));
-      const next = prefixes.get(at) ?? new Set<string>();
-      prefixes.set(at, next);
-      next.add(parts[i] as string);
-    }
-  }
-  return { pointers, fieldIndex, prefixes };
+/** The keys DuckDB reads, each field's value, and what the scan must rule out. */
+interface Reading {
+  /** Top-level key → DuckDB type: `JSON` for a leaf the query reads, a `STRUCT` of the keys below for a parent, `VARCHAR` for an event key only checked. */
+  readonly columns: Map<string, string>;
+  /** Field → SQL of its JSON value (NULL when missing; a JSON null is ruled out by the scan). */
+  readonly values: Map<string, string>;
+  /** SQL of the dotted keys the engine's lookup could take instead of a field's path: each must be NULL. */
+  readonly dotted: readonly string[];
+  readonly scan: RawScanKeys;
 }
 
-/** The checks of one object along the query's paths: the keys walked are unique and no dotted key could match instead. */
-function objectCheck(keys: string, next: ReadonlySet<string>): string {
-  const out: string[] = [];
-  for (const part of next) {
-    out.push(`len(list_filter(${keys}, lambda k: k = ${sqlString(part)})) <= 1`);
-    out.push(`len(list_filter(${keys}, lambda k: starts_with(k, ${sqlString(`${part}.`)}))) = 0`);
-  }
-  return out.join(' AND ');
-}
+/** A key the query walks: a leaf it reads, a dotted key that must be absent, or the keys below it. */
+type KeyTree = Map<string, KeyTree | 'leaf' | 'dotted'>;
 
-/** The SQL value of one field for the `fields` JSON object, or NULL when the engine's lookup finds nothing. */
-function fieldJson(name: string, v: string): string {
-  const key = sqlString(`${JSON.stringify(name)}:`);
-  return `CASE WHEN ${v} IS NULL THEN NULL WHEN json_type(${v}) IN ('OBJECT', 'ARRAY') THEN NULL WHEN json_type(${v}) = 'VARCHAR' AND contains(${v}, '\\') THEN ${key} || CAST(to_json(${v} ->> '$') AS VARCHAR) ELSE ${key} || ${v} END`;
+function structType(tree: KeyTree): string {
+  const members = [...tree].map(([k, t]) => `${quoted(k)} ${typeof t === 'string' ? 'JSON' : structType(t)}`);
+  return `STRUCT(${members.join(', ')})`;
 }
 
 /**
- * The checks of the line's own keys, in two passes over its key list (a
- * `list_distinct` of every key costs more): each top-level key read
- * (`kind`, …, the first part of each field) is there at most once — as many
- * times as `json_extract` found it — and no foreign key, nor a dotted key
- * the flattened-name lookup could take, is there.
+ * How the fields are read, or why they cannot be. A field `a.b.c` is the
+ * leaf `c` of the struct column `a` (DuckDB's struct reader fails on a
+ * duplicate key there, and on a value that is not an object). The dotted
+ * keys that the engine's flattened-name lookup could take instead (`a.b`
+ * and `a.b.c` at the top, `b.c` in `a`) are read too and must be missing.
+ * Both a JSON null and a missing key read as NULL, so the scan rules out a
+ * `null` after any of these keys.
+ *
+ * @example
+ * ```ts
+ * const reading = readingOf(['verb', 'user.username']);
+ * if (typeof reading !== 'string') console.log(reading.columns.get('user')); // 'STRUCT("username" JSON)'
+ * ```
  */
-function topLevelChecks(x: Extraction): string[] {
-  const read = new Map<string, number>();
-  x.pointers.forEach((p, i) => {
-    const key = p.slice(1);
-    if (!key.includes('/') && !key.includes('~')) read.set(key, i + 1);
-  });
-  const names = [...read.keys()].map(sqlString).join(', ');
-  const present = [...read.values()].map((i) => `CAST(fx[${i}] IS NOT NULL AS INTEGER)`).join(' + ');
-  const dotted = [...(x.prefixes.get(0) ?? [])].map((part) => `starts_with(k, ${sqlString(`${part}.`)})`);
-  const foreign = [`k IN (${FOREIGN_KEYS.map(sqlString).join(', ')})`, ...dotted].join(' OR ');
-  return [
-    `len(list_filter(keys, lambda k: k IN (${names}))) = ${present}`,
-    `len(list_filter(keys, lambda k: ${foreign})) = 0`,
-  ];
+export function readingOf(fields: readonly string[]): Reading | string {
+  const tree: KeyTree = new Map();
+  const values = new Map<string, string>();
+  const notNull = new Set<string>();
+  const dotted = new Set<string>();
+  for (const name of fields) {
+    const parts = name.split('.');
+    if (parts[0] === 'ordinality') return `field ${name}`;
+    let node = tree;
+    for (const [i, part] of parts.entries()) {
+      const at = node.get(part);
+      // the longer keys the lookup tries in this object when the path below `part` finds nothing
+      for (let j = i + 2; j <= parts.length; j++) {
+        const key = parts.slice(i, j).join('.');
+        node.set(key, 'dotted');
+        notNull.add(key);
+        dotted.add([...parts.slice(0, i), key].map(quoted).join('.'));
+      }
+      if (i === parts.length - 1) {
+        if (at !== undefined && at !== 'leaf') return `field ${name} is also a parent`;
+        node.set(part, 'leaf');
+      } else {
+        if (at === 'leaf') return `field ${name} is below a field the query reads`;
+        const below: KeyTree = at === undefined || at === 'dotted' ? new Map() : at;
+        node.set(part, below);
+        node = below;
+      }
+    }
+    values.set(name, parts.map(quoted).join('.'));
+    notNull.add(parts[parts.length - 1] as string);
+  }
+  const columns = new Map<string, string>();
+  // (auditID must be a string: only a JSON column tells)
+  for (const k of EVENT_KEYS) columns.set(k, k === 'auditID' ? 'JSON' : 'VARCHAR');
+  for (const k of FOREIGN_KEYS) columns.set(k, 'JSON');
+  for (const [k, t] of tree) {
+    if (typeof t !== 'string' && (EVENT_KEYS.includes(k) || FOREIGN_KEYS.includes(k)))
+      return `field ${k}.… below an event key`;
+    columns.set(k, typeof t === 'string' ? 'JSON' : structType(t));
+  }
+  return { columns, values, dotted: [...dotted], scan: { notNull: [...notNull] } };
 }
 
-/** The line check: true when the readers would give this line's event exactly as the fast path does. */
-function lineCheck(x: Extraction, plan: RawReadPlan): string {
-  const fx = (i: number): string => `fx[${i}]`;
-  const ts = `(${fx(4)} ->> '$')`;
+/** The SQL value of one field for the `fields` JSON object, or NULL when the engine's lookup finds nothing (a missing key, an object or an array). */
+function fieldJson(name: string, v: string): string {
+  const key = sqlString(`${JSON.stringify(name)}:`);
+  return `CASE WHEN ${v} IS NULL OR ${firstChar(v)} IN ('{', '[') THEN NULL ELSE ${key} || ${v} END`;
+}
+
+/** The text of an event key: VARCHAR as read, or the string inside a JSON column (NULL for another type). */
+function textOf(r: Reading, key: string): string {
+  return r.columns.get(key) === 'JSON' ? `(${quoted(key)} ->> '$')` : quoted(key);
+}
+
+/** A test of an event key's text, and that it is a string (a VARCHAR column takes any value as its JSON text, which the test itself rules out). */
+function stringTest(r: Reading, key: string, test: string): string {
+  return r.columns.get(key) === 'JSON' ? `${firstChar(quoted(key))} = '"' AND ${test}` : test;
+}
+
+/** The line check: true when the readers would give this line's event exactly as the table row says. */
+function lineCheck(r: Reading, time: string): string {
+  const ts = textOf(r, 'requestReceivedTimestamp');
   const checks = [
-    'keys IS NOT NULL',
-    'fx IS NOT NULL',
-    `NOT regexp_matches(line, ${sqlString(EXTENSIONS)})`,
-    `${fx(1)} = '"Event"'`,
-    `json_type(${fx(2)}) = 'VARCHAR' AND starts_with(${fx(2)} ->> '$', 'audit.k8s.io/')`,
-    `json_type(${fx(3)}) = 'VARCHAR'`,
-    `json_type(${fx(4)}) = 'VARCHAR' AND regexp_full_match(${ts}, ${sqlString(ISO_TIME)})`,
-    `strftime(TRY_CAST(substr(${ts}, 1, 19) AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S') = substr(${ts}, 1, 19)`,
-    `strlen(line) <= ${plan.maxLineBytes}`,
-    `strlen(line) < ${2 * plan.maxRecordValues}`,
+    // (a non-string read as VARCHAR is its JSON text: never `Event`, never `audit.k8s.io/…`, never an ISO time)
+    stringTest(r, 'kind', `${textOf(r, 'kind')} = 'Event'`),
+    stringTest(r, 'apiVersion', `starts_with(${textOf(r, 'apiVersion')}, 'audit.k8s.io/')`),
+    `${firstChar(quoted('auditID'))} = '"'`,
+    stringTest(r, 'requestReceivedTimestamp', `regexp_full_match(${ts}, ${sqlString(ISO_TIME)})`),
+    `${time} IS NOT NULL`,
+    ...FOREIGN_KEYS.map((k) => `${quoted(k)} IS NULL`),
+    ...r.dotted.map((d) => `${d} IS NULL`),
   ];
-  checks.push(...topLevelChecks(x));
-  for (const [at, next] of x.prefixes) {
-    if (at === 0) continue;
-    const check = objectCheck(`json_keys(${fx(at)})`, next);
-    checks.push(`(${fx(at)} IS NULL OR json_type(${fx(at)}) <> 'OBJECT' OR (${check}))`);
-  }
-  for (const i of new Set(x.fieldIndex.values())) {
-    const v = fx(i);
+  for (const v of r.values.values()) {
+    // a number must keep its text through JSON.parse and JSON.stringify
     checks.push(
-      `(${v} IS NULL OR json_type(${v}) IN ${NON_NUMBER_TYPES} OR (regexp_full_match(${v}, ${sqlString(PLAIN_INTEGER)}) AND ${v} <> '-0'))`,
+      `(${v} IS NULL OR NOT (${firstChar(v)} BETWEEN '0' AND '9' OR ${firstChar(v)} = '-') OR regexp_full_match(${v}, ${sqlString(PLAIN_INTEGER)}))`,
     );
   }
   return checks.map((c) => `COALESCE(${c}, FALSE)`).join(' AND ');
 }
 
-/** `read_csv` of one file, one VARCHAR per line. */
-function linesOf(file: RawFile): string {
-  const options = [
-    "columns = {'line': 'VARCHAR'}",
-    'header = false',
-    'delim = chr(1)',
-    "quote = ''",
-    "escape = ''",
-    "new_line = '\\n'",
-    'auto_detect = false',
-    'strict_mode = true',
-    `max_line_size = ${MAX_LINE_SIZE}`,
-    `compression = '${file.gzip ? 'gzip' : 'none'}'`,
-  ];
-  return `read_csv(${sqlString(file.path)}, ${options.join(', ')}) WITH ORDINALITY`;
-}
-
-/** The statement that stages one file's lines: line number, blank flag, check, byte length, and the event's columns. */
-export function stageSql(file: RawFile, plan: RawReadPlan, target: RawLoadTarget, x: Extraction): string {
-  const blank = `(line IS NULL OR regexp_full_match(line, '[ \\t]*'))`;
-  const keys = `CASE WHEN ${blank} THEN NULL ELSE try(json_keys(line)) END`;
-  const list = `[${x.pointers.map(sqlString).join(', ')}]`;
-  const ts = `(fx[4] ->> '$')`;
+/**
+ * The statement that loads one file into the engine table: every line with
+ * its check (a failing line raises an error that names it), time, handles
+ * and the `fields` JSON object of the fields the query reads.
+ *
+ * @example
+ * ```ts
+ * const reading = readingOf(['verb']);
+ * if (typeof reading !== 'string') await connection.run(loadSql(file, 0, 0, 2_000_000, target, reading));
+ * ```
+ */
+export function loadSql(
+  file: RawFile,
+  fileIndex: number,
+  ordinalBase: number,
+  maxLine: number,
+  target: RawLoadTarget,
+  r: Reading,
+): string {
+  const ts = textOf(r, 'requestReceivedTimestamp');
   const frac = `rpad(substr(regexp_extract(${ts}, '\\.([0-9]+)', 1), 1, 3), 3, '0')`;
-  const time = `epoch_ms(TRY_CAST(substr(${ts}, 1, 19) AS TIMESTAMP)) + COALESCE(TRY_CAST(NULLIF(${frac}, '000') AS BIGINT), 0)`;
+  // the seconds as DuckDB reads them, NULL for a date that does not exist (TRY_CAST) or does not print back the same
+  const seconds = `TRY_CAST(substr(${ts}, 1, 19) AS TIMESTAMP)`;
+  const time = `epoch_ms(${seconds}) + COALESCE(TRY_CAST(NULLIF(${frac}, '000') AS BIGINT), 0)`;
+  const checked = `CASE WHEN ${lineCheck(r, `CASE WHEN strftime(${seconds}, '%Y-%m-%dT%H:%M:%S') = substr(${ts}, 1, 19) THEN 1 END`)} THEN ${time} ELSE error(${sqlString(CHECK_MARKER)} || ordinality) END`;
   const fieldsJson =
-    x.fieldIndex.size === 0
+    r.values.size === 0
       ? "'{}'"
-      : `'{' || concat_ws(',', ${[...x.fieldIndex].map(([name, i]) => fieldJson(name, `fx[${i}]`)).join(', ')}) || '}'`;
-  return `CREATE TEMP TABLE ${STAGING} AS
-SELECT kt_line, kt_blank, kt_len, kt_blank OR (${lineCheck(x, plan)}) AS kt_ok,
-  CASE WHEN NOT kt_blank THEN ${time} END AS kt_timestamp,
-  ${target.message ? 'line' : 'NULL::VARCHAR'} AS kt_message,
-  CASE WHEN NOT kt_blank THEN ${fieldsJson} END AS fields
-FROM (
-  SELECT kt_line, kt_blank, kt_len, line, keys, CASE WHEN keys IS NOT NULL THEN try(json_extract(line, ${list})) END AS fx
-  FROM (
-    SELECT ordinality AS kt_line, ${blank} AS kt_blank, strlen(COALESCE(line, '')) AS kt_len, line, ${keys} AS keys
-    FROM ${linesOf(file)}
-  )
-)`;
+      : `'{' || concat_ws(',', ${[...r.values].map(([name, v]) => fieldJson(name, v)).join(', ')}) || '}'`;
+  const columns = [...r.columns].map(([k, t]) => `${sqlString(k)}: ${sqlString(t)}`).join(', ');
+  const message = target.message === 'late' ? `${sqlString(`${fileIndex}:`)} || ordinality` : 'NULL';
+  const ptr = target.ptr ? `${sqlString(`${file.path}:`)} || ordinality` : 'NULL';
+  const group = file.logGroup === undefined ? 'NULL' : sqlString(file.logGroup);
+  return `INSERT INTO ${target.table}
+SELECT ${ordinalBase} + ordinality, ${checked}, ${message}, ${sqlString(file.logStream)}, ${group}, NULL, ${ptr}, ${fieldsJson}
+FROM read_ndjson(${sqlString(file.path)}, columns = {${columns}}, format = 'newline_delimited', maximum_object_size = ${maxLine + 1}) WITH ORDINALITY`;
 }
 
 /**
  * Loads every file of the plan, in order, or none: returns the reason the
- * first file that fails its check gives (the table is then left empty).
- * On success it fills `summary` as the readers would have.
+ * first file that cannot be taken gives (the table is then left empty).
+ * On success it fills `summary` as the readers would have, and returns the
+ * messages of the loaded lines.
  *
  * @example
  * ```ts
- * const why = await loadRawFiles(connection, plan, target, reader.summary);
- * if (why !== undefined) console.error(`falling back to the readers: ${why}`);
+ * const outcome = await loadRawFiles(connection, plan, target, reader.summary);
+ * if ('reason' in outcome) console.error(`falling back to the readers: ${outcome.reason}`);
  * ```
  */
 export async function loadRawFiles(
@@ -219,86 +240,107 @@ export async function loadRawFiles(
   plan: RawReadPlan,
   target: RawLoadTarget,
   summary: ReadSummary,
-): Promise<string | undefined> {
-  // Staged messages are a second copy of the input in memory: over DuckDB's limit on large files.
-  if (target.message) return 'the query reads @message (the readers keep it out of DuckDB until needed)';
-  const x = extraction(target.fields);
-  const files: { file: RawFile; records: number; bytes: number }[] = [];
+): Promise<RawLoadOutcome> {
+  const reading = readingOf(target.fields);
+  if (typeof reading === 'string') return { reason: reading };
+  const scans: RawScan[] = [];
   let reason: string | undefined;
   try {
-    reason = await loadEach(connection, plan, target, x, files);
+    reason = await loadEach(connection, plan, target, reading, scans);
   } catch (error) {
-    // (a memory-limit hit or any other DuckDB failure while loading: the readers read the files instead)
-    reason = `DuckDB failed while loading: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-  } finally {
-    await connection.run(`DROP TABLE IF EXISTS ${STAGING}`);
+    reason = `DuckDB failed while loading: ${firstLine(error)}`;
   }
   if (reason !== undefined) {
     await connection.run(`DELETE FROM ${target.table}`);
-    return reason;
+    return { reason };
   }
-  for (const { file, records, bytes } of files) {
+  plan.files.forEach((file, i) => {
+    const records = (scans[i] as RawScan).records;
     summary.recordsRead += records;
     summary.eventsEmitted += records;
     summary.bytesRead += file.size;
-    summary.bytesDecompressed += bytes;
+    summary.bytesDecompressed += file.size;
     summary.files.push({
       file: file.path,
       format: 'kubernetes-audit-ndjson',
-      compression: file.gzip ? 'gzip' : 'none',
+      compression: 'none',
       records,
       events: records,
       rejected: 0,
       bytesRead: file.size,
-      bytesDecompressed: bytes,
+      bytesDecompressed: file.size,
     });
-  }
-  return undefined;
+  });
+  return { messages: messagesOf(plan, scans) };
 }
 
-/** Stages, checks and inserts the files in order; the reason of the first that fails. */
+function firstLine(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] as string) : String(error);
+}
+
+/** Loads the files in order, each while its scan runs; the reason of the first that cannot be taken. */
 async function loadEach(
   connection: RawLoadConnection,
   plan: RawReadPlan,
   target: RawLoadTarget,
-  x: Extraction,
-  files: { file: RawFile; records: number; bytes: number }[],
+  reading: Reading,
+  scans: RawScan[],
 ): Promise<string | undefined> {
   let ordinalBase = 0;
-  for (const file of plan.files) {
-    await connection.run(`DROP TABLE IF EXISTS ${STAGING}`);
+  const maxLine = Math.min(plan.maxLineBytes, 2 * plan.maxRecordValues - 1);
+  for (const [index, file] of plan.files.entries()) {
+    if (file.gzip) return `${file.path}: gzip (the readers decompress it)`;
+    // DuckDB reads the file on its threads while the scan reads it here.
+    const loading = connection.run(loadSql(file, index, ordinalBase, maxLine, target, reading)).then(
+      () => undefined,
+      (error: unknown) => firstLine(error),
+    );
+    let scan: RawScan;
     try {
-      await connection.run(stageSql(file, plan, target, x));
+      scan = scanRawFile(file.path, maxLine, reading.scan);
     } catch (error) {
-      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      return `${file.path}: DuckDB cannot read it as lines (${message})`;
+      await loading;
+      return `${file.path}: ${firstLine(error)}`;
     }
-    const counts = (
-      await connection.runAndReadAll(
-        `SELECT count(*) FILTER (WHERE NOT kt_ok), count(*) FILTER (WHERE NOT kt_blank), COALESCE(sum(kt_len), 0), count(*), min(kt_line) FILTER (WHERE NOT kt_ok) FROM ${STAGING}`,
-      )
-    ).getRows()[0] as unknown[];
-    const bad = Number(counts[0]);
-    if (bad > 0) return `${file.path}: line ${String(counts[4])} needs the readers (${bad} such lines)`;
-    const records = Number(counts[1]);
-    const lines = Number(counts[3]);
-    const chars = Number(counts[2]);
-    // the size on disk (or the gzip trailer) is the lines plus their newlines: the last one may lack its own
-    const bytes = [chars + lines, chars + lines - 1].find(
-      (n) => n >= 0 && n % 2 ** 32 === file.decompressedSize % 2 ** 32,
-    );
-    if (bytes === undefined || (!file.gzip && bytes !== file.size)) {
-      return `${file.path}: the decompressed size does not match its lines`;
+    const failed = await loading;
+    if (failed !== undefined) {
+      const at = failed.indexOf(CHECK_MARKER);
+      if (at >= 0)
+        return `${file.path}: line ${failed.slice(at + CHECK_MARKER.length).split(/\D/)[0]} needs the readers`;
+      return `${file.path}: DuckDB cannot read it as audit events (${failed})`;
     }
-    const where = ['NOT kt_blank'];
-    if (target.window.startTime !== undefined) where.push(`kt_timestamp >= ${target.window.startTime}`);
-    if (target.window.endTime !== undefined) where.push(`kt_timestamp <= ${target.window.endTime}`);
-    const ptr = target.ptr ? `${sqlString(`${file.path}:`)} || kt_line` : 'NULL';
-    await connection.run(
-      `INSERT INTO ${target.table} SELECT ${ordinalBase} + kt_line, kt_timestamp, kt_message, ${sqlString(file.logStream)}, ${file.logGroup === undefined ? 'NULL' : sqlString(file.logGroup)}, NULL, ${ptr}, fields FROM ${STAGING} WHERE ${where.join(' AND ')} ORDER BY kt_line`,
+    if (scan.obstacle !== undefined) return `${file.path}: ${scan.obstacle}`;
+    if (target.ptr && scan.blankLinesBetween > 0)
+      return `${file.path}: blank lines shift @ptr's line numbers`;
+    const loaded = Number(
+      (
+        await connection.runAndReadAll(`SELECT count(*) FROM ${target.table} WHERE kt_ord > ${ordinalBase}`)
+      ).getRows()[0]?.[0] ?? 0,
     );
-    ordinalBase += lines;
-    files.push({ file, records, bytes });
+    if (loaded !== scan.records) return `${file.path}: DuckDB read ${loaded} lines, the scan ${scan.records}`;
+    scans.push(scan);
+    ordinalBase += scan.records;
   }
   return undefined;
+}
+
+/** The messages of the loaded lines, read from the files by handle (`file index:line ordinal`). */
+function messagesOf(plan: RawReadPlan, scans: readonly RawScan[]): RawMessages {
+  const fds = new Map<number, number>();
+  return {
+    get(handle) {
+      const colon = handle.indexOf(':');
+      const index = Number(handle.slice(0, colon));
+      let fd = fds.get(index);
+      if (fd === undefined) {
+        fd = openSync((plan.files[index] as RawFile).path, 'r');
+        fds.set(index, fd);
+      }
+      return readScannedLine(fd, scans[index] as RawScan, Number(handle.slice(colon + 1)) - 1);
+    },
+    dispose() {
+      for (const fd of fds.values()) closeSync(fd);
+      fds.clear();
+    },
+  };
 }

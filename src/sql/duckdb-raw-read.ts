@@ -1,34 +1,37 @@
 /**
  * The raw-file fast path of the DuckDB engine: plain Kubernetes audit NDJSON
- * files (uncompressed or gzip) are read by DuckDB itself, each line as one
- * VARCHAR through `read_csv` (no quoting, no delimiter), and only the JSON
- * paths the query reads are extracted, instead of `JSON.parse`-ing every
- * record in kubetrail's readers.
+ * files are read by DuckDB itself (`read_ndjson` with only the keys the
+ * query reads, `duckdb-raw-load.ts`) while a byte scan of the same file runs
+ * on the main thread (`duckdb-raw-scan.ts`), instead of `JSON.parse`-ing
+ * every record in kubetrail's readers. It is the default (`readRaw: false`
+ * turns it off).
  *
- * The fast path must give the readers' exact events and statistics, so it
- * checks every line in DuckDB first and takes a file only when the check
- * proves the result equal; otherwise the whole query falls back to the
+ * The fast path must give the readers' exact events and statistics, so a
+ * file is taken only when the loading statement's per-line check and the
+ * scan prove the result equal; otherwise the whole query falls back to the
  * readers (and says why through `onRawRead`). A file is taken when:
  *
  * - it is a local file named directly (no directory, glob, stdin or range),
- *   its content is detected as `kubernetes-audit-ndjson` with no byte-order
- *   mark, and DuckDB reads it without error (a `\r`, a byte DuckDB takes as
- *   the delimiter, invalid UTF-8 or a damaged gzip all fail the read);
+ *   not gzip, its content is detected as `kubernetes-audit-ndjson` with no
+ *   byte-order mark, and DuckDB's reader accepts every line (malformed JSON,
+ *   invalid UTF-8, a lone surrogate escape, a line over the line limit, a
+ *   duplicate key or a non-object on a path the query reads all fail it);
+ * - the scan finds no `\r`, none of DuckDB's JSON extensions that
+ *   `JSON.parse` rejects (`NaN`, `Infinity`, `inf` in any case where a value
+ *   starts, trailing commas; a match inside a string also counts), no JSON
+ *   `null` after the last key of a field the query reads (DuckDB reads it as
+ *   missing), no dotted key the engine's flattened-name lookup could take
+ *   instead, and no `\u` escape of one of those keys' characters in a key;
  * - every line is blank (spaces and tabs only: skipped uncounted, as the
- *   readers skip it) or JSON that `JSON.parse` and DuckDB both accept and
- *   read alike: DuckDB's extensions (trailing commas, `NaN`, `Infinity`) are
- *   ruled out by a pattern, top-level keys are unique, and so are the keys
- *   on every path the query reads, with no dotted key that the engine's
- *   flattened-name lookup could match instead;
- * - every line is an audit event as `classifyRecord` sees it (`kind` "Event",
- *   an `audit.k8s.io/` `apiVersion`, a string `auditID`, none of the
- *   CloudTrail, digest or EventBridge keys), and its `requestReceivedTimestamp`
- *   is an ISO time `YYYY-MM-DDTHH:MM:SS[.fraction]Z` that both parsers read to
- *   the same millisecond;
+ *   readers skip it) or an audit event as `classifyRecord` sees it (`kind`
+ *   "Event", an `audit.k8s.io/` `apiVersion`, a string `auditID`, none of
+ *   the CloudTrail, digest or EventBridge keys), whose
+ *   `requestReceivedTimestamp` is an ISO time `YYYY-MM-DDTHH:MM:SS[.fraction]Z`
+ *   that both parsers read to the same millisecond;
  * - every number the query reads is an integer of at most 15 digits (so that
- *   `JSON.parse` and `JSON.stringify` keep its text), no line exceeds
- *   `maxLineBytes`, none is long enough for the `maxRecordValues` check, and
- *   the gzip trailer agrees with the decompressed size.
+ *   `JSON.parse` and `JSON.stringify` keep its text), and no line is longer
+ *   than `maxLineBytes` nor than `2 × maxRecordValues` bytes (so the
+ *   readers' value cap cannot apply).
  *
  * @module
  */
@@ -155,6 +158,7 @@ export async function planRawRead(
         return `${input}: damaged gzip`;
       }
       if (isGzip(head)) return `${input}: nested gzip`;
+      return `${input}: gzip (the readers decompress it)`;
     }
     if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       return `${input}: byte-order mark`;

@@ -188,6 +188,23 @@ const oddLine = fc.constantFrom(
   '"just a string"',
   'not json at all',
   '{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","verb":"\\ud800","requestReceivedTimestamp":"2024-05-14T00:00:00Z"}',
+  // what DuckDB's own reader reads differently from JSON.parse and the engine's lookup (the scan or the check sends the file to the readers)
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","verb":null,"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","responseStatus":{"code":null},"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","user.username":null,"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","v\\u0065rb":"escaped key","requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","user":{"us\\u0065rname":"escaped"},"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","responseStatus":{"code":9007199254740993},"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","responseStatus":{"code":1e400},"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","other":-Infinity,"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","other":[1, nan],"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","other":[1,2 ],"more":{"a":1 , },"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":7,"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","user":"not an object","requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","deep":${'['.repeat(5000)}${']'.repeat(5000)},"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `\ufeff{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","requestReceivedTimestamp":"2024-05-14T00:00:00Z","requestReceivedTimestamp":"2024-05-14T00:00:01Z"}`,
+  `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","detail-type":"x","detail":{"verb":"get"},"requestReceivedTimestamp":"2024-05-14T00:00:00Z"}`,
 );
 
 describe('generated NDJSON files: DuckDB reading the file = streaming', () => {
@@ -217,7 +234,7 @@ describe('generated NDJSON files: DuckDB reading the file = streaming', () => {
           if (report?.path === 'duckdb') fast++;
         },
       ),
-      { seed: 42, numRuns: 120 },
+      { seed: 42, numRuns: 300 },
     );
     expect(fast).toBeGreaterThanOrEqual(10);
   });
@@ -230,8 +247,8 @@ describe('generated NDJSON files: DuckDB reading the file = streaming', () => {
       const path = writeInput(`${lines.join('\n')}\n\n`, gz);
       for (const text of QUERIES) {
         const report = await compare(path, text);
-        // a query that reads @message is left to the readers (the staged lines would double the memory)
-        expect(report?.path, text).toBe(text.includes('@message') ? 'readers' : 'duckdb');
+        // (a query that only shows @message reads it back from the file; gzip is left to the readers)
+        expect(report?.path, text).toBe(gz ? 'readers' : 'duckdb');
       }
     }
   });
@@ -245,6 +262,55 @@ describe('generated NDJSON files: DuckDB reading the file = streaming', () => {
     );
     const report = await compare(path, 'stats count(*) by verb');
     expect(report).toMatchObject({ path: 'readers' });
-    expect((report as { reason: string }).reason).toMatch(/: line \d+ needs the readers \(1 such lines\)$/);
+    expect((report as { reason: string }).reason).toMatch(/: line \d+ needs the readers$/);
+  });
+
+  test('each odd line among well-formed ones: the same result as the streaming engine', async () => {
+    const good = fc
+      .sample(eventLine, { numRuns: 4, seed: 11 })
+      .filter((l) => !/"code":(-0|5e2|500\.0|1e400|0\.1|\d{16,})/.test(l));
+    const odd = fc.sample(oddLine, { numRuns: 200, seed: 5 });
+    // (a lone surrogate is left out: the readers' path on DuckDB fails on it, a difference of that path, not of this one)
+    for (const line of new Set(odd.filter((l) => !l.includes('\\ud800')))) {
+      const path = writeInput(`${[good[0], line, ...good.slice(1)].join('\n')}\n`);
+      for (const text of [QUERIES[0], QUERIES[1], QUERIES[4], 'fields verb, user.username | sort verb desc'])
+        await compare(path, text as string);
+    }
+  });
+
+  test('the fast path is the default: no readRaw needed', async () => {
+    const lines = fc
+      .sample(eventLine, { numRuns: 5, seed: 13 })
+      .filter((l) => !/"code":(-0|5e2|500\.0|1e400|0\.1|\d{16,})/.test(l));
+    const path = writeInput(`${lines.join('\n')}\n`);
+    let report: RawReadReport | undefined;
+    await query(path, 'stats count(*) by verb', {
+      engine: 'duckdb',
+      duckdb: { connection: db.connection, onRawRead: (r: RawReadReport) => (report = r) },
+    });
+    expect(report).toMatchObject({ path: 'duckdb' });
+  });
+
+  test('blank lines between events, no final newline, and two files: the fast path, the same statistics', async () => {
+    const lines = fc
+      .sample(eventLine, { numRuns: 8, seed: 17 })
+      .filter((l) => !/"code":(-0|5e2|500\.0|1e400|0\.1|\d{16,})/.test(l));
+    const first = writeInput(`${lines.slice(0, 3).join('\n')}\n\n \t\n${lines.slice(3, 5).join('\n')}`);
+    for (const text of [QUERIES[0], QUERIES[4], QUERIES[5]]) {
+      expect(await compare(first, text as string), text).toMatchObject({ path: 'duckdb' });
+    }
+    // @ptr (in every `fields` result) needs the line numbers, which the blank lines shift
+    expect(await compare(first, QUERIES[3] as string)).toMatchObject({ path: 'readers' });
+    const second = writeInput(`${lines.slice(5).join('\n')}\n`);
+    const both = [second, first];
+    const stream = await query(both, QUERIES[5] as string, {});
+    let report: RawReadReport | undefined;
+    const duck = await query(both, QUERIES[5] as string, {
+      engine: 'duckdb',
+      duckdb: { connection: db.connection, onRawRead: (r: RawReadReport) => (report = r) },
+    });
+    expect(report).toMatchObject({ path: 'duckdb', files: 2 });
+    expect(cellsOf(duck)).toEqual(cellsOf(stream));
+    expect(duck.statistics).toEqual(stream.statistics);
   });
 });
