@@ -468,9 +468,10 @@ export const COMMANDS: readonly CommandHelp[] = [
       },
       {
         name: 'duckdb-read-raw',
-        type: 'boolean',
+        type: 'string',
+        value: 'when',
         description:
-          'With --engine duckdb: let DuckDB read plain audit NDJSON files (.ndjson, .json, .gz) itself instead of kubetrail’s readers, when every line passes a check that the readers would give the same event; otherwise, or when the query reads @message, the readers read them. Off by default (slower on the bench machine; docs/performance.md). No progress line.',
+          'With --engine duckdb: whether DuckDB reads plain audit NDJSON files itself instead of kubetrail’s readers. auto (default): it does when the files are named directly, not gzip, and every line passes a check that the readers would give the same event; otherwise, or when the query reads @message beyond showing it, the readers read them, with the same rows. off: the readers always read them. on: as auto, but a run the readers would have to read stops with a usage error that says why. See docs/performance.md.',
       },
       {
         name: 'source',

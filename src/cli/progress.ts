@@ -6,6 +6,7 @@
  * @module
  */
 import type { LogEvent } from '../log-event.js';
+import type { ReadProgress } from '../sql/duckdb-raw-read.js';
 import type { TextSink } from './io.js';
 import { formatCount } from './render/histogram.js';
 import { formatBytes } from './summary.js';
@@ -23,6 +24,8 @@ export interface ProgressOptions {
 export interface Progress {
   /** Counts one event; redraws when due. */
   tick(event: LogEvent): void;
+  /** Sets how far the read has got (the DuckDB engine's `onProgress`); redraws when due. */
+  advance(progress: ReadProgress): void;
   /** Erases the progress line. */
   done(): void;
 }
@@ -40,7 +43,7 @@ const REDRAW_MS = 200;
  * ```
  */
 export function createProgress(options: ProgressOptions): Progress {
-  if (!options.enabled) return { tick: () => {}, done: () => {} };
+  if (!options.enabled) return { tick: () => {}, advance: () => {}, done: () => {} };
   const { sink, now, fileSizes } = options;
   const started = now();
   const total = fileSizes === undefined ? 0 : [...fileSizes.values()].reduce((a, b) => a + b, 0);
@@ -53,37 +56,53 @@ export function createProgress(options: ProgressOptions): Progress {
   let drawn = false;
   const fileSize = (file: string | undefined): number =>
     file !== undefined && fileSizes?.has(file) === true ? (fileSizes.get(file) ?? 0) : 0;
+  const draw = (): void => {
+    const t = now();
+    if (t - lastDraw < REDRAW_MS) return;
+    lastDraw = t;
+    const seconds = Math.max((t - started) / 1000, 0.001);
+    const parts = [
+      `${formatCount(records)} records`,
+      formatBytes(messageBytes),
+      `${formatCount(Math.round(records / seconds))} records/s`,
+    ];
+    const done = finishedFileBytes + currentOffset;
+    if (total > 0 && done > 0) {
+      const fraction = Math.min(done / total, 1);
+      const eta = (seconds * (1 - fraction)) / fraction;
+      parts.push(`${Math.floor(fraction * 100)}% of ${formatBytes(total)}`, `ETA ${formatDuration(eta)}`);
+    }
+    sink.write(`\r\u001b[2Kreading: ${parts.join(', ')}`);
+    drawn = true;
+  };
+  const at = (file: string | undefined, offset: number | undefined): void => {
+    if (file !== currentFile) {
+      finishedFileBytes += fileSize(currentFile);
+      currentFile = file;
+      currentOffset = 0;
+    }
+    // Offsets count decompressed bytes, so they measure progress only in plain files.
+    if (offset !== undefined && file !== undefined && !file.endsWith('.gz')) {
+      currentOffset = Math.min(offset, fileSize(file));
+    }
+  };
   return {
     tick(event) {
       records++;
       messageBytes += event.message.length + 1;
-      const file = event.source.file;
-      if (file !== currentFile) {
-        finishedFileBytes += fileSize(currentFile);
-        currentFile = file;
-        currentOffset = 0;
+      at(event.source.file, event.source.offset);
+      draw();
+    },
+    advance(progress) {
+      // the DuckDB engine's readers start over after its raw path gave up
+      if (progress.records < records) {
+        finishedFileBytes = 0;
+        currentFile = undefined;
       }
-      // Offsets count decompressed bytes, so they measure progress only in plain files.
-      if (event.source.offset !== undefined && file !== undefined && !file.endsWith('.gz')) {
-        currentOffset = Math.min(event.source.offset, fileSize(file));
-      }
-      const t = now();
-      if (t - lastDraw < REDRAW_MS) return;
-      lastDraw = t;
-      const seconds = Math.max((t - started) / 1000, 0.001);
-      const parts = [
-        `${formatCount(records)} records`,
-        formatBytes(messageBytes),
-        `${formatCount(Math.round(records / seconds))} records/s`,
-      ];
-      const done = finishedFileBytes + currentOffset;
-      if (total > 0 && done > 0) {
-        const fraction = Math.min(done / total, 1);
-        const eta = (seconds * (1 - fraction)) / fraction;
-        parts.push(`${Math.floor(fraction * 100)}% of ${formatBytes(total)}`, `ETA ${formatDuration(eta)}`);
-      }
-      sink.write(`\r\u001b[2Kreading: ${parts.join(', ')}`);
-      drawn = true;
+      records = progress.records;
+      messageBytes = progress.bytes;
+      at(progress.file, progress.offset);
+      draw();
     },
     done() {
       if (drawn) sink.write('\r\u001b[2K');

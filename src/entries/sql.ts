@@ -19,6 +19,8 @@ export {
   type ImportOptions,
   type ImportResult,
   importEvents,
+  type RawReadReport,
+  type ReadProgress,
   SQL_ENGINE_ERROR_CODES,
   type SqlColumn,
   type SqlCompileOptions,

@@ -3,13 +3,14 @@
  *
  * @module
  */
+import type { LogEvent } from '../log-event.js';
 import type { QueryAst } from '../query/ast.js';
 import { compileQuery, printQuery } from '../query/index.js';
 import { SYSTEM_FIELDS } from '../query/row.js';
 import { readLogs } from '../read/read-logs.js';
 import type { LogInput } from '../read/sources.js';
 import { runOnDuckdb } from '../sql/duckdb-engine.js';
-import { planRawRead, queryObstacle, type RawReadPlan } from '../sql/duckdb-raw-read.js';
+import { planRawRead, queryObstacle, type RawReadPlan, type ReadProgress } from '../sql/duckdb-raw-read.js';
 import { asInputs } from './one-thread.js';
 import { hookedEvents, readOptionsOf, toCompileOptions } from './options.js';
 import { emptyStatistics, mergeStatistics } from './statistics.js';
@@ -24,6 +25,21 @@ function importedSource(
   if (paths.every((p) => p.endsWith('.parquet'))) return { parquet: paths };
   if (paths.length === 1 && (paths[0] as string).endsWith('.duckdb')) return { database: paths[0] as string };
   return undefined;
+}
+
+/** The events, telling `onProgress` after each one. */
+async function* progressOf(
+  events: AsyncIterable<LogEvent>,
+  onProgress: (progress: ReadProgress) => void,
+): AsyncGenerator<LogEvent> {
+  let records = 0;
+  let bytes = 0;
+  for await (const event of events) {
+    records++;
+    bytes += event.message.length + 1;
+    onProgress({ records, bytes, file: event.source.file, offset: event.source.offset });
+    yield event;
+  }
 }
 
 /**
@@ -74,14 +90,22 @@ export function queryStreamDuckdb(
         options.duckdb?.readRaw === false
           ? 'readRaw is off'
           : queryObstacle({ fields, needsEvents }, readOptions);
-      const plan: RawReadPlan | string = obstacle ?? (await planRawRead(inputs, readOptions));
+      const onProgress = options.duckdb?.onProgress;
+      const planned: RawReadPlan | string = obstacle ?? (await planRawRead(inputs, readOptions));
+      const plan =
+        typeof planned === 'string' || onProgress === undefined ? planned : { ...planned, onProgress };
       if (typeof plan === 'string') onRawRead?.({ path: 'readers', reason: plan });
-      const result = await runOnDuckdb(queryText, hookedEvents(reader, options), {
-        ...toCompileOptions(options),
-        ...options.duckdb,
-        signal: options.signal,
-        ...(typeof plan === 'string' ? {} : { raw: { plan, summary: reader.summary } }),
-      });
+      const events = hookedEvents(reader, options);
+      const result = await runOnDuckdb(
+        queryText,
+        onProgress === undefined ? events : progressOf(events, onProgress),
+        {
+          ...toCompileOptions(options),
+          ...options.duckdb,
+          signal: options.signal,
+          ...(typeof plan === 'string' ? {} : { raw: { plan, summary: reader.summary } }),
+        },
+      );
       statistics = mergeStatistics(result.statistics, reader.summary);
       options.onReadSummary?.(reader.summary);
       yield* result.rows;

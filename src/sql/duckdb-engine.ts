@@ -49,7 +49,7 @@ import {
   type RawLoadTarget,
   type RawMessages,
 } from './duckdb-raw-load.js';
-import type { RawReadPlan, RawReadReport } from './duckdb-raw-read.js';
+import type { RawReadPlan, RawReadReport, ReadProgress } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
 import { duckdbJsonText, parseDuckdbJson } from './json-text.js';
 import { lateMessageColumns, type MessageSpill, openMessageSpill } from './message-spill.js';
@@ -105,6 +105,8 @@ export interface DuckdbEngineOptions {
   readonly readRaw?: boolean | undefined;
   /** Told whether DuckDB read the raw files itself or why the readers did. */
   readonly onRawRead?: ((report: RawReadReport) => void) | undefined;
+  /** Told how far the read has got (the raw path's byte scan or the readers' events), for a progress line; it keeps the raw path, where `onEvent` does not. */
+  readonly onProgress?: ((progress: ReadProgress) => void) | undefined;
 }
 
 /** The parts of `@duckdb/node-api` the engine uses. @internal */

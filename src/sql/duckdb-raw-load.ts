@@ -287,6 +287,7 @@ async function loadEach(
   scans: RawScan[],
 ): Promise<string | undefined> {
   let ordinalBase = 0;
+  let bytesBefore = 0;
   const maxLine = Math.min(plan.maxLineBytes, 2 * plan.maxRecordValues - 1);
   for (const [index, file] of plan.files.entries()) {
     if (file.gzip) return `${file.path}: gzip (the readers decompress it)`;
@@ -297,7 +298,22 @@ async function loadEach(
     );
     let scan: RawScan;
     try {
-      scan = scanRawFile(file.path, maxLine, reading.scan);
+      const progress = plan.onProgress;
+      const before = { records: ordinalBase, bytes: bytesBefore };
+      scan = scanRawFile(
+        file.path,
+        maxLine,
+        reading.scan,
+        progress === undefined
+          ? undefined
+          : (records, bytes) =>
+              progress({
+                records: before.records + records,
+                bytes: before.bytes + bytes,
+                file: file.path,
+                offset: bytes,
+              }),
+      );
     } catch (error) {
       await loading;
       return `${file.path}: ${firstLine(error)}`;
@@ -320,6 +336,7 @@ async function loadEach(
     if (loaded !== scan.records) return `${file.path}: DuckDB read ${loaded} lines, the scan ${scan.records}`;
     scans.push(scan);
     ordinalBase += scan.records;
+    bytesBefore += file.size;
   }
   return undefined;
 }

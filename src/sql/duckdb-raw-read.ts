@@ -57,14 +57,46 @@ export interface RawFile {
   readonly logGroup: string | undefined;
 }
 
+/**
+ * How far a read has got, for a progress line: records and bytes so far
+ * (over all files), and the file being read with the bytes read of it.
+ * Given by `duckdb.onProgress` on both paths of the DuckDB engine: after
+ * each chunk of the raw path's byte scan, and after each event of the readers.
+ *
+ * @example
+ * ```ts
+ * const onProgress = (p: ReadProgress) => process.stderr.write(`\r${p.records} records, ${p.bytes} bytes`);
+ * ```
+ */
+export interface ReadProgress {
+  /** Records read (the raw path: non-blank lines scanned). */
+  readonly records: number;
+  /** Bytes read: the raw path's bytes scanned, the readers' message bytes (one more per record for its newline). */
+  readonly bytes: number;
+  /** The file being read, when the input is a file. */
+  readonly file?: string | undefined;
+  /** Bytes of that file read so far (decompressed bytes for the readers), when known. */
+  readonly offset?: number | undefined;
+}
+
 /** The files and read limits of a query the fast path may take. */
 export interface RawReadPlan {
   readonly files: readonly RawFile[];
   readonly maxLineBytes: number;
   readonly maxRecordValues: number;
+  /** Told how far the byte scan has got, after each chunk. */
+  readonly onProgress?: ((progress: ReadProgress) => void) | undefined;
 }
 
-/** What the fast path did: `loaded` files, or the reason it fell back to the readers. */
+/**
+ * What the fast path did: DuckDB read the files itself, or the reason
+ * kubetrail's readers read them (given to `duckdb.onRawRead`).
+ *
+ * @example
+ * ```ts
+ * const onRawRead = (r: RawReadReport) => r.path === 'readers' && console.warn(r.reason);
+ * ```
+ */
 export type RawReadReport =
   | { readonly path: 'duckdb'; readonly files: number; readonly records: number }
   | { readonly path: 'readers'; readonly reason: string };

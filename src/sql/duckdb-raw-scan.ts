@@ -177,7 +177,8 @@ function chunkObstacle(
 
 /**
  * Scans a plain file (see the module comment). `maxLine` is the longest line
- * the fast path takes (longer: the readers decide).
+ * the fast path takes (longer: the readers decide); `onChunk` is told the
+ * records (non-blank lines) and bytes scanned so far after each chunk (for a progress line).
  *
  * @example
  * ```ts
@@ -185,7 +186,12 @@ function chunkObstacle(
  * if (scan.obstacle !== undefined) console.log(scan.obstacle);
  * ```
  */
-export function scanRawFile(path: string, maxLine: number, keys: RawScanKeys): RawScan {
+export function scanRawFile(
+  path: string,
+  maxLine: number,
+  keys: RawScanKeys,
+  onChunk?: (records: number, bytes: number) => void,
+): RawScan {
   const table = new LineTable();
   const keyChars = new Set<number>();
   const notNull = new Set(keys.notNull);
@@ -239,8 +245,9 @@ export function scanRawFile(path: string, maxLine: number, keys: RawScanKeys): R
       }
       obstacle = chunkObstacle(buffer, whole, notNull, keyChars);
       if (obstacle !== undefined) break;
-      if (last) break;
       position += whole;
+      onChunk?.(table.size, position);
+      if (last) break;
     }
   } finally {
     closeSync(fd);

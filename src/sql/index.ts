@@ -15,5 +15,6 @@ export {
   loadDuckdb,
   runOnDuckdb,
 } from './duckdb-engine.js';
+export type { RawReadReport, ReadProgress } from './duckdb-raw-read.js';
 export { SQL_ENGINE_ERROR_CODES, SqlEngineError, type SqlEngineErrorCode } from './errors.js';
 export { TABLE_MODEL_NAMES, type TableModelName } from './table-models.js';

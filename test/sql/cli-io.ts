@@ -5,6 +5,7 @@ import { runCli } from '../../src/cli/run.js';
 /** Runs `kubetrail <args>` and resolves to its exit code and output. */
 export async function cli(
   args: readonly string[],
+  options: { readonly tty?: boolean } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = { stdout: '', stderr: '' };
   const io: CliIo = {
@@ -19,6 +20,7 @@ export async function cli(
         out.stderr += s;
         return true;
       },
+      ...(options.tty === true ? { isTTY: true } : {}),
     },
     stdin: (async function* () {})(),
     now: () => Date.parse('2026-01-01T00:00:00Z'),

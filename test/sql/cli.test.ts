@@ -29,50 +29,80 @@ describe('kubetrail query --engine duckdb', () => {
   });
 });
 
-describe('kubetrail query --engine duckdb --duckdb-read-raw', () => {
+describe('kubetrail query --engine duckdb on raw files (DuckDB reads them itself)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kubetrail-read-raw-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'audit.ndjson');
-  writeFileSync(
-    file,
-    `${Array.from({ length: 50 }, (_, i) =>
-      JSON.stringify({
-        kind: 'Event',
-        apiVersion: 'audit.k8s.io/v1',
-        auditID: `id-${i}`,
-        verb: ['get', 'list', 'delete'][i % 3],
-        user: { username: `user-${i % 4}` },
-        requestReceivedTimestamp: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000000Z`,
-        stageTimestamp: `2026-01-01T00:00:${String(i).padStart(2, '0')}.100000Z`,
-      }),
-    ).join('\n')}\n`,
+  const lines = Array.from({ length: 50 }, (_, i) =>
+    JSON.stringify({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      auditID: `id-${i}`,
+      verb: ['get', 'list', 'delete'][i % 3],
+      user: { username: `user-${i % 4}` },
+      requestReceivedTimestamp: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000000Z`,
+      stageTimestamp: `2026-01-01T00:00:${String(i).padStart(2, '0')}.100000Z`,
+    }),
   );
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  // a carriage return: the readers keep it in the message, so they must read this file
+  const crFile = join(dir, 'crlf.ndjson');
+  writeFileSync(crFile, `${lines.join('\r\n')}\r\n`);
+  const json = ['--format', 'json'];
+  const duckdb = ['--engine', 'duckdb'];
 
   test.each([
     'stats count(*) by user.username | sort user.username',
     'fields auditID, verb | sort auditID | limit 5',
-  ])('%s: the rows of the streaming engine', async (q) => {
-    const a = await cli(['query', q, file, '--format', 'json', '--quiet']);
-    const b = await cli([
-      'query',
-      q,
-      file,
-      '--format',
-      'json',
-      '--quiet',
-      '--engine',
-      'duckdb',
-      '--duckdb-read-raw',
-    ]);
+  ])('%s: the rows and summary of the streaming engine, by default and with on or off', async (q) => {
+    const a = await cli(['query', q, file, ...json]);
     expect(a.code).toBe(0);
-    expect(b.code).toBe(0);
-    expect(b.stdout).toBe(a.stdout);
+    expect(a.stderr).toContain('50 records scanned');
+    for (const raw of [[], ['--duckdb-read-raw', 'on'], ['--duckdb-read-raw', 'off']]) {
+      const b = await cli(['query', q, file, ...json, ...duckdb, ...raw]);
+      expect(b.code).toBe(0);
+      expect(b.stdout).toBe(a.stdout);
+      expect(b.stderr).toBe(a.stderr);
+    }
   });
 
-  test('without --engine duckdb it is a usage error', async () => {
-    const r = await cli(['query', 'fields verb', file, '--duckdb-read-raw']);
+  test('the default takes the fast path, with a progress line from its byte scan', async () => {
+    const q = 'stats count(*) by verb';
+    // one chunk of the scan reports all 50 records at once; the readers' first event would show 1
+    const raw = await cli(['query', q, file, ...duckdb, '--format', 'ndjson'], { tty: true });
+    expect(raw.code).toBe(0);
+    expect(raw.stderr).toContain('reading: 50 records');
+    const readers = await cli(
+      ['query', q, file, ...duckdb, '--format', 'ndjson', '--duckdb-read-raw', 'off'],
+      {
+        tty: true,
+      },
+    );
+    expect(readers.code).toBe(0);
+    expect(readers.stderr).toContain('reading: 1 records');
+    expect(readers.stdout).toBe(raw.stdout);
+  });
+
+  test('on: a file the readers must read stops the run and says why; auto reads it with them', async () => {
+    const q = 'stats count(*) by verb | sort verb';
+    const on = await cli(['query', q, crFile, ...duckdb, '--duckdb-read-raw', 'on', '--quiet']);
+    expect(on.code).toBe(2);
+    expect(on.stdout).toBe('');
+    expect(on.stderr).toContain('--duckdb-read-raw on, but');
+    expect(on.stderr).toContain('carriage return');
+    const auto = await cli(['query', q, crFile, ...json, ...duckdb]);
+    const streaming = await cli(['query', q, crFile, ...json]);
+    expect(auto.code).toBe(0);
+    expect(auto.stdout).toBe(streaming.stdout);
+    expect(auto.stderr).toBe(streaming.stderr);
+  });
+
+  test('without --engine duckdb, or with another value, it is a usage error', async () => {
+    const r = await cli(['query', 'fields verb', file, '--duckdb-read-raw', 'on']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--duckdb-read-raw needs --engine duckdb');
+    const bad = await cli(['query', 'fields verb', file, ...duckdb, '--duckdb-read-raw', 'yes']);
+    expect(bad.code).toBe(2);
   });
 });
 

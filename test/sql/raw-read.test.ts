@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isKubetrailError } from '../../src/errors.js';
 import { query } from '../../src/index.js';
 import type { QueryResult } from '../../src/query/index.js';
-import type { RawReadReport } from '../../src/sql/duckdb-raw-read.js';
+import type { RawReadReport, ReadProgress } from '../../src/sql/duckdb-raw-read.js';
 import { cellsOf, loadCases, useDuckdb } from './support.js';
 
 const db = useDuckdb();
@@ -312,5 +312,41 @@ describe('generated NDJSON files: DuckDB reading the file = streaming', () => {
     expect(report).toMatchObject({ path: 'duckdb', files: 2 });
     expect(cellsOf(duck)).toEqual(cellsOf(stream));
     expect(duck.statistics).toEqual(stream.statistics);
+  });
+
+  test('onProgress keeps the fast path (onEvent does not) and ends at every record and byte, on both paths', async () => {
+    const lines = fc
+      .sample(eventLine, { numRuns: 6, seed: 19 })
+      .filter((l) => !/"code":(-0|5e2|500\.0|1e400|0\.1|\d{16,})/.test(l));
+    const content = `${lines.join('\n')}\n`;
+    const path = writeInput(content);
+    const run = async (extra: Record<string, unknown>) => {
+      let report: RawReadReport | undefined;
+      let last: ReadProgress | undefined;
+      await query(path, 'stats count(*) by verb', {
+        ...extra,
+        engine: 'duckdb',
+        duckdb: {
+          connection: db.connection,
+          ...(extra.duckdb as object),
+          onRawRead: (r: RawReadReport) => (report = r),
+          onProgress: (p: ReadProgress) => (last = p),
+        },
+      });
+      return { report, last };
+    };
+    const fast = await run({});
+    expect(fast.report).toMatchObject({ path: 'duckdb' });
+    expect(fast.last).toEqual({
+      records: lines.length,
+      bytes: Buffer.byteLength(content),
+      file: path,
+      offset: Buffer.byteLength(content),
+    });
+    const readers = await run({ duckdb: { readRaw: false } });
+    expect(readers.report).toMatchObject({ path: 'readers' });
+    expect(readers.last).toMatchObject({ records: lines.length, file: path });
+    const hooked = await run({ onEvent: () => {} });
+    expect(hooked.report).toMatchObject({ path: 'readers' });
   });
 });

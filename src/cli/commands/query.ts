@@ -18,6 +18,7 @@ import {
 import { orderColumns, type QueryResult, type ResultRow } from '../../query/results.js';
 import type { ReadSummary } from '../../read/read-summary.js';
 import { type QueryLogsStatistics, queryStream, sideOptions } from '../../run/index.js';
+import type { RawReadReport, ReadProgress } from '../../sql/duckdb-raw-read.js';
 import { choiceOption, flag, integerOption, parseCommand, stringOption } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { findCommand } from '../help.js';
@@ -76,6 +77,16 @@ function memoryBudgetOption(options: Parameters<typeof integerOption>[0]): numbe
   return mib * 1024 * 1024;
 }
 
+/** `--duckdb-read-raw on`: the run stops, before the readers read anything, when DuckDB cannot read the files itself. */
+function insistOnRawRead(report: RawReadReport): void {
+  if (report.path === 'readers')
+    throw new UsageError(
+      'bad_option',
+      `query: --duckdb-read-raw on, but kubetrail's readers must read these inputs: ${report.reason}`,
+      'query',
+    );
+}
+
 /**
  * Runs `kubetrail query`. Resolves to the exit code.
  *
@@ -125,8 +136,8 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   const runLimit = capped ? DEFAULT_LIMIT + 1 : limit;
   let cut = false;
   const histogramAsked = flag(options, 'histogram');
-  const readRaw = flag(options, 'duckdb-read-raw');
-  if (readRaw && engine !== 'duckdb')
+  const readRaw = choiceOption(options, 'duckdb-read-raw', ['auto', 'on', 'off'] as const, 'query');
+  if (readRaw !== undefined && engine !== 'duckdb')
     throw new UsageError('bad_option', 'query: --duckdb-read-raw needs --engine duckdb', 'query');
   if (histogramAsked && engine === 'duckdb')
     throw new UsageError('bad_option', 'query: --histogram runs on the streaming engine only', 'query');
@@ -161,15 +172,17 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
           engine,
           duckdb: {
             ...(tempDir === undefined ? {} : { tempDirectory: tempDir }),
-            ...(readRaw ? { readRaw } : {}),
+            ...(readRaw === 'off' ? { readRaw: false } : {}),
+            ...(readRaw === 'on' ? { onRawRead: insistOnRawRead } : {}),
+            // (a progress hook that keeps DuckDB reading raw files itself, where onEvent would not)
+            onProgress: (p: ReadProgress) => progress.advance(p),
           },
         }
       : { workers }),
     ...(memoryBudget === undefined ? {} : { memoryBudgetBytes: memoryBudget }),
     ...(tempDir === undefined ? {} : { tempDir }),
     ...brought,
-    // (DuckDB reads raw files itself only when no hook needs each event: no progress line then)
-    ...(readRaw ? {} : { onEvent: (e: LogEvent) => progress.tick(e) }),
+    ...(engine === 'duckdb' || !showProgress ? {} : { onEvent: (e: LogEvent) => progress.tick(e) }),
     onReadSummary: (summary) => {
       side.summary = summary;
     },
