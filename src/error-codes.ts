@@ -230,6 +230,8 @@ export const SQL_ENGINE_ERROR_CODES = {
   duckdb_missing:
     "`engine: 'duckdb'`, `kubetrail import` or `--engine duckdb` needs the optional dependency `@duckdb/node-api`, which is not installed (`npm install @duckdb/node-api`).",
   duckdb_error: 'DuckDB failed while loading or querying the events; the message is DuckDB’s own.',
+  lone_surrogate:
+    'An event the DuckDB engine would load holds a lone UTF-16 surrogate (a JSON `\\ud800` escape without its pair), which DuckDB cannot store. `query`/`queryStream` and the CLI then run the query on the streaming engine when they can read the input again (files; not stdin or a stream).',
   unknown_table_model: 'The table model (`--table`) is not one of the models kubetrail knows.',
   unknown_dialect: 'The SQL dialect (`--dialect`) is not `duckdb` or `trino`.',
 } as const satisfies Record<string, string>;

@@ -11,8 +11,10 @@ import { readLogs } from '../read/read-logs.js';
 import type { LogInput } from '../read/sources.js';
 import { runOnDuckdb } from '../sql/duckdb-engine.js';
 import { planRawRead, queryObstacle, type RawReadPlan, type ReadProgress } from '../sql/duckdb-raw-read.js';
-import { asInputs } from './one-thread.js';
+import { SqlEngineError } from '../sql/errors.js';
+import { asInputs, queryStreamOneThread } from './one-thread.js';
 import { hookedEvents, readOptionsOf, toCompileOptions } from './options.js';
+import { canReadAgain } from './side-inputs.js';
 import { emptyStatistics, mergeStatistics } from './statistics.js';
 import type { QueryLogsOptions, QueryLogsStream } from './types.js';
 
@@ -96,16 +98,30 @@ export function queryStreamDuckdb(
         typeof planned === 'string' || onProgress === undefined ? planned : { ...planned, onProgress };
       if (typeof plan === 'string') onRawRead?.({ path: 'readers', reason: plan });
       const events = hookedEvents(reader, options);
-      const result = await runOnDuckdb(
-        queryText,
-        onProgress === undefined ? events : progressOf(events, onProgress),
-        {
-          ...toCompileOptions(options),
-          ...options.duckdb,
-          signal: options.signal,
-          ...(typeof plan === 'string' ? {} : { raw: { plan, summary: reader.summary } }),
-        },
-      );
+      let result: Awaited<ReturnType<typeof runOnDuckdb>>;
+      try {
+        result = await runOnDuckdb(
+          queryText,
+          onProgress === undefined ? events : progressOf(events, onProgress),
+          {
+            ...toCompileOptions(options),
+            ...options.duckdb,
+            signal: options.signal,
+            ...(typeof plan === 'string' ? {} : { raw: { plan, summary: reader.summary } }),
+          },
+        );
+      } catch (error) {
+        // DuckDB cannot store a lone surrogate: the streaming engine runs the query, if the input can be read again
+        if (!(error instanceof SqlEngineError && error.code === 'lone_surrogate') || !canReadAgain(inputs))
+          throw error;
+        const streaming = queryStreamOneThread(inputs, text, { ...options, engine: 'streaming' });
+        yield* streaming;
+        statistics = {
+          ...streaming.statistics,
+          engineFallback: `the streaming engine ran the query: ${error.message.replace(/; run the query.*$/, '')}`,
+        };
+        return;
+      }
       statistics = mergeStatistics(result.statistics, reader.summary);
       options.onReadSummary?.(reader.summary);
       yield* result.rows;

@@ -143,7 +143,7 @@ export function sideOptions(
 
 /**
  * The run's own input once more, for inner queries without `SOURCE`: only
- * inputs that can be read twice (paths, URLs, bytes).
+ * inputs that can be read twice ({@link canReadAgain}).
  *
  * @example
  * ```ts
@@ -155,10 +155,25 @@ export function rereadOf(
   inputs: readonly LogInput[],
   readOptions: ReadLogsOptions,
 ): (() => AsyncIterable<LogEvent>) | undefined {
-  const again = inputs.every(
-    (i) => (typeof i === 'string' && i !== '-') || i instanceof URL || i instanceof Uint8Array,
+  return canReadAgain(inputs) ? () => readLogs([...inputs], readOptions) : undefined;
+}
+
+/**
+ * Whether every input can be read a second time: paths (not stdin), URLs,
+ * bytes and arrays of lines; not streams or iterators.
+ *
+ * @example
+ * ```ts
+ * canReadAgain(['audit.ndjson']) //=> true
+ * canReadAgain(['-']) //=> false
+ * ```
+ * @internal
+ */
+export function canReadAgain(inputs: readonly LogInput[]): boolean {
+  return inputs.every(
+    (i) =>
+      (typeof i === 'string' && i !== '-') || i instanceof URL || i instanceof Uint8Array || Array.isArray(i),
   );
-  return again ? () => readLogs([...inputs], readOptions) : undefined;
 }
 
 /** Whether a node tree holds a subquery or a command that brings in other data. */

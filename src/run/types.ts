@@ -150,6 +150,13 @@ export interface QueryLogsStatistics extends QueryStatistics {
   readonly invalidTimestamps?: number;
   /** Where the first of them are. */
   readonly invalidTimestampSamples?: readonly LogSource[];
+  /**
+   * Set when `engine: 'duckdb'` ran the query on the streaming engine after
+   * all, and why (an event held a lone surrogate, which DuckDB cannot store:
+   * error code `lone_surrogate`). Rows and the other statistics are then the
+   * streaming engine's.
+   */
+  readonly engineFallback?: string;
 }
 
 /**

@@ -52,6 +52,7 @@ import {
 import type { RawReadPlan, RawReadReport, ReadProgress } from './duckdb-raw-read.js';
 import { SqlEngineError } from './errors.js';
 import { duckdbJsonText, parseDuckdbJson } from './json-text.js';
+import { escapesLoneSurrogate, holdsLoneSurrogate, loneSurrogateError } from './lone-surrogate.js';
 import { lateMessageColumns, type MessageSpill, openMessageSpill } from './message-spill.js';
 import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-models.js';
 
@@ -374,6 +375,9 @@ async function appendEvents(
       units += p.length;
     } else appender.appendNull();
     const json = duckdbJsonText(fields);
+    // (a lone surrogate: DuckDB holds only UTF-8, so the query runs on the streaming engine)
+    if (escapesLoneSurrogate(json)) throw loneSurrogateError('a field the query reads');
+    if (message && holdsLoneSurrogate(event.message)) throw loneSurrogateError('@message');
     appender.appendVarchar(json);
     appender.endRow();
     // The appender keeps its rows in transaction-local storage, outside the memory limit, until a

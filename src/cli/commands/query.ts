@@ -253,6 +253,8 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
   }
 
   await writeResult(format, result, statistics, histogram, histogramAsked, width, quiet, io);
+  if (!quiet && statistics.engineFallback !== undefined)
+    io.stderr.write(`kubetrail: note: ${statistics.engineFallback}\n`);
   if (!quiet) {
     io.stderr.write(
       formatSummary({
