@@ -175,7 +175,7 @@ export async function queryCommand(args: readonly string[], io: CliIo): Promise<
             ...(readRaw === 'off' ? { readRaw: false } : {}),
             ...(readRaw === 'on' ? { onRawRead: insistOnRawRead } : {}),
             // (a progress hook that keeps DuckDB reading raw files itself, where onEvent would not)
-            onProgress: (p: ReadProgress) => progress.advance(p),
+            ...(showProgress ? { onProgress: (p: ReadProgress) => progress.advance(p) } : {}),
           },
         }
       : { workers }),
