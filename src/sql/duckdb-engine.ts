@@ -42,6 +42,7 @@ import {
 import { utf8Length } from '../query/utf8-length.js';
 import type { Value } from '../query/value.js';
 import type { ReadSummary } from '../read/read-summary.js';
+import { mayBeNumericShape, ShapeTracker } from './column-shapes.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
 import {
@@ -320,6 +321,7 @@ async function appendEvents(
   text: string,
   reads: ReadonlySet<string> | undefined,
   messages: MessageSpill | undefined,
+  observe?: (fields: Readonly<Record<string, Value>>) => void,
 ): Promise<void> {
   // A query that reads neither @message nor @ptr leaves them NULL: copying the messages into DuckDB
   // costs more than anything else the appender does.
@@ -357,6 +359,7 @@ async function appendEvents(
     const row = eventRow(event, ord);
     const fields: Record<string, Value> = Object.create(null);
     if (fieldNames === undefined) all(row, event, fields);
+    observe?.(fields);
     for (const { name, lookup } of lookups) {
       const v = lookup(row);
       if (v !== undefined) fields[name] = v;
@@ -598,16 +601,18 @@ export async function runOnDuckdb(
   }
 }
 
+/** The table expression of an imported copy (a database attached as `imported`). */
+function copyTable(source: NonNullable<DuckdbEngineOptions['source']>): string {
+  return 'parquet' in source ? `read_parquet(${parquetList(source.parquet)})` : `imported.${ENGINE_TABLE}`;
+}
+
 function sqlOverCopy(
   query: string,
   options: CompileOptions,
   source: NonNullable<DuckdbEngineOptions['source']>,
   columns: ReadonlyMap<string, TypedColumn>,
 ): CompiledSql {
-  const tableName =
-    'parquet' in source
-      ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
-      : `imported.${ENGINE_TABLE}`;
+  const tableName = copyTable(source);
   return compileToSql(query, {
     dialect: 'duckdb',
     table: 'kubetrail',
@@ -630,19 +635,74 @@ const COLUMN_KINDS: Readonly<Record<string, TypedColumn['kind']>> = {
 /** The column of an imported copy with each message's UTF-8 length (`bytesScanned` without reading the messages). */
 const MESSAGE_BYTES = 'kt_message_bytes';
 
-/** The schema of an imported copy, read at open: its typed columns (field name → column), and whether it has {@link MESSAGE_BYTES}. */
-async function copySchemaOf(
+/**
+ * The schema of an imported copy, read at open in one statement: its typed
+ * columns (field name → column; a `str` column whose every file recorded one
+ * shape for it, not a numeric one, has `plainOrder`), and whether it has
+ * {@link MESSAGE_BYTES}. A `database` source must be attached as `imported`.
+ *
+ * @example
+ * ```ts
+ * const { typed } = await copySchemaOf(connection, { parquet: ['events.parquet'] });
+ * typed.get('stageTimestamp') //=> { column: 'kc_stagetimestamp', kind: 'str', plainOrder: true }
+ * ```
+ *
+ * @internal
+ */
+export async function copySchemaOf(
   connection: DuckdbConnection,
-  from: string,
+  source: NonNullable<DuckdbEngineOptions['source']>,
 ): Promise<{ typed: Map<string, TypedColumn>; messageBytes: boolean }> {
-  const rows = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRows();
-  const types = new Map(rows.map((r) => [String(r[0]), String(r[1])]));
+  const from = copyTable(source);
+  // One statement: the columns ('c'), and the shapes the import recorded, one row per file ('s')
+  // beside one row per file ('f'; a file without shapes has none).
+  const shapesSql =
+    'parquet' in source
+      ? ` UNION ALL SELECT 'f', file_name, NULL FROM parquet_file_metadata(${parquetList(source.parquet)}) UNION ALL SELECT 's', file_name, decode(value) FROM parquet_kv_metadata(${parquetList(source.parquet)}) WHERE decode(key) = '${SHAPES_KEY}'`
+      : ` UNION ALL SELECT 'f', '', NULL UNION ALL SELECT 's', '', comment FROM duckdb_tables() WHERE database_name = 'imported' AND table_name = '${ENGINE_TABLE}' AND comment IS NOT NULL`;
+  const rows = (
+    await connection.runAndReadAll(
+      `SELECT 'c', column_name, column_type FROM (DESCRIBE SELECT * FROM ${from})${shapesSql}`,
+    )
+  ).getRows();
+  const types = new Map(rows.filter((r) => r[0] === 'c').map((r) => [String(r[1]), String(r[2])]));
+  const files = new Set(rows.filter((r) => r[0] === 'f').map((r) => String(r[1])));
+  const recorded = new Map<string, Record<string, unknown>>();
+  for (const r of rows) {
+    if (r[0] !== 's') continue;
+    try {
+      const parsed: unknown = JSON.parse(String(r[2]));
+      if (parsed !== null && typeof parsed === 'object')
+        recorded.set(String(r[1]), parsed as Record<string, unknown>);
+    } catch {
+      // not a copy's shapes: that file has none
+    }
+  }
+  // A column sorts plainly only if every file recorded the same shape for it.
+  const sameShape = (column: string): boolean => {
+    let shape: unknown;
+    for (const f of files) {
+      const s = recorded.get(f)?.[column];
+      if (typeof s !== 'string' || (shape !== undefined && s !== shape)) return false;
+      shape = s;
+    }
+    return typeof shape === 'string' && !mayBeNumericShape(shape);
+  };
   const typed = new Map<string, TypedColumn>();
   for (const [field, column] of KUBETRAIL_TYPED_COLUMNS) {
     const kind = COLUMN_KINDS[types.get(column) ?? ''];
-    if (kind !== undefined) typed.set(field, { column, kind });
+    if (kind === undefined) continue;
+    typed.set(
+      field,
+      kind === 'str' && sameShape(column) ? { column, kind, plainOrder: true } : { column, kind },
+    );
   }
   return { typed, messageBytes: types.has(MESSAGE_BYTES) };
+}
+
+/** A DuckDB list of Parquet paths. */
+function parquetList(paths: readonly string[]): string {
+  return `[${paths.map((p) => sqlString(p)).join(', ')}]`;
 }
 
 /** Runs compiled SQL over an imported copy; statistics come from the copy (every row scanned, message bytes). */
@@ -657,11 +717,8 @@ async function runOnTable(
     if ('database' in source) {
       await connection.run(`ATTACH '${source.database.replaceAll("'", "''")}' AS imported (READ_ONLY)`);
     }
-    const from =
-      'parquet' in source
-        ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
-        : `imported.${ENGINE_TABLE}`;
-    const schema = await copySchemaOf(connection, from);
+    const from = copyTable(source);
+    const schema = await copySchemaOf(connection, source);
     const sql = sqlOverCopy(query, options, source, schema.typed);
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
     // The statistics in one statement: matched rows, and every row of the copy with its message bytes
@@ -717,7 +774,10 @@ const TYPED_CASTS: Readonly<Record<number, (json: string) => string>> = {
  * thread, so thirty separate extractions exceed a 200 MB memory limit even on a
  * few megabytes of input).
  */
-async function typedSelect(connection: DuckdbConnection): Promise<string> {
+async function typedSelect(
+  connection: DuckdbConnection,
+  seen: ReadonlyMap<string, string>,
+): Promise<{ select: string; shapes: Record<string, string> }> {
   const all = `json_extract(fields, [${KUBETRAIL_TYPED_COLUMNS.map(([f]) => fieldPointer(f)).join(', ')}])`;
   const probes = KUBETRAIL_TYPED_COLUMNS.map((_, i) => `bit_or(${typeClass(`kt_fx[${i + 1}]`)})`);
   const row =
@@ -726,16 +786,27 @@ async function typedSelect(connection: DuckdbConnection): Promise<string> {
         `SELECT ${probes.join(', ')} FROM (SELECT ${all} AS kt_fx FROM ${ENGINE_TABLE})`,
       )
     ).getRows()[0] ?? [];
+  // The one shape of a VARCHAR column's values, when they have one (column name → shape).
+  const shapes: Record<string, string> = {};
   const typed = KUBETRAIL_TYPED_COLUMNS.flatMap(([field, column], i) => {
-    const cast = TYPED_CASTS[Number(row[i] ?? 0)];
+    const cls = Number(row[i] ?? 0);
+    const shape = seen.get(field);
+    if (cls === 1 && shape !== undefined) shapes[column] = shape;
+    const cast = TYPED_CASTS[cls];
     return cast === undefined ? [] : [{ field, column, cast }];
   });
   const bytes = `CAST(octet_length(encode(kt_message)) AS BIGINT) AS ${MESSAGE_BYTES}`;
-  if (typed.length === 0) return `SELECT *, ${bytes} FROM ${ENGINE_TABLE}`;
+  if (typed.length === 0) return { select: `SELECT *, ${bytes} FROM ${ENGINE_TABLE}`, shapes };
   const some = `json_extract(fields, [${typed.map((t) => fieldPointer(t.field)).join(', ')}])`;
   const columns = typed.map((t, i) => `${t.cast(`kt_fx[${i + 1}]`)} AS ${t.column}`);
-  return `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`;
+  return {
+    select: `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`,
+    shapes,
+  };
 }
+
+/** The metadata key (Parquet) or table comment (DuckDB) of a copy's {@link typedSelect} shapes, as JSON. */
+const SHAPES_KEY = 'kubetrail_shapes';
 
 /**
  * Options of {@link importEvents}.
@@ -800,6 +871,7 @@ export async function importEvents(
     await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     await connection.run(ENGINE_TABLE_DDL);
     const noWindow = { startTime: undefined, endTime: undefined };
+    const tracker = new ShapeTracker(KUBETRAIL_TYPED_COLUMNS.map(([field]) => field));
     await appendEvents(
       connection,
       events,
@@ -811,19 +883,22 @@ export async function importEvents(
       '',
       undefined,
       undefined,
+      (fields) => tracker.observe(fields),
     );
-    const select = await typedSelect(connection);
+    const { select, shapes } = await typedSelect(connection, tracker.shapes());
+    const meta = sqlString(JSON.stringify(shapes));
     // Written on one thread, in row order, a row group at a time: with two threads and insertion
     // order kept, DuckDB buffers row groups of both and exceeds a 200 MB limit on wide rows.
     await connection.run('SET threads = 1');
     if (format === 'parquet') {
       await connection.run(
-        `COPY (${select}) TO '${path.replaceAll("'", "''")}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`,
+        `COPY (${select}) TO '${path.replaceAll("'", "''")}' (FORMAT parquet, ROW_GROUP_SIZE 10000, KV_METADATA {${SHAPES_KEY}: ${meta}})`,
       );
     } else {
       await connection.run(`CREATE TABLE kt_import AS ${select}`);
       await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
       await connection.run(`ALTER TABLE kt_import RENAME TO ${ENGINE_TABLE}`);
+      await connection.run(`COMMENT ON TABLE ${ENGINE_TABLE} IS ${meta}`);
     }
     return { path, format, records: statistics.recordsScanned, bytes: statistics.bytesScanned };
   } catch (error) {
