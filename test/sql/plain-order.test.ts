@@ -15,7 +15,7 @@ import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery } from '../../src/query/index.js';
 import { compareCodePoints } from '../../src/query/semantics/compare.js';
 import { compareChunked } from '../../src/query/semantics/sort-keys.js';
-import { chunkShape, mayBeNumericShape, sameChunkShape, ShapeTracker } from '../../src/sql/column-shapes.js';
+import { chunkShape, mayBeNumericShape, ShapeTracker, sameChunkShape } from '../../src/sql/column-shapes.js';
 import { copySchemaOf, importEvents, openDuckdb, runOnDuckdb } from '../../src/sql/duckdb-engine.js';
 import { cellsOf } from './support.js';
 
