@@ -16,6 +16,8 @@
  *
  * @module
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +71,7 @@ import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-
  * ```
  */
 export interface DuckdbEngineOptions {
-  /** DuckDB `memory_limit`. @defaultValue '16MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy */
+  /** DuckDB `memory_limit`. @defaultValue '16MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy, 32 MB then 64 MB during an import (`IMPORT_MEMORY_LIMIT`) */
   readonly memoryLimit?: string | undefined;
   /** DuckDB `temp_directory`, where large sorts, aggregates and the loaded table spill; `''` disables spilling. @defaultValue `kubetrail-duckdb-<pid>` in the system temp directory */
   readonly tempDirectory?: string | undefined;
@@ -321,13 +323,15 @@ async function appendEvents(
   text: string,
   reads: ReadonlySet<string> | undefined,
   messages: MessageSpill | undefined,
-  observe?: (fields: Readonly<Record<string, Value>>) => void,
+  copy?: ImportHooks,
 ): Promise<void> {
   // A query that reads neither @message nor @ptr leaves them NULL: copying the messages into DuckDB
   // costs more than anything else the appender does.
   const message = reads === undefined || reads.has('kt_message');
   const ptr = reads === undefined || reads.has('kt_ptr');
-  const appender = await connection.createAppender(ENGINE_TABLE);
+  let appender = await connection.createAppender(ENGINE_TABLE);
+  let open = true;
+  let batched = 0;
   const lookupOptions = maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields };
   const lookups = (fieldNames ?? []).map((name) => ({
     name,
@@ -359,7 +363,7 @@ async function appendEvents(
     const row = eventRow(event, ord);
     const fields: Record<string, Value> = Object.create(null);
     if (fieldNames === undefined) all(row, event, fields);
-    observe?.(fields);
+    copy?.observe(fields);
     for (const { name, lookup } of lookups) {
       const v = lookup(row);
       if (v !== undefined) fields[name] = v;
@@ -387,25 +391,52 @@ async function appendEvents(
     pending += units + (message && messages === undefined ? event.message.length : 0) + json.length;
     if (pending >= FLUSH_EVERY) {
       appender.flushSync();
+      batched += pending;
       pending = 0;
     }
+  };
+  // An import writes the table out and empties it every `copy.units`.
+  const endBatch = async (): Promise<void> => {
+    appender.flushSync();
+    appender.closeSync();
+    open = false;
+    await copy?.write();
+    batched = 0;
+  };
+  const next = async (): Promise<void> => {
+    if (copy === undefined || batched < copy.units) return;
+    await endBatch();
+    appender = await connection.createAppender(ENGINE_TABLE);
+    open = true;
   };
   try {
     if (Symbol.asyncIterator in events) {
       for await (const event of events as AsyncIterable<LogEvent>) {
         if (signal?.aborted) throw cancelled(text);
         take(event);
+        if (batched > 0) await next();
       }
     } else {
       for (const event of events as Iterable<LogEvent>) {
         if (signal?.aborted) throw cancelled(text);
         take(event);
+        if (batched > 0) await next();
       }
     }
-    appender.flushSync();
+    if (copy === undefined) appender.flushSync();
+    else await endBatch();
   } finally {
-    appender.closeSync();
+    if (open) appender.closeSync();
   }
+}
+
+/** How {@link importEvents} follows the appended rows: the fields of each, and a write-out of the table every `units`. */
+interface ImportHooks {
+  readonly observe: (fields: Readonly<Record<string, Value>>) => void;
+  /** UTF-16 units appended (as counted for {@link FLUSH_EVERY}) between two calls of `write`. */
+  readonly units: number;
+  /** Writes the table's rows out and empties it. */
+  readonly write: () => Promise<void>;
 }
 
 /** Replaces the handles in the late message columns of the result rows by their messages. */
@@ -776,15 +807,14 @@ const TYPED_CASTS: Readonly<Record<number, (json: string) => string>> = {
  */
 async function typedSelect(
   connection: DuckdbConnection,
+  from: string,
   seen: ReadonlyMap<string, string>,
 ): Promise<{ select: string; shapes: Record<string, string> }> {
   const all = `json_extract(fields, [${KUBETRAIL_TYPED_COLUMNS.map(([f]) => fieldPointer(f)).join(', ')}])`;
   const probes = KUBETRAIL_TYPED_COLUMNS.map((_, i) => `bit_or(${typeClass(`kt_fx[${i + 1}]`)})`);
   const row =
     (
-      await connection.runAndReadAll(
-        `SELECT ${probes.join(', ')} FROM (SELECT ${all} AS kt_fx FROM ${ENGINE_TABLE})`,
-      )
+      await connection.runAndReadAll(`SELECT ${probes.join(', ')} FROM (SELECT ${all} AS kt_fx FROM ${from})`)
     ).getRows()[0] ?? [];
   // The one shape of a VARCHAR column's values, when they have one (column name → shape).
   const shapes: Record<string, string> = {};
@@ -796,14 +826,37 @@ async function typedSelect(
     return cast === undefined ? [] : [{ field, column, cast }];
   });
   const bytes = `CAST(octet_length(encode(kt_message)) AS BIGINT) AS ${MESSAGE_BYTES}`;
-  if (typed.length === 0) return { select: `SELECT *, ${bytes} FROM ${ENGINE_TABLE}`, shapes };
+  if (typed.length === 0) return { select: `SELECT *, ${bytes} FROM ${from}`, shapes };
   const some = `json_extract(fields, [${typed.map((t) => fieldPointer(t.field)).join(', ')}])`;
   const columns = typed.map((t, i) => `${t.cast(`kt_fx[${i + 1}]`)} AS ${t.column}`);
   return {
-    select: `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`,
+    select: `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${from})`,
     shapes,
   };
 }
+
+/**
+ * DuckDB's memory limit during an import, unless `memoryLimit` is given. The
+ * table holds one batch ({@link IMPORT_BATCH}) and the final pass reads the
+ * parts a row group at a time, so little is needed; the rest of the process
+ * (node, DuckDB's library, the readers' heap, DuckDB's allocations outside
+ * its pool) must fit beside it under 256 MB (docs/performance.md).
+ */
+const IMPORT_MEMORY_LIMIT = '32MB';
+
+/**
+ * DuckDB's memory limit for the import's last pass (type probe, typed
+ * columns, Parquet writer over the parts), unless `memoryLimit` is given:
+ * 48 MB ran out of memory on the 1 GiB bench file, 64 MB peaked at 247 MB
+ * RSS, 96 MB at 293 MB.
+ */
+const IMPORT_COPY_MEMORY_LIMIT = '64MB';
+
+/** UTF-16 units of text appended between two write-outs of the import's table to a Parquet part. */
+const IMPORT_BATCH = 2 * 1024 * 1024;
+
+/** Rows per row group of an imported Parquet copy (a writer holds one row group before writing it). */
+const IMPORT_ROW_GROUP = 2048;
 
 /** The metadata key (Parquet) or table comment (DuckDB) of a copy's {@link typedSelect} shapes, as JSON. */
 const SHAPES_KEY = 'kubetrail_shapes';
@@ -865,13 +918,29 @@ export async function importEvents(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const format = path.endsWith('.duckdb') ? 'duckdb' : 'parquet';
-  const { instance, connection } = await openDuckdb(options, format === 'duckdb' ? path : ':memory:');
+  const { instance, connection } = await openDuckdb(
+    { ...options, memoryLimit: options.memoryLimit ?? IMPORT_MEMORY_LIMIT },
+    format === 'duckdb' ? path : ':memory:',
+  );
   const statistics = { recordsScanned: 0, bytesScanned: 0 };
+  const parts = mkdtempSync(join(options.tempDirectory || tmpdir(), 'kubetrail-import-'));
+  const written: string[] = [];
   try {
     await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     await connection.run(ENGINE_TABLE_DDL);
     const noWindow = { startTime: undefined, endTime: undefined };
     const tracker = new ShapeTracker(KUBETRAIL_TYPED_COLUMNS.map(([field]) => field));
+    // The rows go out to Parquet parts a batch at a time, so the table never holds more than a batch.
+    const write = async (): Promise<void> => {
+      const part = join(parts, `part-${String(written.length).padStart(6, '0')}.parquet`);
+      await connection.run(
+        `COPY ${ENGINE_TABLE} TO ${sqlString(part)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`,
+      );
+      // Dropped and made again: DELETE only marks the rows, which stay in memory.
+      await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
+      await connection.run(ENGINE_TABLE_DDL);
+      written.push(part);
+    };
     await appendEvents(
       connection,
       events,
@@ -883,21 +952,27 @@ export async function importEvents(
       '',
       undefined,
       undefined,
-      (fields) => tracker.observe(fields),
+      { observe: (fields) => tracker.observe(fields), units: IMPORT_BATCH, write },
     );
-    const { select, shapes } = await typedSelect(connection, tracker.shapes());
-    const meta = sqlString(JSON.stringify(shapes));
-    // Written on one thread, in row order, a row group at a time: with two threads and insertion
-    // order kept, DuckDB buffers row groups of both and exceeds a 200 MB limit on wide rows.
+    await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
+    // Probed and written on one thread, in row order, a row group at a time: each thread's JSON
+    // parse buffers and row groups would come on top (two threads keeping insertion order buffer
+    // row groups of both).
     await connection.run('SET threads = 1');
+    // Row order need not be kept: `kt_ord` carries it (and on one thread the rows stay in order).
+    await connection.run('SET preserve_insertion_order = false');
+    if (options.memoryLimit === undefined)
+      await connection.run(`SET memory_limit = '${IMPORT_COPY_MEMORY_LIMIT}'`);
+    // (the last batch is always written, so there is at least one part)
+    const from = `read_parquet(${parquetList(written)})`;
+    const { select, shapes } = await typedSelect(connection, from, tracker.shapes());
+    const meta = sqlString(JSON.stringify(shapes));
     if (format === 'parquet') {
       await connection.run(
-        `COPY (${select}) TO '${path.replaceAll("'", "''")}' (FORMAT parquet, ROW_GROUP_SIZE 10000, KV_METADATA {${SHAPES_KEY}: ${meta}})`,
+        `COPY (${select}) TO ${sqlString(path)} (FORMAT parquet, ROW_GROUP_SIZE ${IMPORT_ROW_GROUP}, KV_METADATA {${SHAPES_KEY}: ${meta}})`,
       );
     } else {
-      await connection.run(`CREATE TABLE kt_import AS ${select}`);
-      await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
-      await connection.run(`ALTER TABLE kt_import RENAME TO ${ENGINE_TABLE}`);
+      await connection.run(`CREATE TABLE ${ENGINE_TABLE} AS ${select}`);
       await connection.run(`COMMENT ON TABLE ${ENGINE_TABLE} IS ${meta}`);
     }
     return { path, format, records: statistics.recordsScanned, bytes: statistics.bytesScanned };
@@ -906,5 +981,6 @@ export async function importEvents(
   } finally {
     connection.closeSync();
     instance.closeSync();
+    rmSync(parts, { recursive: true, force: true });
   }
 }
