@@ -18,7 +18,6 @@
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isKubetrailError } from '../errors.js';
@@ -47,6 +46,13 @@ import type { ReadSummary } from '../read/read-summary.js';
 import { mayBeNumericShape, ShapeTracker } from './column-shapes.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
+import {
+  type DuckdbApi,
+  type DuckdbAppender,
+  type DuckdbConnection,
+  type DuckdbInstance,
+  loadDuckdbClient,
+} from './duckdb-client.js';
 import {
   loadRawFiles,
   type RawLoadOutcome,
@@ -111,36 +117,7 @@ export interface DuckdbEngineOptions {
   readonly onRawRead?: ((report: RawReadReport) => void) | undefined;
 }
 
-/** The parts of `@duckdb/node-api` the engine uses. @internal */
-export interface DuckdbApi {
-  DuckDBInstance: {
-    create(path: string, options?: Record<string, string>): Promise<DuckdbInstance>;
-  };
-}
-
-/** @internal */
-export interface DuckdbInstance {
-  connect(): Promise<DuckdbConnection>;
-  closeSync(): void;
-}
-
-/** @internal */
-export interface DuckdbConnection {
-  run(sql: string): Promise<unknown>;
-  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
-  createAppender(table: string): Promise<DuckdbAppender>;
-  closeSync(): void;
-}
-
-/** @internal */
-export interface DuckdbAppender {
-  appendBigInt(value: bigint): void;
-  appendVarchar(value: string): void;
-  appendNull(): void;
-  endRow(): void;
-  flushSync(): void;
-  closeSync(): void;
-}
+export type { DuckdbApi, DuckdbAppender, DuckdbConnection, DuckdbInstance } from './duckdb-client.js';
 
 let loaded: Promise<DuckdbApi> | undefined;
 
@@ -154,12 +131,10 @@ let loaded: Promise<DuckdbApi> | undefined;
  */
 export function loadDuckdb(): Promise<DuckdbApi> {
   if (loaded === undefined) {
-    const name = '@duckdb/node-api';
-    // `require`, not `import()`: importing the CommonJS package from ESM makes Node scan every
-    // module it re-exports for its export names (cjs-module-lexer), about 80 ms of CPU a run.
-    loaded = new Promise<DuckdbApi>((resolve) =>
-      resolve(createRequire(import.meta.url)(name) as DuckdbApi),
-    ).catch((error: unknown) => {
+    // Its native bindings through a small client (`duckdb-client.ts`): `import()` of the CommonJS
+    // package from ESM made Node scan every module it re-exports for export names (about 80 ms of
+    // CPU a run), and evaluating its modules took 58 ms of CPU against 16 ms for the bindings.
+    loaded = new Promise<DuckdbApi>((resolve) => resolve(loadDuckdbClient())).catch((error: unknown) => {
       loaded = undefined;
       throw new SqlEngineError(
         'duckdb_missing',
