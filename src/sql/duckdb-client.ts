@@ -73,72 +73,46 @@ interface Bindings {
 /** `@duckdb/node-api`'s wrapper of a materialized result, for the column types read here. */
 type NodeApi = { DuckDBMaterializedResult: new (result: unknown) => { getRows(): Promise<unknown[][]> } };
 
-/** DuckDB type ids (`duckdb_type`) read here, with their width in a vector. */
-const WIDTHS: Readonly<Record<number, number>> = {
-  1: 1, // BOOLEAN
-  2: 1, // TINYINT
-  3: 2, // SMALLINT
-  4: 4, // INTEGER
-  5: 8, // BIGINT
-  6: 1, // UTINYINT
-  7: 2, // USMALLINT
-  8: 4, // UINTEGER
-  9: 8, // UBIGINT
-  10: 4, // FLOAT
-  11: 8, // DOUBLE
-  16: 16, // HUGEINT
-  17: 16, // VARCHAR (and JSON)
-};
+/** A reader of one cell of a flat vector: its width, and the value at a byte offset. */
+type CellReader = readonly [width: number, read: (b: Bindings, view: DataView, at: number) => unknown];
 
 const decoder = new TextDecoder();
 
-/** One cell of a flat vector, as `@duckdb/node-api`'s `getRows` gives it. */
-function cell(b: Bindings, type: number, view: DataView, at: number): unknown {
-  switch (type) {
-    case 1:
-      return view.getUint8(at) !== 0;
-    case 2:
-      return view.getInt8(at);
-    case 3:
-      return view.getInt16(at, true);
-    case 4:
-      return view.getInt32(at, true);
-    case 5:
-      return view.getBigInt64(at, true);
-    case 6:
-      return view.getUint8(at);
-    case 7:
-      return view.getUint16(at, true);
-    case 8:
-      return view.getUint32(at, true);
-    case 9:
-      return view.getBigUint64(at, true);
-    case 10:
-      return view.getFloat32(at, true);
-    case 11:
-      return view.getFloat64(at, true);
-    case 16:
-      return (view.getBigInt64(at + 8, true) << 64n) + view.getBigUint64(at, true);
-    default: {
-      // duckdb_string_t: the length, then up to 12 bytes inline or a 4-byte prefix and a pointer
-      const length = view.getUint32(at, true);
-      const bytes =
-        length <= 12
-          ? new Uint8Array(view.buffer, view.byteOffset + at + 4, length)
-          : b.get_data_from_pointer(view.buffer, view.byteOffset + at + 8, length);
-      return decoder.decode(bytes);
-    }
-  }
+/** duckdb_string_t: the length, then up to 12 bytes inline or a 4-byte prefix and a pointer. */
+function readString(b: Bindings, view: DataView, at: number): string {
+  const length = view.getUint32(at, true);
+  const bytes =
+    length <= 12
+      ? new Uint8Array(view.buffer, view.byteOffset + at + 4, length)
+      : b.get_data_from_pointer(view.buffer, view.byteOffset + at + 8, length);
+  return decoder.decode(bytes);
 }
 
-/** The rows of a result whose column types are all in {@link WIDTHS}; `undefined` otherwise. */
+/** The DuckDB type ids (`duckdb_type`) read here, each as `@duckdb/node-api`'s `getRows` gives it. */
+const READERS: Readonly<Record<number, CellReader>> = {
+  1: [1, (_, v, at) => v.getUint8(at) !== 0], // BOOLEAN
+  2: [1, (_, v, at) => v.getInt8(at)], // TINYINT
+  3: [2, (_, v, at) => v.getInt16(at, true)], // SMALLINT
+  4: [4, (_, v, at) => v.getInt32(at, true)], // INTEGER
+  5: [8, (_, v, at) => v.getBigInt64(at, true)], // BIGINT
+  6: [1, (_, v, at) => v.getUint8(at)], // UTINYINT
+  7: [2, (_, v, at) => v.getUint16(at, true)], // USMALLINT
+  8: [4, (_, v, at) => v.getUint32(at, true)], // UINTEGER
+  9: [8, (_, v, at) => v.getBigUint64(at, true)], // UBIGINT
+  10: [4, (_, v, at) => v.getFloat32(at, true)], // FLOAT
+  11: [8, (_, v, at) => v.getFloat64(at, true)], // DOUBLE
+  16: [16, (_, v, at) => (v.getBigInt64(at + 8, true) << 64n) + v.getBigUint64(at, true)], // HUGEINT
+  17: [16, readString], // VARCHAR (and JSON)
+};
+
+/** The rows of a result whose column types are all in {@link READERS}; `undefined` otherwise. */
 function readRows(b: Bindings, result: unknown): unknown[][] | undefined {
   const columns = b.column_count(result);
-  const types: number[] = [];
+  const readers: CellReader[] = [];
   for (let c = 0; c < columns; c++) {
-    const t = b.column_type(result, c);
-    if (WIDTHS[t] === undefined) return undefined;
-    types.push(t);
+    const reader = READERS[b.column_type(result, c)];
+    if (reader === undefined) return undefined;
+    readers.push(reader);
   }
   const rows: unknown[][] = [];
   const chunks = b.result_chunk_count(result);
@@ -148,15 +122,14 @@ function readRows(b: Bindings, result: unknown): unknown[][] | undefined {
     const start = rows.length;
     for (let r = 0; r < size; r++) rows.push(new Array(columns));
     for (let c = 0; c < columns; c++) {
-      const type = types[c] as number;
-      const width = WIDTHS[type] as number;
+      const [width, read] = readers[c] as CellReader;
       const vector = b.data_chunk_get_vector(chunk, c);
       const data = b.vector_get_data(vector, size * width);
       const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       const validity = b.vector_get_validity(vector, Math.ceil(size / 64) * 8);
       for (let r = 0; r < size; r++) {
         const valid = validity === null || ((validity[r >> 3] as number) & (1 << (r & 7))) !== 0;
-        (rows[start + r] as unknown[])[c] = valid ? cell(b, type, view, r * width) : null;
+        (rows[start + r] as unknown[])[c] = valid ? read(b, view, r * width) : null;
       }
     }
   }
