@@ -77,7 +77,7 @@ import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-
  * ```
  */
 export interface DuckdbEngineOptions {
-  /** DuckDB `memory_limit`. @defaultValue '16MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy, 32 MB then 64 MB during an import (`IMPORT_MEMORY_LIMIT`) */
+  /** DuckDB `memory_limit`. @defaultValue '32MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy, 32 MB then 64 MB during an import (`IMPORT_MEMORY_LIMIT`) */
   readonly memoryLimit?: string | undefined;
   /** DuckDB `temp_directory`, where large sorts, aggregates and the loaded table spill; `''` disables spilling. @defaultValue `kubetrail-duckdb-<pid>` in the system temp directory */
   readonly tempDirectory?: string | undefined;
@@ -219,7 +219,7 @@ export function duckdbError(error: unknown, text: string): Error {
       hints: ['run the query on the streaming engine (the default) instead'],
     });
   }
-  if (/out of memory|could not allocate/i.test(message)) {
+  if (/out of memory|could not allocate|failed to pin block/i.test(message)) {
     return new QueryError({
       code: 'resource_limit',
       message: `DuckDB reached its memory limit: ${message.split('\n')[0]}`,
@@ -248,10 +248,13 @@ const FLUSH_EVERY = 1024 * 1024;
  * DuckDB already takes about 120 MB (node, DuckDB's library, kubetrail) and
  * the readers' heap grows by about 50 MB while they run, so for peak RSS to
  * stay under 256 MB the loaded table spills beyond this (docs/performance.md).
- * On the 1 GiB bench file through the library, `5xx` peaked at 201–247 MB
- * at 16 MB and at 234–283 MB at 32 MB (peak RSS varies by ±30 MB run to run).
+ * 16 MB was too little: DuckDB ran out of memory while loading the 256 MiB
+ * bench file (`stats count(*) by user.username`, `sort … | limit`), though not
+ * the 64 MiB one. At 32 MB the four full-scan bench queries over the 1 GiB
+ * `.gz` file finished at 212–230 MB peak RSS, and the sort over 512 MiB of
+ * NDJSON at 233 MB (docs/performance.md).
  */
-const LOADED_MEMORY_LIMIT = '16MB';
+const LOADED_MEMORY_LIMIT = '32MB';
 
 /**
  * DuckDB's memory limit when it reads raw files itself (`duckdb-raw-load.ts`):
