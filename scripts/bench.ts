@@ -356,8 +356,14 @@ function ratio(runs: readonly Run[], id: string, tool: string, against: string):
   return a && b ? b.m.wallSeconds / a.m.wallSeconds : undefined;
 }
 
-function goals(runs: readonly Run[]): string[] {
+function goals(all: readonly Run[]): string[] {
+  // A run that failed measured nothing: its time and peak RSS are left out of every goal.
+  const runs = all.filter((r) => r.error === undefined);
+  const failed = all.filter((r) => r.error !== undefined);
   const out = ['| goal | measured | met |', '|---|---:|---|'];
+  out.push(
+    `| every run finished without error | ${failed.length} failed${failed.length ? `: ${failed.map((r) => `${r.query.id} · ${r.tool}`).join(', ')}` : ''} | ${failed.length ? 'NOT met' : 'met'} |`,
+  );
   const goal = (name: string, value: number | undefined, ok: (v: number) => boolean, unit = '×'): void => {
     out.push(
       `| ${name} | ${value === undefined ? 'not run' : `${fmt(value, 2)}${unit}`} | ${value === undefined ? '–' : ok(value) ? 'met' : 'NOT met'} |`,

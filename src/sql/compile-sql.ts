@@ -1223,6 +1223,9 @@ function scalarOver(e: Expr, ctx: Ctx, child: (e: Expr) => SqlValue, rel?: Rel):
         case '<=':
         case '>':
         case '>=': {
+          // Two numbers: the comparison itself (what `compare` reduces to for them, DuckDB's DOUBLE
+          // order being total), so that a filter on a typed column reaches the Parquet scan.
+          if (a.kind === 'num' && b.kind === 'num') return bool(total(`(${a.sql} ${e.op} ${b.sql})`));
           const c = sem.compare(a, b);
           return bool(c === undefined ? 'FALSE' : total(`(${c}) ${e.op} 0`));
         }

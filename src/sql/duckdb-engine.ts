@@ -16,6 +16,8 @@
  *
  * @module
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isKubetrailError } from '../errors.js';
@@ -41,8 +43,16 @@ import {
 import { utf8Length } from '../query/utf8-length.js';
 import type { Value } from '../query/value.js';
 import type { ReadSummary } from '../read/read-summary.js';
+import { mayBeNumericShape, ShapeTracker } from './column-shapes.js';
 import { type CompiledSql, compileToSql } from './compile-sql.js';
 import { sqlString } from './dialect.js';
+import {
+  type DuckdbApi,
+  type DuckdbAppender,
+  type DuckdbConnection,
+  type DuckdbInstance,
+  loadDuckdbClient,
+} from './duckdb-client.js';
 import {
   loadRawFiles,
   type RawLoadOutcome,
@@ -68,7 +78,7 @@ import { jsonPointer, KUBETRAIL_TYPED_COLUMNS, type TypedColumn } from './table-
  * ```
  */
 export interface DuckdbEngineOptions {
-  /** DuckDB `memory_limit`. @defaultValue '16MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy */
+  /** DuckDB `memory_limit`. @defaultValue '32MB' when the engine loads events (see `LOADED_MEMORY_LIMIT`), '200MB' over an imported copy, 32 MB then 64 MB during an import (`IMPORT_MEMORY_LIMIT`) */
   readonly memoryLimit?: string | undefined;
   /** DuckDB `temp_directory`, where large sorts, aggregates and the loaded table spill; `''` disables spilling. @defaultValue `kubetrail-duckdb-<pid>` in the system temp directory */
   readonly tempDirectory?: string | undefined;
@@ -110,36 +120,7 @@ export interface DuckdbEngineOptions {
   readonly onProgress?: ((progress: ReadProgress) => void) | undefined;
 }
 
-/** The parts of `@duckdb/node-api` the engine uses. @internal */
-export interface DuckdbApi {
-  DuckDBInstance: {
-    create(path: string, options?: Record<string, string>): Promise<DuckdbInstance>;
-  };
-}
-
-/** @internal */
-export interface DuckdbInstance {
-  connect(): Promise<DuckdbConnection>;
-  closeSync(): void;
-}
-
-/** @internal */
-export interface DuckdbConnection {
-  run(sql: string): Promise<unknown>;
-  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
-  createAppender(table: string): Promise<DuckdbAppender>;
-  closeSync(): void;
-}
-
-/** @internal */
-export interface DuckdbAppender {
-  appendBigInt(value: bigint): void;
-  appendVarchar(value: string): void;
-  appendNull(): void;
-  endRow(): void;
-  flushSync(): void;
-  closeSync(): void;
-}
+export type { DuckdbApi, DuckdbAppender, DuckdbConnection, DuckdbInstance } from './duckdb-client.js';
 
 let loaded: Promise<DuckdbApi> | undefined;
 
@@ -153,8 +134,10 @@ let loaded: Promise<DuckdbApi> | undefined;
  */
 export function loadDuckdb(): Promise<DuckdbApi> {
   if (loaded === undefined) {
-    const name = '@duckdb/node-api';
-    loaded = (import(name) as Promise<DuckdbApi>).catch((error: unknown) => {
+    // Its native bindings through a small client (`duckdb-client.ts`): `import()` of the CommonJS
+    // package from ESM made Node scan every module it re-exports for export names (about 80 ms of
+    // CPU a run), and evaluating its modules took 58 ms of CPU against 16 ms for the bindings.
+    loaded = new Promise<DuckdbApi>((resolve) => resolve(loadDuckdbClient())).catch((error: unknown) => {
       loaded = undefined;
       throw new SqlEngineError(
         'duckdb_missing',
@@ -239,7 +222,7 @@ export function duckdbError(error: unknown, text: string): Error {
       hints: ['run the query on the streaming engine (the default) instead'],
     });
   }
-  if (/out of memory|could not allocate/i.test(message)) {
+  if (/out of memory|could not allocate|failed to pin block/i.test(message)) {
     return new QueryError({
       code: 'resource_limit',
       message: `DuckDB reached its memory limit: ${message.split('\n')[0]}`,
@@ -268,10 +251,13 @@ const FLUSH_EVERY = 1024 * 1024;
  * DuckDB already takes about 120 MB (node, DuckDB's library, kubetrail) and
  * the readers' heap grows by about 50 MB while they run, so for peak RSS to
  * stay under 256 MB the loaded table spills beyond this (docs/performance.md).
- * On the 1 GiB bench file through the library, `5xx` peaked at 201–247 MB
- * at 16 MB and at 234–283 MB at 32 MB (peak RSS varies by ±30 MB run to run).
+ * 16 MB was too little: DuckDB ran out of memory while loading the 256 MiB
+ * bench file (`stats count(*) by user.username`, `sort … | limit`), though not
+ * the 64 MiB one. At 32 MB the four full-scan bench queries over the 1 GiB
+ * `.gz` file finished at 212–230 MB peak RSS, and the sort over 512 MiB of
+ * NDJSON at 233 MB (docs/performance.md).
  */
-const LOADED_MEMORY_LIMIT = '16MB';
+const LOADED_MEMORY_LIMIT = '32MB';
 
 /**
  * DuckDB's memory limit when it reads raw files itself (`duckdb-raw-load.ts`):
@@ -318,12 +304,15 @@ async function appendEvents(
   text: string,
   reads: ReadonlySet<string> | undefined,
   messages: MessageSpill | undefined,
+  copy?: ImportHooks,
 ): Promise<void> {
   // A query that reads neither @message nor @ptr leaves them NULL: copying the messages into DuckDB
   // costs more than anything else the appender does.
   const message = reads === undefined || reads.has('kt_message');
   const ptr = reads === undefined || reads.has('kt_ptr');
-  const appender = await connection.createAppender(ENGINE_TABLE);
+  let appender = await connection.createAppender(ENGINE_TABLE);
+  let open = true;
+  let batched = 0;
   const lookupOptions = maxDiscoveredFields === undefined ? {} : { maxDiscoveredFields };
   const lookups = (fieldNames ?? []).map((name) => ({
     name,
@@ -355,6 +344,7 @@ async function appendEvents(
     const row = eventRow(event, ord);
     const fields: Record<string, Value> = Object.create(null);
     if (fieldNames === undefined) all(row, event, fields);
+    copy?.observe(fields);
     for (const { name, lookup } of lookups) {
       const v = lookup(row);
       if (v !== undefined) fields[name] = v;
@@ -385,25 +375,52 @@ async function appendEvents(
     pending += units + (message && messages === undefined ? event.message.length : 0) + json.length;
     if (pending >= FLUSH_EVERY) {
       appender.flushSync();
+      batched += pending;
       pending = 0;
     }
+  };
+  // An import writes the table out and empties it every `copy.units`.
+  const endBatch = async (): Promise<void> => {
+    appender.flushSync();
+    appender.closeSync();
+    open = false;
+    await copy?.write();
+    batched = 0;
+  };
+  const next = async (): Promise<void> => {
+    if (copy === undefined || batched < copy.units) return;
+    await endBatch();
+    appender = await connection.createAppender(ENGINE_TABLE);
+    open = true;
   };
   try {
     if (Symbol.asyncIterator in events) {
       for await (const event of events as AsyncIterable<LogEvent>) {
         if (signal?.aborted) throw cancelled(text);
         take(event);
+        if (batched > 0) await next();
       }
     } else {
       for (const event of events as Iterable<LogEvent>) {
         if (signal?.aborted) throw cancelled(text);
         take(event);
+        if (batched > 0) await next();
       }
     }
-    appender.flushSync();
+    if (copy === undefined) appender.flushSync();
+    else await endBatch();
   } finally {
-    appender.closeSync();
+    if (open) appender.closeSync();
   }
+}
+
+/** How {@link importEvents} follows the appended rows: the fields of each, and a write-out of the table every `units`. */
+interface ImportHooks {
+  readonly observe: (fields: Readonly<Record<string, Value>>) => void;
+  /** UTF-16 units appended (as counted for {@link FLUSH_EVERY}) between two calls of `write`. */
+  readonly units: number;
+  /** Writes the table's rows out and empties it. */
+  readonly write: () => Promise<void>;
 }
 
 /** Replaces the handles in the late message columns of the result rows by their messages. */
@@ -599,16 +616,18 @@ export async function runOnDuckdb(
   }
 }
 
+/** The table expression of an imported copy (a database attached as `imported`). */
+function copyTable(source: NonNullable<DuckdbEngineOptions['source']>): string {
+  return 'parquet' in source ? `read_parquet(${parquetList(source.parquet)})` : `imported.${ENGINE_TABLE}`;
+}
+
 function sqlOverCopy(
   query: string,
   options: CompileOptions,
   source: NonNullable<DuckdbEngineOptions['source']>,
   columns: ReadonlyMap<string, TypedColumn>,
 ): CompiledSql {
-  const tableName =
-    'parquet' in source
-      ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
-      : `imported.${ENGINE_TABLE}`;
+  const tableName = copyTable(source);
   return compileToSql(query, {
     dialect: 'duckdb',
     table: 'kubetrail',
@@ -631,19 +650,74 @@ const COLUMN_KINDS: Readonly<Record<string, TypedColumn['kind']>> = {
 /** The column of an imported copy with each message's UTF-8 length (`bytesScanned` without reading the messages). */
 const MESSAGE_BYTES = 'kt_message_bytes';
 
-/** The schema of an imported copy, read at open: its typed columns (field name → column), and whether it has {@link MESSAGE_BYTES}. */
-async function copySchemaOf(
+/**
+ * The schema of an imported copy, read at open in one statement: its typed
+ * columns (field name → column; a `str` column whose every file recorded one
+ * shape for it, not a numeric one, has `plainOrder`), and whether it has
+ * {@link MESSAGE_BYTES}. A `database` source must be attached as `imported`.
+ *
+ * @example
+ * ```ts
+ * const { typed } = await copySchemaOf(connection, { parquet: ['events.parquet'] });
+ * typed.get('stageTimestamp') //=> { column: 'kc_stagetimestamp', kind: 'str', plainOrder: true }
+ * ```
+ *
+ * @internal
+ */
+export async function copySchemaOf(
   connection: DuckdbConnection,
-  from: string,
+  source: NonNullable<DuckdbEngineOptions['source']>,
 ): Promise<{ typed: Map<string, TypedColumn>; messageBytes: boolean }> {
-  const rows = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRows();
-  const types = new Map(rows.map((r) => [String(r[0]), String(r[1])]));
+  const from = copyTable(source);
+  // One statement: the columns ('c'), and the shapes the import recorded, one row per file ('s')
+  // beside one row per file ('f'; a file without shapes has none).
+  const shapesSql =
+    'parquet' in source
+      ? ` UNION ALL SELECT 'f', file_name, NULL FROM parquet_file_metadata(${parquetList(source.parquet)}) UNION ALL SELECT 's', file_name, decode(value) FROM parquet_kv_metadata(${parquetList(source.parquet)}) WHERE decode(key) = '${SHAPES_KEY}'`
+      : ` UNION ALL SELECT 'f', '', NULL UNION ALL SELECT 's', '', comment FROM duckdb_tables() WHERE database_name = 'imported' AND table_name = '${ENGINE_TABLE}' AND comment IS NOT NULL`;
+  const rows = (
+    await connection.runAndReadAll(
+      `SELECT 'c', column_name, column_type FROM (DESCRIBE SELECT * FROM ${from})${shapesSql}`,
+    )
+  ).getRows();
+  const types = new Map(rows.filter((r) => r[0] === 'c').map((r) => [String(r[1]), String(r[2])]));
+  const files = new Set(rows.filter((r) => r[0] === 'f').map((r) => String(r[1])));
+  const recorded = new Map<string, Record<string, unknown>>();
+  for (const r of rows) {
+    if (r[0] !== 's') continue;
+    try {
+      const parsed: unknown = JSON.parse(String(r[2]));
+      if (parsed !== null && typeof parsed === 'object')
+        recorded.set(String(r[1]), parsed as Record<string, unknown>);
+    } catch {
+      // not a copy's shapes: that file has none
+    }
+  }
+  // A column sorts plainly only if every file recorded the same shape for it.
+  const sameShape = (column: string): boolean => {
+    let shape: unknown;
+    for (const f of files) {
+      const s = recorded.get(f)?.[column];
+      if (typeof s !== 'string' || (shape !== undefined && s !== shape)) return false;
+      shape = s;
+    }
+    return typeof shape === 'string' && !mayBeNumericShape(shape);
+  };
   const typed = new Map<string, TypedColumn>();
   for (const [field, column] of KUBETRAIL_TYPED_COLUMNS) {
     const kind = COLUMN_KINDS[types.get(column) ?? ''];
-    if (kind !== undefined) typed.set(field, { column, kind });
+    if (kind === undefined) continue;
+    typed.set(
+      field,
+      kind === 'str' && sameShape(column) ? { column, kind, plainOrder: true } : { column, kind },
+    );
   }
   return { typed, messageBytes: types.has(MESSAGE_BYTES) };
+}
+
+/** A DuckDB list of Parquet paths. */
+function parquetList(paths: readonly string[]): string {
+  return `[${paths.map((p) => sqlString(p)).join(', ')}]`;
 }
 
 /** Runs compiled SQL over an imported copy; statistics come from the copy (every row scanned, message bytes). */
@@ -658,11 +732,8 @@ async function runOnTable(
     if ('database' in source) {
       await connection.run(`ATTACH '${source.database.replaceAll("'", "''")}' AS imported (READ_ONLY)`);
     }
-    const from =
-      'parquet' in source
-        ? `read_parquet([${source.parquet.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}])`
-        : `imported.${ENGINE_TABLE}`;
-    const schema = await copySchemaOf(connection, from);
+    const from = copyTable(source);
+    const schema = await copySchemaOf(connection, source);
     const sql = sqlOverCopy(query, options, source, schema.typed);
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
     // The statistics in one statement: matched rows, and every row of the copy with its message bytes
@@ -718,25 +789,61 @@ const TYPED_CASTS: Readonly<Record<number, (json: string) => string>> = {
  * thread, so thirty separate extractions exceed a 200 MB memory limit even on a
  * few megabytes of input).
  */
-async function typedSelect(connection: DuckdbConnection): Promise<string> {
+async function typedSelect(
+  connection: DuckdbConnection,
+  from: string,
+  seen: ReadonlyMap<string, string>,
+): Promise<{ select: string; shapes: Record<string, string> }> {
   const all = `json_extract(fields, [${KUBETRAIL_TYPED_COLUMNS.map(([f]) => fieldPointer(f)).join(', ')}])`;
   const probes = KUBETRAIL_TYPED_COLUMNS.map((_, i) => `bit_or(${typeClass(`kt_fx[${i + 1}]`)})`);
   const row =
     (
-      await connection.runAndReadAll(
-        `SELECT ${probes.join(', ')} FROM (SELECT ${all} AS kt_fx FROM ${ENGINE_TABLE})`,
-      )
+      await connection.runAndReadAll(`SELECT ${probes.join(', ')} FROM (SELECT ${all} AS kt_fx FROM ${from})`)
     ).getRows()[0] ?? [];
+  // The one shape of a VARCHAR column's values, when they have one (column name → shape).
+  const shapes: Record<string, string> = {};
   const typed = KUBETRAIL_TYPED_COLUMNS.flatMap(([field, column], i) => {
-    const cast = TYPED_CASTS[Number(row[i] ?? 0)];
+    const cls = Number(row[i] ?? 0);
+    const shape = seen.get(field);
+    if (cls === 1 && shape !== undefined) shapes[column] = shape;
+    const cast = TYPED_CASTS[cls];
     return cast === undefined ? [] : [{ field, column, cast }];
   });
   const bytes = `CAST(octet_length(encode(kt_message)) AS BIGINT) AS ${MESSAGE_BYTES}`;
-  if (typed.length === 0) return `SELECT *, ${bytes} FROM ${ENGINE_TABLE}`;
+  if (typed.length === 0) return { select: `SELECT *, ${bytes} FROM ${from}`, shapes };
   const some = `json_extract(fields, [${typed.map((t) => fieldPointer(t.field)).join(', ')}])`;
   const columns = typed.map((t, i) => `${t.cast(`kt_fx[${i + 1}]`)} AS ${t.column}`);
-  return `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${ENGINE_TABLE})`;
+  return {
+    select: `SELECT * EXCLUDE (kt_fx), ${bytes}, ${columns.join(', ')} FROM (SELECT *, ${some} AS kt_fx FROM ${from})`,
+    shapes,
+  };
 }
+
+/**
+ * DuckDB's memory limit during an import, unless `memoryLimit` is given. The
+ * table holds one batch ({@link IMPORT_BATCH}) and the final pass reads the
+ * parts a row group at a time, so little is needed; the rest of the process
+ * (node, DuckDB's library, the readers' heap, DuckDB's allocations outside
+ * its pool) must fit beside it under 256 MB (docs/performance.md).
+ */
+const IMPORT_MEMORY_LIMIT = '32MB';
+
+/**
+ * DuckDB's memory limit for the import's last pass (type probe, typed
+ * columns, Parquet writer over the parts), unless `memoryLimit` is given:
+ * 48 MB ran out of memory on the 1 GiB bench file, 64 MB peaked at 247 MB
+ * RSS, 96 MB at 293 MB.
+ */
+const IMPORT_COPY_MEMORY_LIMIT = '64MB';
+
+/** UTF-16 units of text appended between two write-outs of the import's table to a Parquet part. */
+const IMPORT_BATCH = 2 * 1024 * 1024;
+
+/** Rows per row group of an imported Parquet copy (a writer holds one row group before writing it). */
+const IMPORT_ROW_GROUP = 2048;
+
+/** The metadata key (Parquet) or table comment (DuckDB) of a copy's {@link typedSelect} shapes, as JSON. */
+const SHAPES_KEY = 'kubetrail_shapes';
 
 /**
  * Options of {@link importEvents}.
@@ -795,12 +902,29 @@ export async function importEvents(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const format = path.endsWith('.duckdb') ? 'duckdb' : 'parquet';
-  const { instance, connection } = await openDuckdb(options, format === 'duckdb' ? path : ':memory:');
+  const { instance, connection } = await openDuckdb(
+    { ...options, memoryLimit: options.memoryLimit ?? IMPORT_MEMORY_LIMIT },
+    format === 'duckdb' ? path : ':memory:',
+  );
   const statistics = { recordsScanned: 0, bytesScanned: 0 };
+  const parts = mkdtempSync(join(options.tempDirectory || tmpdir(), 'kubetrail-import-'));
+  const written: string[] = [];
   try {
     await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     await connection.run(ENGINE_TABLE_DDL);
     const noWindow = { startTime: undefined, endTime: undefined };
+    const tracker = new ShapeTracker(KUBETRAIL_TYPED_COLUMNS.map(([field]) => field));
+    // The rows go out to Parquet parts a batch at a time, so the table never holds more than a batch.
+    const write = async (): Promise<void> => {
+      const part = join(parts, `part-${String(written.length).padStart(6, '0')}.parquet`);
+      await connection.run(
+        `COPY ${ENGINE_TABLE} TO ${sqlString(part)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`,
+      );
+      // Dropped and made again: DELETE only marks the rows, which stay in memory.
+      await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
+      await connection.run(ENGINE_TABLE_DDL);
+      written.push(part);
+    };
     await appendEvents(
       connection,
       events,
@@ -812,19 +936,28 @@ export async function importEvents(
       '',
       undefined,
       undefined,
+      { observe: (fields) => tracker.observe(fields), units: IMPORT_BATCH, write },
     );
-    const select = await typedSelect(connection);
-    // Written on one thread, in row order, a row group at a time: with two threads and insertion
-    // order kept, DuckDB buffers row groups of both and exceeds a 200 MB limit on wide rows.
+    await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
+    // Probed and written on one thread, in row order, a row group at a time: each thread's JSON
+    // parse buffers and row groups would come on top (two threads keeping insertion order buffer
+    // row groups of both).
     await connection.run('SET threads = 1');
+    // Row order need not be kept: `kt_ord` carries it (and on one thread the rows stay in order).
+    await connection.run('SET preserve_insertion_order = false');
+    if (options.memoryLimit === undefined)
+      await connection.run(`SET memory_limit = '${IMPORT_COPY_MEMORY_LIMIT}'`);
+    // (the last batch is always written, so there is at least one part)
+    const from = `read_parquet(${parquetList(written)})`;
+    const { select, shapes } = await typedSelect(connection, from, tracker.shapes());
+    const meta = sqlString(JSON.stringify(shapes));
     if (format === 'parquet') {
       await connection.run(
-        `COPY (${select}) TO '${path.replaceAll("'", "''")}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`,
+        `COPY (${select}) TO ${sqlString(path)} (FORMAT parquet, ROW_GROUP_SIZE ${IMPORT_ROW_GROUP}, KV_METADATA {${SHAPES_KEY}: ${meta}})`,
       );
     } else {
-      await connection.run(`CREATE TABLE kt_import AS ${select}`);
-      await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
-      await connection.run(`ALTER TABLE kt_import RENAME TO ${ENGINE_TABLE}`);
+      await connection.run(`CREATE TABLE ${ENGINE_TABLE} AS ${select}`);
+      await connection.run(`COMMENT ON TABLE ${ENGINE_TABLE} IS ${meta}`);
     }
     return { path, format, records: statistics.recordsScanned, bytes: statistics.bytesScanned };
   } catch (error) {
@@ -832,5 +965,6 @@ export async function importEvents(
   } finally {
     connection.closeSync();
     instance.closeSync();
+    rmSync(parts, { recursive: true, force: true });
   }
 }

@@ -154,6 +154,12 @@ export const KUBETRAIL_TYPED_COLUMNS: readonly (readonly [string, string])[] = O
 export interface TypedColumn {
   readonly column: string;
   readonly kind: 'str' | 'num' | 'bool';
+  /**
+   * A `str` column whose values all have one chunk shape and none is a
+   * numeric string (recorded by the import): the service's sort order over
+   * it is the plain code-point order (see `SqlSemantics.sortKeys`).
+   */
+  readonly plainOrder?: boolean | undefined;
 }
 
 /**
@@ -168,7 +174,13 @@ export function kubetrailModel(columns: ReadonlyMap<string, TypedColumn>): Table
     ...KUBETRAIL,
     field(name, d) {
       const c = columns.get(name);
-      return c === undefined ? KUBETRAIL.field(name, d) : { value: { kind: c.kind, sql: c.column } };
+      if (c === undefined) return KUBETRAIL.field(name, d);
+      return {
+        value:
+          c.plainOrder === true
+            ? { kind: c.kind, sql: c.column, plainOrder: true }
+            : { kind: c.kind, sql: c.column },
+      };
     },
   };
 }

@@ -34,6 +34,12 @@ export interface SqlValue {
   readonly literal?: string | number | boolean | undefined;
   /** A `json` value that may be a map or list (`jsonParse`, `split`, paths into them; see `json-values.ts`). */
   readonly structured?: boolean | undefined;
+  /**
+   * A `str` column of an imported copy whose values all have one chunk shape
+   * and are not numeric strings (`TypedColumn.plainOrder`): it sorts by plain
+   * code-point order. Only the column itself carries it (`sameKind` drops it).
+   */
+  readonly plainOrder?: boolean | undefined;
 }
 
 /** JavaScript's `\\s` (the engine trims and tests blanks with it), as an RE2 class body. @internal */
@@ -417,7 +423,14 @@ export class Semantics {
    * each): class, number, chunk key, code-point string, kind rank.
    */
   sortKeys(v: SqlValue): string[] {
-    if (v.kind === 'num' || v.kind === 'ts' || v.kind === 'bool') {
+    // One shape, no numeric string: every present value is a non-number whose chunk order is its
+    // code-point order (two strings of one shape split into chunks at the same places).
+    if (
+      v.kind === 'num' ||
+      v.kind === 'ts' ||
+      v.kind === 'bool' ||
+      (v.kind === 'str' && v.plainOrder === true)
+    ) {
       // One kind: missing first, then the values in their own order (false < true, as in the chunk order).
       return [`CASE WHEN ${v.sql} IS NULL THEN 0 ELSE 1 END`, v.sql];
     }

@@ -325,3 +325,27 @@ test('random pipelines over an imported copy (typed columns where a field keeps 
   // The typed columns are really exercised.
   expect(seen.typed, JSON.stringify(seen)).toBeGreaterThan(seen.runs * 0.3);
 });
+
+test('comparisons of two numbers (a plain SQL comparison; ±Infinity and missing values included) give the streaming rows', {
+  timeout: 120_000,
+}, async () => {
+  const numeric = fc.constantFrom('abs(n)', 'n / 0', 'strlen(verb)', 'floor(code)', 'n - n', 'n % 0', '2.25');
+  const query = fc
+    .tuple(numeric, fc.constantFrom('<', '<=', '>', '>='), numeric, fc.boolean())
+    .map(([x, op, y, neg]) => `filter ${neg ? 'not ' : ''}(${x} ${op} ${y}) | fields n, verb, code`);
+  await fc.assert(
+    fc.asyncProperty(query, events, async (q, evs) => {
+      const options = { now: Date.parse('2024-06-01T00:00:00Z') };
+      const a = await outcome(() => compileQuery(q, options).run(evs));
+      const b = await outcome(() => runOnDuckdb(q, evs, { ...options, connection: db.connection }));
+      if ('error' in a || 'error' in b) {
+        expect('error' in b && isKubetrailError(b.error) ? b.error.code : b).toBe(
+          'error' in a && isKubetrailError(a.error) ? a.error.code : a,
+        );
+        return;
+      }
+      expect(cellsOf(b.result)).toEqual(cellsOf(a.result));
+    }),
+    { numRuns: 150, seed: 31 },
+  );
+});

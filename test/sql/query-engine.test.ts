@@ -130,6 +130,14 @@ describe('bad input', () => {
       'sort x',
     );
     expect(isKubetrailError(e) && e.code).toBe('resource_limit');
+    // As DuckDB words it when a commit cannot pin a block under the limit (seen at a 4 MB limit).
+    const commit = duckdbError(
+      new Error(
+        'Failed to append: Failed to commit: failed to pin block of size 256.0 KiB (3.6 MiB/3.8 MiB used)',
+      ),
+      'sort x',
+    );
+    expect(isKubetrailError(commit) && commit.code).toBe('resource_limit');
     const other = duckdbError(new Error('Binder Error: something'), 'x');
     expect(isKubetrailError(other) && other.code).toBe('duckdb_error');
   });
