@@ -29,19 +29,33 @@ function importedSource(
   return undefined;
 }
 
-/** The events, telling `onProgress` after each one. */
-async function* progressOf(
-  events: AsyncIterable<LogEvent>,
-  onProgress: (progress: ReadProgress) => void,
-): AsyncGenerator<LogEvent> {
+/** A hook that tells `onProgress` the records and message bytes so far. */
+function progressTicker(onProgress: (progress: ReadProgress) => void): (event: LogEvent) => void {
   let records = 0;
   let bytes = 0;
-  for await (const event of events) {
+  return (event) => {
     records++;
     bytes += event.message.length + 1;
     onProgress({ records, bytes, file: event.source.file, offset: event.source.offset });
-    yield event;
-  }
+  };
+}
+
+/** The options with `duckdb.onProgress` told after each event the readers yield (as an `onEvent` hook after the caller's). */
+function withProgress(options: QueryLogsOptions): QueryLogsOptions {
+  const onProgress = options.duckdb?.onProgress;
+  if (onProgress === undefined) return options;
+  const tick = progressTicker(onProgress);
+  const own = options.onEvent;
+  return {
+    ...options,
+    onEvent:
+      own === undefined
+        ? tick
+        : (event) => {
+            own(event);
+            tick(event);
+          },
+  };
 }
 
 /**
@@ -97,24 +111,24 @@ export function queryStreamDuckdb(
       const plan =
         typeof planned === 'string' || onProgress === undefined ? planned : { ...planned, onProgress };
       if (typeof plan === 'string') onRawRead?.({ path: 'readers', reason: plan });
-      const events = hookedEvents(reader, options);
+      const events = hookedEvents(reader, withProgress(options));
       let result: Awaited<ReturnType<typeof runOnDuckdb>>;
       try {
-        result = await runOnDuckdb(
-          queryText,
-          onProgress === undefined ? events : progressOf(events, onProgress),
-          {
-            ...toCompileOptions(options),
-            ...options.duckdb,
-            signal: options.signal,
-            ...(typeof plan === 'string' ? {} : { raw: { plan, summary: reader.summary } }),
-          },
-        );
+        result = await runOnDuckdb(queryText, events, {
+          ...toCompileOptions(options),
+          ...options.duckdb,
+          signal: options.signal,
+          ...(typeof plan === 'string' ? {} : { raw: { plan, summary: reader.summary } }),
+        });
       } catch (error) {
         // DuckDB cannot store a lone surrogate: the streaming engine runs the query, if the input can be read again
         if (!(error instanceof SqlEngineError && error.code === 'lone_surrogate') || !canReadAgain(inputs))
           throw error;
-        const streaming = queryStreamOneThread(inputs, text, { ...options, engine: 'streaming' });
+        // (a new progress count: the streaming run reads from the start)
+        const streaming = queryStreamOneThread(inputs, text, {
+          ...withProgress(options),
+          engine: 'streaming',
+        });
         yield* streaming;
         statistics = {
           ...streaming.statistics,

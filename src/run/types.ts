@@ -154,7 +154,8 @@ export interface QueryLogsStatistics extends QueryStatistics {
    * Set when `engine: 'duckdb'` ran the query on the streaming engine after
    * all, and why (an event held a lone surrogate, which DuckDB cannot store:
    * error code `lone_surrogate`). Rows and the other statistics are then the
-   * streaming engine's.
+   * streaming engine's; `onEvent`, `tapEvents` and `duckdb.onProgress` see
+   * the events again from the start.
    */
   readonly engineFallback?: string;
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { query } from '../../src/index.js';
-import type { RawReadReport } from '../../src/sql/duckdb-raw-read.js';
+import type { RawReadReport, ReadProgress } from '../../src/sql/duckdb-raw-read.js';
 import { escapesLoneSurrogate, holdsLoneSurrogate } from '../../src/sql/lone-surrogate.js';
 import { cli } from './cli-io.js';
 import { cellsOf, useDuckdb } from './support.js';
@@ -74,6 +74,16 @@ describe('a lone surrogate on the DuckDB engine', () => {
       }
     },
   );
+
+  test('onProgress counts the streaming run from the start', async () => {
+    let last: ReadProgress | undefined;
+    const r = await query(lone, QUERIES[0] as string, {
+      engine: 'duckdb',
+      duckdb: { connection: db.connection, onProgress: (p: ReadProgress) => (last = p) },
+    });
+    expect(r.statistics.engineFallback).toContain('lone surrogate');
+    expect(last).toMatchObject({ records: 5, file: lone });
+  });
 
   test('lines given as an array are read again by the streaming engine', async () => {
     const lines = [[line(0, 'alice'), line(1, '\\udbff'), line(2, 'alice')]];
