@@ -88,7 +88,8 @@ export interface DuckdbEngineOptions {
   readonly signal?: AbortSignal | undefined;
   /**
    * An open connection to run on (its settings are kept; the engine table is
-   * dropped afterwards). For tests that run many small queries.
+   * dropped afterwards; a `source` database is attached as `imported` and
+   * detached afterwards). For tests that run many small queries.
    *
    * @internal
    */
@@ -727,7 +728,10 @@ async function runOnTable(
   declared: readonly string[],
 ): Promise<QueryResult> {
   const source = options.source as NonNullable<DuckdbEngineOptions['source']>;
-  const { instance, connection } = await openDuckdb(options);
+  // A shared connection (tests) keeps its settings; a `database` copy is attached and detached on it.
+  const shared = options.connection;
+  const { instance, connection } =
+    shared === undefined ? await openDuckdb(options) : { instance: undefined, connection: shared };
   try {
     if ('database' in source) {
       await connection.run(`ATTACH '${source.database.replaceAll("'", "''")}' AS imported (READ_ONLY)`);
@@ -754,8 +758,10 @@ async function runOnTable(
   } catch (error) {
     throw isKubetrailError(error) ? error : duckdbError(error, query);
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    if (instance !== undefined) {
+      connection.closeSync();
+      instance.closeSync();
+    } else if ('database' in source) await connection.run('DETACH DATABASE IF EXISTS imported');
   }
 }
 
