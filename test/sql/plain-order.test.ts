@@ -10,35 +10,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery } from '../../src/query/index.js';
 import { compareCodePoints } from '../../src/query/semantics/compare.js';
 import { compareChunked } from '../../src/query/semantics/sort-keys.js';
 import { chunkShape, mayBeNumericShape, ShapeTracker, sameChunkShape } from '../../src/sql/column-shapes.js';
-import {
-  copySchemaOf,
-  type DuckdbConnection,
-  importEvents,
-  openDuckdb,
-  runOnDuckdb,
-} from '../../src/sql/duckdb-engine.js';
-import { cellsOf } from './support.js';
+import { copySchemaOf, importEvents, runOnDuckdb } from '../../src/sql/duckdb-engine.js';
+import { cellsOf, useDuckdb } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubetrail-plain-order-'));
 // One DuckDB instance for the file's queries and schema reads over the copies (two per property run):
 // opening them per run cost about a fifth of the file's CPU.
-let db: Awaited<ReturnType<typeof openDuckdb>>;
-let connection: DuckdbConnection;
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
-  connection = db.connection;
-});
-afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
-});
+const db = useDuckdb();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const now = Date.parse('2024-06-01T00:00:00Z');
 
 /** Shape templates: `0` a digit, `a` an ASCII letter, anything else itself. Some may be numeric strings. */
@@ -173,15 +158,15 @@ async function compare(query: string, events: LogEvent[], ext: 'duckdb' | 'parqu
   await importEvents(events, path, { threads: 1 });
   const source = ext === 'duckdb' ? { database: path } : { parquet: [path] };
   const expected = await compileQuery(query, { now }).run(events);
-  const actual = await runOnDuckdb(query, [], { now, connection, source });
+  const actual = await runOnDuckdb(query, [], { now, connection: db.connection, source });
   expect(cellsOf(actual)).toEqual(cellsOf(expected));
   expect(actual.statistics).toEqual(expected.statistics);
   try {
-    if (ext === 'duckdb') await connection.run(`ATTACH '${path}' AS imported (READ_ONLY)`);
-    const { typed } = await copySchemaOf(connection, source);
+    if (ext === 'duckdb') await db.connection.run(`ATTACH '${path}' AS imported (READ_ONLY)`);
+    const { typed } = await copySchemaOf(db.connection, source);
     return typed.get('stageTimestamp')?.plainOrder === true;
   } finally {
-    if (ext === 'duckdb') await connection.run('DETACH DATABASE IF EXISTS imported');
+    if (ext === 'duckdb') await db.connection.run('DETACH DATABASE IF EXISTS imported');
   }
 }
 
@@ -256,21 +241,25 @@ test('Parquet files of different single shapes are not sorted plainly together',
   await importEvents(second, b, { threads: 1 });
   const query = 'fields stageTimestamp | sort stageTimestamp desc';
   const expected = await compileQuery(query, { now }).run([...first, ...second]);
-  const actual = await runOnDuckdb(query, [], { now, connection, source: { parquet: [a, b] } });
+  const actual = await runOnDuckdb(query, [], {
+    now,
+    connection: db.connection,
+    source: { parquet: [a, b] },
+  });
   expect(cellsOf(actual)).toEqual(cellsOf(expected));
   expect(actual.rows.map((r) => r.stageTimestamp)).toEqual(['x11', 'x10', 'x9', 'x8']);
   // one file of two shapes: the chunk key
   const both = join(dir, 'shape-ab.parquet');
   await importEvents([...first, ...second], both, { threads: 1 });
-  const mixed = await runOnDuckdb(query, [], { now, connection, source: { parquet: [both] } });
+  const mixed = await runOnDuckdb(query, [], { now, connection: db.connection, source: { parquet: [both] } });
   expect(mixed.rows.map((r) => r.stageTimestamp)).toEqual(['x11', 'x10', 'x9', 'x8']);
-  expect((await copySchemaOf(connection, { parquet: [both] })).typed.get('stageTimestamp')?.plainOrder).toBe(
-    undefined,
-  );
-  expect((await copySchemaOf(connection, { parquet: [a] })).typed.get('stageTimestamp')?.plainOrder).toBe(
+  expect(
+    (await copySchemaOf(db.connection, { parquet: [both] })).typed.get('stageTimestamp')?.plainOrder,
+  ).toBe(undefined);
+  expect((await copySchemaOf(db.connection, { parquet: [a] })).typed.get('stageTimestamp')?.plainOrder).toBe(
     true,
   );
-  expect((await copySchemaOf(connection, { parquet: [a, b] })).typed.get('stageTimestamp')?.plainOrder).toBe(
-    undefined,
-  );
+  expect(
+    (await copySchemaOf(db.connection, { parquet: [a, b] })).typed.get('stageTimestamp')?.plainOrder,
+  ).toBe(undefined);
 });

@@ -307,7 +307,7 @@ test('random pipelines over an imported copy (typed columns where a field keeps 
           await db.connection.run('DETACH probe');
         }
         const b = await outcome(() =>
-          runOnDuckdb(q, [], { ...options, threads: 1, source: { database: path } }),
+          runOnDuckdb(q, [], { ...options, connection: db.connection, source: { database: path } }),
         );
         if ('error' in b) {
           if (isKubetrailError(b.error) && b.error.code === 'sql_unsupported') return;

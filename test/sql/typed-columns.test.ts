@@ -9,25 +9,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { LogEvent } from '../../src/log-event.js';
 import { compileQuery } from '../../src/query/index.js';
-import { type DuckdbConnection, importEvents, openDuckdb, runOnDuckdb } from '../../src/sql/duckdb-engine.js';
-import { cellsOf } from './support.js';
+import { importEvents, runOnDuckdb } from '../../src/sql/duckdb-engine.js';
+import { cellsOf, useDuckdb } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubetrail-typed-columns-'));
-// One DuckDB instance for the file's queries over the copies (about 180): opening one per query cost most of its CPU.
-let db: Awaited<ReturnType<typeof openDuckdb>>;
-let connection: DuckdbConnection;
-beforeAll(async () => {
-  db = await openDuckdb({ threads: 1 });
-  connection = db.connection;
-});
-afterAll(() => {
-  db.connection.closeSync();
-  db.instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
-});
+// One DuckDB instance for the file's queries over the copies (about 180; one each cost about 30% of the file's CPU).
+const db = useDuckdb();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const now = Date.parse('2024-06-01T00:00:00Z');
 
@@ -53,9 +44,9 @@ async function importCopy(
   await importEvents(events, path, { threads: 1 });
   try {
     const from = ext === 'duckdb' ? `'${path}'` : `read_parquet('${path}')`;
-    if (ext === 'duckdb') await connection.run(`ATTACH ${from} AS c (READ_ONLY)`);
+    if (ext === 'duckdb') await db.connection.run(`ATTACH ${from} AS c (READ_ONLY)`);
     const rows = (
-      await connection.runAndReadAll(
+      await db.connection.runAndReadAll(
         `DESCRIBE SELECT * FROM ${ext === 'duckdb' ? 'c.kubetrail_events' : from}`,
       )
     ).getRows();
@@ -64,7 +55,7 @@ async function importCopy(
     );
     return { path, typed };
   } finally {
-    if (ext === 'duckdb') await connection.run('DETACH DATABASE IF EXISTS c');
+    if (ext === 'duckdb') await db.connection.run('DETACH DATABASE IF EXISTS c');
   }
 }
 
@@ -105,7 +96,7 @@ async function expectStreamingRows(events: readonly LogEvent[], path: string): P
   const source = path.endsWith('.duckdb') ? { database: path } : { parquet: [path] };
   for (const q of QUERIES) {
     const a = await compileQuery(q, { now }).run(events);
-    const b = await runOnDuckdb(q, [], { now, connection, source });
+    const b = await runOnDuckdb(q, [], { now, connection: db.connection, source });
     expect(cellsOf(b), q).toEqual(cellsOf(a));
     expect(b.statistics, q).toEqual(a.statistics);
   }
