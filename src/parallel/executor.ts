@@ -61,15 +61,24 @@ export function inProcessExecutor(): PartitionExecutor {
 export const WORKER_YOUNG_GENERATION_MB = 16;
 
 /**
- * The heap limits of the worker threads of a query run: V8's defaults but
- * for {@link WORKER_YOUNG_GENERATION_MB}.
+ * The heap limits of the worker threads of a query run: a
+ * {@link WORKER_YOUNG_GENERATION_MB} young generation and a 512 MB old one.
+ * With V8's default old generation a worker's heap grew to several times
+ * what it kept live before V8 compacted it: `sort stageTimestamp desc |
+ * limit 100` on two workers over the 1 GiB bench file peaked at 252–256 MB,
+ * and at 173–175 MB with the cap, for the same CPU time (docs/performance.md).
+ * A query needs far less (its stages spill past the memory budget); a worker
+ * that still runs out fails its partition and the query runs on one thread.
  *
  * @example
  * ```ts
  * workerExecutor(2, WORKER_URL, QUERY_WORKER_LIMITS); // the same as workerExecutor(2)
  * ```
  */
-export const QUERY_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+export const QUERY_WORKER_LIMITS: ResourceLimits = {
+  maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+  maxOldGenerationSizeMb: 512,
+};
 
 /** The worker thread's script: `worker.js` next to this module (in `dist/`). */
 export const WORKER_URL = new URL('./worker.js', import.meta.url);

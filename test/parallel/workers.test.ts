@@ -127,6 +127,12 @@ describe('worker threads (compiled package)', () => {
     expect(detectExecutors.DETECT_WORKER_LIMITS.maxOldGenerationSizeMb).toBeGreaterThan(0);
   });
 
+  test("a query's worker threads have an old-generation cap of their own", () => {
+    // without it a worker's heap grew to several times what it kept live (docs/performance.md)
+    expect(executors.QUERY_WORKER_LIMITS.maxOldGenerationSizeMb).toBe(512);
+    expect(executors.QUERY_WORKER_LIMITS.maxYoungGenerationSizeMb).toBe(executors.WORKER_YOUNG_GENERATION_MB);
+  });
+
   test('a worker thread out of its heap fails its partition, and detection goes to one thread', async () => {
     const options = { now: NOW, onError: 'skip' } as const;
     const tiny = { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 };
