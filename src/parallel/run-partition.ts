@@ -8,7 +8,6 @@
  * @module
  */
 
-import { open } from 'node:fs/promises';
 import { InternalError } from '../errors.js';
 import type { LogEvent } from '../log-event.js';
 import { sortStage } from '../query/commands/sort.js';
@@ -16,8 +15,7 @@ import { compileQuery } from '../query/compile.js';
 import type { Sink, StageFactory } from '../query/plan.js';
 import type { QueryStatistics } from '../query/results.js';
 import type { Row } from '../query/row.js';
-import type { ByteRange } from '../read/file-range.js';
-import { InputError } from '../read/input-error.js';
+import { type ByteRange, readFileRange } from '../read/file-range.js';
 import { readLogs } from '../read/read-logs.js';
 import type { ReadLogsOptions } from '../read/read-options.js';
 import { type ReadSummary, SKIP_SAMPLES } from '../read/read-summary.js';
@@ -220,25 +218,15 @@ function definedCounts(counts: Readonly<Record<string, number | undefined>>): Re
   return out;
 }
 
-/** The read size of {@link countRangeLines}. */
-const LINE_COUNT_CHUNK = 512 * 1024;
 const NEWLINE = 10;
-
-/** An I/O error of a line count, as the range reader reports one. */
-function cannotCount(file: string, e: unknown): InputError {
-  const why = (e as { code?: unknown }).code ?? (e instanceof Error ? e.message : e);
-  return new InputError('unreadable_file', `cannot read ${file}: ${String(why)}`, { file }, { cause: e });
-}
 
 /**
  * The number of lines (newlines) in a line-aligned byte range of a file, as
- * the range reader numbers them (`readFileRange`: from just after the first
- * newline at or after `start`, to the first newline at or after `end`). It
- * reads the range into one buffer again and again: a count allocated a new
- * buffer per read before, and after a partition's events those dead buffers
- * (128 MiB a partition at 1 GiB) piled up outside the heap until a GC: some
- * 50–60 MB of the peak RSS of a two-thread detection run over 1 GiB (see
- * docs/performance.md).
+ * the range reader numbers them. The range is read into one buffer again
+ * and again (`reuseBuffer`): a count allocated a new buffer per read before,
+ * and after a partition's events those dead buffers (128 MiB a partition at
+ * 1 GiB) piled up outside the heap until a GC: some 50–60 MB of the peak RSS
+ * of a two-thread detection run over 1 GiB (see docs/performance.md).
  *
  * @throws {InputError} `unreadable_file` when the file cannot be opened or read
  * @example
@@ -246,49 +234,11 @@ function cannotCount(file: string, e: unknown): InputError {
  * await countRangeLines('big.ndjson', { start: 1 << 20, end: 2 << 20 }); //=> the lines of that range
  * ```
  */
-export async function countRangeLines(
-  file: string,
-  range: ByteRange,
-  chunkBytes: number = LINE_COUNT_CHUNK,
-): Promise<number> {
-  const handle = await open(file, 'r').catch((e: unknown) => {
-    throw cannotCount(file, e);
-  });
-  const buf = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkBytes)));
-  try {
-    let pos = Math.max(0, range.start);
-    // before the range's first line (a range not at 0 starts after a newline)
-    let before = range.start > 0;
-    let n = 0;
-    for (;;) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buf, 0, buf.length, pos));
-      } catch (e) {
-        throw cannotCount(file, e);
-      }
-      if (bytesRead === 0) return n;
-      const chunk = buf.subarray(0, bytesRead);
-      let from = 0;
-      if (before) {
-        const nl = chunk.indexOf(NEWLINE);
-        if (nl === -1) {
-          pos += bytesRead;
-          continue;
-        }
-        // that line end is at or after `end` too: the range holds no line
-        if (pos + nl >= range.end) return 0;
-        before = false;
-        from = nl + 1;
-      }
-      // the range ends with the first newline at or after `end`
-      const last = pos + bytesRead > range.end ? chunk.indexOf(NEWLINE, Math.max(from, range.end - pos)) : -1;
-      const stop = last === -1 ? bytesRead : last + 1;
-      for (let i = chunk.indexOf(NEWLINE, from); i !== -1 && i < stop; i = chunk.indexOf(NEWLINE, i + 1)) n++;
-      if (last !== -1) return n;
-      pos += bytesRead;
-    }
-  } finally {
-    await handle.close();
+export async function countRangeLines(file: string, range: ByteRange, chunkBytes?: number): Promise<number> {
+  let n = 0;
+  const options = chunkBytes === undefined ? { reuseBuffer: true } : { reuseBuffer: true, chunkBytes };
+  for await (const chunk of readFileRange(file, range, options).chunks) {
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) n++;
   }
+  return n;
 }

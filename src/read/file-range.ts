@@ -37,6 +37,19 @@ function unreadable(file: string, e: unknown): InputError {
   return new InputError('unreadable_file', `cannot read ${file}: ${String(reason)}`, { file }, { cause: e });
 }
 
+/** How {@link readFileRange} reads. */
+export interface RangeReadOptions {
+  /** Bytes per read. @defaultValue 512 KiB */
+  readonly chunkBytes?: number;
+  /**
+   * Read every chunk into one buffer: a chunk is then valid only until the
+   * next one is asked for. For a consumer that keeps nothing of a chunk (a
+   * line count), this spares a new buffer per read, which piles up outside
+   * the heap until a GC when the consumer allocates little else.
+   */
+  readonly reuseBuffer?: boolean;
+}
+
 /**
  * Opens the line-aligned range of a file. I/O errors become `unreadable_file`.
  *
@@ -47,8 +60,9 @@ function unreadable(file: string, e: unknown): InputError {
  * start() //=> offset of the first line after byte 1 MiB
  * ```
  */
-export function readFileRange(file: string, range: ByteRange): RangeChunks {
+export function readFileRange(file: string, range: ByteRange, options: RangeReadOptions = {}): RangeChunks {
   let first = range.start <= 0 ? 0 : Number.NaN;
+  const size = Math.max(1, Math.floor(options.chunkBytes ?? CHUNK));
   async function* chunks(): AsyncGenerator<Uint8Array> {
     let handle: Awaited<ReturnType<typeof open>>;
     try {
@@ -56,11 +70,12 @@ export function readFileRange(file: string, range: ByteRange): RangeChunks {
     } catch (e) {
       throw unreadable(file, e);
     }
+    const shared = options.reuseBuffer === true ? Buffer.allocUnsafe(size) : undefined;
     const read = async (position: number): Promise<Buffer> => {
-      const buf = Buffer.allocUnsafe(CHUNK);
+      const buf = shared ?? Buffer.allocUnsafe(size);
       try {
-        const { bytesRead } = await handle.read(buf, 0, CHUNK, position);
-        return bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead);
+        const { bytesRead } = await handle.read(buf, 0, size, position);
+        return bytesRead === size ? buf : buf.subarray(0, bytesRead);
       } catch (e) {
         throw unreadable(file, e);
       }
