@@ -12,6 +12,7 @@ import type { LogInput } from '../read/sources.js';
 import { runOnDuckdb } from '../sql/duckdb-engine.js';
 import { planRawRead, queryObstacle, type RawReadPlan, type ReadProgress } from '../sql/duckdb-raw-read.js';
 import { SqlEngineError } from '../sql/errors.js';
+import { loneSurrogateReasonOf } from '../sql/lone-surrogate.js';
 import { asInputs, queryStreamOneThread } from './one-thread.js';
 import { hookedEvents, readOptionsOf, toCompileOptions } from './options.js';
 import { canReadAgain } from './side-inputs.js';
@@ -132,7 +133,7 @@ export function queryStreamDuckdb(
         yield* streaming;
         statistics = {
           ...streaming.statistics,
-          engineFallback: `the streaming engine ran the query: ${error.message.replace(/; run the query.*$/, '')}`,
+          engineFallback: `the streaming engine ran the query: ${loneSurrogateReasonOf(error)}`,
         };
         return;
       }

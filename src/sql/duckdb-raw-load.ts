@@ -13,7 +13,7 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import type { ReadSummary } from '../read/read-summary.js';
-import { sqlString } from './dialect.js';
+import { sqlIdent, sqlString } from './dialect.js';
 import type { RawFile, RawReadPlan } from './duckdb-raw-read.js';
 import { type RawScan, type RawScanKeys, readScannedLine, scanRawFile } from './duckdb-raw-scan.js';
 
@@ -61,10 +61,6 @@ const ISO_TIME = String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2
 /** The marker of a failed line check in DuckDB's error message. */
 const CHECK_MARKER = 'kubetrail raw check failed at line ';
 
-function quoted(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /** The first character of a JSON column's text (DuckDB writes it without leading spaces). */
 function firstChar(json: string): string {
   return `left(CAST(${json} AS VARCHAR), 1)`;
@@ -85,7 +81,9 @@ interface Reading {
 type KeyTree = Map<string, KeyTree | 'leaf' | 'dotted'>;
 
 function structType(tree: KeyTree): string {
-  const members = [...tree].map(([k, t]) => `${quoted(k)} ${typeof t === 'string' ? 'JSON' : structType(t)}`);
+  const members = [...tree].map(
+    ([k, t]) => `${sqlIdent(k)} ${typeof t === 'string' ? 'JSON' : structType(t)}`,
+  );
   return `STRUCT(${members.join(', ')})`;
 }
 
@@ -120,7 +118,7 @@ export function readingOf(fields: readonly string[]): Reading | string {
         const key = parts.slice(i, j).join('.');
         node.set(key, 'dotted');
         notNull.add(key);
-        dotted.add([...parts.slice(0, i), key].map(quoted).join('.'));
+        dotted.add([...parts.slice(0, i), key].map(sqlIdent).join('.'));
       }
       if (i === parts.length - 1) {
         if (at !== undefined && at !== 'leaf') return `field ${name} is also a parent`;
@@ -132,7 +130,7 @@ export function readingOf(fields: readonly string[]): Reading | string {
         node = below;
       }
     }
-    values.set(name, parts.map(quoted).join('.'));
+    values.set(name, parts.map(sqlIdent).join('.'));
     notNull.add(parts[parts.length - 1] as string);
   }
   const columns = new Map<string, string>();
@@ -155,12 +153,12 @@ function fieldJson(name: string, v: string): string {
 
 /** The text of an event key: VARCHAR as read, or the string inside a JSON column (NULL for another type). */
 function textOf(r: Reading, key: string): string {
-  return r.columns.get(key) === 'JSON' ? `(${quoted(key)} ->> '$')` : quoted(key);
+  return r.columns.get(key) === 'JSON' ? `(${sqlIdent(key)} ->> '$')` : sqlIdent(key);
 }
 
 /** A test of an event key's text, and that it is a string (a VARCHAR column takes any value as its JSON text, which the test itself rules out). */
 function stringTest(r: Reading, key: string, test: string): string {
-  return r.columns.get(key) === 'JSON' ? `${firstChar(quoted(key))} = '"' AND ${test}` : test;
+  return r.columns.get(key) === 'JSON' ? `${firstChar(sqlIdent(key))} = '"' AND ${test}` : test;
 }
 
 /** The line check: true when the readers would give this line's event exactly as the table row says. */
@@ -170,10 +168,10 @@ function lineCheck(r: Reading, time: string): string {
     // (a non-string read as VARCHAR is its JSON text: never `Event`, never `audit.k8s.io/…`, never an ISO time)
     stringTest(r, 'kind', `${textOf(r, 'kind')} = 'Event'`),
     stringTest(r, 'apiVersion', `starts_with(${textOf(r, 'apiVersion')}, 'audit.k8s.io/')`),
-    `${firstChar(quoted('auditID'))} = '"'`,
+    `${firstChar(sqlIdent('auditID'))} = '"'`,
     stringTest(r, 'requestReceivedTimestamp', `regexp_full_match(${ts}, ${sqlString(ISO_TIME)})`),
     `${time} IS NOT NULL`,
-    ...FOREIGN_KEYS.map((k) => `${quoted(k)} IS NULL`),
+    ...FOREIGN_KEYS.map((k) => `${sqlIdent(k)} IS NULL`),
     ...r.dotted.map((d) => `${d} IS NULL`),
   ];
   for (const v of r.values.values()) {
@@ -290,7 +288,6 @@ async function loadEach(
   let bytesBefore = 0;
   const maxLine = Math.min(plan.maxLineBytes, 2 * plan.maxRecordValues - 1);
   for (const [index, file] of plan.files.entries()) {
-    if (file.gzip) return `${file.path}: gzip (the readers decompress it)`;
     // DuckDB reads the file on its threads while the scan reads it here.
     const loading = connection.run(loadSql(file, index, ordinalBase, maxLine, target, reading)).then(
       () => undefined,

@@ -36,7 +36,6 @@
  * @module
  */
 import { open, stat } from 'node:fs/promises';
-import { constants, gunzipSync } from 'node:zlib';
 import { streamSuffixOf } from '../read/build-event.js';
 import { DETECT_BYTES, detectDecompressed } from '../read/detect-format.js';
 import { pathAccountId, qualifiedLogGroup } from '../read/log-group.js';
@@ -48,11 +47,8 @@ import type { LogInput } from '../read/sources.js';
 export interface RawFile {
   /** The path as given (the events' `@ptr` and `source.file`). */
   readonly path: string;
-  readonly gzip: boolean;
-  /** Compressed size on disk. */
+  /** Size on disk. */
   readonly size: number;
-  /** The gzip trailer's decompressed size (mod 2^32); the file size when not compressed. */
-  readonly decompressedSize: number;
   readonly logStream: string;
   readonly logGroup: string | undefined;
 }
@@ -135,16 +131,14 @@ export function queryObstacle(query: RawReadQuery, read: ReadLogsOptions): strin
   return undefined;
 }
 
-/** Reads the head and, for gzip, the trailer of a file. */
-async function probeFile(path: string): Promise<{ head: Uint8Array; size: number; trailer: number }> {
+/** Reads the head of a file. */
+async function probeFile(path: string): Promise<{ head: Uint8Array; size: number }> {
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
     const head = new Uint8Array(Math.min(size, DETECT_BYTES));
     await handle.read(head, 0, head.length, 0);
-    const tail = new Uint8Array(4);
-    if (size >= 4) await handle.read(tail, 0, 4, size - 4);
-    return { head, size, trailer: new DataView(tail.buffer).getUint32(0, true) };
+    return { head, size };
   } finally {
     await handle.close();
   }
@@ -181,17 +175,8 @@ export async function planRawRead(
     }
     if (!info.isFile()) return `${input} is not a plain file`;
     const probe = await probeFile(input);
-    let head = probe.head;
-    const gzip = isGzip(head);
-    if (gzip) {
-      try {
-        head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, DETECT_BYTES);
-      } catch {
-        return `${input}: damaged gzip`;
-      }
-      if (isGzip(head)) return `${input}: nested gzip`;
-      return `${input}: gzip (the readers decompress it)`;
-    }
+    const head = probe.head;
+    if (isGzip(head)) return `${input}: gzip (the readers decompress it)`;
     if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       return `${input}: byte-order mark`;
     }
@@ -199,9 +184,7 @@ export async function planRawRead(
     if (format !== 'kubernetes-audit-ndjson') return `${input}: format ${format}`;
     files.push({
       path: input,
-      gzip,
       size: probe.size,
-      decompressedSize: gzip ? probe.trailer : probe.size,
       logStream:
         read.logStream ??
         `kube-apiserver-audit-${streamSuffixOf(input, index === 0 ? 'input' : `input-${index}`)}`,

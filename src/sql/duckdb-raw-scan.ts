@@ -30,11 +30,8 @@ export interface RawScanKeys {
 
 /** The line layout of a file, or why the readers must read it. */
 export interface RawScan {
-  /** Lines, blank ones included (a last line without its newline counts). */
-  readonly lines: number;
   /** Non-blank lines: the records. */
   readonly records: number;
-  readonly blankLines: number;
   /** Blank lines before the last non-blank one (they shift the line numbers of the lines after them). */
   readonly blankLinesBetween: number;
   /** Byte offset and length of each non-blank line, in order. */
@@ -253,9 +250,7 @@ export function scanRawFile(
     closeSync(fd);
   }
   return {
-    lines,
     records: table.size,
-    blankLines,
     blankLinesBetween,
     starts: table.starts.subarray(0, table.size),
     lengths: table.lengths.subarray(0, table.size),
@@ -268,7 +263,9 @@ export function scanRawFile(
  *
  * @example
  * ```ts
- * const first = readScannedLine('audit.ndjson', scan, 0);
+ * const fd = openSync('audit.ndjson', 'r');
+ * const first = readScannedLine(fd, scan, 0);
+ * closeSync(fd);
  * ```
  */
 export function readScannedLine(fd: number, scan: RawScan, index: number): string {

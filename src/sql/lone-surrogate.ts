@@ -61,8 +61,25 @@ export function holdsLoneSurrogate(s: string): boolean {
  * ```
  */
 export function loneSurrogateError(where: string): SqlEngineError {
-  return new SqlEngineError(
-    'lone_surrogate',
-    `an event holds a lone surrogate (${where}), which DuckDB cannot store; run the query on the streaming engine`,
-  );
+  return new SqlEngineError('lone_surrogate', `${loneSurrogateReason(where)}${ADVICE}`);
+}
+
+/** What {@link loneSurrogateError} advises, after its reason. */
+const ADVICE = '; run the query on the streaming engine';
+
+function loneSurrogateReason(where: string): string {
+  return `an event holds a lone surrogate (${where}), which DuckDB cannot store`;
+}
+
+/**
+ * The reason of a {@link loneSurrogateError} without its advice: what the
+ * statistics say when the streaming engine took the query over.
+ *
+ * @example
+ * ```ts
+ * loneSurrogateReasonOf(loneSurrogateError('@message')); //=> 'an event holds a lone surrogate (@message), which DuckDB cannot store'
+ * ```
+ */
+export function loneSurrogateReasonOf(error: SqlEngineError): string {
+  return error.message.endsWith(ADVICE) ? error.message.slice(0, -ADVICE.length) : error.message;
 }

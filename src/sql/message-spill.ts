@@ -17,6 +17,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE_SYSTEM_COLUMNS, type CompiledSql } from './compile-sql.js';
+import { holdsLoneSurrogate } from './lone-surrogate.js';
 
 /** Pending message text is written once it reaches this many UTF-16 units. */
 const WRITE_UNITS = 1 << 20;
@@ -46,11 +47,6 @@ export function lateMessageColumns(compiled: CompiledSql): string[] | undefined 
   if (aliases.length === 0 || select.replace(PASSED_THROUGH, '').includes('kt_message')) return undefined;
   const known = new Set(compiled.columns.map((c) => c.alias));
   return aliases.every((a) => known.has(a)) ? aliases : undefined;
-}
-
-/** `String.prototype.isWellFormed` (Node 20; not in the ES2023 library types). */
-function isWellFormed(s: string): boolean {
-  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** A temporary file of messages, written in order and read back by handle. */
@@ -94,7 +90,7 @@ export function openMessageSpill(dir: string): MessageSpill {
   return {
     put(message) {
       // UTF-8 would turn a lone surrogate into U+FFFD: such a message is stored as UTF-16.
-      if (!isWellFormed(message)) {
+      if (holdsLoneSurrogate(message)) {
         flush();
         const wide = Buffer.from(message, 'utf16le');
         writeSync(fd, wide);
