@@ -399,13 +399,13 @@ async function appendEvents(
       for await (const event of events as AsyncIterable<LogEvent>) {
         if (signal?.aborted) throw cancelled(text);
         take(event);
-        if (batched > 0) await next();
+        if (copy !== undefined && batched >= copy.units) await next();
       }
     } else {
       for (const event of events as Iterable<LogEvent>) {
         if (signal?.aborted) throw cancelled(text);
         take(event);
-        if (batched > 0) await next();
+        if (copy !== undefined && batched >= copy.units) await next();
       }
     }
     if (copy === undefined) appender.flushSync();
@@ -536,12 +536,12 @@ export async function runOnDuckdb(
   // A query that only shows @message gets the messages of its result rows from a spill file.
   const late = options.tempDirectory === '' ? undefined : lateMessageColumns(sql);
   let messages: MessageSpill | undefined;
+  let raw: { messages: RawMessages; late: readonly string[] } | undefined;
   try {
     if (shared !== undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     await connection.run(ENGINE_TABLE_DDL);
     const names = [...engine.referencedFields].filter((n) => !SYSTEM_FIELDS.includes(n));
     let loaded = false;
-    let raw: { messages: RawMessages; late: readonly string[] } | undefined;
     if (options.raw !== undefined) {
       const readsMessage = sql.systemColumns.has('kt_message');
       const rawLate = readsMessage ? lateMessageColumns(sql) : undefined;
@@ -594,11 +594,7 @@ export async function runOnDuckdb(
       );
     const rows = (await connection.runAndReadAll(sql.sql)).getRows();
     if (messages !== undefined) readBackMessages(rows, sql, late ?? [], messages);
-    try {
-      if (raw !== undefined && raw.late.length > 0) readBackMessages(rows, sql, raw.late, raw.messages);
-    } finally {
-      raw?.messages.dispose();
-    }
+    if (raw !== undefined && raw.late.length > 0) readBackMessages(rows, sql, raw.late, raw.messages);
     const matched = (await connection.runAndReadAll(sql.matchedSql)).getRows();
     statistics.recordsMatched = Number(matched[0]?.[0] ?? 0);
     const result = toResultRows(sql, rows);
@@ -609,6 +605,7 @@ export async function runOnDuckdb(
     throw isKubetrailError(error) ? error : duckdbError(error, query);
   } finally {
     messages?.dispose();
+    raw?.messages.dispose();
     if (instance === undefined) await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     else {
       connection.closeSync();
@@ -739,7 +736,7 @@ async function runOnTable(
     if (instance !== undefined && 'parquet' in source)
       await connection.run('SET parquet_metadata_cache = true');
     if ('database' in source) {
-      await connection.run(`ATTACH '${source.database.replaceAll("'", "''")}' AS imported (READ_ONLY)`);
+      await connection.run(`ATTACH ${sqlString(source.database)} AS imported (READ_ONLY)`);
     }
     const from = copyTable(source);
     const schema = await copySchemaOf(connection, source);
@@ -918,18 +915,20 @@ export async function importEvents(
     format === 'duckdb' ? path : ':memory:',
   );
   const statistics = { recordsScanned: 0, bytesScanned: 0 };
-  const parts = mkdtempSync(join(options.tempDirectory || tmpdir(), 'kubetrail-import-'));
+  let parts: string | undefined;
   const written: string[] = [];
   try {
+    const dir = mkdtempSync(join(options.tempDirectory || tmpdir(), 'kubetrail-import-'));
+    parts = dir;
     await connection.run(`DROP TABLE IF EXISTS ${ENGINE_TABLE}`);
     await connection.run(ENGINE_TABLE_DDL);
     const noWindow = { startTime: undefined, endTime: undefined };
     const tracker = new ShapeTracker(KUBETRAIL_TYPED_COLUMNS.map(([field]) => field));
     // The rows go out to Parquet parts a batch at a time, so the table never holds more than a batch.
     const write = async (): Promise<void> => {
-      const part = join(parts, `part-${String(written.length).padStart(6, '0')}.parquet`);
+      const part = join(dir, `part-${String(written.length).padStart(6, '0')}.parquet`);
       await connection.run(
-        `COPY ${ENGINE_TABLE} TO ${sqlString(part)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`,
+        `COPY ${ENGINE_TABLE} TO ${sqlString(part)} (FORMAT parquet, ROW_GROUP_SIZE ${IMPORT_ROW_GROUP})`,
       );
       // Dropped and made again: DELETE only marks the rows, which stay in memory.
       await connection.run(`DROP TABLE ${ENGINE_TABLE}`);
@@ -974,8 +973,8 @@ export async function importEvents(
   } catch (error) {
     throw isKubetrailError(error) ? error : duckdbError(error, '');
   } finally {
+    if (parts !== undefined) rmSync(parts, { recursive: true, force: true });
     connection.closeSync();
     instance.closeSync();
-    rmSync(parts, { recursive: true, force: true });
   }
 }
